@@ -1,0 +1,129 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+)
+
+// ConnectionType is an SSO connection's authentication method.
+type ConnectionType string
+
+// The connection types the Admin Console offers.
+const (
+	SAML      ConnectionType = "saml"
+	AzureOIDC ConnectionType = "azure_ad_oidc"
+)
+
+// Label is the Admin Console's name for the type.
+func (t ConnectionType) Label() string {
+	switch t {
+	case SAML:
+		return "SAML"
+	case AzureOIDC:
+		return "Azure AD (OIDC)"
+	}
+	return string(t)
+}
+
+// Connection is an SSO connection of the organization.
+type Connection struct {
+	ID          string         `json:"id"`
+	Name        string         `json:"name"`
+	Type        ConnectionType `json:"type"`
+	IdP         string         `json:"idp"`
+	Domains     []string       `json:"domains"`
+	JIT         bool           `json:"jit_enabled"`
+	SCIMEnabled bool           `json:"scim_enabled"`
+	DefaultTeam string         `json:"default_team"`
+}
+
+// SCIMCredentials are the two values Setup SCIM shows: the SCIM Base URL and
+// the API Token.
+type SCIMCredentials struct {
+	BaseURL string
+	Token   Secret
+}
+
+// Console performs the Admin Console's SSO and SCIM steps.
+type Console interface {
+	// Connections lists the organization's SSO connections.
+	Connections(ctx context.Context, org string) ([]Connection, error)
+	// SetupSCIM enables SCIM on a connection and returns its credentials.
+	SetupSCIM(ctx context.Context, org, connectionID string) (SCIMCredentials, error)
+	// RefreshSCIMToken issues a new API Token; the old one stops working.
+	RefreshSCIMToken(ctx context.Context, org, connectionID string) (SCIMCredentials, error)
+}
+
+// ErrNoConsoleAPI is wrapped by every DockerConsole error: Docker publishes
+// no API for these steps.
+var ErrNoConsoleAPI = errors.New("docker publishes no API for this step")
+
+// DockerConsole is the Console of real Docker: every call reports that the
+// step must be done by hand in the Admin Console.
+type DockerConsole struct{}
+
+func unavailable(op string) error {
+	return &Error{Op: op, Kind: KindUnavailable, Err: ErrNoConsoleAPI,
+		Hint: "Do this step in the Admin Console: Admin Console > SSO and SCIM > SSO connections > Actions"}
+}
+
+// Connections reports that Docker has no API to list SSO connections.
+func (DockerConsole) Connections(context.Context, string) ([]Connection, error) {
+	return nil, unavailable("list SSO connections")
+}
+
+// SetupSCIM reports that Docker has no API for Setup SCIM.
+func (DockerConsole) SetupSCIM(context.Context, string, string) (SCIMCredentials, error) {
+	return SCIMCredentials{}, unavailable("set up SCIM")
+}
+
+// RefreshSCIMToken reports that Docker has no API to refresh the SCIM token.
+func (DockerConsole) RefreshSCIMToken(context.Context, string, string) (SCIMCredentials, error) {
+	return SCIMCredentials{}, unavailable("refresh the SCIM token")
+}
+
+// SandboxConsolePrefix is where the sandbox serves its console API.
+const SandboxConsolePrefix = "/sandbox/console"
+
+// SandboxConsole is the Console of the local sandbox, over HTTP. The Hub
+// client must be signed in.
+type SandboxConsole struct{ Hub *Hub }
+
+func orgPath(org string) string {
+	return SandboxConsolePrefix + "/orgs/" + url.PathEscape(org) + "/connections"
+}
+
+// Connections lists the sandbox organization's SSO connections.
+func (c SandboxConsole) Connections(ctx context.Context, org string) ([]Connection, error) {
+	var out struct {
+		Connections []Connection `json:"connections"`
+	}
+	err := c.Hub.send(ctx, "list SSO connections", http.MethodGet, orgPath(org), &out, nil)
+	return out.Connections, err
+}
+
+// SetupSCIM enables SCIM on the connection and returns its credentials.
+func (c SandboxConsole) SetupSCIM(ctx context.Context, org, id string) (SCIMCredentials, error) {
+	return c.issue(ctx, "set up SCIM", orgPath(org)+"/"+url.PathEscape(id)+"/scim")
+}
+
+// RefreshSCIMToken issues a new API Token for the connection.
+func (c SandboxConsole) RefreshSCIMToken(ctx context.Context, org, id string) (SCIMCredentials, error) {
+	return c.issue(ctx, "refresh the SCIM token", orgPath(org)+"/"+url.PathEscape(id)+"/scim/token")
+}
+
+func (c SandboxConsole) issue(ctx context.Context, op, path string) (SCIMCredentials, error) {
+	var out struct {
+		BaseURL  string `json:"scim_base_url"`
+		APIToken string `json:"api_token"`
+	}
+	err := c.Hub.send(ctx, op, http.MethodPost, path, &out, map[Kind]string{
+		KindConflict: "SCIM is already set up on this connection: refresh its token instead",
+	})
+	if err != nil {
+		return SCIMCredentials{}, err
+	}
+	return SCIMCredentials{BaseURL: out.BaseURL, Token: NewSecret(out.APIToken)}, nil
+}
