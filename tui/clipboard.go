@@ -1,0 +1,56 @@
+package tui
+
+import (
+	tea "charm.land/bubbletea/v2"
+)
+
+// copyPath says how a value reached a clipboard.
+type copyPath int
+
+const (
+	copiedNative copyPath = iota
+	copiedOSC52
+	copyFailed
+)
+
+// copiedMsg reports a copy attempt for the field named label.
+type copiedMsg struct {
+	label string
+	path  copyPath
+}
+
+// copyCmd writes text to the native clipboard when mode allows and it works.
+// Otherwise it reports OSC 52, which the screen then sends with
+// tea.SetClipboard (the program writes it to the terminal).
+func copyCmd(cb Clipboard, mode ClipboardMode, label, text string) tea.Cmd {
+	return func() tea.Msg {
+		if mode == ClipboardOSC52 || cb == nil {
+			if mode == ClipboardNative {
+				return copiedMsg{label: label, path: copyFailed}
+			}
+			return copiedMsg{label: label, path: copiedOSC52}
+		}
+		if err := cb.WriteAll(text); err == nil {
+			return copiedMsg{label: label, path: copiedNative}
+		}
+		if mode == ClipboardNative {
+			return copiedMsg{label: label, path: copyFailed}
+		}
+		return copiedMsg{label: label, path: copiedOSC52}
+	}
+}
+
+// copyResult is the honest one-line result of a copy.
+func copyResult(m copiedMsg, inTmux bool) string {
+	switch m.path {
+	case copiedNative:
+		return "✓ " + m.label + " copied to the clipboard."
+	case copiedOSC52:
+		s := "→ " + m.label + " sent to your terminal's clipboard (OSC 52); if pasting gives nothing, press r to reveal and copy it by hand."
+		if inTmux {
+			s += " In tmux, `set -g set-clipboard on` lets it through."
+		}
+		return s
+	}
+	return "✗ No clipboard is available: press r to reveal the value and copy it by hand."
+}

@@ -1,0 +1,108 @@
+// Package tui is the wizard's terminal interface: one small Bubble Tea model
+// per screen, composed by the root Model, which alone returns a tea.View.
+// Every side effect (HTTP, clipboard) runs in a tea.Cmd; Update is pure.
+package tui
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/docker-scim/docker-scim/client"
+	"github.com/docker-scim/docker-scim/steps"
+)
+
+// Clipboard is the native clipboard (github.com/atotto/clipboard in the
+// binary, a fake in tests).
+type Clipboard interface {
+	WriteAll(text string) error
+}
+
+// ClipboardMode chooses how `c` copies.
+type ClipboardMode string
+
+// Clipboard modes: native first then OSC 52, native only, or OSC 52 only.
+const (
+	ClipboardAuto   ClipboardMode = "auto"
+	ClipboardNative ClipboardMode = "native"
+	ClipboardOSC52  ClipboardMode = "osc52"
+)
+
+// Config is what the wizard needs from main.
+type Config struct {
+	// Org is the Docker organization being set up.
+	Org string
+	// Console performs the SSO connection and Setup SCIM steps.
+	Console client.Console
+	// Clipboard is the native clipboard; nil means none.
+	Clipboard Clipboard
+	// ClipboardMode chooses the copy path; empty means auto.
+	ClipboardMode ClipboardMode
+	// Sandbox is true when the wizard runs against the built-in sandbox.
+	Sandbox bool
+	// InTmux is true when the terminal is tmux (for the OSC 52 hint).
+	InTmux bool
+}
+
+// common is shared by every screen: the configuration, the window size and
+// the styles.
+type common struct {
+	cfg    Config
+	width  int
+	height int
+	styles styles
+}
+
+// styles are the wizard's lipgloss styles.
+type styles struct {
+	title, header, subtle, bold, selected, ok, warn, err, box lipgloss.Style
+	help                                                      help.Styles
+}
+
+func newStyles(isDark bool) styles {
+	ld := lipgloss.LightDark(isDark)
+	accent := ld(lipgloss.Color("#0B5FD6"), lipgloss.Color("#4FA3FF"))
+	return styles{
+		title:    lipgloss.NewStyle().Bold(true).Foreground(accent),
+		header:   lipgloss.NewStyle().Bold(true),
+		subtle:   lipgloss.NewStyle().Foreground(ld(lipgloss.Color("#6B6B6B"), lipgloss.Color("#9A9A9A"))),
+		bold:     lipgloss.NewStyle().Bold(true),
+		selected: lipgloss.NewStyle().Bold(true).Foreground(accent),
+		ok:       lipgloss.NewStyle().Foreground(ld(lipgloss.Color("#1A7F37"), lipgloss.Color("#3FB950"))),
+		warn:     lipgloss.NewStyle().Foreground(ld(lipgloss.Color("#9A6700"), lipgloss.Color("#D29922"))),
+		err:      lipgloss.NewStyle().Foreground(ld(lipgloss.Color("#CF222E"), lipgloss.Color("#F85149"))),
+		box:      lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).Padding(0, 1),
+		help:     help.DefaultStyles(isDark),
+	}
+}
+
+// rich renders text whose UI labels are marked **bold**.
+func (s styles) rich(text string) string {
+	var b strings.Builder
+	for _, seg := range steps.Segments(text) {
+		if seg.Bold {
+			b.WriteString(s.bold.Render(seg.Text))
+		} else {
+			b.WriteString(seg.Text)
+		}
+	}
+	return b.String()
+}
+
+// wrap renders rich text wrapped to width.
+func (s styles) wrap(text string, width int) string {
+	return ansi.Wrap(s.rich(text), width, "")
+}
+
+// contentWidth is the usable width for screen bodies.
+func (c *common) contentWidth() int {
+	w := c.width - 4
+	if w < 20 {
+		w = 20
+	}
+	if w > 100 {
+		w = 100
+	}
+	return w
+}

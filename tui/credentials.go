@@ -1,0 +1,114 @@
+package tui
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/docker-scim/docker-scim/client"
+	"github.com/docker-scim/docker-scim/steps"
+)
+
+// Docker's labels for the two values Setup SCIM shows.
+const (
+	labelBaseURL = "SCIM Base URL"
+	labelToken   = "API Token"
+)
+
+// credentialsScreen shows the SCIM Base URL and API Token for copying.
+type credentialsScreen struct {
+	c        *common
+	creds    client.SCIMCredentials
+	up, down key.Binding
+	copyKey  key.Binding
+	reveal   key.Binding
+	next     key.Binding
+	focus    int // 0: base URL, 1: token
+	revealed bool
+	status   string
+}
+
+func newCredentialsScreen(c *common, creds client.SCIMCredentials) *credentialsScreen {
+	return &credentialsScreen{
+		c:       c,
+		creds:   creds,
+		up:      key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+		down:    key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		copyKey: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy")),
+		reveal:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reveal token")),
+		next:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "continue")),
+	}
+}
+
+func (s *credentialsScreen) step() steps.StepID { return steps.StepCredentials }
+
+func (s *credentialsScreen) Init() tea.Cmd { return nil }
+
+func (s *credentialsScreen) keys() []key.Binding {
+	return []key.Binding{s.up, s.down, s.copyKey, s.reveal, s.next}
+}
+
+func (s *credentialsScreen) focused() (label, value string) {
+	if s.focus == 0 {
+		return labelBaseURL, s.creds.BaseURL
+	}
+	return labelToken, s.creds.Token.Value()
+}
+
+func (s *credentialsScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
+	switch msg := msg.(type) {
+	case copiedMsg:
+		s.status = copyResult(msg, s.c.cfg.InTmux)
+		if msg.path == copiedOSC52 {
+			_, value := s.focused()
+			return s, tea.SetClipboard(value)
+		}
+	case tea.KeyPressMsg:
+		switch {
+		case key.Matches(msg, s.up):
+			s.focus = 0
+		case key.Matches(msg, s.down):
+			s.focus = 1
+		case key.Matches(msg, s.reveal):
+			s.revealed = !s.revealed
+			if s.revealed {
+				s.reveal.SetHelp("r", "hide token")
+			} else {
+				s.reveal.SetHelp("r", "reveal token")
+			}
+		case key.Matches(msg, s.copyKey):
+			label, value := s.focused()
+			return s, copyCmd(s.c.cfg.Clipboard, s.c.cfg.ClipboardMode, label, value)
+		case key.Matches(msg, s.next):
+			return s, emit(credentialsDoneMsg{})
+		}
+	}
+	return s, nil
+}
+
+// maskedToken hides the token; its length is not revealed either.
+const maskedToken = "••••••••••••••••••••••••  (hidden: press r to reveal)"
+
+func (s *credentialsScreen) View() string {
+	st := s.c.styles
+	w := s.c.contentWidth()
+	var b strings.Builder
+	b.WriteString(st.wrap(steps.CopyCredentials, w) + "\n\n")
+	token := maskedToken
+	if s.revealed {
+		token = s.creds.Token.Value()
+	}
+	for i, f := range []struct{ label, value string }{{labelBaseURL, s.creds.BaseURL}, {labelToken, token}} {
+		marker := "  "
+		label := st.bold.Render(f.label)
+		if i == s.focus {
+			marker = st.selected.Render("> ")
+			label = st.selected.Render(f.label)
+		}
+		b.WriteString(marker + label + "\n    " + f.value + "\n\n")
+	}
+	if s.status != "" {
+		b.WriteString(st.wrap(s.status, w))
+	}
+	return strings.TrimRight(b.String(), "\n")
+}

@@ -1,0 +1,144 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/docker-scim/docker-scim/client"
+)
+
+// driver runs a model the way a tea.Program would, synchronously: it feeds
+// every message a command returns back into Update. Spinner ticks are
+// dropped (they only animate), so nothing sleeps.
+type driver struct {
+	t     *testing.T
+	m     tea.Model
+	quit  bool
+	osc52 []string
+}
+
+func newDriver(t *testing.T, cfg Config, w, h int) *driver {
+	t.Helper()
+	d := &driver{t: t, m: New(cfg)}
+	d.send(tea.WindowSizeMsg{Width: w, Height: h})
+	d.run(d.m.Init())
+	return d
+}
+
+func (d *driver) send(msg tea.Msg) {
+	m, cmd := d.m.Update(msg)
+	d.m = m
+	d.run(cmd)
+}
+
+func (d *driver) run(cmd tea.Cmd) {
+	if cmd == nil {
+		return
+	}
+	switch msg := cmd().(type) {
+	case nil, spinner.TickMsg:
+	case tea.BatchMsg:
+		for _, c := range msg {
+			d.run(c)
+		}
+	case tea.QuitMsg:
+		d.quit = true
+	default:
+		if fmt.Sprintf("%T", msg) == "tea.setClipboardMsg" {
+			d.osc52 = append(d.osc52, fmt.Sprint(msg))
+			return
+		}
+		d.send(msg)
+	}
+}
+
+// press sends key presses by name: "enter", "down", "space", "c", …
+func (d *driver) press(keys ...string) {
+	for _, k := range keys {
+		d.send(keyPress(k))
+	}
+}
+
+func keyPress(k string) tea.KeyPressMsg {
+	switch k {
+	case "enter":
+		return tea.KeyPressMsg{Code: tea.KeyEnter}
+	case "esc":
+		return tea.KeyPressMsg{Code: tea.KeyEscape}
+	case "up":
+		return tea.KeyPressMsg{Code: tea.KeyUp}
+	case "down":
+		return tea.KeyPressMsg{Code: tea.KeyDown}
+	case "space":
+		return tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
+	case "ctrl+c":
+		return tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
+	}
+	r := []rune(k)[0]
+	return tea.KeyPressMsg{Code: r, Text: k}
+}
+
+// screen is the current view without ANSI styling.
+func (d *driver) screen() string {
+	return ansi.Strip(d.m.View().Content)
+}
+
+func (d *driver) root() Model { return d.m.(Model) }
+
+// fakeConsole is a Console with fixed answers, for stable golden files.
+type fakeConsole struct {
+	conns     []client.Connection
+	listErr   error
+	setupErr  error
+	setups    int
+	refreshes int
+}
+
+const fakeToken = "fake-scim-token-0123456789abcdef"
+
+func (f *fakeConsole) Connections(context.Context, string) ([]client.Connection, error) {
+	return f.conns, f.listErr
+}
+
+func (f *fakeConsole) SetupSCIM(context.Context, string, string) (client.SCIMCredentials, error) {
+	f.setups++
+	if f.setupErr != nil {
+		return client.SCIMCredentials{}, f.setupErr
+	}
+	return client.SCIMCredentials{BaseURL: "https://hub.docker.com/v2/scim/2.0", Token: client.NewSecret(fakeToken)}, nil
+}
+
+func (f *fakeConsole) RefreshSCIMToken(ctx context.Context, org, id string) (client.SCIMCredentials, error) {
+	f.refreshes++
+	return f.SetupSCIM(ctx, org, id)
+}
+
+func seededConsole() *fakeConsole {
+	return &fakeConsole{conns: []client.Connection{
+		{ID: "c1", Name: "Okta SAML", Type: client.SAML, IdP: "okta"},
+		{ID: "c2", Name: "Entra ID SAML", Type: client.SAML, IdP: "entra"},
+		{ID: "c3", Name: "Entra ID OIDC", Type: client.AzureOIDC, IdP: "entra", SCIMEnabled: true},
+		{ID: "c4", Name: "OneLogin SAML", Type: client.SAML, IdP: "onelogin"},
+	}}
+}
+
+// fakeClipboard records writes, or fails when err is set.
+type fakeClipboard struct {
+	text string
+	err  error
+}
+
+func (f *fakeClipboard) WriteAll(s string) error {
+	if f.err != nil {
+		return f.err
+	}
+	f.text = s
+	return nil
+}
+
+var errNoClipboard = errors.New("no clipboard utilities available")

@@ -1,0 +1,63 @@
+package tui
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/docker-scim/docker-scim/steps"
+)
+
+// idpScreen asks which identity provider the admin configures.
+type idpScreen struct {
+	c      *common
+	keymap listKeys
+	idps   []steps.IdP
+	cursor int
+}
+
+func newIdPScreen(c *common, preselect steps.IdP) *idpScreen {
+	s := &idpScreen{c: c, keymap: newListKeys("choose"), idps: steps.IdPs()}
+	for i, p := range s.idps {
+		if p == preselect {
+			s.cursor = i
+		}
+	}
+	return s
+}
+
+func (s *idpScreen) step() steps.StepID { return steps.StepIdP }
+
+func (s *idpScreen) Init() tea.Cmd { return nil }
+
+func (s *idpScreen) keys() []key.Binding {
+	return []key.Binding{s.keymap.Up, s.keymap.Down, s.keymap.Choose}
+}
+
+func (s *idpScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
+	if msg, ok := msg.(tea.KeyPressMsg); ok {
+		switch {
+		case key.Matches(msg, s.keymap.Up):
+			s.cursor = max(0, s.cursor-1)
+		case key.Matches(msg, s.keymap.Down):
+			s.cursor = min(len(s.idps)-1, s.cursor+1)
+		case key.Matches(msg, s.keymap.Choose):
+			return s, emit(idpChosenMsg{idp: s.idps[s.cursor]})
+		}
+	}
+	return s, nil
+}
+
+func (s *idpScreen) View() string {
+	st := s.c.styles
+	var b strings.Builder
+	b.WriteString("Continue to configure SCIM for Okta, Azure AD, or OneLogin.\n\n")
+	for i, p := range s.idps {
+		if i == s.cursor {
+			b.WriteString(st.selected.Render("> "+p.Label()) + "\n")
+		} else {
+			b.WriteString("  " + p.Label() + "\n")
+		}
+	}
+	return strings.TrimRight(b.String(), "\n")
+}

@@ -1,0 +1,56 @@
+package tui
+
+import (
+	"charm.land/bubbles/v2/key"
+)
+
+// globalKeys work on every screen; the root handles them.
+type globalKeys struct {
+	Back, Help, Quit key.Binding
+}
+
+func newGlobalKeys() globalKeys {
+	return globalKeys{
+		Back: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		Help: key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+		Quit: key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+	}
+}
+
+// listKeys move a cursor through a list and choose.
+type listKeys struct {
+	Up, Down, Choose key.Binding
+}
+
+func newListKeys(chooseHelp string) listKeys {
+	return listKeys{
+		Up:     key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+		Down:   key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		Choose: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", chooseHelp)),
+	}
+}
+
+// helpKeys joins a screen's bindings with the global ones for the footer.
+type helpKeys struct {
+	screen    []key.Binding
+	global    globalKeys
+	canGoBack bool
+}
+
+// ShortHelp implements help.KeyMap.
+func (h helpKeys) ShortHelp() []key.Binding {
+	out := append([]key.Binding(nil), h.screen...)
+	if h.canGoBack {
+		out = append(out, h.global.Back)
+	}
+	return append(out, h.global.Help, h.global.Quit)
+}
+
+// FullHelp implements help.KeyMap.
+func (h helpKeys) FullHelp() [][]key.Binding {
+	g := []key.Binding{h.global.Help, h.global.Quit}
+	if h.canGoBack {
+		g = append([]key.Binding{h.global.Back}, g...)
+	}
+	return [][]key.Binding{h.screen, g}
+}

@@ -1,0 +1,21 @@
+package tui
+
+import (
+	tea "charm.land/bubbletea/v2"
+	"github.com/docker-scim/docker-scim/client"
+	"github.com/docker-scim/docker-scim/steps"
+)
+
+// Messages screens send to the root to move through the flow.
+type (
+	connectionChosenMsg struct{ conn client.Connection }
+	scimReadyMsg        struct{ creds client.SCIMCredentials }
+	credentialsDoneMsg  struct{}
+	idpChosenMsg        struct{ idp steps.IdP }
+	checkedMsg          struct{ checked map[string]bool }
+	checklistDoneMsg    struct{}
+	finishMsg           struct{}
+)
+
+// emit returns a command that delivers msg.
+func emit(msg tea.Msg) tea.Cmd { return func() tea.Msg { return msg } }

@@ -1,0 +1,120 @@
+package tui
+
+import (
+	"context"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+	"github.com/docker-scim/docker-scim/client"
+	"github.com/docker-scim/docker-scim/steps"
+)
+
+type setupDoneMsg struct {
+	creds client.SCIMCredentials
+	err   error
+}
+
+// setupScreen confirms and performs Setup SCIM on the chosen connection.
+type setupScreen struct {
+	c       *common
+	conn    client.Connection
+	confirm key.Binding
+	spinner spinner.Model
+	busy    bool
+	err     error
+	creds   *client.SCIMCredentials
+}
+
+func newSetupScreen(c *common, conn client.Connection) *setupScreen {
+	label := "set up SCIM"
+	if conn.SCIMEnabled {
+		label = "refresh the API Token"
+	}
+	return &setupScreen{
+		c:       c,
+		conn:    conn,
+		confirm: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", label)),
+		spinner: spinner.New(spinner.WithSpinner(spinner.Dot)),
+	}
+}
+
+func (s *setupScreen) step() steps.StepID { return steps.StepSetupSCIM }
+
+func (s *setupScreen) Init() tea.Cmd { return nil }
+
+func (s *setupScreen) keys() []key.Binding {
+	if s.busy {
+		return nil
+	}
+	return []key.Binding{s.confirm}
+}
+
+func runSetup(console client.Console, org string, conn client.Connection) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
+		defer cancel()
+		var creds client.SCIMCredentials
+		var err error
+		if conn.SCIMEnabled {
+			creds, err = console.RefreshSCIMToken(ctx, org, conn.ID)
+		} else {
+			creds, err = console.SetupSCIM(ctx, org, conn.ID)
+		}
+		return setupDoneMsg{creds: creds, err: err}
+	}
+}
+
+func (s *setupScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
+	switch msg := msg.(type) {
+	case setupDoneMsg:
+		s.busy, s.err = false, msg.err
+		if msg.err != nil {
+			return s, nil
+		}
+		s.creds = &msg.creds
+		s.conn.SCIMEnabled = true
+		return s, emit(scimReadyMsg{creds: msg.creds})
+	case spinner.TickMsg:
+		if !s.busy {
+			return s, nil
+		}
+		var cmd tea.Cmd
+		s.spinner, cmd = s.spinner.Update(msg)
+		return s, cmd
+	case tea.KeyPressMsg:
+		if s.busy || !key.Matches(msg, s.confirm) {
+			return s, nil
+		}
+		if s.creds != nil {
+			return s, emit(scimReadyMsg{creds: *s.creds})
+		}
+		s.busy, s.err = true, nil
+		return s, tea.Batch(s.spinner.Tick, runSetup(s.c.cfg.Console, s.c.cfg.Org, s.conn))
+	}
+	return s, nil
+}
+
+func (s *setupScreen) View() string {
+	st := s.c.styles
+	w := s.c.contentWidth()
+	var b strings.Builder
+	b.WriteString(st.bold.Render(s.conn.Name) + st.subtle.Render("  "+s.conn.Type.Label()+" · "+idpLabel(s.conn.IdP)) + "\n\n")
+	b.WriteString(st.wrap("In Docker: "+steps.SetupSCIMPath, w) + "\n\n")
+	b.WriteString(st.warn.Render("Note: ") + st.wrap(steps.SSONotEnforced, w-6) + "\n\n")
+	switch {
+	case s.busy:
+		b.WriteString(s.spinner.View() + " Setting up SCIM…")
+	case s.err != nil:
+		b.WriteString(st.err.Render("✗ ") + st.wrap(s.err.Error(), w-2) + "\n\nPress enter to try again.")
+	case s.creds != nil:
+		b.WriteString(st.ok.Render("✓ SCIM is set up.") + " Press enter to see the SCIM Base URL and API Token.")
+	case s.conn.SCIMEnabled:
+		b.WriteString(st.wrap("SCIM is already set up on this connection. Press enter to refresh the **API Token**: "+
+			"the old token stops working at once, so the IdP needs the new one.", w))
+	default:
+		b.WriteString("Press enter to run " + st.bold.Render("Setup SCIM") + " on this connection.")
+	}
+	return b.String()
+}

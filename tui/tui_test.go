@@ -1,0 +1,211 @@
+package tui
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/docker-scim/docker-scim/client"
+	"github.com/docker-scim/docker-scim/steps"
+)
+
+func testConfig(console client.Console, cb Clipboard) Config {
+	return Config{Org: "moby", Console: console, Clipboard: cb, Sandbox: true}
+}
+
+// TestGoldenScreens walks the whole flow and compares every screen with its
+// golden file (ANSI stripped, 80×24).
+func TestGoldenScreens(t *testing.T) {
+	d := newDriver(t, testConfig(seededConsole(), &fakeClipboard{}), 80, 24)
+	shots := []struct {
+		name string
+		keys []string
+	}{
+		{"1-connections", nil},
+		{"2-setup", []string{"enter"}},
+		{"3-credentials", []string{"enter"}},
+		{"3-credentials-revealed-copied", []string{"down", "r", "c"}},
+		{"4-idp", []string{"enter"}},
+		{"5-checklist", []string{"enter", "space", "down", "down", "space"}},
+		{"6-done", []string{"enter"}},
+	}
+	for _, s := range shots {
+		d.press(s.keys...)
+		t.Run(s.name, func(t *testing.T) { golden.RequireEqual(t, d.screen()) })
+	}
+}
+
+func TestFullFlowState(t *testing.T) {
+	console := seededConsole()
+	cb := &fakeClipboard{}
+	d := newDriver(t, testConfig(console, cb), 100, 30)
+	d.press("enter") // Okta SAML
+	if got := d.root().top().step(); got != steps.StepSetupSCIM {
+		t.Fatalf("after choosing a connection: step %s", got)
+	}
+	d.press("enter") // Setup SCIM
+	if console.setups != 1 {
+		t.Fatalf("Setup SCIM called %d times", console.setups)
+	}
+	if strings.Contains(d.screen(), fakeToken) {
+		t.Fatal("token visible before reveal")
+	}
+	d.press("down", "c")
+	if cb.text != fakeToken {
+		t.Fatalf("clipboard holds %q", cb.text)
+	}
+	if !strings.Contains(d.screen(), "API Token copied to the clipboard") {
+		t.Fatalf("no copy confirmation:\n%s", d.screen())
+	}
+	d.press("r")
+	if !strings.Contains(d.screen(), fakeToken) {
+		t.Fatal("r did not reveal the token")
+	}
+	d.press("r")
+	if strings.Contains(d.screen(), fakeToken) {
+		t.Fatal("second r did not hide the token")
+	}
+	d.press("enter")
+	if !strings.Contains(d.screen(), "> Okta") {
+		t.Fatalf("IdP of the connection not preselected:\n%s", d.screen())
+	}
+	d.press("down", "enter") // Entra
+	if !strings.Contains(d.screen(), "Provision Azure Active Directory Groups") {
+		t.Fatalf("not the Azure AD checklist:\n%s", d.screen())
+	}
+	d.press("space", "down", "space", "up", "space") // ticks 1, 2, unticks 1
+	d.press("enter")
+	if got := d.root().session.checked; !got["entra-edit-provisioning"] || got["entra-open-app"] {
+		t.Fatalf("checked = %v", got)
+	}
+	if !strings.Contains(d.screen(), "1 of 6 checklist items done") || !strings.Contains(d.screen(), "doesn't enforce SSO") {
+		t.Fatalf("done screen:\n%s", d.screen())
+	}
+	d.press("enter")
+	if !d.quit {
+		t.Fatal("enter on done did not quit")
+	}
+}
+
+func TestBackKeepsChoices(t *testing.T) {
+	d := newDriver(t, testConfig(seededConsole(), nil), 80, 24)
+	d.press("enter", "enter", "enter", "enter", "space") // checklist, item 1 ticked
+	d.press("esc", "esc")                                // back to credentials
+	if got := d.root().top().step(); got != steps.StepCredentials {
+		t.Fatalf("esc esc from checklist: %s", got)
+	}
+	d.press("enter", "enter", "enter") // forward again to done
+	if !d.root().session.checked["okta-provisioning-tab"] {
+		t.Fatal("going back lost the ticked item")
+	}
+	if n := d.root().summary().done; n != 1 {
+		t.Fatalf("done = %d", n)
+	}
+}
+
+func TestBackFromSetupDoesNotRunSetupTwice(t *testing.T) {
+	console := seededConsole()
+	d := newDriver(t, testConfig(console, nil), 80, 24)
+	d.press("enter", "enter", "esc", "enter")
+	if console.setups != 1 {
+		t.Fatalf("Setup SCIM ran %d times", console.setups)
+	}
+	if d.root().top().step() != steps.StepCredentials {
+		t.Fatal("enter on a finished setup did not continue")
+	}
+}
+
+func TestConnectionWithSCIMRefreshesToken(t *testing.T) {
+	console := seededConsole()
+	d := newDriver(t, testConfig(console, nil), 80, 24)
+	d.press("down", "down", "enter")
+	if !strings.Contains(d.screen(), "refresh the API Token") {
+		t.Fatalf("no refresh offer:\n%s", d.screen())
+	}
+	d.press("enter")
+	if console.refreshes != 1 || console.setups != 1 {
+		t.Fatalf("refreshes %d", console.refreshes)
+	}
+}
+
+func TestCopyFallsBackToOSC52(t *testing.T) {
+	d := newDriver(t, testConfig(seededConsole(), &fakeClipboard{err: errNoClipboard}), 80, 24)
+	d.press("enter", "enter", "down", "c")
+	if len(d.osc52) != 1 || d.osc52[0] != fakeToken {
+		t.Fatalf("OSC 52 writes = %q", d.osc52)
+	}
+	if !strings.Contains(d.screen(), "sent to your terminal's clipboard (OSC 52)") {
+		t.Fatalf("copy message not honest:\n%s", d.screen())
+	}
+}
+
+func TestCopyModes(t *testing.T) {
+	for _, tc := range []struct {
+		mode      ClipboardMode
+		cb        *fakeClipboard
+		wantOSC   bool
+		wantNativ bool
+		msg       string
+	}{
+		{ClipboardOSC52, &fakeClipboard{}, true, false, "OSC 52"},
+		{ClipboardNative, &fakeClipboard{err: errNoClipboard}, false, false, "No clipboard is available"},
+		{ClipboardAuto, &fakeClipboard{}, false, true, "copied to the clipboard"},
+	} {
+		cfg := testConfig(seededConsole(), tc.cb)
+		cfg.ClipboardMode = tc.mode
+		d := newDriver(t, cfg, 80, 24)
+		d.press("enter", "enter", "c")
+		if (len(d.osc52) > 0) != tc.wantOSC || (tc.cb.text != "") != tc.wantNativ || !strings.Contains(d.screen(), tc.msg) {
+			t.Errorf("mode %s: osc52=%q native=%q screen:\n%s", tc.mode, d.osc52, tc.cb.text, d.screen())
+		}
+	}
+}
+
+func TestLoadErrorAndRetry(t *testing.T) {
+	console := seededConsole()
+	console.listErr = &client.Error{Op: "list SSO connections", Kind: client.KindServer, Status: 503, Hint: "retry in a moment"}
+	d := newDriver(t, testConfig(console, nil), 80, 24)
+	if !strings.Contains(d.screen(), "503 Service Unavailable") || !strings.Contains(d.screen(), "r retry") {
+		t.Fatalf("error not shown:\n%s", d.screen())
+	}
+	console.listErr = nil
+	d.press("r")
+	if !strings.Contains(d.screen(), "Okta SAML") {
+		t.Fatalf("retry did not reload:\n%s", d.screen())
+	}
+}
+
+func TestSetupErrorShownAndRetried(t *testing.T) {
+	console := seededConsole()
+	console.setupErr = errors.New("set up SCIM: 500 Internal Server Error from the server")
+	d := newDriver(t, testConfig(console, nil), 80, 24)
+	d.press("enter", "enter")
+	if !strings.Contains(d.screen(), "500 Internal Server Error") {
+		t.Fatalf("setup error not shown:\n%s", d.screen())
+	}
+	console.setupErr = nil
+	d.press("enter")
+	if d.root().top().step() != steps.StepCredentials {
+		t.Fatal("retry of Setup SCIM did not continue")
+	}
+}
+
+func TestQuitKeys(t *testing.T) {
+	for _, k := range []string{"q", "ctrl+c"} {
+		d := newDriver(t, testConfig(seededConsole(), nil), 80, 24)
+		d.press(k)
+		if !d.quit {
+			t.Errorf("%s did not quit", k)
+		}
+	}
+}
+
+func TestHelpToggles(t *testing.T) {
+	d := newDriver(t, testConfig(seededConsole(), nil), 80, 24)
+	short := d.screen()
+	d.press("?")
+	if d.screen() == short || !d.root().help.ShowAll {
+		t.Fatal("? did not show the full help")
+	}
+}
