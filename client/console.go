@@ -54,6 +54,25 @@ type Console interface {
 	SetupSCIM(ctx context.Context, org, connectionID string) (SCIMCredentials, error)
 	// RefreshSCIMToken issues a new API Token; the old one stops working.
 	RefreshSCIMToken(ctx context.Context, org, connectionID string) (SCIMCredentials, error)
+	// Org describes the organization: its plan and its domains.
+	Org(ctx context.Context, org string) (OrgInfo, error)
+	// DisableSCIM turns SCIM off on a connection; its API Token stops working.
+	DisableSCIM(ctx context.Context, org, connectionID string) error
+	// SetJIT turns just-in-time provisioning on or off for a connection.
+	SetJIT(ctx context.Context, org, connectionID string, enabled bool) (Connection, error)
+}
+
+// OrgInfo is what the Admin Console shows about an organization.
+type OrgInfo struct {
+	Name    string   `json:"name"`
+	Plan    string   `json:"plan"`
+	Domains []Domain `json:"domains"`
+}
+
+// Domain is a domain of the organization and whether it is verified.
+type Domain struct {
+	Name     string `json:"name"`
+	Verified bool   `json:"verified"`
 }
 
 // ErrNoConsoleAPI is wrapped by every DockerConsole error: Docker publishes
@@ -84,6 +103,21 @@ func (DockerConsole) RefreshSCIMToken(context.Context, string, string) (SCIMCred
 	return SCIMCredentials{}, unavailable("refresh the SCIM token")
 }
 
+// Org reports that Docker has no API for the organization's console page.
+func (DockerConsole) Org(context.Context, string) (OrgInfo, error) {
+	return OrgInfo{}, unavailable("read the organization's plan and domains")
+}
+
+// DisableSCIM reports that Docker has no API to disable SCIM.
+func (DockerConsole) DisableSCIM(context.Context, string, string) error {
+	return unavailable("disable SCIM")
+}
+
+// SetJIT reports that Docker has no API to switch JIT provisioning.
+func (DockerConsole) SetJIT(context.Context, string, string, bool) (Connection, error) {
+	return Connection{}, unavailable("change JIT provisioning")
+}
+
 // SandboxConsolePrefix is where the sandbox serves its console API.
 const SandboxConsolePrefix = "/sandbox/console"
 
@@ -93,6 +127,74 @@ type SandboxConsole struct{ Hub *Hub }
 
 func orgPath(org string) string {
 	return SandboxConsolePrefix + "/orgs/" + url.PathEscape(org) + "/connections"
+}
+
+func connPath(org, id string) string { return orgPath(org) + "/" + url.PathEscape(id) }
+
+// Org reads the sandbox organization's plan and domains.
+func (c SandboxConsole) Org(ctx context.Context, org string) (OrgInfo, error) {
+	var out OrgInfo
+	err := c.Hub.send(ctx, "read the organization "+org, http.MethodGet,
+		SandboxConsolePrefix+"/orgs/"+url.PathEscape(org), &out, nil)
+	return out, err
+}
+
+// DisableSCIM turns SCIM off on the connection.
+func (c SandboxConsole) DisableSCIM(ctx context.Context, org, id string) error {
+	return c.Hub.sendBody(ctx, call{op: "disable SCIM", method: http.MethodPost,
+		url: c.Hub.base.String() + connPath(org, id) + "/scim/disable"})
+}
+
+// SetJIT turns just-in-time provisioning on or off for the connection.
+func (c SandboxConsole) SetJIT(ctx context.Context, org, id string, enabled bool) (Connection, error) {
+	var out Connection
+	err := c.Hub.sendBody(ctx, call{op: "change JIT provisioning", method: http.MethodPut,
+		url: c.Hub.base.String() + connPath(org, id) + "/jit", body: map[string]bool{"enabled": enabled}, out: &out})
+	return out, err
+}
+
+// PushRequest is what the sandbox's identity-provider simulator pushes:
+// users to create, the group to push them into, and users to deactivate.
+type PushRequest struct {
+	Users      []PushUser `json:"users"`
+	Group      string     `json:"group,omitempty"`
+	Deactivate []string   `json:"deactivate,omitempty"`
+}
+
+// PushUser is a user the simulator provisions.
+type PushUser struct {
+	UserName   string `json:"userName"`
+	GivenName  string `json:"givenName"`
+	FamilyName string `json:"familyName"`
+}
+
+// PushResult is what the simulator did.
+type PushResult struct {
+	Created     []PushedUser `json:"created"`
+	Group       PushedGroup  `json:"group"`
+	Deactivated []string     `json:"deactivated"`
+}
+
+// PushedUser is a SCIM user the simulator created.
+type PushedUser struct {
+	ID       string `json:"id"`
+	UserName string `json:"userName"`
+}
+
+// PushedGroup is the SCIM group the simulator pushed users into.
+type PushedGroup struct {
+	ID          string `json:"id"`
+	DisplayName string `json:"displayName"`
+}
+
+// SimulatePush makes the sandbox act as an identity provider and push req
+// through SCIM with the connection's API Token (POST /sandbox/idp/push).
+// Only the sandbox has this: against Docker the identity provider pushes.
+func (c SandboxConsole) SimulatePush(ctx context.Context, creds SCIMCredentials, req PushRequest) (PushResult, error) {
+	var out PushResult
+	err := c.Hub.t.do(ctx, call{op: "simulate an identity provider push", method: http.MethodPost,
+		url: c.Hub.base.String() + "/sandbox/idp/push", body: req, out: &out, bearer: creds.Token, hints: scimHints})
+	return out, err
 }
 
 // Connections lists the sandbox organization's SSO connections.

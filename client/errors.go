@@ -1,8 +1,11 @@
 package client
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
+	"regexp"
+	"sort"
 	"strings"
 	"time"
 )
@@ -25,6 +28,10 @@ const (
 	KindTimeout
 	KindDecode
 	KindUnavailable
+	// KindTooLarge is a response body over MaxResponseBody.
+	KindTooLarge
+	// KindCanceled is a request stopped by its context being canceled.
+	KindCanceled
 )
 
 var kindNames = map[Kind]string{
@@ -41,6 +48,8 @@ var kindNames = map[Kind]string{
 	KindTimeout:       "timeout",
 	KindDecode:        "unreadable response",
 	KindUnavailable:   "not available",
+	KindTooLarge:      "response too large",
+	KindCanceled:      "canceled",
 }
 
 // String names the kind.
@@ -69,14 +78,15 @@ func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString(e.Op)
 	b.WriteString(": ")
-	if e.Status != 0 {
+	if e.Status >= 300 {
 		fmt.Fprintf(&b, "%d %s from the server", e.Status, http.StatusText(e.Status))
 	} else {
 		b.WriteString(e.Kind.String())
 	}
 	if e.Message != "" {
 		b.WriteString(` ("` + e.Message + `")`)
-	} else if e.Err != nil {
+	}
+	if e.Err != nil {
 		b.WriteString(": " + e.Err.Error())
 	}
 	if e.Hint != "" {
@@ -88,14 +98,130 @@ func (e *Error) Error() string {
 // Unwrap returns the underlying error.
 func (e *Error) Unwrap() error { return e.Err }
 
-// redact removes every non-empty secret from s.
+// tokenPattern matches credentials by their look even when the client does
+// not know them: Docker PATs and OATs, JWTs and bearer headers.
+var tokenPattern = regexp.MustCompile(`(?i)dckr_(?:pat|oat)_[A-Za-z0-9_\-]+|eyJ[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]*|bearer\s+\S+`)
+
+// redact removes every known secret, and anything that looks like a token,
+// from s.
 func redact(s string, secrets []Secret) string {
 	for _, sec := range secrets {
 		if v := sec.Value(); len(v) >= 4 {
 			s = strings.ReplaceAll(s, v, "[redacted]")
 		}
 	}
-	return s
+	return tokenPattern.ReplaceAllString(s, "[redacted]")
+}
+
+// apiError is the union of the error bodies Docker sends:
+//
+//   - Error:     {"detail", "message"}
+//   - error:     {"errinfo", "detail", "message"}
+//   - ValueError: {"fields": {field: [problems]}, "text"}
+//   - rpcStatus: {"code", "message", "details"}
+//   - scim_error: {"schemas", "status": "401", "scimType", "detail"}
+//
+// and the audit log's 429 {"detail": "Rate limit exceeded", "error": false}.
+type apiError struct {
+	Message    string
+	Detail     string
+	Text       string
+	Fields     map[string][]string
+	SCIMType   string
+	SCIMStatus string
+	Code       int
+}
+
+// decodeErrorBody reads any of Docker's error shapes. Unknown or malformed
+// bodies give the zero value: the status alone then tells what happened.
+func decodeErrorBody(raw []byte) apiError {
+	var wire struct {
+		Message  json.RawMessage            `json:"message"`
+		Detail   json.RawMessage            `json:"detail"`
+		Text     json.RawMessage            `json:"text"`
+		Fields   map[string]json.RawMessage `json:"fields"`
+		ScimType string                     `json:"scimType"`
+		Status   json.RawMessage            `json:"status"`
+		Code     json.RawMessage            `json:"code"`
+	}
+	if json.Unmarshal(raw, &wire) != nil {
+		return apiError{}
+	}
+	e := apiError{
+		Message:    loneString(wire.Message),
+		Detail:     loneString(wire.Detail),
+		Text:       loneString(wire.Text),
+		SCIMType:   wire.ScimType,
+		SCIMStatus: loneString(wire.Status),
+	}
+	if e.SCIMStatus == "" {
+		var n json.Number
+		if json.Unmarshal(wire.Status, &n) == nil {
+			e.SCIMStatus = n.String()
+		}
+	}
+	_ = json.Unmarshal(wire.Code, &e.Code)
+	for field, v := range wire.Fields {
+		if e.Fields == nil {
+			e.Fields = map[string][]string{}
+		}
+		var list []string
+		if json.Unmarshal(v, &list) != nil {
+			if s := loneString(v); s != "" {
+				list = []string{s}
+			}
+		}
+		e.Fields[field] = list
+	}
+	return e
+}
+
+// loneString decodes a JSON string, or returns "" for anything else.
+func loneString(raw json.RawMessage) string {
+	var s string
+	if json.Unmarshal(raw, &s) != nil {
+		return ""
+	}
+	return strings.TrimSpace(s)
+}
+
+// message is the most telling text of the error body, at most 300 bytes.
+func (e apiError) message() string {
+	msg := e.Message
+	if msg == "" {
+		msg = e.Detail
+	}
+	if msg == "" {
+		msg = e.Text
+	}
+	if len(e.Fields) > 0 {
+		names := make([]string, 0, len(e.Fields))
+		for f := range e.Fields {
+			names = append(names, f)
+		}
+		sort.Strings(names)
+		var parts []string
+		for _, f := range names {
+			parts = append(parts, f+": "+strings.Join(e.Fields[f], ", "))
+		}
+		if msg != "" {
+			msg += "; "
+		}
+		msg += strings.Join(parts, "; ")
+	}
+	if e.SCIMType != "" {
+		msg += " (scimType " + e.SCIMType + ")"
+	}
+	msg = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, strings.TrimSpace(msg))
+	if len(msg) > 300 {
+		msg = strings.ToValidUTF8(msg[:300], "") + "…"
+	}
+	return msg
 }
 
 // kindForStatus maps an HTTP status to a Kind.
@@ -113,8 +239,26 @@ func kindForStatus(status int) Kind {
 		return KindConflict
 	case status == http.StatusTooManyRequests:
 		return KindRateLimited
+	case status == http.StatusRequestTimeout || status == http.StatusGatewayTimeout:
+		return KindTimeout
 	case status >= 500:
 		return KindServer
 	}
 	return KindOther
+}
+
+var defaultHints = map[Kind]string{
+	KindBadRequest:    "The server refused the request as malformed: check the values entered",
+	KindUnauthorized:  "Check the credentials and try again",
+	KindPATNotAllowed: "Docker refuses tokens made from a personal access token here: create an organization access token (Admin Console > Access tokens) and sign in with the organization name",
+	KindForbidden:     "The token lacks a permission this call needs: check its scopes and that you are an owner of the organization",
+	KindNotFound:      "Check the organization name and the URL",
+	KindConflict:      "It already exists or changed meanwhile: reload and try again",
+	KindRateLimited:   "Docker's rate limit was reached: wait a minute and retry",
+	KindServer:        "Docker had a problem: retry in a moment, and check https://www.dockerstatus.com if it persists",
+	KindNetwork:       "Check your network connection and the address",
+	KindTimeout:       "The server did not answer in time: check the network and retry",
+	KindDecode:        "The server's answer was not what Docker sends: check the URL points at Docker",
+	KindTooLarge:      "Check the URL points at Docker's API, not at a download",
+	KindCanceled:      "The request was canceled before it finished",
 }

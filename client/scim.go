@@ -2,27 +2,48 @@ package client
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
+	"net/url"
+	"strconv"
+	"time"
 )
+
+// DockerUserExtension is the schema URN of Docker's SCIM user extension
+// (dockerRole, dockerOrg, dockerTeam).
+const DockerUserExtension = "urn:ietf:params:scim:schemas:extension:docker:2.0:User"
+
+// scimMaxCount is the largest page Docker's SCIM API serves.
+const scimMaxCount = 200
 
 // SCIM is a read-only client of Docker's SCIM 2.0 API, authenticated with
 // the SCIM API Token. It never writes: creating and changing users is the
-// identity provider's job.
+// identity provider's job (and a PUT without "active" deactivates a user).
 type SCIM struct {
 	t     *transport
 	base  string
 	token Secret
 }
 
-// NewSCIM returns a client for the SCIM API at baseURL (the SCIM Base URL).
+// NewSCIM returns a client for the SCIM API at baseURL (the SCIM Base URL;
+// run it through NormalizeBaseURL first when an admin pasted it).
 func NewSCIM(baseURL string, token Secret, opts ...Option) (*SCIM, error) {
 	u, err := parseBase(baseURL)
 	if err != nil {
 		return nil, err
 	}
-	o := buildOptions(opts)
-	return &SCIM{t: newTransport(o.http), base: u.String(), token: token}, nil
+	t, err := newTransport(buildOptions(opts))
+	if err != nil {
+		return nil, err
+	}
+	return &SCIM{t: t, base: u.String(), token: token}, nil
 }
+
+// BaseURL is the SCIM Base URL the client talks to.
+func (s *SCIM) BaseURL() string { return s.base }
+
+// RateLimit returns the last X-RateLimit-* values Docker sent (zero if none).
+func (s *SCIM) RateLimit() RateLimit { return s.t.rateLimit() }
 
 // ServiceProviderConfig is the part of the SCIM ServiceProviderConfig the
 // wizard reads.
@@ -41,21 +62,153 @@ type ServiceProviderConfig struct {
 
 var scimHints = map[Kind]string{
 	KindUnauthorized: "The token was refreshed or mistyped: copy it again from Admin Console > SSO and SCIM",
+	KindForbidden:    "The token is not allowed to read users: check that SCIM is still enabled on the connection in Admin Console > SSO and SCIM",
 	KindNotFound:     "The SCIM Base URL is wrong: copy it again from Admin Console > SSO and SCIM",
+	KindDecode:       "The server did not answer like a SCIM API: check the SCIM Base URL points at Docker and ends in " + SCIMPath,
+}
+
+// get reads base+path into out.
+func (s *SCIM) get(ctx context.Context, op, path string, out any) error {
+	return s.t.do(ctx, call{
+		op:     op,
+		method: http.MethodGet,
+		url:    s.base + path,
+		out:    out,
+		bearer: s.token,
+		accept: "application/scim+json",
+		hints:  scimHints,
+	})
 }
 
 // ServiceProviderConfig reads GET /ServiceProviderConfig, the first check an
 // identity provider makes.
 func (s *SCIM) ServiceProviderConfig(ctx context.Context) (ServiceProviderConfig, error) {
 	var out ServiceProviderConfig
-	err := s.t.do(ctx, call{
-		op:     "read the SCIM ServiceProviderConfig",
-		method: http.MethodGet,
-		url:    s.base + "/ServiceProviderConfig",
-		out:    &out,
-		bearer: s.token,
-		accept: "application/scim+json",
-		hints:  scimHints,
-	})
+	err := s.get(ctx, "read the SCIM ServiceProviderConfig", "/ServiceProviderConfig", &out)
 	return out, err
+}
+
+// listResponse is a SCIM ListResponse. Docker's spec spells the list
+// "resources"; RFC 7644 and the live site say "Resources". Both are read.
+type listResponse[T any] struct {
+	TotalResults int
+	StartIndex   int
+	ItemsPerPage int
+	Resources    []T
+}
+
+// UnmarshalJSON accepts "Resources" and "resources" (and any other case).
+func (l *listResponse[T]) UnmarshalJSON(b []byte) error {
+	var wire struct {
+		TotalResults int `json:"totalResults"`
+		StartIndex   int `json:"startIndex"`
+		ItemsPerPage int `json:"itemsPerPage"`
+		// encoding/json matches keys case-insensitively, so this reads
+		// both "Resources" and "resources".
+		Resources []T `json:"Resources"`
+	}
+	if err := json.Unmarshal(b, &wire); err != nil {
+		return err
+	}
+	*l = listResponse[T]{wire.TotalResults, wire.StartIndex, wire.ItemsPerPage, wire.Resources}
+	return nil
+}
+
+// User is a user as Docker's SCIM API reports it.
+type User struct {
+	ID           string
+	UserName     string
+	DisplayName  string
+	GivenName    string
+	FamilyName   string
+	Active       bool
+	Created      time.Time
+	LastModified time.Time
+	// Groups are the display names of the user's groups (org:team).
+	Groups []string
+}
+
+// UnmarshalJSON reads a SCIM user resource.
+func (u *User) UnmarshalJSON(b []byte) error {
+	var wire struct {
+		ID          string `json:"id"`
+		UserName    string `json:"userName"`
+		DisplayName string `json:"displayName"`
+		Name        struct {
+			GivenName  string `json:"givenName"`
+			FamilyName string `json:"familyName"`
+		} `json:"name"`
+		Active *bool `json:"active"`
+		Groups []struct {
+			Value   string `json:"value"`
+			Display string `json:"display"`
+		} `json:"groups"`
+		Meta struct {
+			Created      time.Time `json:"created"`
+			LastModified time.Time `json:"lastModified"`
+		} `json:"meta"`
+	}
+	if err := json.Unmarshal(b, &wire); err != nil {
+		return err
+	}
+	*u = User{
+		ID: wire.ID, UserName: wire.UserName, DisplayName: wire.DisplayName,
+		GivenName: wire.Name.GivenName, FamilyName: wire.Name.FamilyName,
+		Active:  wire.Active == nil || *wire.Active,
+		Created: wire.Meta.Created, LastModified: wire.Meta.LastModified,
+	}
+	for _, g := range wire.Groups {
+		name := g.Display
+		if name == "" {
+			name = g.Value
+		}
+		u.Groups = append(u.Groups, name)
+	}
+	return nil
+}
+
+// usersPage reads one page of GET /Users.
+func (s *SCIM) usersPage(ctx context.Context, op string, q url.Values) (listResponse[User], error) {
+	var out listResponse[User]
+	err := s.get(ctx, op, "/Users?"+q.Encode(), &out)
+	return out, err
+}
+
+// UsersSince pages through every SCIM user (200 per request) and returns
+// those created or modified at or after since, in the server's order.
+func (s *SCIM) UsersSince(ctx context.Context, since time.Time) ([]User, error) {
+	var out []User
+	start := 1
+	for pages := 0; pages < maxPages; pages++ {
+		q := url.Values{"startIndex": {strconv.Itoa(start)}, "count": {strconv.Itoa(scimMaxCount)}}
+		p, err := s.usersPage(ctx, "read back the SCIM users", q)
+		if err != nil {
+			return out, err
+		}
+		for _, u := range p.Resources {
+			if !u.Created.Before(since) || !u.LastModified.Before(since) {
+				out = append(out, u)
+			}
+		}
+		start += len(p.Resources)
+		if len(p.Resources) == 0 || start > p.TotalResults {
+			break
+		}
+	}
+	return out, nil
+}
+
+// schemaIDs lists the schema URNs of GET /Schemas.
+func (s *SCIM) schemaIDs(ctx context.Context) ([]string, error) {
+	var out listResponse[struct {
+		ID string `json:"id"`
+	}]
+	if err := s.get(ctx, "read the SCIM Schemas", "/Schemas", &out); err != nil {
+		return nil, err
+	}
+	ids := make([]string, 0, len(out.Resources))
+	for _, r := range out.Resources {
+		ids = append(ids, r.ID)
+	}
+	return ids, nil
 }

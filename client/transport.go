@@ -1,35 +1,262 @@
 package client
 
 import (
-	"bytes"
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
 )
 
 // Version is reported in the User-Agent; main sets it at start.
 var Version = "dev"
 
-// maxResponseBody caps every response body the client reads.
-const maxResponseBody = 10 << 20
+// MaxResponseBody caps every response body the client reads (10 MiB).
+const MaxResponseBody = 10 << 20
 
-// transport sends JSON requests and turns failures into *Error.
-type transport struct {
-	http *http.Client
+// Retry defaults: up to 4 retries, backing off from 500 ms to 30 s.
+const (
+	defaultRetries  = 4
+	defaultMinWait  = 500 * time.Millisecond
+	defaultMaxWait  = 30 * time.Second
+	defaultTimeout  = 30 * time.Second
+	maxRateLimitNap = time.Minute
+)
+
+// RateLimit is the last X-RateLimit-* values a server sent. The zero value
+// means no response carried them.
+type RateLimit struct {
+	// Limit is the number of requests allowed per window (per minute on Docker).
+	Limit int
+	// Remaining is how many requests are left in the window.
+	Remaining int
+	// Reset is when the window starts afresh.
+	Reset time.Time
 }
 
-func newTransport(hc *http.Client) *transport {
-	if hc == nil {
-		hc = &http.Client{Timeout: 30 * time.Second}
+// Option configures a Hub or SCIM client.
+type Option func(*options)
+
+type options struct {
+	http    *http.Client
+	retries int
+	minWait time.Duration
+	maxWait time.Duration
+	now     func() time.Time
+}
+
+// WithHTTPClient makes the client send requests through hc. A client that
+// skips TLS verification is refused by NewHub and NewSCIM.
+func WithHTTPClient(hc *http.Client) Option { return func(o *options) { o.http = hc } }
+
+// WithRetries sets how many times an idempotent request is retried on 429,
+// 502, 503, 504 and network errors, and the bounds of the exponential
+// backoff between attempts (a server's Retry-After wins over the backoff, up
+// to maxWait). retries 0 disables retrying.
+func WithRetries(retries int, minWait, maxWait time.Duration) Option {
+	return func(o *options) { o.retries, o.minWait, o.maxWait = retries, minWait, maxWait }
+}
+
+// WithClock makes the client read the time from now (tests use it to age
+// the Hub's JWT).
+func WithClock(now func() time.Time) Option { return func(o *options) { o.now = now } }
+
+func buildOptions(opts []Option) options {
+	o := options{retries: defaultRetries, minWait: defaultMinWait, maxWait: defaultMaxWait, now: time.Now}
+	for _, f := range opts {
+		f(&o)
 	}
-	return &transport{http: hc}
+	if o.minWait <= 0 {
+		o.minWait = time.Millisecond
+	}
+	if o.maxWait < o.minWait {
+		o.maxWait = o.minWait
+	}
+	return o
+}
+
+// transport sends JSON requests, retries what is safe to retry, paces itself
+// by the server's rate limit, and turns every failure into *Error.
+type transport struct {
+	plain *http.Client
+	retry *retryablehttp.Client
+	now   func() time.Time
+
+	mu sync.Mutex
+	rl RateLimit
+}
+
+// newTransport builds the transport. hc is copied, never changed.
+func newTransport(o options) (*transport, error) {
+	var hc http.Client
+	if o.http != nil {
+		hc = *o.http
+	} else {
+		hc = http.Client{Timeout: defaultTimeout, Transport: defaultRoundTripper()}
+	}
+	if tr, ok := hc.Transport.(*http.Transport); ok && tr.TLSClientConfig != nil && tr.TLSClientConfig.InsecureSkipVerify {
+		return nil, errors.New("the HTTP client skips TLS certificate verification; docker-scim always verifies certificates")
+	}
+	next := hc.CheckRedirect
+	hc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if err := checkScheme(req.URL); err != nil {
+			return fmt.Errorf("refusing a redirect: %w", err)
+		}
+		if next != nil {
+			return next(req, via)
+		}
+		if len(via) >= 10 {
+			return errors.New("stopped after 10 redirects")
+		}
+		return nil
+	}
+	t := &transport{plain: &hc, now: o.now}
+	t.retry = &retryablehttp.Client{
+		HTTPClient:   &hc,
+		Logger:       nil, // never log: URLs and bodies stay private
+		RetryWaitMin: o.minWait,
+		RetryWaitMax: o.maxWait,
+		RetryMax:     o.retries,
+		CheckRetry:   t.checkRetry,
+		Backoff:      t.backoff,
+		ErrorHandler: retryablehttp.PassthroughErrorHandler,
+	}
+	return t, nil
+}
+
+func defaultRoundTripper() *http.Transport {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+	tr.TLSHandshakeTimeout = 10 * time.Second
+	tr.ResponseHeaderTimeout = defaultTimeout
+	return tr
+}
+
+// rateLimit returns the last X-RateLimit-* values seen.
+func (t *transport) rateLimit() RateLimit {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.rl
+}
+
+// observe records the X-RateLimit-* headers of resp, if it has them.
+func (t *transport) observe(resp *http.Response) {
+	h := resp.Header
+	limit, errL := strconv.Atoi(strings.TrimSpace(h.Get("X-RateLimit-Limit")))
+	remaining, errR := strconv.Atoi(strings.TrimSpace(h.Get("X-RateLimit-Remaining")))
+	if errR != nil {
+		return
+	}
+	rl := RateLimit{Remaining: remaining}
+	if errL == nil {
+		rl.Limit = limit
+	}
+	if reset, err := strconv.ParseInt(strings.TrimSpace(h.Get("X-RateLimit-Reset")), 10, 64); err == nil {
+		rl.Reset = time.Unix(reset, 0)
+	}
+	t.mu.Lock()
+	t.rl = rl
+	t.mu.Unlock()
+}
+
+// pace returns how long to wait before the next request so the rate limit is
+// not hit: nothing while plenty is left, then the rest of the window spread
+// over the requests that remain (the whole window once none remain).
+func pace(rl RateLimit, now time.Time) time.Duration {
+	if rl.Reset.IsZero() || !rl.Reset.After(now) {
+		return 0
+	}
+	low := max(2, rl.Limit/10)
+	if rl.Remaining > low {
+		return 0
+	}
+	wait := rl.Reset.Sub(now) / time.Duration(max(rl.Remaining, 0)+1)
+	return min(wait, maxRateLimitNap)
+}
+
+// retryable reports whether a response status is worth another attempt.
+func retryable(status int) bool {
+	switch status {
+	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
+}
+
+// checkRetry is the retry policy: 429/502/503/504 and network errors, but
+// not TLS or DNS failures (retrying cannot fix them), nor a wait longer
+// than the backoff allows.
+func (t *transport) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	if ctx.Err() != nil {
+		return false, ctx.Err()
+	}
+	if err != nil {
+		return !permanentNetError(err), nil
+	}
+	t.observe(resp)
+	if !retryable(resp.StatusCode) {
+		return false, nil
+	}
+	if wait, ok := retryAfter(resp.Header, t.now()); ok && wait > t.retry.RetryWaitMax {
+		return false, nil
+	}
+	return true, nil
+}
+
+// backoff waits what the server asked for, else exponentially longer with
+// jitter: a random time between min/2 and min·2^attempt (capped at max), so
+// many clients do not retry in step.
+func (t *transport) backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
+	if resp != nil {
+		if wait, ok := retryAfter(resp.Header, t.now()); ok {
+			return min(wait, maxWait)
+		}
+	}
+	ceiling := maxWait
+	if attempt < 30 {
+		ceiling = min(minWait<<attempt, maxWait)
+	}
+	return minWait/2 + rand.N(ceiling-minWait/2+1)
+}
+
+// retryAfter reads how long the server asked the client to wait: Retry-After
+// in seconds or as an HTTP date, or Docker's older X-Retry-After as a unix
+// time.
+func retryAfter(h http.Header, now time.Time) (time.Duration, bool) {
+	if v := strings.TrimSpace(h.Get("Retry-After")); v != "" {
+		if secs, err := strconv.ParseInt(v, 10, 64); err == nil && secs >= 0 && secs < 1<<31 {
+			return time.Duration(secs) * time.Second, true
+		}
+		if at, err := http.ParseTime(v); err == nil {
+			return max(at.Sub(now), 0), true
+		}
+	}
+	if v := strings.TrimSpace(h.Get("X-Retry-After")); v != "" {
+		if unix, err := strconv.ParseInt(v, 10, 64); err == nil && unix >= 0 && unix < 1<<40 {
+			return max(time.Unix(unix, 0).Sub(now), 0), true
+		}
+	}
+	return 0, false
+}
+
+// permanentNetError reports errors that a retry cannot fix.
+func permanentNetError(err error) bool {
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) && dnsErr.IsNotFound {
+		return true
+	}
+	return tlsFailure(err) || strings.Contains(err.Error(), "refusing a redirect")
 }
 
 // call is one request.
@@ -45,29 +272,62 @@ type call struct {
 	secrets []Secret
 	// hints override the default next-step advice per kind.
 	hints map[Kind]string
+	// noContent accepts an empty success body even when out is set.
+	noContent bool
 }
 
-func (t *transport) do(ctx context.Context, c call) error {
+// failure builds the *Error for c.
+func (c call) failure(kind Kind, status int, msg string, err error) *Error {
 	secrets := append([]Secret{c.bearer}, c.secrets...)
-	fail := func(kind Kind, status int, msg string, err error) *Error {
-		e := &Error{Op: c.op, Kind: kind, Status: status, Message: redact(msg, secrets), Err: err}
-		e.Hint = c.hints[kind]
-		if e.Hint == "" {
-			e.Hint = defaultHints[kind]
-		}
-		return e
+	e := &Error{Op: c.op, Kind: kind, Status: status, Message: redact(msg, secrets), Err: err}
+	e.Hint = c.hints[kind]
+	if e.Hint == "" {
+		e.Hint = defaultHints[kind]
 	}
-	var body io.Reader
+	return e
+}
+
+// do sends c and decodes the answer into c.out. GET, HEAD, PUT and DELETE
+// are retried; POST never is.
+func (t *transport) do(ctx context.Context, c call) error {
+	raw, status, header, err := t.roundTrip(ctx, c)
+	if err != nil {
+		return err
+	}
+	if status >= 300 {
+		return c.statusError(status, header, raw, t.now())
+	}
+	if c.out == nil || (c.noContent && len(strings.TrimSpace(string(raw))) == 0) {
+		return nil
+	}
+	if err := json.Unmarshal(raw, c.out); err != nil {
+		return c.failure(KindDecode, status, "", fmt.Errorf("the response is not the JSON expected: %s", describeJSONError(err)))
+	}
+	return nil
+}
+
+// roundTrip sends the request and returns the capped body.
+func (t *transport) roundTrip(ctx context.Context, c call) ([]byte, int, http.Header, error) {
+	if wait := pace(t.rateLimit(), t.now()); wait > 0 {
+		timer := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return nil, 0, nil, c.failure(networkKind(ctx, ctx.Err()), 0, "", ctx.Err())
+		case <-timer.C:
+		}
+	}
+	var body any
 	if c.body != nil {
 		b, err := json.Marshal(c.body)
 		if err != nil {
-			return fail(KindOther, 0, "", fmt.Errorf("encode request: %w", err))
+			return nil, 0, nil, c.failure(KindOther, 0, "", fmt.Errorf("encode the request: %w", err))
 		}
-		body = bytes.NewReader(b)
+		body = b
 	}
-	req, err := http.NewRequestWithContext(ctx, c.method, c.url, body)
+	req, err := retryablehttp.NewRequestWithContext(ctx, c.method, c.url, body)
 	if err != nil {
-		return fail(KindOther, 0, "", errors.New("cannot build the request: check the URL"))
+		return nil, 0, nil, c.failure(KindOther, 0, "", errors.New("cannot build the request: check the URL"))
 	}
 	if c.body != nil {
 		req.Header.Set("Content-Type", "application/json")
@@ -81,50 +341,72 @@ func (t *transport) do(ctx context.Context, c call) error {
 	if !c.bearer.IsZero() {
 		req.Header.Set("Authorization", "Bearer "+c.bearer.Value())
 	}
-	resp, err := t.http.Do(req)
+	var resp *http.Response
+	if idempotent(c.method) {
+		resp, err = t.retry.Do(req)
+	} else {
+		resp, err = t.plain.Do(req.Request)
+		if err == nil {
+			t.observe(resp)
+		}
+	}
 	if err != nil {
-		return fail(networkKind(ctx, err), 0, "", scrubNetErr(err))
+		if resp != nil {
+			resp.Body.Close()
+		}
+		return nil, 0, nil, c.failure(networkKind(ctx, err), 0, "", scrubNetErr(err))
 	}
 	defer resp.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBody+1))
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, MaxResponseBody+1))
 	if err != nil {
-		return fail(networkKind(ctx, err), resp.StatusCode, "", scrubNetErr(err))
+		return nil, 0, nil, c.failure(networkKind(ctx, err), resp.StatusCode, "", scrubNetErr(err))
 	}
-	if len(raw) > maxResponseBody {
-		return fail(KindDecode, 0, "", fmt.Errorf("response larger than %d MiB", maxResponseBody>>20))
+	if len(raw) > MaxResponseBody {
+		return nil, 0, nil, c.failure(KindTooLarge, resp.StatusCode, "",
+			fmt.Errorf("the response is larger than %d MiB, more than Docker ever sends", MaxResponseBody>>20))
 	}
-	if resp.StatusCode >= 300 {
-		msg := errorMessage(raw)
-		kind := kindForStatus(resp.StatusCode)
-		if kind == KindForbidden && strings.Contains(strings.ToLower(msg), "personal access token is not allowed") {
-			kind = KindPATNotAllowed
-		}
-		return fail(kind, resp.StatusCode, msg, nil)
-	}
-	if c.out != nil {
-		if err := json.Unmarshal(raw, c.out); err != nil {
-			return fail(KindDecode, 0, "", fmt.Errorf("decode %s response: %w", c.op, err))
-		}
-	}
-	return nil
+	return raw, resp.StatusCode, resp.Header, nil
 }
 
-// errorMessage reads the message of any of Docker's error shapes.
-func errorMessage(raw []byte) string {
-	var e struct {
-		Message string `json:"message"`
-		Detail  string `json:"detail"`
-		Text    string `json:"text"`
+func idempotent(method string) bool {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodPut, http.MethodDelete, http.MethodOptions:
+		return true
 	}
-	if json.Unmarshal(raw, &e) != nil {
-		return ""
+	return false
+}
+
+// statusError turns an error response into *Error.
+func (c call) statusError(status int, header http.Header, raw []byte, now time.Time) *Error {
+	body := decodeErrorBody(raw)
+	kind := kindForStatus(status)
+	msg := body.message()
+	if kind == KindForbidden && patNotAllowed(msg) {
+		kind = KindPATNotAllowed
 	}
-	for _, s := range []string{e.Message, e.Detail, e.Text} {
-		if s != "" {
-			return s
-		}
+	e := c.failure(kind, status, msg, nil)
+	if kind == KindForbidden && oatNotAllowed(msg) {
+		e.Hint = "This Docker endpoint refuses organization access tokens: sign in with your username and a personal access token"
 	}
-	return ""
+	if wait, ok := retryAfter(header, now); ok && kind == KindRateLimited {
+		e.RetryAfter = wait
+		e.Hint = fmt.Sprintf("Docker's rate limit was reached: wait %s and retry", wait.Round(time.Second))
+	}
+	return e
+}
+
+// patNotAllowed reports Docker's 403 for a JWT minted from a personal access
+// token ("token issued from personal access token is not allowed").
+func patNotAllowed(msg string) bool {
+	m := strings.ToLower(msg)
+	return strings.Contains(m, "personal access token") && strings.Contains(m, "not allowed")
+}
+
+// oatNotAllowed reports Docker's 403 for an organization access token on a
+// legacy route.
+func oatNotAllowed(msg string) bool {
+	m := strings.ToLower(msg)
+	return strings.Contains(m, "organization access token") && strings.Contains(m, "not allowed")
 }
 
 func networkKind(ctx context.Context, err error) Kind {
@@ -132,11 +414,14 @@ func networkKind(ctx context.Context, err error) Kind {
 	if errors.Is(err, context.DeadlineExceeded) || ctx.Err() == context.DeadlineExceeded || (errors.As(err, &ne) && ne.Timeout()) {
 		return KindTimeout
 	}
+	if errors.Is(err, context.Canceled) {
+		return KindCanceled
+	}
 	return KindNetwork
 }
 
-// scrubNetErr keeps the cause of a transport error without the request URL's
-// query (which could carry user data) or anything from the request headers.
+// scrubNetErr keeps the cause of a transport error without the request URL
+// (its query could carry user data) or anything from the request headers.
 func scrubNetErr(err error) error {
 	var ue *url.Error
 	if errors.As(err, &ue) {
@@ -145,16 +430,28 @@ func scrubNetErr(err error) error {
 	return err
 }
 
-var defaultHints = map[Kind]string{
-	KindUnauthorized:  "Check the credentials and try again",
-	KindPATNotAllowed: "Docker refuses tokens made from a personal access token here: create an organization access token (Admin Console > Access tokens) and sign in with the organization name",
-	KindForbidden:     "The token lacks a permission this call needs: check its scopes",
-	KindNotFound:      "Check the organization name and the URL",
-	KindRateLimited:   "Docker's rate limit was reached: wait a minute and retry",
-	KindServer:        "Docker had a problem: retry in a moment",
-	KindNetwork:       "Check your network connection and the address",
-	KindTimeout:       "The server did not answer in time: check the network and retry",
-	KindDecode:        "The server's answer was not what Docker sends: check the URL points at Docker",
+// describeJSONError says why JSON did not decode without quoting the input.
+func describeJSONError(err error) string {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		return fmt.Sprintf("malformed JSON at byte %d", syn.Offset)
+	case errors.As(err, &typ):
+		return fmt.Sprintf("field %q holds a JSON %s", typ.Field, typ.Value)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return "the JSON ends early"
+	}
+	return "malformed JSON"
+}
+
+// tlsFailure reports a certificate or handshake failure.
+func tlsFailure(err error) bool {
+	var certErr *tls.CertificateVerificationError
+	var recErr tls.RecordHeaderError
+	var alert tls.AlertError
+	return errors.As(err, &certErr) || errors.As(err, &recErr) || errors.As(err, &alert) ||
+		strings.Contains(err.Error(), "x509:") || strings.Contains(err.Error(), "tls:")
 }
 
 // parseBase checks that raw is an absolute https URL, or http on loopback.
@@ -163,21 +460,34 @@ func parseBase(raw string) (*url.URL, error) {
 	if err != nil || u.Host == "" {
 		return nil, fmt.Errorf("%q is not an absolute URL (expected e.g. https://hub.docker.com)", raw)
 	}
-	switch u.Scheme {
-	case "https":
-	case "http":
-		if !isLoopback(u.Hostname()) {
-			return nil, fmt.Errorf("%q uses plain http: only https is allowed, except for the local sandbox on a loopback address", raw)
-		}
-	default:
-		return nil, fmt.Errorf("%q: the scheme must be https", raw)
+	if err := checkScheme(u); err != nil {
+		return nil, err
+	}
+	if u.User != nil {
+		return nil, errors.New("the address carries a user name or password: remove it and sign in instead")
 	}
 	u.Path = strings.TrimRight(u.Path, "/")
+	u.RawPath = ""
+	u.RawQuery, u.Fragment = "", ""
 	return u, nil
 }
 
+// checkScheme allows https anywhere and http only on loopback.
+func checkScheme(u *url.URL) error {
+	switch u.Scheme {
+	case "https":
+		return nil
+	case "http":
+		if isLoopback(u.Hostname()) {
+			return nil
+		}
+		return fmt.Errorf("%s uses plain http: only https is allowed, except for the local sandbox on a loopback address", u.Redacted())
+	}
+	return fmt.Errorf("%s: the scheme must be https", u.Redacted())
+}
+
 func isLoopback(host string) bool {
-	if host == "localhost" {
+	if strings.EqualFold(host, "localhost") {
 		return true
 	}
 	ip := net.ParseIP(host)
