@@ -21,8 +21,9 @@ const refreshMargin = time.Minute
 // Hub is a client of the Docker Hub API (and of the sandbox's console API,
 // which lives on the same host). It is safe for concurrent use.
 type Hub struct {
-	t    *transport
-	base *url.URL
+	t        *transport
+	base     *url.URL
+	pageSize int
 
 	mu         sync.Mutex
 	identifier string
@@ -38,11 +39,12 @@ func NewHub(baseURL string, opts ...Option) (*Hub, error) {
 	if err != nil {
 		return nil, err
 	}
-	t, err := newTransport(buildOptions(opts))
+	o := buildOptions(opts)
+	t, err := newTransport(o)
 	if err != nil {
 		return nil, err
 	}
-	return &Hub{t: t, base: u}, nil
+	return &Hub{t: t, base: u, pageSize: o.pageLen}, nil
 }
 
 // BaseURL is the address the client talks to.
@@ -210,7 +212,7 @@ type Org struct {
 // GET /v2/user/orgs/. It is best effort: an organization access token is
 // bound to one organization and may be refused; ask for the name then.
 func (h *Hub) Orgs(ctx context.Context) ([]Org, error) {
-	return listAll[Org](ctx, h, "list your organizations", "/v2/user/orgs/?page_size=100", map[Kind]string{
+	return listAll[Org](ctx, h, "list your organizations", "/v2/user/orgs/?page_size="+strconv.Itoa(h.pageSize), map[Kind]string{
 		KindForbidden:     "Docker does not list organizations for this token: type the organization name instead",
 		KindPATNotAllowed: "Docker does not list organizations for this token: type the organization name instead",
 		KindNotFound:      "Docker does not list organizations for this token: type the organization name instead",
@@ -246,7 +248,7 @@ type Team struct {
 // Teams lists every team of org (GET /v2/orgs/{org}/groups).
 func (h *Hub) Teams(ctx context.Context, org string) ([]Team, error) {
 	return listAll[Team](ctx, h, "list the teams of "+org,
-		"/v2/orgs/"+url.PathEscape(org)+"/groups?page_size=100", orgHints(org))
+		"/v2/orgs/"+url.PathEscape(org)+"/groups?page_size="+strconv.Itoa(h.pageSize), orgHints(org))
 }
 
 // Member is an organization member or a team member. Role and Groups are
@@ -271,7 +273,7 @@ func (h *Hub) TeamMembers(ctx context.Context, org, team string) ([]Member, erro
 	hints := orgHints(org)
 	hints[KindNotFound] = "There is no team " + strconv.Quote(team) + " in " + strconv.Quote(org) + ": teams are created when the identity provider first pushes the group"
 	return listAll[Member](ctx, h, "list the members of team "+team,
-		"/v2/orgs/"+url.PathEscape(org)+"/groups/"+url.PathEscape(team)+"/members?page_size=100", hints)
+		"/v2/orgs/"+url.PathEscape(org)+"/groups/"+url.PathEscape(team)+"/members?page_size="+strconv.Itoa(h.pageSize), hints)
 }
 
 // Members lists every member of org (GET /v2/orgs/{org}/members). The real
@@ -279,7 +281,7 @@ func (h *Hub) TeamMembers(ctx context.Context, org, team string) ([]Member, erro
 // (the spec's array is wrong).
 func (h *Hub) Members(ctx context.Context, org string) ([]Member, error) {
 	return listAll[Member](ctx, h, "list the members of "+org,
-		"/v2/orgs/"+url.PathEscape(org)+"/members?page_size=100", orgHints(org))
+		"/v2/orgs/"+url.PathEscape(org)+"/members?page_size="+strconv.Itoa(h.pageSize), orgHints(org))
 }
 
 // AuditLogOptions narrows an audit-log query. Zero fields are not sent.
@@ -292,7 +294,8 @@ type AuditLogOptions struct {
 	Name string
 	// From and To bound the event time.
 	From, To time.Time
-	// PageSize is how many events each request fetches (default 100).
+	// PageSize is how many events each request fetches (default: the
+	// Hub's page size, 100 unless WithPageSize says otherwise).
 	PageSize int
 }
 
@@ -314,7 +317,7 @@ type AuditLog struct {
 func (h *Hub) AuditLogs(ctx context.Context, org string, opts AuditLogOptions) ([]AuditLog, error) {
 	size := opts.PageSize
 	if size <= 0 {
-		size = 100
+		size = h.pageSize
 	}
 	q := url.Values{}
 	for k, v := range map[string]string{"action": opts.Action, "actor": opts.Actor, "name": opts.Name} {

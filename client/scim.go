@@ -144,8 +144,8 @@ func (u *User) UnmarshalJSON(b []byte) error {
 			Display string `json:"display"`
 		} `json:"groups"`
 		Meta struct {
-			Created      time.Time `json:"created"`
-			LastModified time.Time `json:"lastModified"`
+			Created      string `json:"created"`
+			LastModified string `json:"lastModified"`
 		} `json:"meta"`
 	}
 	if err := json.Unmarshal(b, &wire); err != nil {
@@ -155,7 +155,7 @@ func (u *User) UnmarshalJSON(b []byte) error {
 		ID: wire.ID, UserName: wire.UserName, DisplayName: wire.DisplayName,
 		GivenName: wire.Name.GivenName, FamilyName: wire.Name.FamilyName,
 		Active:  wire.Active == nil || *wire.Active,
-		Created: wire.Meta.Created, LastModified: wire.Meta.LastModified,
+		Created: parseHubTime(wire.Meta.Created), LastModified: parseHubTime(wire.Meta.LastModified),
 	}
 	for _, g := range wire.Groups {
 		name := g.Display

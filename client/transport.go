@@ -54,6 +54,7 @@ type options struct {
 	minWait time.Duration
 	maxWait time.Duration
 	now     func() time.Time
+	pageLen int
 }
 
 // WithHTTPClient makes the client send requests through hc. A client that
@@ -72,14 +73,19 @@ func WithRetries(retries int, minWait, maxWait time.Duration) Option {
 // the Hub's JWT).
 func WithClock(now func() time.Time) Option { return func(o *options) { o.now = now } }
 
+// WithPageSize sets how many items each Hub list request asks for (1 to
+// 100, default 100). Every list still follows `next` to the end.
+func WithPageSize(n int) Option { return func(o *options) { o.pageLen = n } }
+
 func buildOptions(opts []Option) options {
-	o := options{retries: defaultRetries, minWait: defaultMinWait, maxWait: defaultMaxWait, now: time.Now}
+	o := options{retries: defaultRetries, minWait: defaultMinWait, maxWait: defaultMaxWait, now: time.Now, pageLen: 100}
 	for _, f := range opts {
 		f(&o)
 	}
 	if o.minWait <= 0 {
 		o.minWait = time.Millisecond
 	}
+	o.pageLen = min(max(o.pageLen, 1), 100)
 	if o.maxWait < o.minWait {
 		o.maxWait = o.minWait
 	}
