@@ -3,6 +3,7 @@ package steps
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -19,17 +20,19 @@ const (
 // IdPs lists the identity providers in the order the wizard offers them.
 func IdPs() []IdP { return []IdP{Okta, Entra, OneLogin} }
 
-// Label is the provider's display name.
+// Label is the provider's display name, from its data file.
 func (p IdP) Label() string {
-	switch p {
-	case Okta:
-		return "Okta"
-	case Entra:
-		return "Azure AD (Microsoft Entra ID)"
-	case OneLogin:
-		return "OneLogin"
+	if f, ok := loaded.idps[p]; ok {
+		return f.Label
 	}
 	return string(p)
+}
+
+// ConnectionTypes lists the SSO connection types p has a checklist for.
+// Docker's only OIDC connection type is Azure AD (OIDC), so Okta and OneLogin
+// have SAML only.
+func (p IdP) ConnectionTypes() []ConnectionType {
+	return append([]ConnectionType(nil), loaded.idps[p].ConnectionTypes...)
 }
 
 // ParseIdP accepts an IdP's id or a common alias ("azure", "azure-ad").
@@ -37,7 +40,7 @@ func ParseIdP(s string) (IdP, error) {
 	switch strings.ToLower(strings.TrimSpace(s)) {
 	case "okta":
 		return Okta, nil
-	case "entra", "entra-id", "azure", "azure-ad", "azuread":
+	case "entra", "entra-id", "entraid", "azure", "azure-ad", "azuread":
 		return Entra, nil
 	case "onelogin":
 		return OneLogin, nil
@@ -54,25 +57,97 @@ const (
 	OIDC ConnectionType = "oidc"
 )
 
+func (ct ConnectionType) valid() bool { return ct == SAML || ct == OIDC }
+
+// Label is the connection type as Docker's Admin Console names it.
+func (ct ConnectionType) Label() string {
+	if ct == OIDC {
+		return "Azure AD (OIDC)"
+	}
+	return "SAML"
+}
+
+// Docker's names for the two values the admin copies from Setup SCIM.
+const (
+	PasteBaseURL = "SCIM Base URL"
+	PasteToken   = "API Token"
+)
+
 // Paste names a value the admin pastes into the IdP, with the IdP's label
 // for the field.
 type Paste struct {
-	// Value is "SCIM Base URL" or "API Token" (Docker's labels).
-	Value string
+	// Value is PasteBaseURL or PasteToken (Docker's labels).
+	Value string `json:"value"`
 	// Field is the IdP's label for the field it goes into.
-	Field string
+	Field string `json:"field"`
+}
+
+// Source says where an item's text comes from.
+type Source string
+
+// The sources of checklist text.
+const (
+	// SourceCurrent is the current Docker docs.
+	SourceCurrent Source = "current"
+	// SourceSeed is the project seed, an early-access Docker SCIM page.
+	SourceSeed Source = "seed"
+	// SourceSeedAndCurrent marks a step the seed and the current docs agree on.
+	SourceSeedAndCurrent Source = "seed+current"
+	// SourceOlderDocs is an older Docker docs revision other than the seed.
+	SourceOlderDocs Source = "older-docs"
+	// SourceVendor is a third-party SCIM vendor's guide (OneLogin only).
+	SourceVendor Source = "vendor"
+	// SourceWizard is a step this project adds where no document has one.
+	SourceWizard Source = "wizard"
+)
+
+// Sources lists every Source.
+func Sources() []Source {
+	return []Source{SourceCurrent, SourceSeed, SourceSeedAndCurrent, SourceOlderDocs, SourceVendor, SourceWizard}
+}
+
+func (s Source) valid() bool { return slices.Contains(Sources(), s) }
+
+// Label describes the source for a reader.
+func (s Source) Label() string {
+	switch s {
+	case SourceCurrent:
+		return "current Docker docs"
+	case SourceSeed:
+		return "seed (older Docker docs)"
+	case SourceSeedAndCurrent:
+		return "seed and current Docker docs"
+	case SourceOlderDocs:
+		return "older Docker docs"
+	case SourceVendor:
+		return "SCIM vendor guides (not Docker)"
+	case SourceWizard:
+		return "docker-scim (no published text)"
+	}
+	return string(s)
 }
 
 // Item is one tickable step inside the identity provider's console.
 type Item struct {
-	ID string
-	// Text is the instruction; UI labels are in **bold**.
-	Text string
+	ID string `json:"id"`
+	// Title is a short name for the step.
+	Title string `json:"title"`
+	// Section groups items, such as "Group mapping".
+	Section string `json:"section"`
+	// Text is the instruction with the exact UI path; UI labels are in **bold**.
+	Text string `json:"text"`
 	// Detail adds context, or is empty.
-	Detail   string
-	Optional bool
-	DocsURL  string
-	Paste    []Paste
+	Detail string `json:"detail,omitempty"`
+	// Differs says how the seed or another docs revision words this step
+	// differently, or is empty when they agree.
+	Differs string `json:"differs,omitempty"`
+	// Optional items may be skipped; the rest are required.
+	Optional bool   `json:"optional"`
+	DocsURL  string `json:"docs_url"`
+	// Paste lists the values pasted in this step, with the IdP's field label.
+	Paste []Paste `json:"paste,omitempty"`
+	// Source says where the text comes from.
+	Source Source `json:"source"`
 }
 
 // Checklist is what the admin does in one IdP for one connection type.
@@ -86,62 +161,75 @@ type Checklist struct {
 	Notes []string
 }
 
-// ChecklistFor returns the checklist for p and connection type ct.
+// ChecklistFor returns the checklist for p and connection type ct: the IdP's
+// items for ct followed by the items common to every IdP.
 func ChecklistFor(p IdP, ct ConnectionType) (Checklist, error) {
-	var c Checklist
-	switch p {
-	case Okta:
-		c = oktaChecklist()
-	case Entra:
-		c = entraChecklist()
-	case OneLogin:
-		c = oneLoginChecklist()
-	default:
-		return Checklist{}, fmt.Errorf("no checklist for identity provider %q", p)
+	f, ok := loaded.idps[p]
+	if !ok {
+		return Checklist{}, fmt.Errorf("no checklist for identity provider %q: use okta, entra or onelogin", p)
 	}
-	c.IdP, c.ConnectionType = p, ct
+	if !appliesTo(f.ConnectionTypes, ct) {
+		return Checklist{}, fmt.Errorf("no %s checklist for a %s connection: Docker's only OIDC connection is %s, which pairs with Entra ID; use a SAML connection with %s",
+			f.Label, ct.Label(), OIDC.Label(), f.Label)
+	}
+	c := Checklist{IdP: p, ConnectionType: ct, Intro: f.Intro}
+	for _, src := range []fileData{f, loaded.common} {
+		c.Items = append(c.Items, src.items(ct)...)
+		for _, n := range src.Notes {
+			if appliesTo(n.ConnectionTypes, ct) {
+				c.Notes = append(c.Notes, n.Text)
+			}
+		}
+	}
 	return c, nil
 }
 
-const groupMappingDocs = "https://docs.docker.com/enterprise/security/provisioning/scim/group-mapping/"
-
-func oktaChecklist() Checklist {
-	return Checklist{
-		Intro: "If users are signing in via SSO and SCIM, they're also provisioned via SCIM.",
-		Items: []Item{
-			{ID: "okta-provisioning-tab", Text: "Navigate to Okta, select the **Provisioning** tab in the Docker application.", DocsURL: groupMappingDocs},
-			{ID: "okta-integration-edit", Text: "In **Settings**, select **Integration**, and **Edit**.", DocsURL: groupMappingDocs},
-			{ID: "okta-push-groups", Text: "Enable **Push Groups**, and select **Save**.", DocsURL: groupMappingDocs},
-			{ID: "okta-import-groups", Text: "Enable **Import Groups** if you want to import all Docker Hub teams into Okta groups.",
-				Detail: "You can also enable Import Groups as an option.", Optional: true, DocsURL: groupMappingDocs},
-		},
+// items returns the file's items that apply to ct, in order.
+func (f fileData) items(ct ConnectionType) []Item {
+	var out []Item
+	for _, s := range f.Sections {
+		if !appliesTo(s.ConnectionTypes, ct) {
+			continue
+		}
+		for _, it := range s.Items {
+			if !appliesTo(it.ConnectionTypes, ct) {
+				continue
+			}
+			item := Item{ID: it.ID, Title: it.Title, Section: s.Title, Text: it.Text, Detail: it.Detail,
+				Differs: it.Differs, Optional: it.Optional, DocsURL: it.Docs, Source: it.Source}
+			for _, p := range it.Paste {
+				item.Paste = append(item.Paste, Paste(p))
+			}
+			out = append(out, item)
+		}
 	}
+	return out
 }
 
-func entraChecklist() Checklist {
-	return Checklist{
-		Items: []Item{
-			{ID: "entra-open-app", Text: "Navigate to Azure AD and select your Docker application.", DocsURL: groupMappingDocs},
-			{ID: "entra-edit-provisioning", Text: "Select the **Provisioning** tab and **Edit provisioning**.", DocsURL: groupMappingDocs},
-			{ID: "entra-group-mapping", Text: "In **Mappings**, select **Provision Azure Active Directory Groups**, and select **Yes** to enable your mapping.", DocsURL: groupMappingDocs},
-			{ID: "entra-target-actions", Text: "In the **Target Object Actions**, select **Create**, **Update**, and **Delete**.", DocsURL: groupMappingDocs},
-			{ID: "entra-attribute-mappings", Text: "In the **Attribute Mappings**, confirm that the **displayName**, **objectId**, and **members** are added.", DocsURL: groupMappingDocs},
-			{ID: "entra-save", Text: "Select **Save** and continue with the on-screen instructions.", DocsURL: groupMappingDocs},
-		},
-		Notes: []string{"You can view **Mappings** to see that provisioning is enabled."},
-	}
+// FieldLabels are the IdP's labels for the fields that take Docker's SCIM
+// Base URL and API Token.
+type FieldLabels struct {
+	// BaseURL is the field that takes the SCIM Base URL.
+	BaseURL string
+	// Token is the field that takes the API Token.
+	Token string
+	// AddsBearer is true when the IdP sends the token as
+	// "Authorization: Bearer <token>" itself, so the admin pastes the token alone.
+	AddsBearer bool
+	// Note tells where the fields are and how to paste.
+	Note string
 }
 
-func oneLoginChecklist() Checklist {
-	return Checklist{
-		Intro: "Docker's current docs no longer cover OneLogin; these steps follow its SCIM Provisioner with SAML (SCIM v2) connector.",
-		Items: []Item{
-			{ID: "onelogin-configuration", Text: "In the Docker app, open **Configuration** and paste the values into **SCIM Base URL** and **SCIM Bearer Token**.",
-				Paste: []Paste{{Value: "SCIM Base URL", Field: "SCIM Base URL"}, {Value: "API Token", Field: "SCIM Bearer Token"}}},
-			{ID: "onelogin-enable-provisioning", Text: "On the **Provisioning** tab, select **Enable provisioning** and **Save**."},
-			{ID: "onelogin-groups", Text: "On **Parameters**, open **Groups** and tick **Include in User Provisioning**."},
-		},
+// CredentialLabels returns p's field labels for the SCIM credentials on a
+// connection of type ct. When p has no checklist for ct (Okta or OneLogin
+// with an OIDC connection, or an unknown IdP), BaseURL and Token are empty
+// and Note says why and what to do.
+func CredentialLabels(p IdP, ct ConnectionType) FieldLabels {
+	if _, err := ChecklistFor(p, ct); err != nil {
+		return FieldLabels{Note: err.Error()}
 	}
+	c := loaded.idps[p].Credentials
+	return FieldLabels{BaseURL: c.BaseURL, Token: c.Token, AddsBearer: c.AddsBearer, Note: c.Note}
 }
 
 var boldRE = regexp.MustCompile(`\*\*([^*]+)\*\*`)

@@ -1,0 +1,291 @@
+package steps
+
+import (
+	"bytes"
+	"embed"
+	"errors"
+	"fmt"
+	"net/url"
+	"path"
+	"slices"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// DocsRevision names the documentation revisions the checklist text follows.
+const DocsRevision = "Docker docs manuals under content/manuals/enterprise/security/ (provisioning/scim/*, " +
+	"troubleshoot-provisioning.md, just-in-time.md, single-sign-on/*), read with Hub API spec " +
+	"docker/docs@c065f8002e74 (2-beta, includes the 2025-11-21 change) and including PR #22771 (2025-06, " +
+	"Entra OIDC separate app); seed: the early-access docker-hub/scim.md page; OneLogin: Docker's early-2024 " +
+	"content/security/for-admins/scim.md (removed by PR #19484) plus OneLogin SCIM vendor guides"
+
+//go:embed data/*.yaml
+var dataFS embed.FS
+
+// commonFile is the data file whose items are appended to every checklist.
+const commonFile = "common"
+
+// fileData is one embedded data file as written in YAML.
+type fileData struct {
+	IdP             string           `yaml:"idp"`
+	Label           string           `yaml:"label"`
+	ConnectionTypes []ConnectionType `yaml:"connection_types"`
+	Credentials     *credentialsData `yaml:"credentials"`
+	Intro           string           `yaml:"intro"`
+	Sections        []sectionData    `yaml:"sections"`
+	Notes           []noteData       `yaml:"notes"`
+}
+
+type credentialsData struct {
+	BaseURL    string `yaml:"base_url"`
+	Token      string `yaml:"token"`
+	AddsBearer bool   `yaml:"adds_bearer"`
+	Note       string `yaml:"note"`
+}
+
+type sectionData struct {
+	Title           string           `yaml:"title"`
+	ConnectionTypes []ConnectionType `yaml:"connection_types"`
+	Items           []itemData       `yaml:"items"`
+}
+
+type itemData struct {
+	ID              string           `yaml:"id"`
+	Title           string           `yaml:"title"`
+	Text            string           `yaml:"text"`
+	Detail          string           `yaml:"detail"`
+	Differs         string           `yaml:"differs"`
+	Optional        bool             `yaml:"optional"`
+	Docs            string           `yaml:"docs"`
+	Source          Source           `yaml:"source"`
+	ConnectionTypes []ConnectionType `yaml:"connection_types"`
+	Paste           []pasteData      `yaml:"paste"`
+}
+
+type pasteData struct {
+	Value string `yaml:"value"`
+	Field string `yaml:"field"`
+}
+
+type noteData struct {
+	Text            string           `yaml:"text"`
+	ConnectionTypes []ConnectionType `yaml:"connection_types"`
+}
+
+// catalog is every data file, loaded and validated once at start.
+type catalog struct {
+	idps   map[IdP]fileData
+	common fileData
+}
+
+// loaded is the catalog built from the embedded files. A broken file panics
+// at start; TestEmbeddedDataIsValid catches that before a release.
+var loaded = mustLoad()
+
+func mustLoad() catalog {
+	c, err := loadCatalog(dataFS)
+	if err != nil {
+		panic(err)
+	}
+	return c
+}
+
+// loadCatalog reads and validates every data/*.yaml file in fsys.
+func loadCatalog(fsys embed.FS) (catalog, error) {
+	files := map[string][]byte{}
+	entries, err := fsys.ReadDir("data")
+	if err != nil {
+		return catalog{}, fmt.Errorf("read embedded checklist data: %w", err)
+	}
+	for _, e := range entries {
+		b, err := fsys.ReadFile(path.Join("data", e.Name()))
+		if err != nil {
+			return catalog{}, fmt.Errorf("read embedded checklist data: %w", err)
+		}
+		files[e.Name()] = b
+	}
+	return parseCatalog(files)
+}
+
+// parseCatalog decodes and validates the named YAML files.
+func parseCatalog(files map[string][]byte) (catalog, error) {
+	c := catalog{idps: map[IdP]fileData{}}
+	seenIDs := map[string]string{}
+	var errs []error
+	haveCommon := false
+	for name, b := range files {
+		f, err := decodeFile(name, b)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if err := f.validate(name, seenIDs); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if f.IdP == commonFile {
+			c.common, haveCommon = f, true
+			continue
+		}
+		c.idps[IdP(f.IdP)] = f
+	}
+	if !haveCommon {
+		errs = append(errs, fmt.Errorf("checklist data: no %s.yaml file with the items common to every IdP", commonFile))
+	}
+	for _, p := range IdPs() {
+		if _, ok := c.idps[p]; !ok {
+			errs = append(errs, fmt.Errorf("checklist data: no %s.yaml file for identity provider %q", p, p))
+		}
+	}
+	if len(errs) > 0 {
+		return catalog{}, errors.Join(errs...)
+	}
+	return c, nil
+}
+
+func decodeFile(name string, b []byte) (fileData, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	var f fileData
+	if err := dec.Decode(&f); err != nil {
+		return fileData{}, fmt.Errorf("checklist data %s: %w (fix the YAML; unknown keys are rejected)", name, err)
+	}
+	return f, nil
+}
+
+// validate checks one decoded file; seenIDs collects item ids across files.
+func (f fileData) validate(name string, seenIDs map[string]string) error {
+	var errs []error
+	bad := func(format string, args ...any) {
+		errs = append(errs, fmt.Errorf("checklist data %s: "+format, append([]any{name}, args...)...))
+	}
+	if want := strings.TrimSuffix(name, ".yaml"); f.IdP != want {
+		bad("idp is %q, want %q (the file name)", f.IdP, want)
+	}
+	if f.Label == "" {
+		bad("label is empty")
+	}
+	isCommon := f.IdP == commonFile
+	if isCommon != (f.Credentials == nil) {
+		bad("credentials must be given for an IdP file and only there")
+	}
+	if !isCommon && len(f.ConnectionTypes) == 0 {
+		bad("connection_types is empty")
+	}
+	for _, ct := range f.ConnectionTypes {
+		if !ct.valid() {
+			bad("unknown connection type %q (use saml or oidc)", ct)
+		}
+	}
+	if f.Credentials != nil && (f.Credentials.BaseURL == "" || f.Credentials.Token == "") {
+		bad("credentials.base_url and credentials.token must both be set")
+	}
+	checkBold := func(where, s string) {
+		if strings.Count(s, "**")%2 != 0 {
+			bad("%s has an unbalanced ** marker: %q", where, s)
+		}
+	}
+	checkBold("intro", f.Intro)
+	checkTypes := func(where string, cts []ConnectionType) {
+		for _, ct := range cts {
+			if !ct.valid() || (!isCommon && !slices.Contains(f.ConnectionTypes, ct)) {
+				bad("%s: connection type %q is not one of the file's %v", where, ct, f.ConnectionTypes)
+			}
+		}
+	}
+	for _, s := range f.Sections {
+		if s.Title == "" {
+			bad("a section has no title")
+		}
+		if len(s.Items) == 0 {
+			bad("section %q has no items", s.Title)
+		}
+		checkTypes("section "+s.Title, s.ConnectionTypes)
+		for _, it := range s.Items {
+			where := "item " + it.ID
+			if it.ID == "" {
+				bad("an item in section %q has no id", s.Title)
+			}
+			if other, dup := seenIDs[it.ID]; dup {
+				bad("item id %q is also used in %s", it.ID, other)
+			}
+			seenIDs[it.ID] = name
+			if !strings.HasPrefix(it.ID, f.IdP+"-") {
+				bad("%s: id must start with %q", where, f.IdP+"-")
+			}
+			if it.Title == "" || it.Text == "" {
+				bad("%s: title and text are required", where)
+			}
+			if !strings.Contains(it.Text, "**") && !strings.Contains(it.Text, "`") {
+				bad("%s: text names no UI label in **bold**", where)
+			}
+			checkBold(where+" text", it.Text)
+			checkBold(where+" detail", it.Detail)
+			checkBold(where+" differs", it.Differs)
+			if !it.Source.valid() {
+				bad("%s: source %q is not one of %v", where, it.Source, Sources())
+			}
+			if u, err := url.Parse(it.Docs); err != nil || u.Scheme != "https" || u.Host == "" {
+				bad("%s: docs %q is not an https URL", where, it.Docs)
+			}
+			checkTypes(where, it.ConnectionTypes)
+			for _, p := range it.Paste {
+				if p.Value != PasteBaseURL && p.Value != PasteToken {
+					bad("%s: paste value %q is not %q or %q", where, p.Value, PasteBaseURL, PasteToken)
+				}
+				if f.Credentials == nil || (p.Field != f.Credentials.BaseURL && p.Field != f.Credentials.Token) {
+					bad("%s: paste field %q is not one of the file's credential labels", where, p.Field)
+				} else if (p.Value == PasteBaseURL) != (p.Field == f.Credentials.BaseURL) {
+					bad("%s: %q does not go into %q", where, p.Value, p.Field)
+				}
+				if !strings.Contains(it.Text, "**"+p.Field+"**") {
+					bad("%s: text does not name the field **%s**", where, p.Field)
+				}
+			}
+		}
+	}
+	for _, n := range f.Notes {
+		if n.Text == "" {
+			bad("a note is empty")
+		}
+		checkBold("note", n.Text)
+		checkTypes("note", n.ConnectionTypes)
+	}
+	if !isCommon {
+		for _, ct := range f.ConnectionTypes {
+			if err := f.checkPastes(ct); err != nil {
+				bad("%s checklist: %v", ct, err)
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// checkPastes makes sure the checklist for ct tells the admin where to paste
+// both credentials, exactly once each.
+func (f fileData) checkPastes(ct ConnectionType) error {
+	count := map[string]int{}
+	for _, s := range f.Sections {
+		if !appliesTo(s.ConnectionTypes, ct) {
+			continue
+		}
+		for _, it := range s.Items {
+			if appliesTo(it.ConnectionTypes, ct) {
+				for _, p := range it.Paste {
+					count[p.Value]++
+				}
+			}
+		}
+	}
+	if count[PasteBaseURL] != 1 || count[PasteToken] != 1 {
+		return fmt.Errorf("pastes %q %d times and %q %d times, want once each", PasteBaseURL, count[PasteBaseURL], PasteToken, count[PasteToken])
+	}
+	return nil
+}
+
+// appliesTo reports whether a connection_types filter admits ct; an empty
+// filter admits every type.
+func appliesTo(filter []ConnectionType, ct ConnectionType) bool {
+	return len(filter) == 0 || slices.Contains(filter, ct)
+}
