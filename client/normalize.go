@@ -79,15 +79,15 @@ func NormalizeBaseURL(raw string) (normalized string, notes []string, err error)
 		notes = append(notes, "removed the ?query or #fragment after the path")
 	}
 	path := u.EscapedPath()
-	if p := multiSlash.ReplaceAllString(path, "/"); p != path {
-		path = p
-		notes = append(notes, "replaced a doubled slash in the path with one")
-	}
 	if p := strings.TrimRight(path, "/"); p != path {
 		path = p
 		if p != "" {
 			notes = append(notes, "removed the trailing slash (Docker answers 404 to …/2.0//Users)")
 		}
+	}
+	if p := multiSlash.ReplaceAllString(path, "/"); p != path {
+		path = p
+		notes = append(notes, "replaced a doubled slash in the path with one")
 	}
 	lower := strings.ToLower(path)
 	switch i := strings.Index(lower, strings.ToLower(SCIMPath)); {
@@ -150,8 +150,8 @@ func NormalizeToken(raw string) (Secret, error) {
 		case strings.HasPrefix(lower, "authorization:"):
 			s = strings.TrimSpace(s[len("authorization:"):])
 			continue
-		case strings.HasPrefix(lower, "bearer "):
-			s = strings.TrimSpace(s[len("bearer "):])
+		case lower == "bearer" || strings.HasPrefix(lower, "bearer "):
+			s = strings.TrimSpace(s[len("bearer"):])
 			continue
 		}
 		break
