@@ -185,6 +185,11 @@ func (f fileData) validate(name string, seenIDs map[string]string) error {
 		if strings.Count(s, "**")%2 != 0 {
 			bad("%s has an unbalanced ** marker: %q", where, s)
 		}
+		// An unquoted " #" starts a YAML comment and silently cuts the text,
+		// which usually leaves a parenthesis or backtick open.
+		if strings.Count(s, "(") != strings.Count(s, ")") || strings.Count(s, "`")%2 != 0 {
+			bad("%s has an unbalanced ( or `, perhaps cut by an unquoted \" #\": %q", where, s)
+		}
 	}
 	checkBold("intro", f.Intro)
 	checkTypes := func(where string, cts []ConnectionType) {

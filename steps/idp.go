@@ -169,7 +169,7 @@ func ChecklistFor(p IdP, ct ConnectionType) (Checklist, error) {
 		return Checklist{}, fmt.Errorf("no checklist for identity provider %q: use okta, entra or onelogin", p)
 	}
 	if !appliesTo(f.ConnectionTypes, ct) {
-		return Checklist{}, fmt.Errorf("no %s checklist for a %s connection: Docker's only OIDC connection is %s, which pairs with Entra ID; use a SAML connection with %s",
+		return Checklist{}, fmt.Errorf("no %s checklist for connection type %s: Docker's only OIDC connection is %s, which pairs with Entra ID; use a SAML connection with %s",
 			f.Label, ct.Label(), OIDC.Label(), f.Label)
 	}
 	c := Checklist{IdP: p, ConnectionType: ct, Intro: f.Intro}

@@ -79,6 +79,8 @@ func TestBrokenDataFails(t *testing.T) {
 		{"unknown connection type", "entra.yaml", replace("connection_types: [saml, oidc]", "connection_types: [saml, ldap]"), `"ldap"`},
 		{"section type outside file", "okta.yaml", replace("  - title: Test\n", "  - title: Test\n    connection_types: [oidc]\n"), "not one of the file's"},
 		{"no credentials", "onelogin.yaml", replace("credentials:", "credentialz:"), "credentialz"},
+		{"text cut by a YAML comment", "okta.yaml", replace(`detail: "Even an app added from the Okta gallery needs SCIM enabled here (docker/docs PR #20199)."`,
+			`detail: Even an app added from the Okta gallery needs SCIM enabled here (docker/docs PR #20199).`), "unbalanced ("},
 		{"missing file", "onelogin.yaml", nil, `no onelogin.yaml file`},
 	}
 	for _, tt := range tests {
