@@ -8,113 +8,151 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"time"
+	"os/signal"
+	"runtime"
+	"runtime/debug"
+	"syscall"
 
-	tea "charm.land/bubbletea/v2"
-	"github.com/atotto/clipboard"
 	"github.com/spf13/cobra"
 
 	"github.com/docker-scim/docker-scim/client"
-	"github.com/docker-scim/docker-scim/sandbox"
-	"github.com/docker-scim/docker-scim/tui"
 )
 
-// version is set at build time with -ldflags "-X main.version=…".
+// version is set at build time with -ldflags "-X main.version=…"; `go
+// install …@vX` builds report the module version instead of "dev".
 var version = "dev"
 
 func main() {
-	client.Version = version
-	if err := newRootCmd().Execute(); err != nil {
-		os.Exit(1)
+	if info, ok := debug.ReadBuildInfo(); ok && version == "dev" && info.Main.Version != "" && info.Main.Version != "(devel)" {
+		version = info.Main.Version
 	}
+	client.Version = version
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
 }
 
-type wizardOptions struct {
-	sandbox   bool
-	clipboard string
+// run executes the command line args and returns the exit code. As a docker
+// CLI plugin (args[0] is "scim") the commands show as `docker scim …`.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	root := newRootCmd()
+	exec := root
+	if rest, asPlugin := pluginArgs(args); asPlugin {
+		root.Use = pluginName
+		exec = &cobra.Command{Use: "docker", SilenceErrors: true, SilenceUsage: true}
+		exec.AddCommand(root)
+		args = append([]string{pluginName}, rest...)
+	}
+	exec.SetArgs(args)
+	exec.SetOut(stdout)
+	exec.SetErr(stderr)
+	failed, err := exec.ExecuteContextC(ctx)
+	if err == nil {
+		return exitOK
+	}
+	if ctx.Err() != nil && !errors.Is(err, errInterrupted) {
+		err = fmt.Errorf("%w: %w", errInterrupted, err)
+	}
+	code := exitCode(err)
+	if !errors.Is(err, errReported) {
+		fmt.Fprintf(stderr, "Error: %v\n", err)
+	}
+	if code == exitUsage {
+		fmt.Fprintf(stderr, "Run '%s --help' for usage.\n", failed.CommandPath())
+	}
+	return code
+}
+
+// errReported wraps an error whose details were already printed (for
+// example a verify run whose failing checks are on stdout), so run only
+// sets the exit code.
+var errReported = errors.New("reported above")
+
+// globalOptions apply to every command.
+type globalOptions struct {
+	noInput    bool
+	accessible bool
+	noColor    bool
 }
 
 func newRootCmd() *cobra.Command {
-	var opts wizardOptions
+	var g globalOptions
+	opts := wizardOptions{global: &g}
 	cmd := &cobra.Command{
 		Use:   "docker-scim",
 		Short: "Set up SCIM provisioning for a Docker organization, step by step",
 		Long: `docker-scim walks a Docker organization admin through SCIM provisioning:
 pick the SSO connection, Setup SCIM, copy the SCIM Base URL and API Token,
-and follow the identity provider's checklist (Okta, Entra ID / Azure AD,
-OneLogin), including group mapping.
+verify them, and follow the identity provider's checklist (Okta, Entra ID /
+Azure AD, OneLogin), including group mapping.
 
-With --sandbox (the default while no Docker credentials are given) it runs
-against a built-in local stand-in for Docker, so nothing real is touched.`,
-		Example:       "  docker-scim --sandbox",
-		Args:          cobra.NoArgs,
+With --sandbox it runs against a built-in local stand-in for Docker, so
+nothing real is touched. Without it, Docker's Admin Console steps are guided
+(Docker publishes no API for them) and you paste the SCIM Base URL and API
+Token; the terminal wizard still runs on the sandbox until its real-Docker
+screens land, so use --no-input or a pipe for real Docker today.
+
+The full-screen wizard runs only when stdin and stdout are terminals, TERM is
+not "dumb", and neither --no-input nor --accessible is given. Otherwise the
+same steps run as plain lines: questions on stderr, answers read one per line
+from stdin, results on stdout. With --no-input nothing is asked, and missing
+values fail at once with exit code 2, naming the flag.
+
+Secrets are never flag values: pipe them with --token-stdin or
+--hub-token-stdin, or set DOCKER_SCIM_TOKEN / DOCKER_SCIM_HUB_TOKEN. With no
+Docker Hub token given, the credentials of ` + "`docker login`" + ` are used.
+
+` + exitCodesHelp,
+		Example: `  # Try the whole flow on the built-in sandbox
+  docker-scim --sandbox
+
+  # Plain mode for scripts: every answer from flags, JSON result on stdout
+  printf '%s\n' "$SCIM_TOKEN" | docker-scim --no-input --org moby \
+      --connection-type saml --idp okta \
+      --base-url https://hub.docker.com/v2/scim/2.0 --token-stdin --json`,
+		Version:       version,
+		Args:          usageArgs(cobra.NoArgs),
 		SilenceUsage:  true,
-		SilenceErrors: false,
+		SilenceErrors: true,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runWizard(cmd.Context(), opts, cmd.ErrOrStderr())
+			return runWizard(cmd.Context(), &opts, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
-	cmd.Flags().BoolVar(&opts.sandbox, "sandbox", false, "run against the built-in sandbox (a local stand-in for Docker)")
-	cmd.Flags().StringVar(&opts.clipboard, "clipboard", envOr("DOCKER_SCIM_CLIPBOARD", "auto"),
-		"how c copies: auto (native clipboard, else OSC 52), native, or osc52 [$DOCKER_SCIM_CLIPBOARD]")
-	cmd.AddCommand(newSandboxCmd())
+	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{msg: err.Error()} })
+	cmd.SetVersionTemplate("docker-scim {{.Version}}\n")
+
+	pf := cmd.PersistentFlags()
+	pf.BoolVar(&g.noInput, "no-input", envBool("DOCKER_SCIM_NO_INPUT"),
+		"never prompt: take every answer from flags and environment variables [$DOCKER_SCIM_NO_INPUT]")
+	pf.BoolVar(&g.accessible, "accessible", envBool("DOCKER_SCIM_ACCESSIBLE"),
+		"plain prompts a screen reader can follow: no full-screen UI, animation or styling [$DOCKER_SCIM_ACCESSIBLE]")
+	pf.BoolVar(&g.noColor, "no-color", false, "no colour in the output (NO_COLOR and CLICOLOR_FORCE are honoured too)")
+
+	addWizardFlags(cmd, &opts)
+	cmd.AddCommand(newVerifyCmd(&g), newChecklistCmd(), newSandboxCmd(), newVersionCmd(), newPluginMetadataCmd())
 	return cmd
 }
 
-func envOr(name, def string) string {
-	if v := os.Getenv(name); v != "" {
-		return v
-	}
-	return def
-}
-
-// runWizard starts an in-process sandbox, signs in to it and runs the TUI.
-// Until the guided real-Docker path lands, the wizard always uses the sandbox.
-func runWizard(ctx context.Context, opts wizardOptions, stderr io.Writer) error {
-	mode := tui.ClipboardMode(opts.clipboard)
-	switch mode {
-	case tui.ClipboardAuto, tui.ClipboardNative, tui.ClipboardOSC52:
-	default:
-		return fmt.Errorf("--clipboard %q: use auto, native or osc52", opts.clipboard)
-	}
-	sb, err := sandbox.Start("127.0.0.1:0")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		defer cancel()
-		_ = sb.Shutdown(sctx)
-	}()
-	creds := sb.Credentials()
-	hub, err := client.NewHub(sb.URL)
-	if err != nil {
-		return err
-	}
-	if err := hub.SignIn(ctx, creds.Org, client.NewSecret(creds.OAT)); err != nil {
-		return err
-	}
-	var cb tui.Clipboard
-	if !clipboard.Unsupported {
-		cb = nativeClipboard{}
-	}
-	m := tui.New(tui.Config{
-		Org:           creds.Org,
-		Console:       client.SandboxConsole{Hub: hub},
-		Clipboard:     cb,
-		ClipboardMode: mode,
-		Sandbox:       true,
-		InTmux:        os.Getenv("TMUX") != "",
-	})
-	_, err = tea.NewProgram(m, tea.WithContext(ctx), tea.WithOutput(stderr)).Run()
-	if errors.Is(err, tea.ErrInterrupted) {
+// usageArgs makes an argument validator's errors usage errors (exit code 2).
+func usageArgs(validate cobra.PositionalArgs) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if err := validate(cmd, args); err != nil {
+			return &usageError{msg: err.Error()}
+		}
 		return nil
 	}
-	return err
 }
 
-// nativeClipboard is the operating system's clipboard.
-type nativeClipboard struct{}
-
-// WriteAll copies text with github.com/atotto/clipboard.
-func (nativeClipboard) WriteAll(text string) error { return clipboard.WriteAll(text) }
+func newVersionCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:     "version",
+		Short:   "Print the version of docker-scim",
+		Example: "  docker-scim version",
+		Args:    usageArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			_, err := fmt.Fprintf(cmd.OutOrStdout(), "docker-scim %s (%s, %s/%s)\n", version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+			return err
+		},
+	}
+}

@@ -1,8 +1,34 @@
 package tui
 
 import (
+	"time"
+
 	tea "charm.land/bubbletea/v2"
+	"github.com/atotto/clipboard"
+	"github.com/docker-scim/docker-scim/client"
 )
+
+// clipboardTTL is how long the API Token may stay on the native clipboard.
+const clipboardTTL = 60 * time.Second
+
+// clearClipboardMsg asks to clear the native clipboard if it still holds token.
+type clearClipboardMsg struct{ token client.Secret }
+
+// clipboardClearedMsg reports whether the clipboard was cleared.
+type clipboardClearedMsg struct{ cleared bool }
+
+// clearClipboardCmd empties the clipboard if it still holds token.
+func clearClipboardCmd(cb Clipboard, token client.Secret) tea.Cmd {
+	return func() tea.Msg {
+		if cb == nil {
+			return clipboardClearedMsg{}
+		}
+		if cur, err := cb.ReadAll(); err != nil || cur != token.Value() {
+			return clipboardClearedMsg{}
+		}
+		return clipboardClearedMsg{cleared: cb.WriteAll("") == nil}
+	}
+}
 
 // copyPath says how a value reached a clipboard.
 type copyPath int
@@ -54,3 +80,22 @@ func copyResult(m copiedMsg, inTmux bool) string {
 	}
 	return "✗ No clipboard is available: press r to reveal the value and copy it by hand."
 }
+
+// nativeClipboard is the operating system's clipboard, through
+// github.com/atotto/clipboard (xclip, xsel, wl-clipboard, pbcopy, …).
+type nativeClipboard struct{}
+
+// NativeClipboard returns the operating system's clipboard, or nil when no
+// clipboard tool is installed.
+func NativeClipboard() Clipboard {
+	if clipboard.Unsupported {
+		return nil
+	}
+	return nativeClipboard{}
+}
+
+// WriteAll copies text to the clipboard.
+func (nativeClipboard) WriteAll(text string) error { return clipboard.WriteAll(text) }
+
+// ReadAll reads the clipboard.
+func (nativeClipboard) ReadAll() (string, error) { return clipboard.ReadAll() }

@@ -5,8 +5,10 @@ package tui
 
 import (
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/help"
+	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/docker-scim/docker-scim/client"
@@ -17,6 +19,7 @@ import (
 // binary, a fake in tests).
 type Clipboard interface {
 	WriteAll(text string) error
+	ReadAll() (string, error)
 }
 
 // ClipboardMode chooses how `c` copies.
@@ -43,6 +46,22 @@ type Config struct {
 	Sandbox bool
 	// InTmux is true when the terminal is tmux (for the OSC 52 hint).
 	InTmux bool
+	// StateDir is where progress is saved after every change (0600);
+	// empty disables saving and resuming. See DefaultStateDir.
+	StateDir string
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// After delivers msg after d; nil means tea.Tick. Tests replace it to
+	// fire timers by hand instead of sleeping.
+	After func(d time.Duration, msg tea.Msg) tea.Cmd
+}
+
+// after delivers msg after d through the configured scheduler.
+func (c *common) after(d time.Duration, msg tea.Msg) tea.Cmd {
+	if c.cfg.After != nil {
+		return c.cfg.After(d, msg)
+	}
+	return tea.Tick(d, func(time.Time) tea.Msg { return msg })
 }
 
 // common is shared by every screen: the configuration, the window size and

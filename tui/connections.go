@@ -8,7 +8,9 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
+	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/docker-scim/docker-scim/client"
 	"github.com/docker-scim/docker-scim/steps"
 )
@@ -16,34 +18,50 @@ import (
 // requestTimeout bounds every API call the wizard makes.
 const requestTimeout = 30 * time.Second
 
+// chromeLines is how many lines the header, intro and footer take around a
+// list, so the list gets the rest of the window.
+const chromeLines = 10
+
 type connectionsLoadedMsg struct {
 	conns []client.Connection
 	err   error
 }
 
-// connectionsScreen lists the organization's SSO connections.
+// connectionsScreen lists the organization's SSO connections, with a filter.
 type connectionsScreen struct {
-	c       *common
-	keymap  listKeys
-	retry   key.Binding
-	spinner spinner.Model
-	loading bool
-	err     error
-	conns   []client.Connection
-	cursor  int
+	c          *common
+	keymap     listKeys
+	retry      key.Binding
+	filterKey  key.Binding
+	spinner    spinner.Model
+	filter     textinput.Model
+	filtering  bool
+	loading    bool
+	err        error
+	conns      []client.Connection
+	visible    []int // indexes into conns that match the filter
+	cursor     int   // index into visible
+	firstShown int   // index into visible of the first row on screen
 }
 
 func newConnectionsScreen(c *common) *connectionsScreen {
+	f := textinput.New()
+	f.Prompt = "/ "
+	f.Placeholder = "filter by name, type or IdP"
 	return &connectionsScreen{
-		c:       c,
-		keymap:  newListKeys("set up SCIM"),
-		retry:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry")),
-		spinner: spinner.New(spinner.WithSpinner(spinner.Dot)),
-		loading: true,
+		c:         c,
+		keymap:    newListKeys("choose"),
+		retry:     key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry")),
+		filterKey: key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
+		spinner:   spinner.New(spinner.WithSpinner(spinner.Dot)),
+		filter:    f,
+		loading:   true,
 	}
 }
 
 func (s *connectionsScreen) step() steps.StepID { return steps.StepConnection }
+
+func (s *connectionsScreen) typing() bool { return s.filtering }
 
 func (s *connectionsScreen) Init() tea.Cmd {
 	s.loading, s.err = true, nil
@@ -60,16 +78,32 @@ func loadConnections(console client.Console, org string) tea.Cmd {
 }
 
 func (s *connectionsScreen) keys() []key.Binding {
-	if s.err != nil {
+	switch {
+	case s.err != nil:
 		return []key.Binding{s.retry}
+	case s.filtering:
+		return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter/esc", "done filtering"))}
 	}
-	return []key.Binding{s.keymap.Up, s.keymap.Down, s.keymap.Choose}
+	return []key.Binding{s.keymap.Up, s.keymap.Down, s.keymap.Choose, s.filterKey}
+}
+
+// applyFilter recomputes the visible rows for the filter text.
+func (s *connectionsScreen) applyFilter() {
+	q := strings.ToLower(strings.TrimSpace(s.filter.Value()))
+	s.visible = s.visible[:0]
+	for i, c := range s.conns {
+		if q == "" || strings.Contains(strings.ToLower(c.Name+" "+c.Type.Label()+" "+idpLabel(c.IdP)), q) {
+			s.visible = append(s.visible, i)
+		}
+	}
+	s.cursor, s.firstShown = 0, 0
 }
 
 func (s *connectionsScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 	switch msg := msg.(type) {
 	case connectionsLoadedMsg:
 		s.loading, s.err, s.conns = false, msg.err, msg.conns
+		s.applyFilter()
 		return s, nil
 	case spinner.TickMsg:
 		if !s.loading {
@@ -79,51 +113,105 @@ func (s *connectionsScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		s.spinner, cmd = s.spinner.Update(msg)
 		return s, cmd
 	case tea.KeyPressMsg:
+		if s.filtering {
+			return s.updateFilter(msg)
+		}
 		if s.loading {
 			return s, nil
 		}
 		switch {
 		case s.err != nil && key.Matches(msg, s.retry):
 			return s, s.Init()
+		case key.Matches(msg, s.filterKey):
+			s.filtering = true
+			return s, s.filter.Focus()
 		case key.Matches(msg, s.keymap.Up):
-			s.cursor = max(0, s.cursor-1)
+			s.move(-1)
 		case key.Matches(msg, s.keymap.Down):
-			s.cursor = min(len(s.conns)-1, s.cursor+1)
-		case key.Matches(msg, s.keymap.Choose) && len(s.conns) > 0:
-			return s, emit(connectionChosenMsg{conn: s.conns[s.cursor]})
+			s.move(1)
+		case key.Matches(msg, s.keymap.Choose) && len(s.visible) > 0:
+			return s, emit(connectionChosenMsg{conn: s.conns[s.visible[s.cursor]]})
 		}
 	}
 	return s, nil
 }
 
+func (s *connectionsScreen) updateFilter(msg tea.KeyPressMsg) (screen, tea.Cmd) {
+	switch msg.String() {
+	case "enter", "esc":
+		s.filtering = false
+		s.filter.Blur()
+		return s, nil
+	}
+	var cmd tea.Cmd
+	s.filter, cmd = s.filter.Update(msg)
+	s.applyFilter()
+	return s, cmd
+}
+
+// rows is how many list rows fit in the window.
+func (s *connectionsScreen) rows() int { return max(3, s.c.height-chromeLines) }
+
+func (s *connectionsScreen) move(by int) {
+	s.cursor = min(max(0, s.cursor+by), max(0, len(s.visible)-1))
+	if s.cursor < s.firstShown {
+		s.firstShown = s.cursor
+	}
+	if s.cursor >= s.firstShown+s.rows() {
+		s.firstShown = s.cursor - s.rows() + 1
+	}
+}
+
 func (s *connectionsScreen) View() string {
 	st := s.c.styles
+	w := s.c.contentWidth()
 	var b strings.Builder
-	b.WriteString(st.wrap("Pick the SSO connection to provision through SCIM.", s.c.contentWidth()) + "\n\n")
+	b.WriteString(st.wrap("Pick the SSO connection to provision through SCIM.", w) + "\n\n")
 	switch {
 	case s.loading:
 		b.WriteString(s.spinner.View() + " Loading SSO connections…")
 	case s.err != nil:
-		b.WriteString(st.err.Render("✗ ") + st.wrap(s.err.Error(), s.c.contentWidth()-2))
+		b.WriteString(errorPanel(st, s.err, w))
 	case len(s.conns) == 0:
-		b.WriteString("This organization has no SSO connection. Create one first: " +
-			st.rich("**Admin Console** → **SSO and SCIM** → **Create Connection**."))
+		b.WriteString(st.wrap("This organization has no SSO connection. Create one first: "+
+			"**Admin Console** → **SSO and SCIM** → **Create Connection**.", w))
 	default:
-		for i, c := range s.conns {
-			scim := st.subtle.Render("SCIM off")
-			if c.SCIMEnabled {
-				scim = st.ok.Render("SCIM on")
-			}
-			line := fmt.Sprintf("%-22s %-16s %-30s %s", c.Name, c.Type.Label(), idpLabel(c.IdP), scim)
-			if i == s.cursor {
-				b.WriteString(st.selected.Render("> " + line))
+		if s.filtering || s.filter.Value() != "" {
+			b.WriteString(s.filter.View() + st.subtle.Render(fmt.Sprintf("  %d of %d", len(s.visible), len(s.conns))) + "\n")
+		}
+		end := min(len(s.visible), s.firstShown+s.rows())
+		for row := s.firstShown; row < end; row++ {
+			line := s.row(s.conns[s.visible[row]], w-2)
+			if row == s.cursor {
+				b.WriteString(st.selected.Render("> "+line) + "\n")
 			} else {
-				b.WriteString("  " + line)
+				b.WriteString("  " + line + "\n")
 			}
-			b.WriteString("\n")
+		}
+		if len(s.visible) == 0 {
+			b.WriteString(st.subtle.Render("No connection matches the filter.") + "\n")
 		}
 	}
 	return strings.TrimRight(b.String(), "\n")
+}
+
+// row lays out one connection in width columns: name, type, IdP, SCIM state.
+// Columns line up across rows; narrow windows drop the IdP column.
+func (s *connectionsScreen) row(c client.Connection, width int) string {
+	const typeW, scimW = 16, 8
+	scim := "SCIM off"
+	if c.SCIMEnabled {
+		scim = "SCIM on"
+	}
+	idpW := 0
+	for _, p := range steps.IdPs() {
+		idpW = max(idpW, len(p.Label()))
+	}
+	if nameW := min(28, width-typeW-idpW-scimW-3); nameW >= 14 {
+		return fmt.Sprintf("%-*s %-*s %-*s %s", nameW, ansi.Truncate(c.Name, nameW, "…"), typeW, c.Type.Label(), idpW, idpLabel(c.IdP), scim)
+	}
+	nameW := max(8, width-typeW-scimW-2)
+	return fmt.Sprintf("%-*s %-*s %s", nameW, ansi.Truncate(c.Name, nameW, "…"), typeW, c.Type.Label(), scim)
 }
 
 func idpLabel(id string) string {

@@ -73,9 +73,9 @@ func (s *credentialsScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 			s.revealed = !s.revealed
 			if s.revealed {
 				s.reveal.SetHelp("r", "hide token")
-			} else {
-				s.reveal.SetHelp("r", "reveal token")
+				return s, emit(tokenRevealedMsg{})
 			}
+			s.reveal.SetHelp("r", "reveal token")
 		case key.Matches(msg, s.copyKey):
 			label, value := s.focused()
 			return s, copyCmd(s.c.cfg.Clipboard, s.c.cfg.ClipboardMode, label, value)

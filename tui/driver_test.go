@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+	"time"
 
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
@@ -16,15 +17,29 @@ import (
 // every message a command returns back into Update. Spinner ticks are
 // dropped (they only animate), so nothing sleeps.
 type driver struct {
-	t     *testing.T
-	m     tea.Model
-	quit  bool
-	osc52 []string
+	t           *testing.T
+	m           tea.Model
+	quit        bool
+	interrupted bool
+	osc52       []string
+	// timers holds what the model scheduled with Config.After, in order.
+	timers []timer
+}
+
+// timer is a message the model asked to receive after a delay.
+type timer struct {
+	after time.Duration
+	msg   tea.Msg
 }
 
 func newDriver(t *testing.T, cfg Config, w, h int) *driver {
 	t.Helper()
-	d := &driver{t: t, m: New(cfg)}
+	d := &driver{t: t}
+	cfg.After = func(after time.Duration, msg tea.Msg) tea.Cmd {
+		d.timers = append(d.timers, timer{after, msg})
+		return nil
+	}
+	d.m = New(cfg)
 	d.send(tea.WindowSizeMsg{Width: w, Height: h})
 	d.run(d.m.Init())
 	return d
@@ -48,12 +63,23 @@ func (d *driver) run(cmd tea.Cmd) {
 		}
 	case tea.QuitMsg:
 		d.quit = true
+	case tea.InterruptMsg:
+		d.quit, d.interrupted = true, true
 	default:
 		if fmt.Sprintf("%T", msg) == "tea.setClipboardMsg" {
 			d.osc52 = append(d.osc52, fmt.Sprint(msg))
 			return
 		}
 		d.send(msg)
+	}
+}
+
+// fire delivers the pending timers' messages, oldest first.
+func (d *driver) fire() {
+	pending := d.timers
+	d.timers = nil
+	for _, tm := range pending {
+		d.send(tm.msg)
 	}
 }
 
@@ -140,5 +166,7 @@ func (f *fakeClipboard) WriteAll(s string) error {
 	f.text = s
 	return nil
 }
+
+func (f *fakeClipboard) ReadAll() (string, error) { return f.text, f.err }
 
 var errNoClipboard = errors.New("no clipboard utilities available")

@@ -15,6 +15,8 @@ type (
 	checkedMsg          struct{ checked map[string]bool }
 	checklistDoneMsg    struct{}
 	finishMsg           struct{}
+	tokenRevealedMsg    struct{}
+	startOverMsg        struct{}
 )
 
 // emit returns a command that delivers msg.

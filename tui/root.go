@@ -3,12 +3,19 @@ package tui
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/docker-scim/docker-scim/client"
 	"github.com/docker-scim/docker-scim/steps"
+)
+
+// Minimum terminal size the wizard lays out for.
+const (
+	minWidth  = 60
+	minHeight = 20
 )
 
 // screen is one step of the wizard. Screens return strings; only the root
@@ -23,21 +30,32 @@ type screen interface {
 	keys() []key.Binding
 }
 
+// typingScreen is a screen with a focused text input: q, ? and esc reach it
+// as typed text instead of acting globally when typing reports true.
+type typingScreen interface {
+	typing() bool
+}
+
 // session is what the admin has chosen so far.
 type session struct {
 	conn    client.Connection
 	creds   client.SCIMCredentials
 	idp     steps.IdP
 	checked map[string]bool
+	// secured is true once the API Token was copied or revealed.
+	secured bool
 }
 
 // Model is the root of the wizard.
 type Model struct {
-	c       *common
-	global  globalKeys
-	help    help.Model
-	stack   []screen
-	session session
+	c           *common
+	global      globalKeys
+	help        help.Model
+	stack       []screen
+	session     session
+	confirmQuit bool
+	finishing   bool
+	notice      string
 }
 
 // New returns the wizard, starting at the SSO connection screen.
@@ -45,18 +63,30 @@ func New(cfg Config) Model {
 	if cfg.ClipboardMode == "" {
 		cfg.ClipboardMode = ClipboardAuto
 	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
 	c := &common{cfg: cfg, width: 80, height: 24, styles: newStyles(true)}
 	h := help.New()
 	h.Styles = c.styles.help
 	return Model{c: c, global: newGlobalKeys(), help: h, stack: []screen{newConnectionsScreen(c)}}
 }
 
-// Init starts the first screen.
+// Init starts the first screen and looks for saved progress.
 func (m Model) Init() tea.Cmd {
-	return tea.Batch(m.top().Init(), tea.RequestBackgroundColor)
+	cmds := []tea.Cmd{m.top().Init(), tea.RequestBackgroundColor}
+	if m.c.cfg.StateDir != "" {
+		cmds = append(cmds, loadStateCmd(m.c.cfg.StateDir, m.c.cfg.Now()))
+	}
+	return tea.Batch(cmds...)
 }
 
 func (m Model) top() screen { return m.stack[len(m.stack)-1] }
+
+func (m Model) typing() bool {
+	t, ok := m.top().(typingScreen)
+	return ok && t.typing()
+}
 
 // Update handles global keys and flow messages, and passes everything else to
 // the current screen.
@@ -71,18 +101,63 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.help.Styles = m.c.styles.help
 		return m, nil
 	case tea.KeyPressMsg:
-		switch {
-		case key.Matches(msg, m.global.Quit):
-			return m, tea.Quit
-		case key.Matches(msg, m.global.Help):
-			m.help.ShowAll = !m.help.ShowAll
-			return m, nil
-		case key.Matches(msg, m.global.Back):
-			if len(m.stack) > 1 {
-				m.stack = m.stack[:len(m.stack)-1]
-			}
-			return m, nil
+		if m.confirmQuit {
+			return m.updateConfirmQuit(msg)
 		}
+		if msg.String() == "ctrl+c" {
+			return m.quit(tea.Interrupt)
+		}
+		if !m.typing() {
+			switch {
+			case key.Matches(msg, m.global.Quit):
+				return m.quit(tea.Quit)
+			case key.Matches(msg, m.global.Help):
+				m.help.ShowAll = !m.help.ShowAll
+				return m, nil
+			case key.Matches(msg, m.global.Back):
+				if len(m.stack) > 1 {
+					m.stack = m.stack[:len(m.stack)-1]
+					return m, m.persist()
+				}
+				return m, nil
+			}
+		}
+	case stateLoadedMsg:
+		return m.onStateLoaded(msg)
+	case stateSavedMsg:
+		if msg.err != nil {
+			m.notice = msg.err.Error()
+		}
+		if m.finishing {
+			return m, tea.Quit
+		}
+		return m, nil
+	case resumeMsg:
+		return m.resume(msg.state)
+	case startOverMsg:
+		m.stack = m.stack[:1]
+		return m, nil
+	case copiedMsg:
+		if msg.label == labelToken && msg.path != copyFailed {
+			m.session.secured = true
+		}
+		cmd := m.forward(msg)
+		if msg.label == labelToken && msg.path == copiedNative {
+			// Clear the token from the native clipboard after a while, if it
+			// is still there (checked when the timer fires).
+			cmd = tea.Batch(cmd, m.c.after(clipboardTTL, clearClipboardMsg{token: m.session.creds.Token}))
+		}
+		return m, cmd
+	case clearClipboardMsg:
+		return m, clearClipboardCmd(m.c.cfg.Clipboard, msg.token)
+	case clipboardClearedMsg:
+		if msg.cleared {
+			m.notice = "The API Token was cleared from the clipboard after 60 s."
+		}
+		return m, nil
+	case tokenRevealedMsg:
+		m.session.secured = true
+		return m, nil
 	case connectionChosenMsg:
 		m.session.conn = msg.conn
 		if idp, err := steps.ParseIdP(msg.conn.IdP); err == nil {
@@ -91,32 +166,119 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.push(newSetupScreen(m.c, msg.conn))
 	case scimReadyMsg:
 		m.session.creds = msg.creds
+		m.session.secured = false
 		return m.push(newCredentialsScreen(m.c, msg.creds))
 	case credentialsDoneMsg:
 		return m.push(newIdPScreen(m.c, m.session.idp))
 	case idpChosenMsg:
 		m.session.idp = msg.idp
-		cl, err := steps.ChecklistFor(msg.idp, connectionType(m.session.conn.Type))
-		if err != nil {
-			return m, nil
-		}
-		return m.push(newChecklistScreen(m.c, cl, m.session.checked))
+		return m.pushChecklist()
 	case checkedMsg:
 		m.session.checked = msg.checked
-		return m, nil
+		return m, m.persist()
 	case checklistDoneMsg:
 		return m.push(newDoneScreen(m.c, m.summary()))
 	case finishMsg:
-		return m, tea.Quit
+		if m.c.cfg.StateDir == "" {
+			return m, tea.Quit
+		}
+		m.finishing = true
+		return m, clearStateCmd(m.c.cfg.StateDir)
 	}
+	return m, m.forward(msg)
+}
+
+// forward passes msg to the current screen.
+func (m Model) forward(msg tea.Msg) tea.Cmd {
 	s, cmd := m.top().Update(msg)
 	m.stack[len(m.stack)-1] = s
-	return m, cmd
+	return cmd
+}
+
+// quit leaves at once, or asks first while the API Token was neither copied
+// nor revealed (it is shown only once).
+func (m Model) quit(how tea.Cmd) (tea.Model, tea.Cmd) {
+	if !m.session.creds.Token.IsZero() && !m.session.secured {
+		m.confirmQuit = true
+		return m, nil
+	}
+	return m, how
+}
+
+func (m Model) updateConfirmQuit(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	switch msg.String() {
+	case "ctrl+c":
+		return m, tea.Interrupt
+	case "y", "q":
+		return m, tea.Quit
+	case "n", "esc":
+		m.confirmQuit = false
+	}
+	return m, nil
 }
 
 func (m Model) push(s screen) (tea.Model, tea.Cmd) {
 	m.stack = append(m.stack[:len(m.stack):len(m.stack)], s)
-	return m, s.Init()
+	return m, tea.Batch(s.Init(), m.persist())
+}
+
+func (m Model) pushChecklist() (tea.Model, tea.Cmd) {
+	cl, err := steps.ChecklistFor(m.session.idp, connectionType(m.session.conn.Type))
+	if err != nil {
+		m.notice = err.Error()
+		return m, nil
+	}
+	return m.push(newChecklistScreen(m.c, cl, m.session.checked))
+}
+
+// persist saves the progress when a state directory is configured.
+func (m Model) persist() tea.Cmd {
+	if m.c.cfg.StateDir == "" {
+		return nil
+	}
+	return saveStateCmd(m.c.cfg.StateDir, savedState{
+		Version:    stateVersion,
+		Step:       m.top().step(),
+		Org:        m.c.cfg.Org,
+		Sandbox:    m.c.cfg.Sandbox,
+		Connection: m.session.conn,
+		BaseURL:    m.session.creds.BaseURL,
+		IdP:        m.session.idp,
+		Checked:    m.session.checked,
+		SavedAt:    m.c.cfg.Now().UTC(),
+	})
+}
+
+func (m Model) onStateLoaded(msg stateLoadedMsg) (tea.Model, tea.Cmd) {
+	switch {
+	case msg.err != nil:
+		m.notice = msg.err.Error()
+	case msg.movedAside != "":
+		m.notice = "Saved progress was unreadable; it was moved to " + msg.movedAside + " and the wizard starts afresh."
+	case msg.state != nil && msg.state.Org == m.c.cfg.Org && msg.state.Sandbox == m.c.cfg.Sandbox && msg.state.Connection.ID != "":
+		m.stack = append(m.stack[:len(m.stack):len(m.stack)], newResumeScreen(m.c, *msg.state))
+	}
+	return m, nil
+}
+
+// resume restores the saved choices and opens the step the admin left,
+// except steps that need the API Token, which is never saved: those resume
+// at Setup SCIM so the token can be issued or pasted again.
+func (m Model) resume(st savedState) (tea.Model, tea.Cmd) {
+	m.stack = m.stack[:1]
+	m.session = session{conn: st.Connection, idp: st.IdP, checked: st.Checked}
+	m.session.creds.BaseURL = st.BaseURL
+	switch st.Step {
+	case steps.StepIdP:
+		return m.push(newIdPScreen(m.c, st.IdP))
+	case steps.StepChecklist, steps.StepDone:
+		if st.IdP != "" {
+			return m.pushChecklist()
+		}
+	case steps.StepConnection:
+		return m, nil
+	}
+	return m.push(newSetupScreen(m.c, st.Connection))
 }
 
 // connectionType maps the client's connection type to the checklist's.
@@ -143,20 +305,36 @@ func (m Model) summary() summary {
 
 // View renders the header, the current screen and the help footer.
 func (m Model) View() tea.View {
-	top := m.top()
-	n, total := steps.Position(top.step())
-	header := m.c.styles.title.Render("docker-scim") + m.c.styles.subtle.Render(" · "+m.c.cfg.Org)
-	if m.c.cfg.Sandbox {
-		header += m.c.styles.warn.Render(" · sandbox")
-	}
-	stepLine := m.c.styles.header.Render(fmt.Sprintf("Step %d of %d: %s", n, total, steps.Title(top.step())))
-	footer := m.help.View(helpKeys{screen: top.keys(), global: m.global, canGoBack: len(m.stack) > 1})
-	body := indent(top.View(), "  ")
-	content := strings.Join([]string{header, stepLine, "", body, "", footer}, "\n")
-	v := tea.NewView(content)
+	v := tea.NewView(m.content())
 	v.AltScreen = true
 	v.WindowTitle = "docker-scim"
 	return v
+}
+
+func (m Model) content() string {
+	st := m.c.styles
+	if m.c.width < minWidth || m.c.height < minHeight {
+		return st.wrap(fmt.Sprintf("Terminal too small: docker-scim needs at least %d×%d, this one is %d×%d. Make it larger, or press q to quit.",
+			minWidth, minHeight, m.c.width, m.c.height), max(m.c.width, 10))
+	}
+	top := m.top()
+	n, total := steps.Position(top.step())
+	header := st.title.Render("docker-scim") + st.subtle.Render(" · "+m.c.cfg.Org)
+	if m.c.cfg.Sandbox {
+		header += st.warn.Render(" · sandbox")
+	}
+	stepLine := st.header.Render(fmt.Sprintf("Step %d of %d: %s", n, total, steps.Title(top.step())))
+	body := top.View()
+	if m.confirmQuit {
+		body = st.warn.Render("The API Token has not been copied or revealed yet.") + "\n" +
+			st.wrap("Docker shows it only once: without it you must refresh the token later. Quit anyway? (y/n)", m.c.contentWidth())
+	}
+	parts := []string{header, stepLine, "", indent(body, "  "), ""}
+	if m.notice != "" {
+		parts = append(parts, indent(st.warn.Render(st.wrap(m.notice, m.c.contentWidth())), "  "), "")
+	}
+	parts = append(parts, m.help.View(helpKeys{screen: top.keys(), global: m.global, canGoBack: len(m.stack) > 1}))
+	return strings.Join(parts, "\n")
 }
 
 // indent prefixes every non-empty line of s with pad.

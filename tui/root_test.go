@@ -1,0 +1,171 @@
+package tui
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/docker-scim/docker-scim/client"
+	"github.com/docker-scim/docker-scim/steps"
+)
+
+func TestQuitAsksWhileTokenNotSecured(t *testing.T) {
+	d := newDriver(t, testConfig(seededConsole(), nil), 80, 24)
+	d.press("enter", "enter") // credentials screen, token issued
+	d.press("q")
+	if d.quit || !strings.Contains(d.screen(), "has not been copied or revealed") {
+		t.Fatalf("q quit without asking:\n%s", d.screen())
+	}
+	d.press("n")
+	if d.quit || strings.Contains(d.screen(), "Quit anyway") {
+		t.Fatal("n did not cancel the quit")
+	}
+	d.press("r") // reveal counts: the admin can copy it by hand
+	d.press("q")
+	if !d.quit {
+		t.Fatal("q after reveal did not quit")
+	}
+}
+
+func TestQuitConfirmedWithY(t *testing.T) {
+	d := newDriver(t, testConfig(seededConsole(), nil), 80, 24)
+	d.press("enter", "enter", "q", "y")
+	if !d.quit {
+		t.Fatal("y did not confirm the quit")
+	}
+}
+
+func TestCtrlCInterrupts(t *testing.T) {
+	m := New(testConfig(seededConsole(), nil))
+	_, cmd := m.Update(keyPress("ctrl+c"))
+	if cmd == nil {
+		t.Fatal("ctrl+c returned no command")
+	}
+	if _, ok := cmd().(tea.InterruptMsg); !ok {
+		t.Fatalf("ctrl+c returned %T, want tea.InterruptMsg (exit 130)", cmd())
+	}
+}
+
+func TestTooSmall(t *testing.T) {
+	d := newDriver(t, testConfig(seededConsole(), nil), 59, 24)
+	if !strings.Contains(d.screen(), "Terminal too small") {
+		t.Fatalf("59 columns accepted:\n%s", d.screen())
+	}
+	d.send(tea.WindowSizeMsg{Width: 60, Height: 20})
+	if strings.Contains(d.screen(), "too small") || !strings.Contains(d.screen(), "Okta SAML") {
+		t.Fatalf("60×20 refused:\n%s", d.screen())
+	}
+	for _, line := range strings.Split(d.screen(), "\n") {
+		if w := len([]rune(line)); w > 60 {
+			t.Errorf("line wider than 60 columns (%d): %q", w, line)
+		}
+	}
+}
+
+func TestClipboardClearedAfterTTL(t *testing.T) {
+	cb := &fakeClipboard{}
+	d := newDriver(t, testConfig(seededConsole(), cb), 80, 24)
+	d.press("enter", "enter", "down", "c")
+	if cb.text != fakeToken {
+		t.Fatal("not copied")
+	}
+	if len(d.timers) != 1 || d.timers[0].after != 60*time.Second {
+		t.Fatalf("timers = %+v, want one of 60 s", d.timers)
+	}
+	d.fire()
+	if cb.text != "" || !strings.Contains(d.screen(), "cleared from the clipboard") {
+		t.Fatalf("token still on the clipboard: %q", cb.text)
+	}
+	// Something else copied since is left alone.
+	cb.text = "something else"
+	d.send(clearClipboardMsg{token: client.NewSecret(fakeToken)})
+	if cb.text != "something else" {
+		t.Fatal("clearing wiped an unrelated clipboard value")
+	}
+}
+
+func stateConfig(t *testing.T, dir string) Config {
+	cfg := testConfig(seededConsole(), nil)
+	cfg.StateDir = dir
+	cfg.Now = func() time.Time { return time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC) }
+	return cfg
+}
+
+func TestResumeAfterRestart(t *testing.T) {
+	dir := t.TempDir()
+	d := newDriver(t, stateConfig(t, dir), 80, 24)
+	d.press("enter", "enter", "r", "enter", "down", "enter") // Entra checklist
+	d.press("space", "down", "space")
+	raw, err := os.ReadFile(filepath.Join(dir, stateFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(raw), fakeToken) {
+		t.Fatal("the token was written to the state file")
+	}
+	fi, _ := os.Stat(filepath.Join(dir, stateFile))
+	if fi.Mode().Perm() != 0o600 {
+		t.Fatalf("state file mode %v, want 0600", fi.Mode().Perm())
+	}
+
+	// A new process: it offers to resume and lands on the checklist.
+	d2 := newDriver(t, stateConfig(t, dir), 80, 24)
+	if !strings.Contains(d2.screen(), "Resume where you left off?") {
+		t.Fatalf("no resume offer:\n%s", d2.screen())
+	}
+	d2.press("enter")
+	if got := d2.root().top().step(); got != steps.StepChecklist {
+		t.Fatalf("resumed at %s", got)
+	}
+	if !strings.Contains(d2.screen(), "2 of 6 done") {
+		t.Fatalf("ticks not restored:\n%s", d2.screen())
+	}
+	d2.press("esc")
+	if d2.root().top().step() != steps.StepConnection {
+		t.Fatal("esc from a resumed screen does not go back to the start")
+	}
+}
+
+func TestStartOverClearsState(t *testing.T) {
+	dir := t.TempDir()
+	d := newDriver(t, stateConfig(t, dir), 80, 24)
+	d.press("enter")
+	d2 := newDriver(t, stateConfig(t, dir), 80, 24)
+	d2.press("n")
+	if _, err := os.Stat(filepath.Join(dir, stateFile)); !os.IsNotExist(err) {
+		t.Fatalf("state file still there after start over: %v", err)
+	}
+	if !strings.Contains(d2.screen(), "Pick the SSO connection") {
+		t.Fatalf("not back at the start:\n%s", d2.screen())
+	}
+}
+
+func TestCorruptStateMovedAside(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, stateFile), []byte("{not json"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	d := newDriver(t, stateConfig(t, dir), 100, 30)
+	if !strings.Contains(d.screen(), "moved to") {
+		t.Fatalf("no message about the corrupt file:\n%s", d.screen())
+	}
+	matches, _ := filepath.Glob(filepath.Join(dir, stateFile+".corrupt-*"))
+	if len(matches) != 1 {
+		t.Fatalf("corrupt file not moved aside: %v", matches)
+	}
+}
+
+func TestFinishClearsState(t *testing.T) {
+	dir := t.TempDir()
+	d := newDriver(t, stateConfig(t, dir), 80, 24)
+	d.press("enter", "enter", "r", "enter", "enter", "enter", "enter")
+	if !d.quit {
+		t.Fatalf("finish did not quit:\n%s", d.screen())
+	}
+	if _, err := os.Stat(filepath.Join(dir, stateFile)); !os.IsNotExist(err) {
+		t.Fatal("state kept after finishing")
+	}
+}
