@@ -168,22 +168,20 @@ type PushUser struct {
 	FamilyName string `json:"familyName"`
 }
 
-// PushResult is what the simulator did.
+// PushResult is what the simulator did: the SCIM resources it created,
+// updated and deactivated, and the group it pushed.
 type PushResult struct {
-	Created     []PushedUser `json:"created"`
-	Group       PushedGroup  `json:"group"`
-	Deactivated []string     `json:"deactivated"`
+	Created     []PushedRef `json:"created"`
+	Updated     []PushedRef `json:"updated"`
+	Group       PushedRef   `json:"group"`
+	Deactivated []PushedRef `json:"deactivated"`
 }
 
-// PushedUser is a SCIM user the simulator created.
-type PushedUser struct {
-	ID       string `json:"id"`
-	UserName string `json:"userName"`
-}
-
-// PushedGroup is the SCIM group the simulator pushed users into.
-type PushedGroup struct {
+// PushedRef names a SCIM user (ID, UserName) or group (ID, DisplayName)
+// the simulator touched.
+type PushedRef struct {
 	ID          string `json:"id"`
+	UserName    string `json:"userName"`
 	DisplayName string `json:"displayName"`
 }
 

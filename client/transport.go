@@ -1,6 +1,7 @@
 package client
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"encoding/json"
@@ -351,6 +352,9 @@ func (t *transport) roundTrip(ctx context.Context, c call) ([]byte, int, http.He
 	if idempotent(c.method) {
 		resp, err = t.retry.Do(req)
 	} else {
+		if b, ok := body.([]byte); ok {
+			req.Request.Body = io.NopCloser(bytes.NewReader(b))
+		}
 		resp, err = t.plain.Do(req.Request)
 		if err == nil {
 			t.observe(resp)
