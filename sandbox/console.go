@@ -2,11 +2,11 @@ package sandbox
 
 import (
 	"net/http"
-	"strings"
+	"strconv"
 )
 
 // The handlers in this file are sandbox-only. Docker publishes no API for SSO
-// connections or for Setup SCIM; these stand in for the Admin Console.
+// connections, domains or Setup SCIM; these stand in for the Admin Console.
 
 type connectionList struct {
 	Connections []Connection `json:"connections"`
@@ -19,29 +19,52 @@ type SCIMSetup struct {
 	APIToken string `json:"api_token"`
 }
 
-// orgOf checks the {org} path value against the sandbox's org and answers 404
-// in Docker's shape when it does not match.
-func (s *Server) orgOf(w http.ResponseWriter, r *http.Request) bool {
-	if !strings.EqualFold(r.PathValue("org"), s.st.org) {
-		writeHubError(w, http.StatusNotFound, "organization "+r.PathValue("org")+" not found")
-		return false
-	}
-	return true
+type domainJSON struct {
+	Name     string `json:"name"`
+	Verified bool   `json:"verified"`
 }
 
-func (s *Server) listConnections(w http.ResponseWriter, r *http.Request) {
-	if !s.orgOf(w, r) {
-		return
-	}
+// OrgSummary is the console's view of the organization: its plan and
+// verified domains, which SCIM requires.
+type OrgSummary struct {
+	Name    string       `json:"name"`
+	Plan    string       `json:"plan"`
+	Domains []domainJSON `json:"domains"`
+}
+
+func (s *Server) consoleOrg(w http.ResponseWriter, r *http.Request) {
 	s.st.mu.Lock()
-	out := connectionList{Connections: make([]Connection, 0, len(s.st.conns))}
-	for _, c := range s.st.conns {
-		pub := c.Connection
-		pub.Domains = append([]string(nil), c.Domains...)
-		out.Connections = append(out.Connections, pub)
+	out := OrgSummary{Name: s.st.Org.Name, Plan: s.st.Org.Plan, Domains: []domainJSON{}}
+	for _, d := range s.st.Org.Domains {
+		out.Domains = append(out.Domains, domainJSON{Name: d, Verified: true})
 	}
 	s.st.mu.Unlock()
 	writeHub(w, http.StatusOK, out)
+}
+
+func publicConnection(c *connection) Connection {
+	pub := c.Connection
+	pub.Domains = append([]string{}, c.Domains...)
+	return pub
+}
+
+func (s *Server) listConnections(w http.ResponseWriter, r *http.Request) {
+	s.st.mu.Lock()
+	out := connectionList{Connections: make([]Connection, 0, len(s.st.Conns))}
+	for _, c := range s.st.Conns {
+		out.Connections = append(out.Connections, publicConnection(c))
+	}
+	s.st.mu.Unlock()
+	writeHub(w, http.StatusOK, out)
+}
+
+// connectionOr404 looks up {id}; the caller holds the store lock.
+func (s *Server) connectionOr404(w http.ResponseWriter, r *http.Request) *connection {
+	c := s.st.connection(r.PathValue("id"))
+	if c == nil {
+		writeHubError(w, http.StatusNotFound, "SSO connection "+strconv.Quote(r.PathValue("id"))+" not found")
+	}
+	return c
 }
 
 // setupSCIM enables SCIM on a connection and returns the SCIM Base URL and a
@@ -57,15 +80,11 @@ func (s *Server) refreshSCIMToken(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) issueSCIMToken(w http.ResponseWriter, r *http.Request, refresh bool) {
-	if !s.orgOf(w, r) {
-		return
-	}
 	s.st.mu.Lock()
 	defer s.st.mu.Unlock()
-	c := s.st.connection(r.PathValue("id"))
+	c := s.connectionOr404(w, r)
 	switch {
 	case c == nil:
-		writeHubError(w, http.StatusNotFound, "SSO connection "+r.PathValue("id")+" not found")
 		return
 	case !refresh && c.SCIMEnabled:
 		writeHubError(w, http.StatusConflict, "SCIM is already set up for this connection; refresh the token to get a new one")
@@ -75,14 +94,55 @@ func (s *Server) issueSCIMToken(w http.ResponseWriter, r *http.Request, refresh 
 		return
 	}
 	tok := s.st.newSCIMToken(c)
+	if refresh {
+		s.st.audit(actor(r), "sso.connection.scim_token_refresh", c.Name, "SCIM token refreshed for "+c.Name, map[string]string{"connection": c.ID})
+	} else {
+		s.st.audit(actor(r), "sso.connection.scim_toggle", c.Name, "SCIM enabled for "+c.Name, map[string]string{"connection": c.ID, "enabled": "true"})
+	}
 	writeHub(w, http.StatusOK, SCIMSetup{BaseURL: baseURL(r) + SCIMPath, APIToken: tok})
 }
 
-// baseURL is the scheme and host the request came in on.
-func baseURL(r *http.Request) string {
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
+// disableSCIM turns SCIM off: the token stops working, and users SCIM
+// provisioned stay in the organization, as Docker documents.
+func (s *Server) disableSCIM(w http.ResponseWriter, r *http.Request) {
+	s.st.mu.Lock()
+	defer s.st.mu.Unlock()
+	c := s.connectionOr404(w, r)
+	if c == nil {
+		return
 	}
-	return scheme + "://" + r.Host
+	if !c.SCIMEnabled {
+		writeHubError(w, http.StatusConflict, "SCIM is not set up for this connection; there is nothing to disable")
+		return
+	}
+	c.SCIMEnabled = false
+	c.SCIMTokenHash = secretHash{}
+	s.st.audit(actor(r), "sso.connection.scim_toggle", c.Name, "SCIM disabled for "+c.Name, map[string]string{"connection": c.ID, "enabled": "false"})
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// setJIT turns just-in-time provisioning on or off: body {"enabled": bool}.
+func (s *Server) setJIT(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Enabled *bool `json:"enabled"`
+	}
+	if !decodeBody(w, r, &req) {
+		return
+	}
+	if req.Enabled == nil {
+		writeHubError(w, http.StatusBadRequest, `field "enabled" is required: send {"enabled": true} or {"enabled": false}`)
+		return
+	}
+	s.st.mu.Lock()
+	defer s.st.mu.Unlock()
+	c := s.connectionOr404(w, r)
+	if c == nil {
+		return
+	}
+	if c.JIT != *req.Enabled {
+		c.JIT = *req.Enabled
+		s.st.audit(actor(r), "sso.connection.jit_toggle", c.Name, "JIT provisioning "+map[bool]string{true: "enabled", false: "disabled"}[c.JIT]+" for "+c.Name,
+			map[string]string{"connection": c.ID, "enabled": strconv.FormatBool(c.JIT)})
+	}
+	writeHub(w, http.StatusOK, publicConnection(c))
 }

@@ -2,7 +2,23 @@ package sandbox
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
+	"strconv"
+	"strings"
+)
+
+// SCIM schema URNs the sandbox serves.
+const (
+	schemaUser      = "urn:ietf:params:scim:schemas:core:2.0:User"
+	schemaGroup     = "urn:ietf:params:scim:schemas:core:2.0:Group"
+	schemaDocker    = "urn:ietf:params:scim:schemas:extension:docker:2.0:User"
+	schemaList      = "urn:ietf:params:scim:api:messages:2.0:ListResponse"
+	schemaPatchOp   = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
+	schemaSPC       = "urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"
+	schemaResType   = "urn:ietf:params:scim:schemas:core:2.0:ResourceType"
+	schemaSchema    = "urn:ietf:params:scim:schemas:core:2.0:Schema"
+	maxSCIMPageSize = 200
 )
 
 type scimConnKey struct{}
@@ -23,11 +39,149 @@ func (s *Server) scimAuth(next http.HandlerFunc) http.HandlerFunc {
 		}
 		s.st.mu.Unlock()
 		if c == nil {
-			writeSCIMError(w, http.StatusUnauthorized, "", "invalid SCIM token")
+			writeSCIMError(w, http.StatusUnauthorized, "", "invalid SCIM token: it was refreshed, SCIM was disabled, or it was mistyped; copy the current API Token from the Admin Console")
 			return
 		}
 		next(w, r.WithContext(context.WithValue(r.Context(), scimConnKey{}, id)))
 	}
+}
+
+func scimConnection(r *http.Request) string {
+	id, _ := r.Context().Value(scimConnKey{}).(string)
+	return id
+}
+
+// decodeSCIM reads a JSON body and answers 400 invalidSyntax (or 413) in
+// Docker's scim_error shape when it cannot.
+func decodeSCIM(w http.ResponseWriter, r *http.Request, v any) bool {
+	status, msg := decodeStrict(w, r, v)
+	switch status {
+	case 0:
+		return true
+	case http.StatusBadRequest:
+		writeSCIMError(w, status, "invalidSyntax", msg)
+	default:
+		writeSCIMError(w, status, "", msg)
+	}
+	return false
+}
+
+// hasSchema reports whether schemas lists urn (case-insensitively).
+func hasSchema(schemas []string, urn string) bool {
+	for _, s := range schemas {
+		if strings.EqualFold(s, urn) {
+			return true
+		}
+	}
+	return false
+}
+
+// listQuery is a validated SCIM list request (RFC 7644 §3.4.2).
+type listQuery struct {
+	startIndex, count  int
+	filter             string
+	sortBy             string
+	descending         bool
+	attributes, exclud []string
+}
+
+func splitList(raw string) []string {
+	var out []string
+	for _, a := range strings.Split(raw, ",") {
+		if a = strings.TrimSpace(a); a != "" {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// parseListQuery reads startIndex (below 1 means 1), count (capped at 200,
+// default 100), filter, sortBy, sortOrder, attributes and excludedAttributes.
+func parseListQuery(w http.ResponseWriter, r *http.Request) (listQuery, bool) {
+	q := r.URL.Query()
+	lq := listQuery{startIndex: 1, count: 100, filter: q.Get("filter"), sortBy: q.Get("sortBy"),
+		attributes: splitList(q.Get("attributes")), exclud: splitList(q.Get("excludedAttributes"))}
+	for _, f := range []struct {
+		name string
+		dst  *int
+	}{{"startIndex", &lq.startIndex}, {"count", &lq.count}} {
+		if raw := q.Get(f.name); raw != "" {
+			n, err := strconv.Atoi(raw)
+			if err != nil {
+				writeSCIMError(w, http.StatusBadRequest, "invalidValue", f.name+" must be an integer, got "+strconv.Quote(raw))
+				return lq, false
+			}
+			*f.dst = n
+		}
+	}
+	lq.startIndex = max(lq.startIndex, 1)
+	lq.count = min(max(lq.count, 0), maxSCIMPageSize)
+	switch strings.ToLower(q.Get("sortOrder")) {
+	case "", "ascending":
+	case "descending":
+		lq.descending = true
+	default:
+		writeSCIMError(w, http.StatusBadRequest, "invalidValue", "sortOrder must be ascending or descending, got "+strconv.Quote(q.Get("sortOrder")))
+		return lq, false
+	}
+	return lq, true
+}
+
+// listResponse is the SCIM ListResponse. The key is RFC 7644's `Resources`;
+// Docker's spec spells it `resources` and its live site `Resources`.
+type listResponse struct {
+	Schemas      []string         `json:"schemas"`
+	TotalResults int              `json:"totalResults"`
+	StartIndex   int              `json:"startIndex"`
+	ItemsPerPage int              `json:"itemsPerPage"`
+	Resources    []map[string]any `json:"Resources"`
+}
+
+// toMap is the JSON form of v, on which filters and projections work.
+func toMap(v any) map[string]any {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic("sandbox: cannot encode a SCIM resource: " + err.Error())
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		panic("sandbox: cannot decode a SCIM resource: " + err.Error())
+	}
+	return m
+}
+
+// serveList filters, sorts, pages and projects all and writes the list.
+func serveList(w http.ResponseWriter, lq listQuery, all []map[string]any) {
+	if lq.filter != "" {
+		expr, err := parseFilter(lq.filter)
+		if err != nil {
+			writeSCIMError(w, http.StatusBadRequest, "invalidFilter", err.Error())
+			return
+		}
+		kept := all[:0]
+		for _, res := range all {
+			if matches(res, expr) {
+				kept = append(kept, res)
+			}
+		}
+		all = kept
+	}
+	if lq.sortBy != "" {
+		if err := sortResources(all, lq.sortBy, lq.descending); err != nil {
+			writeSCIMError(w, http.StatusBadRequest, "invalidValue", err.Error())
+			return
+		}
+	}
+	start := min(lq.startIndex-1, len(all))
+	end := min(start+lq.count, len(all))
+	page := make([]map[string]any, 0, end-start)
+	for _, res := range all[start:end] {
+		page = append(page, project(res, lq.attributes, lq.exclud))
+	}
+	writeSCIM(w, http.StatusOK, listResponse{
+		Schemas: []string{schemaList}, TotalResults: len(all), StartIndex: lq.startIndex,
+		ItemsPerPage: len(page), Resources: page,
+	})
 }
 
 type supported struct {
@@ -65,11 +219,11 @@ type serviceProviderConfig struct {
 
 func (s *Server) serviceProviderConfig(w http.ResponseWriter, r *http.Request) {
 	var c serviceProviderConfig
-	c.Schemas = []string{"urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"}
+	c.Schemas = []string{schemaSPC}
 	c.DocumentationURI = "https://docs.docker.com/security/for-admins/provisioning/scim/"
 	c.Patch.Supported = true
 	c.Filter.Supported = true
-	c.Filter.MaxResults = 200
+	c.Filter.MaxResults = maxSCIMPageSize
 	c.Sort.Supported = true
 	c.AuthenticationSchemes = []authScheme{{
 		Name:        "OAuth Bearer Token",
@@ -79,4 +233,129 @@ func (s *Server) serviceProviderConfig(w http.ResponseWriter, r *http.Request) {
 		Primary:     true,
 	}}
 	writeSCIM(w, http.StatusOK, c)
+}
+
+type schemaExtension struct {
+	Schema   string `json:"schema"`
+	Required bool   `json:"required"`
+}
+
+type resourceTypeJSON struct {
+	Schemas          []string          `json:"schemas"`
+	ID               string            `json:"id"`
+	Name             string            `json:"name"`
+	Description      string            `json:"description"`
+	Endpoint         string            `json:"endpoint"`
+	Schema           string            `json:"schema"`
+	SchemaExtensions []schemaExtension `json:"schemaExtensions,omitempty"`
+}
+
+var resourceTypeList = []resourceTypeJSON{
+	{Schemas: []string{schemaResType}, ID: "User", Name: "User", Description: "User Account", Endpoint: "/Users", Schema: schemaUser,
+		SchemaExtensions: []schemaExtension{{Schema: schemaDocker, Required: false}}},
+	{Schemas: []string{schemaResType}, ID: "Group", Name: "Group", Description: "Group: a Docker team, named org:team", Endpoint: "/Groups", Schema: schemaGroup},
+}
+
+func (s *Server) resourceTypes(w http.ResponseWriter, r *http.Request) {
+	all := make([]map[string]any, 0, len(resourceTypeList))
+	for _, rt := range resourceTypeList {
+		all = append(all, toMap(rt))
+	}
+	writeSCIM(w, http.StatusOK, listResponse{Schemas: []string{schemaList}, TotalResults: len(all), StartIndex: 1, ItemsPerPage: len(all), Resources: all})
+}
+
+func (s *Server) resourceType(w http.ResponseWriter, r *http.Request) {
+	for _, rt := range resourceTypeList {
+		if strings.EqualFold(rt.ID, r.PathValue("name")) {
+			writeSCIM(w, http.StatusOK, rt)
+			return
+		}
+	}
+	writeSCIMError(w, http.StatusNotFound, "", "resource type "+strconv.Quote(r.PathValue("name"))+" not found: use User or Group")
+}
+
+// schemaAttr is one attribute definition of a SCIM schema (RFC 7643 §7).
+type schemaAttr struct {
+	Name          string       `json:"name"`
+	Type          string       `json:"type"`
+	MultiValued   bool         `json:"multiValued"`
+	Description   string       `json:"description"`
+	Required      bool         `json:"required"`
+	CaseExact     bool         `json:"caseExact"`
+	Mutability    string       `json:"mutability"`
+	Returned      string       `json:"returned"`
+	Uniqueness    string       `json:"uniqueness"`
+	SubAttributes []schemaAttr `json:"subAttributes,omitempty"`
+}
+
+type schemaJSON struct {
+	Schemas     []string     `json:"schemas"`
+	ID          string       `json:"id"`
+	Name        string       `json:"name"`
+	Description string       `json:"description"`
+	Attributes  []schemaAttr `json:"attributes"`
+}
+
+func str(name, desc, mutability string, required bool) schemaAttr {
+	return schemaAttr{Name: name, Type: "string", Description: desc, Required: required, Mutability: mutability, Returned: "default", Uniqueness: "none"}
+}
+
+var scimSchemas = []schemaJSON{
+	{
+		Schemas: []string{schemaSchema}, ID: schemaUser, Name: "User", Description: "User Account",
+		Attributes: []schemaAttr{
+			func() schemaAttr {
+				a := str("userName", "The user's email address. This must be reachable via email.", "readWrite", true)
+				a.Uniqueness = "server"
+				return a
+			}(),
+			{Name: "name", Type: "complex", Description: "The components of the user's name.", Mutability: "readWrite", Returned: "default", Uniqueness: "none",
+				SubAttributes: []schemaAttr{str("givenName", "First name", "readWrite", false), str("familyName", "Surname", "readWrite", false)}},
+			str("displayName", "The username in Docker, also known as the Docker ID.", "readOnly", false),
+			{Name: "active", Type: "boolean", Description: "Whether the user is provisioned; false de-provisions.", Mutability: "readWrite", Returned: "default", Uniqueness: "none"},
+			{Name: "emails", Type: "complex", MultiValued: true, Description: "Email addresses; Docker keeps one, the userName.", Mutability: "readOnly", Returned: "default", Uniqueness: "none",
+				SubAttributes: []schemaAttr{str("value", "Email address", "readOnly", false), str("display", "Display form", "readOnly", false),
+					{Name: "primary", Type: "boolean", Description: "Primary email", Mutability: "readOnly", Returned: "default", Uniqueness: "none"}}},
+			{Name: "groups", Type: "complex", MultiValued: true, Description: "Teams the user is in.", Mutability: "readOnly", Returned: "default", Uniqueness: "none",
+				SubAttributes: []schemaAttr{str("value", "Group id", "readOnly", false), str("display", "Group displayName (org:team)", "readOnly", false)}},
+		},
+	},
+	{
+		Schemas: []string{schemaSchema}, ID: schemaGroup, Name: "Group", Description: "Group: a Docker team, displayName org:team",
+		Attributes: []schemaAttr{
+			func() schemaAttr {
+				a := str("displayName", "org:team, for example moby:developers", "readWrite", true)
+				a.Uniqueness = "server"
+				return a
+			}(),
+			{Name: "members", Type: "complex", MultiValued: true, Description: "Users in the team.", Mutability: "readWrite", Returned: "default", Uniqueness: "none",
+				SubAttributes: []schemaAttr{str("value", "User id", "immutable", false), str("display", "User's userName", "readOnly", false)}},
+		},
+	},
+	{
+		Schemas: []string{schemaSchema}, ID: schemaDocker, Name: "Docker User", Description: "Docker role mapping",
+		Attributes: []schemaAttr{
+			str("dockerRole", "member, editor or owner (default member)", "readWrite", false),
+			str("dockerOrg", "Organization to provision into (default: the connection's)", "readWrite", false),
+			str("dockerTeam", "Team to put the user in; created when missing", "readWrite", false),
+		},
+	},
+}
+
+func (s *Server) schemas(w http.ResponseWriter, r *http.Request) {
+	all := make([]map[string]any, 0, len(scimSchemas))
+	for _, sc := range scimSchemas {
+		all = append(all, toMap(sc))
+	}
+	writeSCIM(w, http.StatusOK, listResponse{Schemas: []string{schemaList}, TotalResults: len(all), StartIndex: 1, ItemsPerPage: len(all), Resources: all})
+}
+
+func (s *Server) schema(w http.ResponseWriter, r *http.Request) {
+	for _, sc := range scimSchemas {
+		if strings.EqualFold(sc.ID, r.PathValue("id")) {
+			writeSCIM(w, http.StatusOK, sc)
+			return
+		}
+	}
+	writeSCIMError(w, http.StatusNotFound, "", "schema "+strconv.Quote(r.PathValue("id"))+" not found")
 }

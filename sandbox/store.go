@@ -1,6 +1,11 @@
 package sandbox
 
 import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 )
@@ -27,34 +32,137 @@ type Connection struct {
 	DefaultTeam string         `json:"default_team"`
 }
 
+// secretHash is the SHA-256 of a secret; it is all the sandbox keeps of one.
+type secretHash [32]byte
+
+// MarshalText writes the hash as hex, for the state file.
+func (h secretHash) MarshalText() ([]byte, error) { return []byte(hex.EncodeToString(h[:])), nil }
+
+// UnmarshalText reads a hex hash from the state file.
+func (h *secretHash) UnmarshalText(b []byte) error {
+	raw, err := hex.DecodeString(string(b))
+	if err != nil || len(raw) != len(h) {
+		return fmt.Errorf("hash %.12q… is not 64 hex digits", b)
+	}
+	copy(h[:], raw)
+	return nil
+}
+
 // connection is the stored form: the public fields plus the SCIM token hash.
 type connection struct {
 	Connection
-	scimTokenHash [32]byte
+	SCIMTokenHash secretHash `json:"scim_token_sha256"`
 }
 
-// account is a Docker user who can sign in.
-type account struct {
-	username string
-	email    string
-	password string
+// Where a member came from. Only SCIM-provisioned users are visible to, and
+// managed by, the SCIM API, as Docker documents.
+const (
+	sourceOwner  = "owner"
+	sourceManual = "manual"
+	sourceJIT    = "jit"
+	sourceSCIM   = "scim"
+)
+
+// Roles a member can have in the organization.
+const (
+	roleOwner  = "owner"
+	roleEditor = "editor"
+	roleMember = "member"
+)
+
+// user is a Docker account known to the sandbox. Member says whether it is
+// in the organization; SCIM users that were deactivated are not.
+type user struct {
+	ID         string    `json:"id"` // v4 UUID, the SCIM id
+	Username   string    `json:"username"`
+	Email      string    `json:"email"`
+	GivenName  string    `json:"given_name"`
+	FamilyName string    `json:"family_name"`
+	Active     bool      `json:"active"`
+	Member     bool      `json:"member"`
+	Role       string    `json:"role"`
+	Source     string    `json:"source"`
+	Connection string    `json:"connection,omitempty"`
+	ExternalID string    `json:"external_id,omitempty"`
+	DockerOrg  string    `json:"docker_org,omitempty"`
+	DockerTeam string    `json:"docker_team,omitempty"`
+	Created    time.Time `json:"created"`
+	Modified   time.Time `json:"modified"`
 }
 
-// store is the sandbox's state. Every field is guarded by mu.
+func (u *user) fullName() string { return strings.TrimSpace(u.GivenName + " " + u.FamilyName) }
+
+// team is a Hub team (a "group" in the Hub API, a Group in SCIM).
+type team struct {
+	ID          int64     `json:"id"`
+	UUID        string    `json:"uuid"`
+	Name        string    `json:"name"`
+	Description string    `json:"description"`
+	Members     []string  `json:"members"` // user IDs, in the order they joined
+	Created     time.Time `json:"created"`
+	Modified    time.Time `json:"modified"`
+}
+
+func (t *team) has(userID string) bool { return slices.Contains(t.Members, userID) }
+
+// auditEvent is one entry of GET /v2/auditlogs/{org}.
+type auditEvent struct {
+	Account     string            `json:"account"`
+	Action      string            `json:"action"`
+	Name        string            `json:"name"`
+	Actor       string            `json:"actor"`
+	Data        map[string]string `json:"data"`
+	Timestamp   time.Time         `json:"timestamp"`
+	Description string            `json:"action_description"`
+}
+
+// orgInfo is the organization the sandbox serves.
+type orgInfo struct {
+	ID       string    `json:"id"`
+	Name     string    `json:"name"`
+	FullName string    `json:"full_name"`
+	Plan     string    `json:"plan"`
+	Domains  []string  `json:"domains"`
+	Joined   time.Time `json:"date_joined"`
+}
+
+// store is the sandbox's state. Every field is guarded by mu. The exported
+// JSON form (see state.go) holds no raw secret, only hashes.
 type store struct {
-	mu       sync.Mutex
-	now      func() time.Time
-	org      string
-	admin    account
-	patHash  [32]byte
-	oatHash  [32]byte
-	conns    []*connection
-	jwtKey   []byte
-	scimBase string
+	mu  sync.Mutex
+	now func() time.Time
+
+	Org          orgInfo       `json:"org"`
+	AdminName    string        `json:"admin"`
+	PasswordHash secretHash    `json:"admin_password_sha256"`
+	PATHash      secretHash    `json:"pat_sha256"`
+	OATHash      secretHash    `json:"oat_sha256"`
+	Conns        []*connection `json:"connections"`
+	Users        []*user       `json:"users"`
+	Teams        []*team       `json:"teams"`
+	NextTeamID   int64         `json:"next_team_id"`
+	Audit        []auditEvent  `json:"audit"`
+
+	jwtKey     []byte
+	byID       map[string]*user
+	byUserName map[string]*user // lower-cased email
+	byUsername map[string]*user // lower-cased Docker ID
+}
+
+// index rebuilds the lookup maps from Users.
+func (s *store) index() {
+	s.byID = make(map[string]*user, len(s.Users))
+	s.byUserName = make(map[string]*user, len(s.Users))
+	s.byUsername = make(map[string]*user, len(s.Users))
+	for _, u := range s.Users {
+		s.byID[u.ID] = u
+		s.byUserName[strings.ToLower(u.Email)] = u
+		s.byUsername[strings.ToLower(u.Username)] = u
+	}
 }
 
 func (s *store) connection(id string) *connection {
-	for _, c := range s.conns {
+	for _, c := range s.Conns {
 		if c.ID == id {
 			return c
 		}
@@ -65,8 +173,8 @@ func (s *store) connection(id string) *connection {
 // connectionBySCIMToken returns the connection whose SCIM token is tok.
 func (s *store) connectionBySCIMToken(tok string) *connection {
 	h := hashSecret(tok)
-	for _, c := range s.conns {
-		if c.SCIMEnabled && c.scimTokenHash == h {
+	for _, c := range s.Conns {
+		if c.SCIMEnabled && c.SCIMTokenHash == h {
 			return c
 		}
 	}
@@ -77,7 +185,179 @@ func (s *store) connectionBySCIMToken(tok string) *connection {
 // returns it. Only its hash is kept.
 func (s *store) newSCIMToken(c *connection) string {
 	tok := randomString(48)
-	c.scimTokenHash = hashSecret(tok)
+	c.SCIMTokenHash = hashSecret(tok)
 	c.SCIMEnabled = true
 	return tok
+}
+
+func (s *store) admin() *user { return s.byUsername[strings.ToLower(s.AdminName)] }
+
+func (s *store) team(name string) *team {
+	for _, t := range s.Teams {
+		if strings.EqualFold(t.Name, name) {
+			return t
+		}
+	}
+	return nil
+}
+
+func (s *store) teamByUUID(id string) *team {
+	for _, t := range s.Teams {
+		if t.UUID == id {
+			return t
+		}
+	}
+	return nil
+}
+
+// members returns the organization's members in the order they joined.
+func (s *store) members() []*user {
+	var out []*user
+	for _, u := range s.Users {
+		if u.Member {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+// teamsOf returns the names of the teams u is in.
+func (s *store) teamsOf(u *user) []string {
+	out := []string{}
+	for _, t := range s.Teams {
+		if t.has(u.ID) {
+			out = append(out, t.Name)
+		}
+	}
+	return out
+}
+
+func (s *store) audit(actor, action, name, description string, data map[string]string) {
+	if data == nil {
+		data = map[string]string{}
+	}
+	s.Audit = append(s.Audit, auditEvent{
+		Account: s.Org.Name, Action: action, Name: name, Actor: actor,
+		Data: data, Timestamp: s.now().UTC(), Description: description,
+	})
+}
+
+// createTeam adds a team and records team.create.
+func (s *store) createTeam(actor, name, description string) *team {
+	now := s.now().UTC()
+	s.NextTeamID++
+	t := &team{ID: s.NextTeamID, UUID: newUUID(), Name: name, Description: description, Members: []string{}, Created: now, Modified: now}
+	s.Teams = append(s.Teams, t)
+	s.audit(actor, "team.create", name, "Team "+name+" created", map[string]string{"team": name})
+	return t
+}
+
+// addToTeam puts u in t (a no-op when already there) and records team.member.add.
+func (s *store) addToTeam(actor string, t *team, u *user) {
+	if t.has(u.ID) {
+		return
+	}
+	t.Members = append(t.Members, u.ID)
+	t.Modified = s.now().UTC()
+	s.audit(actor, "team.member.add", u.Username, u.Username+" added to team "+t.Name, map[string]string{"team": t.Name, "member": u.Username})
+}
+
+// removeFromTeam takes u out of t and records team.member.remove.
+func (s *store) removeFromTeam(actor string, t *team, u *user) {
+	i := slices.Index(t.Members, u.ID)
+	if i < 0 {
+		return
+	}
+	t.Members = slices.Delete(t.Members, i, i+1)
+	t.Modified = s.now().UTC()
+	s.audit(actor, "team.member.remove", u.Username, u.Username+" removed from team "+t.Name, map[string]string{"team": t.Name, "member": u.Username})
+}
+
+// join makes u an org member (records member.add) and puts it in teamName,
+// creating that team when it is missing.
+func (s *store) join(actor string, u *user, teamName string) {
+	if !u.Member {
+		u.Member = true
+		s.audit(actor, "member.add", u.Username, u.Username+" added to the organization", map[string]string{"member": u.Username, "role": u.Role})
+	}
+	if teamName == "" {
+		return
+	}
+	t := s.team(teamName)
+	if t == nil {
+		t = s.createTeam(actor, teamName, "")
+	}
+	s.addToTeam(actor, t, u)
+}
+
+// leave removes u from the org and all its teams (records member.remove).
+func (s *store) leave(actor string, u *user) {
+	for _, t := range s.Teams {
+		s.removeFromTeam(actor, t, u)
+	}
+	if u.Member {
+		u.Member = false
+		s.audit(actor, "member.remove", u.Username, u.Username+" removed from the organization", map[string]string{"member": u.Username})
+	}
+}
+
+// addUser stores a new account.
+func (s *store) addUser(u *user) {
+	s.Users = append(s.Users, u)
+	s.byID[u.ID] = u
+	s.byUserName[strings.ToLower(u.Email)] = u
+	s.byUsername[strings.ToLower(u.Username)] = u
+}
+
+// deleteUser removes an account entirely.
+func (s *store) deleteUser(actor string, u *user) {
+	s.leave(actor, u)
+	s.Users = slices.DeleteFunc(s.Users, func(x *user) bool { return x == u })
+	delete(s.byID, u.ID)
+	delete(s.byUserName, strings.ToLower(u.Email))
+	delete(s.byUsername, strings.ToLower(u.Username))
+}
+
+// setEmail changes u's email, keeping the index right.
+func (s *store) setEmail(u *user, email string) {
+	delete(s.byUserName, strings.ToLower(u.Email))
+	u.Email = email
+	s.byUserName[strings.ToLower(email)] = u
+}
+
+// usernameFor derives a free Docker ID from an email: the local part's
+// letters and digits, lower-cased, 4 to 30 characters, with a number added
+// when it is taken.
+func (s *store) usernameFor(email string) string {
+	local, _, _ := strings.Cut(strings.ToLower(email), "@")
+	var b strings.Builder
+	for _, r := range local {
+		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
+			b.WriteRune(r)
+		}
+	}
+	base := b.String()
+	for len(base) < 4 {
+		base += "0"
+	}
+	if len(base) > 26 {
+		base = base[:26]
+	}
+	name := base
+	for i := 1; s.byUsername[name] != nil; i++ {
+		name = fmt.Sprintf("%s%d", base, i)
+	}
+	return name
+}
+
+// newUUID returns a random (version 4) UUID.
+func newUUID() string {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic("sandbox: no randomness: " + err.Error())
+	}
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	h := hex.EncodeToString(b[:])
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
 }

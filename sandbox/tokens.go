@@ -35,7 +35,7 @@ func randomString(n int) string {
 }
 
 // hashSecret is how the sandbox stores every secret: only its SHA-256.
-func hashSecret(s string) [32]byte { return sha256.Sum256([]byte(s)) }
+func hashSecret(s string) secretHash { return sha256.Sum256([]byte(s)) }
 
 // tokenKind says which credential a JWT was minted from.
 type tokenKind string

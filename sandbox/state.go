@@ -1,0 +1,121 @@
+package sandbox
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"os"
+	"path/filepath"
+)
+
+// stateVersion is written into the state file so that a future format
+// change can be detected instead of misread.
+const stateVersion = 1
+
+type stateFile struct {
+	Version int    `json:"version"`
+	Store   *store `json:"store"`
+}
+
+// load reads the state file into the store; false when there is none.
+func (s *Server) load() (bool, error) {
+	if s.statePath == "" {
+		return false, nil
+	}
+	data, err := os.ReadFile(s.statePath)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("sandbox state: %w", err)
+	}
+	sf := stateFile{Store: s.st}
+	if err := json.Unmarshal(data, &sf); err != nil {
+		return false, fmt.Errorf("sandbox state %s is not valid JSON (%v): fix or delete the file to start from the seed", s.statePath, err)
+	}
+	if sf.Version != stateVersion {
+		return false, fmt.Errorf("sandbox state %s has version %d, this build reads version %d: delete the file to start from the seed", s.statePath, sf.Version, stateVersion)
+	}
+	if s.st.Org.Name == "" || s.st.AdminName == "" {
+		return false, fmt.Errorf("sandbox state %s has no organization or admin: delete the file to start from the seed", s.statePath)
+	}
+	return true, nil
+}
+
+// save writes the store to the state file crash-safely: to a temporary file
+// in the same directory, synced, then renamed over the old one.
+func (s *Server) save() error {
+	// saveMu keeps snapshots in order: an older one never renames over a newer.
+	s.saveMu.Lock()
+	defer s.saveMu.Unlock()
+	s.st.mu.Lock()
+	data, err := json.MarshalIndent(stateFile{Version: stateVersion, Store: s.st}, "", "  ")
+	s.st.mu.Unlock()
+	if err != nil {
+		return fmt.Errorf("sandbox state: encode: %w", err)
+	}
+	dir := filepath.Dir(s.statePath)
+	tmp, err := os.CreateTemp(dir, filepath.Base(s.statePath)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("sandbox state: %w", err)
+	}
+	defer os.Remove(tmp.Name()) // a no-op once renamed
+	if _, err := tmp.Write(append(data, '\n')); err != nil {
+		tmp.Close()
+		return fmt.Errorf("sandbox state: write %s: %w", tmp.Name(), err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("sandbox state: sync %s: %w", tmp.Name(), err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("sandbox state: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), s.statePath); err != nil {
+		return fmt.Errorf("sandbox state: %w", err)
+	}
+	return nil
+}
+
+// bufferedResponse holds a response until the state is saved.
+type bufferedResponse struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (b *bufferedResponse) Header() http.Header { return b.header }
+func (b *bufferedResponse) Write(p []byte) (int, error) {
+	if b.status == 0 {
+		b.status = http.StatusOK
+	}
+	return b.body.Write(p)
+}
+func (b *bufferedResponse) WriteHeader(status int) {
+	if b.status == 0 {
+		b.status = status
+	}
+}
+
+// serveAndSave handles a request that may change data, saves the state when
+// it succeeded, and only then sends the response; a failed save is a 500 so
+// that the caller knows the change will not survive a restart.
+func (s *Server) serveAndSave(w http.ResponseWriter, r *http.Request) {
+	buf := &bufferedResponse{header: w.Header()}
+	s.mux.ServeHTTP(buf, r)
+	if buf.status == 0 {
+		buf.status = http.StatusOK
+	}
+	if buf.status < 300 {
+		if err := s.save(); err != nil {
+			w.Header().Del("Content-Length")
+			writeHubError(w, http.StatusInternalServerError, err.Error()+"; the change is applied in memory but will not survive a restart")
+			return
+		}
+	}
+	w.WriteHeader(buf.status)
+	_, _ = w.Write(buf.body.Bytes())
+}
