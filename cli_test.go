@@ -1,0 +1,147 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/docker-scim/docker-scim/client"
+	"github.com/docker-scim/docker-scim/sandbox"
+)
+
+// TestMain lets testscript run this test binary as the docker-scim command:
+// the scripts call the real main, in a child process with its own stdin,
+// stdout, stderr, environment and exit code.
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){"docker-scim": main, "expect-exit": expectExit})
+}
+
+// expectExit runs `expect-exit CODE PROGRAM ARGS...`: it runs the program
+// with this process's stdin, stdout and stderr and fails unless it exits
+// with CODE, so scripts can check the documented exit codes.
+func expectExit() {
+	if len(os.Args) < 3 {
+		fmt.Fprintln(os.Stderr, "usage: expect-exit CODE PROGRAM [ARGS...]")
+		os.Exit(2)
+	}
+	cmd := exec.Command(os.Args[2], os.Args[3:]...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	err := cmd.Run()
+	var ee *exec.ExitError
+	if err != nil && !errors.As(err, &ee) {
+		fmt.Fprintf(os.Stderr, "expect-exit: %v\n", err)
+		os.Exit(1)
+	}
+	if got := strconv.Itoa(cmd.ProcessState.ExitCode()); got != os.Args[1] {
+		fmt.Fprintf(os.Stderr, "expect-exit: %s exited with code %s, want %s\n", os.Args[2], got, os.Args[1])
+		os.Exit(1)
+	}
+}
+
+// TestScripts runs the .txtar command-line tests in testdata/script.
+func TestScripts(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir: "testdata/script",
+		Setup: func(env *testscript.Env) error {
+			// No user configuration leaks in: an empty docker config, no
+			// tokens, no colour forcing.
+			env.Setenv("DOCKER_CONFIG", env.WorkDir+"/.docker-empty")
+			env.Setenv("HOME", env.WorkDir)
+			env.Setenv("TERM", "xterm-256color")
+			return nil
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"start-sandbox": cmdStartSandbox,
+		},
+	})
+}
+
+// cmdStartSandbox starts an in-process sandbox for the rest of the script
+// and exports its address and credentials: SANDBOX_URL, SANDBOX_ORG,
+// SANDBOX_USER, SANDBOX_PAT, SANDBOX_OAT, and SCIM_BASE_URL with
+// SCIM_TOKEN from a fresh Setup SCIM on conn-okta-saml.
+func cmdStartSandbox(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 0 {
+		ts.Fatalf("usage: start-sandbox")
+	}
+	sb, err := sandbox.Start("127.0.0.1:0")
+	ts.Check(err)
+	ts.Defer(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = sb.Shutdown(ctx)
+	})
+	creds := sb.Credentials()
+	ctx := context.Background()
+	hub, err := client.NewHub(sb.URL)
+	ts.Check(err)
+	ts.Check(hub.SignIn(ctx, creds.Org, client.NewSecret(creds.OAT)))
+	scim, err := client.SandboxConsole{Hub: hub}.SetupSCIM(ctx, creds.Org, "conn-okta-saml")
+	ts.Check(err)
+	for k, v := range map[string]string{
+		"SANDBOX_URL": sb.URL, "SANDBOX_ORG": creds.Org, "SANDBOX_USER": creds.User,
+		"SANDBOX_PAT": creds.PAT, "SANDBOX_OAT": creds.OAT,
+		"SCIM_BASE_URL": scim.BaseURL, "SCIM_TOKEN": scim.Token.Value(),
+	} {
+		ts.Setenv(k, v)
+	}
+}
+
+// TestChooseMode pins the mode decision: the TUI needs both terminals,
+// input allowed, no accessible mode and a TERM that is not dumb.
+func TestChooseMode(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		s    terminalState
+		want uiMode
+	}{
+		{"both terminals", terminalState{StdinTTY: true, StdoutTTY: true, Term: "xterm"}, modeTUI},
+		{"stdin piped", terminalState{StdoutTTY: true, Term: "xterm"}, modePrompt},
+		{"stdout piped", terminalState{StdinTTY: true, Term: "xterm"}, modePrompt},
+		{"dumb terminal", terminalState{StdinTTY: true, StdoutTTY: true, Term: "dumb"}, modePrompt},
+		{"accessible", terminalState{StdinTTY: true, StdoutTTY: true, Term: "xterm", Accessible: true}, modePrompt},
+		{"no input wins over terminals", terminalState{StdinTTY: true, StdoutTTY: true, Term: "xterm", NoInput: true}, modeNoInput},
+		{"no input without terminals", terminalState{NoInput: true}, modeNoInput},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := chooseMode(tc.s); got != tc.want {
+				t.Fatalf("chooseMode(%+v) = %v, want %v", tc.s, got, tc.want)
+			}
+		})
+	}
+}
+
+// TestExitCodes pins the documented exit code of each error class.
+func TestExitCodes(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		err  error
+		want int
+	}{
+		{"nil", nil, exitOK},
+		{"usage", usagef("--idp: bad"), exitUsage},
+		{"missing input", &missingInput{items: []string{"--org"}}, exitUsage},
+		{"401 from Docker", &client.Error{Kind: client.KindUnauthorized, Status: 401}, exitAuth},
+		{"403 from Docker", &client.Error{Kind: client.KindForbidden, Status: 403}, exitAuth},
+		{"PAT refused", &client.Error{Kind: client.KindPATNotAllowed, Status: 403}, exitAuth},
+		{"404 from Docker", &client.Error{Kind: client.KindNotFound, Status: 404}, exitError},
+		{"verify refused", verification{Checks: []checkResult{{}}, authFailed: true}.err(), exitAuth},
+		{"verify failed", verification{Checks: []checkResult{{}}}.err(), exitError},
+		{"interrupted", errInterrupted, exitInterrupted},
+		{"context cancelled", context.Canceled, exitInterrupted},
+		{"other", os.ErrNotExist, exitError},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := exitCode(tc.err); got != tc.want {
+				t.Fatalf("exitCode(%v) = %d, want %d", tc.err, got, tc.want)
+			}
+		})
+	}
+}

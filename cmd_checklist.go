@@ -1,0 +1,110 @@
+package main
+
+import (
+	"io"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/docker-scim/docker-scim/steps"
+)
+
+type checklistOptions struct {
+	idp            string
+	connectionType string
+	format         string
+	org            string
+	connection     string
+	baseURL        string
+}
+
+func newChecklistCmd() *cobra.Command {
+	var o checklistOptions
+	cmd := &cobra.Command{
+		Use:   "checklist",
+		Short: "Print an identity provider's SCIM checklist as Markdown or JSON",
+		Long: `checklist prints what to do in the identity provider for one connection
+type: each step with the exact UI labels, where the SCIM Base URL and API
+Token go (the IdP's own field names), notes and links. Markdown suits a
+change ticket; JSON suits a script. The API Token is never part of it.
+
+Okta and OneLogin have checklists for SAML connections; Entra ID has both
+SAML and OIDC (OIDC needs a second enterprise app for SCIM).
+
+Set SOURCE_DATE_EPOCH (seconds since 1970) to fix the "generated" time, for
+reproducible output.
+
+` + exitCodesHelp,
+		Example: `  docker-scim checklist --idp okta
+  docker-scim checklist --idp entra --connection-type oidc --org moby --format json > runbook.json`,
+		Args: usageArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runChecklist(o, cmd.OutOrStdout())
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.idp, "idp", os.Getenv(envIdP), "identity provider: okta, entra or onelogin (required) [$"+envIdP+"]")
+	f.StringVar(&o.connectionType, "connection-type", envOr(envConnectionType, "saml"), "SSO connection type: saml or oidc [$"+envConnectionType+"]")
+	f.StringVar(&o.format, "format", "markdown", "output format: markdown or json")
+	f.StringVar(&o.org, "org", os.Getenv(envOrg), "Docker organization, for the title [$"+envOrg+"]")
+	f.StringVar(&o.connection, "connection", os.Getenv(envConnection), "SSO connection name, for the record [$"+envConnection+"]")
+	f.StringVar(&o.baseURL, "base-url", os.Getenv(envBaseURL), "SCIM Base URL to write next to its field label [$"+envBaseURL+"]")
+	_ = cmd.RegisterFlagCompletionFunc("idp", cobra.FixedCompletions([]string{"okta", "entra", "onelogin"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("connection-type", cobra.FixedCompletions([]string{"saml", "oidc"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"markdown", "json"}, cobra.ShellCompDirectiveNoFileComp))
+	return cmd
+}
+
+func runChecklist(o checklistOptions, stdout io.Writer) error {
+	if o.idp == "" {
+		return &missingInput{items: []string{"--idp (or " + envIdP + "): okta, entra or onelogin"}}
+	}
+	idp, err := steps.ParseIdP(o.idp)
+	if err != nil {
+		return usagef("--idp: %v", err)
+	}
+	ct, err := parseConnectionType(o.connectionType)
+	if err != nil {
+		return err
+	}
+	if _, err := steps.ChecklistFor(idp, ct); err != nil {
+		return usagef("--idp %s with --connection-type %s: %v", idp, ct, err)
+	}
+	generated, err := generatedAt()
+	if err != nil {
+		return err
+	}
+	org := o.org
+	if org == "" {
+		org = "your organization"
+	}
+	rb := steps.Runbook{Org: org, Connection: o.connection, IdP: idp, ConnectionType: ct, BaseURL: o.baseURL, GeneratedAt: generated}
+	switch o.format {
+	case "markdown", "md":
+		_, err = io.WriteString(stdout, rb.Markdown())
+		return err
+	case "json":
+		b, err := rb.JSON()
+		if err != nil {
+			return err
+		}
+		_, err = stdout.Write(b)
+		return err
+	}
+	return usagef("--format %q: use markdown or json", o.format)
+}
+
+// generatedAt is now, or SOURCE_DATE_EPOCH when set (reproducible output).
+func generatedAt() (time.Time, error) {
+	v := os.Getenv("SOURCE_DATE_EPOCH")
+	if v == "" {
+		return time.Now(), nil
+	}
+	secs, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		return time.Time{}, usagef("SOURCE_DATE_EPOCH %q: want whole seconds since 1970: %v", v, err)
+	}
+	return time.Unix(secs, 0).UTC(), nil
+}

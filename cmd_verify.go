@@ -1,0 +1,243 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/docker-scim/docker-scim/client"
+)
+
+type verifyOptions struct {
+	baseURL    string
+	tokenStdin bool
+	json       bool
+}
+
+func newVerifyCmd(g *globalOptions) *cobra.Command {
+	var o verifyOptions
+	cmd := &cobra.Command{
+		Use:   "verify",
+		Short: "Check a SCIM Base URL and API Token the way identity providers do",
+		Long: `verify runs the checks an identity provider runs when you press "Test
+Connector Configuration" (Okta), "Test Connection" (Entra ID) or "Enable"
+(OneLogin), before you paste the values there:
+
+  GET {base}/ServiceProviderConfig
+  GET {base}/Users?filter=userName eq "<random>"   (expects 200 and no match)
+  GET {base}/Users?count=1
+  GET {base}/Schemas
+
+The API Token is read from the first line of stdin with --token-stdin, or
+from DOCKER_SCIM_TOKEN; it is never a flag value and never printed. Progress
+goes to stderr, the results to stdout (with --json, one JSON object).
+
+` + exitCodesHelp,
+		Example: `  # Token from a file or a password manager, on stdin
+  docker-scim verify --base-url https://hub.docker.com/v2/scim/2.0 --token-stdin < token.txt
+
+  # Token from the environment, result as JSON
+  DOCKER_SCIM_TOKEN=... docker-scim verify --base-url https://hub.docker.com/v2/scim/2.0 --json`,
+		Args: usageArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runVerify(cmd.Context(), o, g, cmd.OutOrStdout(), cmd.ErrOrStderr())
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.baseURL, "base-url", os.Getenv(envBaseURL), "SCIM Base URL copied from the Admin Console [$"+envBaseURL+"]")
+	f.BoolVar(&o.tokenStdin, "token-stdin", false, "read the SCIM API Token from the first line of stdin (or set $"+envToken+")")
+	f.BoolVar(&o.json, "json", false, "print the results as one JSON object on stdout")
+	return cmd
+}
+
+func runVerify(ctx context.Context, o verifyOptions, g *globalOptions, stdout, stderr io.Writer) error {
+	ui := newPlainUI(stderr, g)
+	missing := &missingInput{}
+	if o.baseURL == "" {
+		missing.add("--base-url (or " + envBaseURL + "): the SCIM Base URL")
+	}
+	token, err := scimTokenFrom(ctx, o.tokenStdin, bufio.NewReader(os.Stdin))
+	if err != nil {
+		return err
+	}
+	if token.IsZero() {
+		missing.add("--token-stdin (or " + envToken + "): the SCIM API Token")
+	}
+	if err := missing.err(); err != nil {
+		return err
+	}
+	base, notes, err := client.NormalizeBaseURL(o.baseURL)
+	if err != nil {
+		return usagef("--base-url: %v", err)
+	}
+	for _, n := range notes {
+		ui.say("Note: %s.", n)
+	}
+	ui.say("Checking %s …", base)
+	v, err := probe(ctx, base, token)
+	if err != nil {
+		return err
+	}
+	if o.json {
+		if err := writeJSON(stdout, v); err != nil {
+			return err
+		}
+	} else {
+		writeVerification(stdout, v)
+	}
+	return v.err()
+}
+
+// scimTokenFrom reads the SCIM API Token from the first line of in when
+// fromStdin is set, else from DOCKER_SCIM_TOKEN; a zero Secret means
+// neither was given. The token is normalised (quotes, "Bearer " removed).
+func scimTokenFrom(ctx context.Context, fromStdin bool, in *bufio.Reader) (client.Secret, error) {
+	raw, err := secretFrom(ctx, fromStdin, "--token-stdin", envToken, in)
+	if err != nil || raw == "" {
+		return client.Secret{}, err
+	}
+	tok, err := client.NormalizeToken(raw)
+	if err != nil {
+		src := envToken
+		if fromStdin {
+			src = "--token-stdin"
+		}
+		return client.Secret{}, usagef("%s: %v", src, err)
+	}
+	return tok, nil
+}
+
+// secretFrom reads a secret from stdin's first line (flag set) or from the
+// environment variable env.
+func secretFrom(ctx context.Context, fromStdin bool, flag, env string, in *bufio.Reader) (string, error) {
+	if !fromStdin {
+		return os.Getenv(env), nil
+	}
+	line, err := readLine(ctx, in)
+	if errors.Is(err, errNoAnswer) || err == nil && line == "" {
+		return "", usagef("%s: stdin is empty; pipe the token in, for example: docker-scim … %s < token.txt", flag, flag)
+	}
+	return line, err
+}
+
+// verification is the result of a probe, as printed and as JSON.
+type verification struct {
+	OK              bool          `json:"ok"`
+	BaseURL         string        `json:"base_url"`
+	Checks          []checkResult `json:"checks"`
+	DockerExtension bool          `json:"docker_extension"`
+	TotalUsers      int           `json:"total_users"`
+	ElapsedMS       int64         `json:"elapsed_ms"`
+	authFailed      bool
+}
+
+// checkResult is one probe check.
+type checkResult struct {
+	Name      string `json:"name"`
+	OK        bool   `json:"ok"`
+	LatencyMS int64  `json:"latency_ms"`
+	Detail    string `json:"detail,omitempty"`
+	Error     string `json:"error,omitempty"`
+	Diagnosis string `json:"diagnosis,omitempty"`
+	Fix       string `json:"fix,omitempty"`
+}
+
+// probe runs the identity providers' checks against base with token.
+func probe(ctx context.Context, base string, token client.Secret) (verification, error) {
+	s, err := client.NewSCIM(base, token)
+	if err != nil {
+		return verification{}, usagef("--base-url: %v", err)
+	}
+	r := s.Probe(ctx)
+	if ctx.Err() != nil {
+		return verification{}, errInterrupted
+	}
+	v := verification{OK: r.OK(), BaseURL: base, DockerExtension: r.DockerExtension, TotalUsers: r.TotalUsers, ElapsedMS: r.Elapsed.Milliseconds()}
+	for _, c := range r.Checks {
+		cr := checkResult{Name: c.Name, OK: c.OK, LatencyMS: c.Latency.Milliseconds(), Detail: c.Detail, Diagnosis: c.Diagnosis, Fix: c.Fix}
+		if c.Err != nil {
+			cr.Error = c.Err.Error()
+			var ce *client.Error
+			if errors.As(c.Err, &ce) && isAuthKind(ce.Kind) {
+				v.authFailed = true
+			}
+		}
+		v.Checks = append(v.Checks, cr)
+	}
+	return v, nil
+}
+
+// failed counts the failed checks.
+func (v verification) failed() int {
+	n := 0
+	for _, c := range v.Checks {
+		if !c.OK {
+			n++
+		}
+	}
+	return n
+}
+
+// err is nil when every check passed; it carries exit code 4 when Docker
+// refused the token.
+func (v verification) err() error {
+	if v.OK {
+		return nil
+	}
+	if v.authFailed {
+		return fmt.Errorf("%d of %d checks failed: %w: Docker refused the SCIM API Token", v.failed(), len(v.Checks), errAuthFailed)
+	}
+	return fmt.Errorf("%d of %d checks failed: see the diagnosis above", v.failed(), len(v.Checks))
+}
+
+// summary is one line such as "4 of 4 checks passed in 35ms".
+func (v verification) summary() string {
+	d := (time.Duration(v.ElapsedMS) * time.Millisecond).String()
+	if v.OK {
+		return fmt.Sprintf("all %d checks passed in %s", len(v.Checks), d)
+	}
+	return fmt.Sprintf("%d of %d checks failed", v.failed(), len(v.Checks))
+}
+
+// writeVerification prints the checks for people: PASS or FAIL words rather
+// than symbols, so screen readers say them.
+func writeVerification(w io.Writer, v verification) {
+	fmt.Fprintf(w, "SCIM Base URL: %s\n", v.BaseURL)
+	for _, c := range v.Checks {
+		status := "PASS"
+		if !c.OK {
+			status = "FAIL"
+		}
+		fmt.Fprintf(w, "%s  %s", status, c.Name)
+		if c.Detail != "" {
+			fmt.Fprintf(w, ": %s", c.Detail)
+		}
+		fmt.Fprintln(w)
+		if !c.OK {
+			if c.Diagnosis != "" {
+				fmt.Fprintf(w, "      Why: %s\n", c.Diagnosis)
+			}
+			if c.Fix != "" {
+				fmt.Fprintf(w, "      Fix: %s\n", c.Fix)
+			}
+			if c.Error != "" {
+				fmt.Fprintf(w, "      Error: %s\n", c.Error)
+			}
+		}
+	}
+	fmt.Fprintf(w, "Result: %s\n", v.summary())
+}
+
+// writeJSON prints v as indented JSON.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}

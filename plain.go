@@ -1,0 +1,545 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/colorprofile"
+
+	"github.com/docker-scim/docker-scim/client"
+	"github.com/docker-scim/docker-scim/sandbox"
+	"github.com/docker-scim/docker-scim/steps"
+)
+
+// plainUI writes the plain mode's messages to stderr, styled only as far as
+// the colour profile allows.
+type plainUI struct {
+	out  io.Writer
+	bold lipgloss.Style
+}
+
+func newPlainUI(stderr io.Writer, g *globalOptions) *plainUI {
+	w := &colorprofile.Writer{Forward: stderr, Profile: colorProfile(stderr, g.noColor, g.accessible)}
+	return &plainUI{out: w, bold: lipgloss.NewStyle().Bold(true)}
+}
+
+// say prints one line.
+func (u *plainUI) say(format string, args ...any) {
+	fmt.Fprintf(u.out, format+"\n", args...)
+}
+
+// rich renders the **bold** labels of the steps text in bold.
+func (u *plainUI) rich(s string) string {
+	var b strings.Builder
+	for _, seg := range steps.Segments(s) {
+		if seg.Bold {
+			b.WriteString(u.bold.Render(seg.Text))
+		} else {
+			b.WriteString(seg.Text)
+		}
+	}
+	return b.String()
+}
+
+// step prints a step's header, "Step 2 of 6: Setup SCIM".
+func (u *plainUI) step(id steps.StepID) {
+	n, total := steps.Position(id)
+	fmt.Fprintf(u.out, "\n%s\n", u.bold.Render(fmt.Sprintf("Step %d of %d: %s", n, total, steps.Title(id))))
+}
+
+// plainWizard walks the wizard's steps as plain lines. ask is nil in the
+// no-input mode.
+type plainWizard struct {
+	opts   *wizardOptions
+	plan   plan
+	ask    *prompter
+	ui     *plainUI
+	stdout io.Writer
+
+	res       wizardResult
+	token     client.Secret
+	hubToken  client.Secret
+	console   client.Console
+	conns     []client.Connection
+	conn      *client.Connection
+	stopSandb func()
+}
+
+// run walks the flow: connection, Setup SCIM (done on the sandbox, guided
+// for real Docker), verification, identity provider, credentials with the
+// IdP's field labels, checklist; then prints the result on stdout.
+func (w *plainWizard) run(ctx context.Context, in *bufio.Reader) error {
+	if err := w.readSecrets(ctx, in); err != nil {
+		return err
+	}
+	w.res.IdP, w.res.ConnectionType = w.plan.idp, w.plan.connectionType
+	if w.opts.sandbox {
+		if err := w.startSandbox(ctx); err != nil {
+			return err
+		}
+		defer w.stopSandb()
+	} else if err := w.preflightRealDocker(); err != nil {
+		return err
+	}
+	for _, stage := range []func(context.Context) error{w.connectionStep, w.signInStep, w.setupStep, w.verifyStep, w.credentialsStep, w.idpStep, w.checklistStep} {
+		if err := stage(ctx); err != nil {
+			return w.finish(err)
+		}
+	}
+	return w.finish(nil)
+}
+
+// readSecrets takes the SCIM and Hub tokens from stdin's first line or the
+// environment, before any question reads stdin.
+func (w *plainWizard) readSecrets(ctx context.Context, in *bufio.Reader) error {
+	tok, err := scimTokenFrom(ctx, w.opts.tokenStdin, in)
+	if err != nil {
+		return err
+	}
+	w.token = tok
+	hub, err := secretFrom(ctx, w.opts.hubTokenStdin, "--hub-token-stdin", envHubToken, in)
+	if err != nil {
+		return err
+	}
+	w.hubToken = client.NewSecret(strings.TrimSpace(hub))
+	return nil
+}
+
+// preflightRealDocker fails at once, listing every missing flag, when the
+// no-input mode lacks answers for real Docker.
+func (w *plainWizard) preflightRealDocker() error {
+	if w.ask != nil {
+		return nil
+	}
+	m := &missingInput{}
+	if w.opts.org == "" {
+		m.add("--org (or " + envOrg + "): the Docker organization")
+	}
+	if w.plan.connectionType == "" {
+		m.add("--connection-type (or " + envConnectionType + "): saml or oidc")
+	}
+	if w.plan.idp == "" {
+		m.add("--idp (or " + envIdP + "): okta, entra or onelogin")
+	}
+	if w.opts.baseURL == "" {
+		m.add("--base-url (or " + envBaseURL + "): the SCIM Base URL from Setup SCIM")
+	}
+	if w.token.IsZero() {
+		m.add("--token-stdin (or " + envToken + "): the SCIM API Token from Setup SCIM")
+	}
+	return m.err()
+}
+
+// startSandbox runs the built-in sandbox in-process and signs in to it.
+func (w *plainWizard) startSandbox(ctx context.Context) error {
+	sb, err := sandbox.Start("127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	w.stopSandb = func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		_ = sb.Shutdown(sctx)
+	}
+	creds := sb.Credentials()
+	if w.opts.org != "" && w.opts.org != creds.Org {
+		w.stopSandb()
+		return usagef("--org %q: the sandbox has one organization, %q", w.opts.org, creds.Org)
+	}
+	hub, err := client.NewHub(sb.URL)
+	if err == nil {
+		err = hub.SignIn(ctx, creds.Org, client.NewSecret(creds.OAT))
+	}
+	if err != nil {
+		w.stopSandb()
+		return err
+	}
+	w.res.Org, w.res.Sandbox = creds.Org, true
+	w.console = client.SandboxConsole{Hub: hub}
+	w.ui.say("Using the built-in sandbox at %s (organization %s): nothing real is changed.", sb.URL, creds.Org)
+	return nil
+}
+
+// connectionStep picks the SSO connection: from the sandbox's list, or for
+// real Docker its type and identity provider.
+func (w *plainWizard) connectionStep(ctx context.Context) error {
+	w.ui.step(steps.StepConnection)
+	if w.console == nil {
+		return w.guidedConnection(ctx)
+	}
+	conns, err := w.console.Connections(ctx, w.res.Org)
+	if err != nil {
+		return err
+	}
+	w.conns = conns
+	i, err := w.pickConnection(ctx)
+	if err != nil {
+		return err
+	}
+	c := conns[i]
+	w.conn = &c
+	w.res.Connection = &connectionResult{ID: c.ID, Name: c.Name, Type: string(c.Type)}
+	ct := steps.SAML
+	if c.Type == client.AzureOIDC {
+		ct = steps.OIDC
+	}
+	if w.res.ConnectionType != "" && w.res.ConnectionType != ct {
+		return usagef("--connection-type %s does not match the connection %s (%s)", w.res.ConnectionType, c.ID, c.Type.Label())
+	}
+	w.res.ConnectionType = ct
+	if idp, err := steps.ParseIdP(c.IdP); err == nil && w.res.IdP == "" {
+		w.res.IdP = idp
+	}
+	w.ui.say("Connection: %s (%s, %s)", c.Name, c.ID, c.Type.Label())
+	return nil
+}
+
+// pickConnection chooses by --connection (id or name), by the one
+// connection matching --idp and --connection-type, or by asking.
+func (w *plainWizard) pickConnection(ctx context.Context) (int, error) {
+	match := func(s string) (int, bool) {
+		return slices.IndexFunc(w.conns, func(c client.Connection) bool {
+			return strings.EqualFold(c.ID, s) || strings.EqualFold(c.Name, s)
+		}), true
+	}
+	ids := make([]string, len(w.conns))
+	labels := make([]string, len(w.conns))
+	for i, c := range w.conns {
+		ids[i] = c.ID
+		labels[i] = fmt.Sprintf("%s (%s, %s)", c.Name, c.ID, c.Type.Label())
+	}
+	if w.opts.connection != "" {
+		if i, _ := match(w.opts.connection); i >= 0 {
+			return i, nil
+		}
+		return 0, usagef("--connection %q: no such SSO connection; use one of %s", w.opts.connection, strings.Join(ids, ", "))
+	}
+	var fits []int
+	for i, c := range w.conns {
+		idp, _ := steps.ParseIdP(c.IdP)
+		ct := steps.SAML
+		if c.Type == client.AzureOIDC {
+			ct = steps.OIDC
+		}
+		if (w.res.IdP == "" || idp == w.res.IdP) && (w.res.ConnectionType == "" || ct == w.res.ConnectionType) {
+			fits = append(fits, i)
+		}
+	}
+	if len(fits) == 1 && (w.res.IdP != "" || w.res.ConnectionType != "") {
+		return fits[0], nil
+	}
+	flag := "--connection (or " + envConnection + "): one of " + strings.Join(ids, ", ")
+	if w.ask == nil {
+		return 0, &missingInput{items: []string{flag}}
+	}
+	return w.ask.choose(ctx, "SSO connection to set up SCIM on", labels, flag, func(s string) (int, bool) {
+		i, _ := match(s)
+		return i, i >= 0
+	})
+}
+
+// guidedConnection asks, for real Docker, which kind of connection and
+// identity provider is being set up.
+func (w *plainWizard) guidedConnection(ctx context.Context) error {
+	if w.res.Org == "" {
+		w.res.Org = w.opts.org
+	}
+	if w.res.Org == "" {
+		org, err := w.ask.ask(ctx, "Docker organization name", "--org (or "+envOrg+")")
+		if err != nil {
+			return err
+		}
+		w.res.Org = org
+	}
+	w.ui.say("%s", w.ui.rich("Find the connection in **Admin Console** → **SSO and SCIM** → **SSO connections**."))
+	if w.res.ConnectionType == "" {
+		i, err := w.ask.choose(ctx, "Connection type", []string{"SAML", "OIDC (Azure AD / Entra ID)"},
+			"--connection-type (or "+envConnectionType+"): saml or oidc", func(s string) (int, bool) {
+				ct, err := parseConnectionType(s)
+				return map[steps.ConnectionType]int{steps.SAML: 0, steps.OIDC: 1}[ct], err == nil
+			})
+		if err != nil {
+			return err
+		}
+		w.res.ConnectionType = []steps.ConnectionType{steps.SAML, steps.OIDC}[i]
+	}
+	return w.chooseIdP(ctx)
+}
+
+// needIdP makes sure the identity provider is known: asked in prompt
+// mode, a missing --idp in no-input mode.
+func (w *plainWizard) needIdP(ctx context.Context) error {
+	if w.res.IdP == "" && w.ask == nil {
+		return &missingInput{items: []string{"--idp (or " + envIdP + "): okta, entra or onelogin"}}
+	}
+	return w.chooseIdP(ctx)
+}
+
+// chooseIdP asks for the identity provider unless it is known.
+func (w *plainWizard) chooseIdP(ctx context.Context) error {
+	if w.res.IdP != "" {
+		return nil
+	}
+	idps := steps.IdPs()
+	labels := make([]string, len(idps))
+	for i, p := range idps {
+		labels[i] = p.Label()
+	}
+	i, err := w.ask.choose(ctx, "Identity provider", labels, "--idp (or "+envIdP+"): okta, entra or onelogin", func(s string) (int, bool) {
+		p, err := steps.ParseIdP(s)
+		return slices.Index(idps, p), err == nil
+	})
+	if err != nil {
+		return err
+	}
+	w.res.IdP = idps[i]
+	return nil
+}
+
+// signInStep signs in to Docker Hub for real Docker, with the given Hub
+// token or the `docker login` credentials, and checks the organization.
+// Without credentials, or when Docker refuses the docker login ones, it says
+// what it skips; a refused --hub-token-stdin or DOCKER_SCIM_HUB_TOKEN is an
+// authentication failure (exit code 4).
+func (w *plainWizard) signInStep(ctx context.Context) error {
+	if w.res.Sandbox {
+		return nil
+	}
+	cred, explicit := hubCredential{}, !w.hubToken.IsZero()
+	if explicit {
+		src := envHubToken
+		if w.opts.hubTokenStdin {
+			src = "--hub-token-stdin"
+		}
+		id := w.opts.hubUser
+		if id == "" {
+			id = w.res.Org
+		}
+		cred = hubCredential{Identifier: id, Secret: w.hubToken, Source: src}
+	} else {
+		c, ok, err := dockerLoginCredential()
+		if err != nil {
+			return err
+		}
+		if !ok {
+			w.ui.say("No Docker Hub credentials (--hub-token-stdin, %s or docker login): skipping the check that %s exists.", envHubToken, w.res.Org)
+			return nil
+		}
+		cred = c
+	}
+	w.ui.say("Signing in to Docker Hub as %s with the credential from %s.", cred.Identifier, cred.Source)
+	if advice := cred.orgAdvice(w.res.Org); advice != "" {
+		w.ui.say("Warning: %s", advice)
+	}
+	hub, err := client.NewHub(w.opts.hubURL)
+	if err != nil {
+		return usagef("--hub-url: %v", err)
+	}
+	err = hub.SignIn(ctx, cred.Identifier, cred.Secret)
+	if err == nil {
+		err = hub.ValidateOrg(ctx, w.res.Org)
+	}
+	var ce *client.Error
+	if err != nil && !explicit && errors.As(err, &ce) && isAuthKind(ce.Kind) {
+		w.ui.say("Warning: skipping the organization check: %v", err)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	w.ui.say("Organization %s: found.", w.res.Org)
+	return nil
+}
+
+// setupStep runs Setup SCIM on the sandbox, or guides it in the Admin
+// Console and takes the pasted SCIM Base URL and API Token.
+func (w *plainWizard) setupStep(ctx context.Context) error {
+	w.ui.step(steps.StepSetupSCIM)
+	if w.console != nil {
+		setup := w.console.SetupSCIM
+		if w.conn.SCIMEnabled {
+			w.ui.say("SCIM is already set up on %s: refreshing its API Token (an identity provider using the old one would stop provisioning).", w.conn.ID)
+			setup = w.console.RefreshSCIMToken
+		}
+		creds, err := setup(ctx, w.res.Org, w.conn.ID)
+		if err != nil {
+			return err
+		}
+		w.res.BaseURL, w.token = creds.BaseURL, creds.Token
+		w.ui.say("Setup SCIM done on %s: the sandbox issued a SCIM Base URL and API Token.", w.conn.ID)
+		return nil
+	}
+	for _, s := range []string{steps.SetupSCIMPath, steps.SetupSCIMIntro, steps.CopyCredentials, steps.SSONotEnforced, steps.EnforceSSO} {
+		w.ui.say("%s", w.ui.rich(s))
+	}
+	if err := w.baseURL(ctx); err != nil {
+		return err
+	}
+	for w.token.IsZero() {
+		raw, err := w.ask.askSecret(ctx, "API Token", "--token-stdin (or "+envToken+")")
+		if err != nil {
+			return err
+		}
+		tok, err := client.NormalizeToken(raw.Value())
+		if err != nil {
+			w.ui.say("%v", err)
+			continue
+		}
+		w.token = tok
+	}
+	return nil
+}
+
+// baseURL normalises the pasted SCIM Base URL, asking again when it is
+// refused in prompt mode.
+func (w *plainWizard) baseURL(ctx context.Context) error {
+	raw := w.opts.baseURL
+	for {
+		if raw == "" {
+			var err error
+			if raw, err = w.ask.ask(ctx, "SCIM Base URL", "--base-url (or "+envBaseURL+")"); err != nil {
+				return err
+			}
+		}
+		base, notes, err := client.NormalizeBaseURL(raw)
+		if err == nil {
+			for _, n := range notes {
+				w.ui.say("Note: %s.", n)
+			}
+			w.res.BaseURL = base
+			return nil
+		}
+		if w.ask == nil || raw == w.opts.baseURL {
+			return usagef("--base-url: %v", err)
+		}
+		w.ui.say("%v", err)
+		raw = ""
+	}
+}
+
+// verifyStep runs the identity providers' checks before the admin leaves
+// for the IdP; a failure stops the flow.
+func (w *plainWizard) verifyStep(ctx context.Context) error {
+	w.ui.step(steps.StepVerify)
+	w.ui.say("Checking the SCIM Base URL and API Token the way identity providers do …")
+	v, err := probe(ctx, w.res.BaseURL, w.token)
+	if err != nil {
+		return err
+	}
+	w.res.Verification = &v
+	writeVerification(w.ui.out, v)
+	return v.err()
+}
+
+// idpStep names the identity provider (asking for it when the sandbox
+// connection did not say).
+func (w *plainWizard) idpStep(ctx context.Context) error {
+	w.ui.step(steps.StepIdP)
+	if err := w.needIdP(ctx); err != nil {
+		return err
+	}
+	w.ui.say("Identity provider: %s (%s connection)", w.res.IdP.Label(), strings.ToUpper(string(w.res.ConnectionType)))
+	if _, err := steps.ChecklistFor(w.res.IdP, w.res.ConnectionType); err != nil {
+		return usagef("--idp %s with --connection-type %s: %v", w.res.IdP, w.res.ConnectionType, err)
+	}
+	return nil
+}
+
+// credentialsStep shows where the two values go in the identity provider.
+// The token is printed only with --show-token.
+func (w *plainWizard) credentialsStep(ctx context.Context) error {
+	w.ui.step(steps.StepCredentials)
+	if err := w.needIdP(ctx); err != nil {
+		return err
+	}
+	labels := steps.CredentialLabels(w.res.IdP, w.res.ConnectionType)
+	w.ui.say("%s", w.ui.rich(steps.CopyCredentials))
+	if labels.Note != "" {
+		w.ui.say("%s", w.ui.rich(labels.Note))
+	}
+	w.ui.say("SCIM Base URL → %s: %s", w.ui.bold.Render(labels.BaseURL), w.res.BaseURL)
+	shown := "hidden; rerun with --show-token to print it"
+	if w.opts.showToken {
+		shown = w.token.Value()
+	}
+	w.ui.say("API Token → %s: %s", w.ui.bold.Render(labels.Token), shown)
+	if labels.AddsBearer {
+		w.ui.say("Paste the token alone: %s adds \"Bearer \" itself.", w.res.IdP.Label())
+	}
+	return nil
+}
+
+// checklistStep walks the IdP's checklist; in prompt mode each item waits
+// for Enter (done) or s (skip), in no-input mode every item stays open.
+func (w *plainWizard) checklistStep(ctx context.Context) error {
+	w.ui.step(steps.StepChecklist)
+	cl, err := steps.ChecklistFor(w.res.IdP, w.res.ConnectionType)
+	if err != nil {
+		return err
+	}
+	if cl.Intro != "" {
+		w.ui.say("%s", w.ui.rich(cl.Intro))
+	}
+	w.res.Checklist = checklistResult{Total: len(cl.Items)}
+	for i, item := range cl.Items {
+		opt := ""
+		if item.Optional {
+			opt = " (optional)"
+		}
+		w.ui.say("%d. %s%s", i+1, w.ui.rich(item.Text), opt)
+		if item.Detail != "" {
+			w.ui.say("   %s", w.ui.rich(item.Detail))
+		}
+		for _, p := range item.Paste {
+			w.ui.say("   Paste the %s into %s.", p.Value, w.ui.bold.Render(p.Field))
+		}
+		if item.DocsURL != "" {
+			w.ui.say("   Docs: %s", item.DocsURL)
+		}
+		done := false
+		if w.ask != nil {
+			if done, err = w.ask.confirmStep(ctx); err != nil {
+				return err
+			}
+		}
+		if done {
+			w.res.Checklist.Done++
+		}
+		w.res.Checklist.Items = append(w.res.Checklist.Items, checklistItemResult{ID: item.ID, Text: steps.Plain(item.Text), Optional: item.Optional, Done: done})
+	}
+	for _, n := range cl.Notes {
+		w.ui.say("%s", w.ui.rich(n))
+	}
+	return nil
+}
+
+// finish prints the result on stdout (JSON or a summary), whatever stage
+// was reached, and passes err on.
+func (w *plainWizard) finish(err error) error {
+	var mi *missingInput
+	var ue *usageError
+	if errors.As(err, &mi) || errors.As(err, &ue) || errors.Is(err, errInterrupted) {
+		return err
+	}
+	if w.opts.showToken && !w.token.IsZero() {
+		w.res.Token = w.token.Value()
+	}
+	if w.opts.json {
+		if werr := writeJSON(w.stdout, w.res); werr != nil {
+			return werr
+		}
+		return err
+	}
+	if err == nil {
+		w.ui.step(steps.StepDone)
+	}
+	writeSummary(w.stdout, w.res)
+	return err
+}

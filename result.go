@@ -1,0 +1,79 @@
+package main
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/docker-scim/docker-scim/steps"
+)
+
+// wizardResult is what the wizard prints on stdout at the end: with --json
+// as one object, otherwise as a summary. Token is set only with
+// --show-token.
+type wizardResult struct {
+	Org            string               `json:"org"`
+	Sandbox        bool                 `json:"sandbox"`
+	Connection     *connectionResult    `json:"connection,omitempty"`
+	ConnectionType steps.ConnectionType `json:"connection_type,omitempty"`
+	IdP            steps.IdP            `json:"idp,omitempty"`
+	BaseURL        string               `json:"scim_base_url,omitempty"`
+	Token          string               `json:"scim_token,omitempty"`
+	Verification   *verification        `json:"verification,omitempty"`
+	Checklist      checklistResult      `json:"checklist"`
+}
+
+// connectionResult is the SSO connection chosen on the sandbox.
+type connectionResult struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	Type string `json:"type"`
+}
+
+// checklistResult is the checklist's state: which items the admin marked done.
+type checklistResult struct {
+	Done  int                   `json:"done"`
+	Total int                   `json:"total"`
+	Items []checklistItemResult `json:"items"`
+}
+
+// checklistItemResult is one checklist item.
+type checklistItemResult struct {
+	ID       string `json:"id"`
+	Text     string `json:"text"`
+	Optional bool   `json:"optional,omitempty"`
+	Done     bool   `json:"done"`
+}
+
+// writeSummary prints r for people, one "Label: value" line each.
+func writeSummary(w io.Writer, r wizardResult) {
+	line := func(label, value string) {
+		if value != "" {
+			fmt.Fprintf(w, "%-18s %s\n", label+":", value)
+		}
+	}
+	org := r.Org
+	if r.Sandbox {
+		org += " (sandbox)"
+	}
+	line("Organization", org)
+	if r.Connection != nil {
+		line("SSO connection", fmt.Sprintf("%s (%s)", r.Connection.Name, r.Connection.ID))
+	}
+	line("Connection type", string(r.ConnectionType))
+	if r.IdP != "" {
+		line("Identity provider", r.IdP.Label())
+	}
+	line("SCIM Base URL", r.BaseURL)
+	switch {
+	case r.Token != "":
+		line("API Token", r.Token)
+	case r.BaseURL != "":
+		line("API Token", "hidden (use --show-token to print it)")
+	}
+	if r.Verification != nil {
+		line("Verification", r.Verification.summary())
+	}
+	if r.Checklist.Total > 0 {
+		line("Checklist", fmt.Sprintf("%d of %d steps done", r.Checklist.Done, r.Checklist.Total))
+	}
+}

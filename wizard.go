@@ -1,0 +1,188 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"io"
+	"os"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/spf13/cobra"
+
+	"github.com/docker-scim/docker-scim/client"
+	"github.com/docker-scim/docker-scim/sandbox"
+	"github.com/docker-scim/docker-scim/steps"
+	"github.com/docker-scim/docker-scim/tui"
+)
+
+// wizardOptions are the root command's flags: one per question the wizard
+// asks, so that every step can run without a prompt.
+type wizardOptions struct {
+	global *globalOptions
+
+	sandbox        bool
+	clipboard      string
+	org            string
+	connection     string
+	idp            string
+	connectionType string
+	baseURL        string
+	hubURL         string
+	hubUser        string
+	tokenStdin     bool
+	hubTokenStdin  bool
+	json           bool
+	showToken      bool
+}
+
+// Environment variables that answer the wizard's questions.
+const (
+	envOrg            = "DOCKER_SCIM_ORG"
+	envConnection     = "DOCKER_SCIM_CONNECTION"
+	envIdP            = "DOCKER_SCIM_IDP"
+	envConnectionType = "DOCKER_SCIM_CONNECTION_TYPE"
+	envBaseURL        = "DOCKER_SCIM_BASE_URL"
+	envToken          = "DOCKER_SCIM_TOKEN"
+	envHubURL         = "DOCKER_SCIM_HUB_URL"
+	envHubUser        = "DOCKER_SCIM_HUB_USER"
+	envHubToken       = "DOCKER_SCIM_HUB_TOKEN"
+)
+
+func addWizardFlags(cmd *cobra.Command, o *wizardOptions) {
+	f := cmd.Flags()
+	f.BoolVar(&o.sandbox, "sandbox", envBool("DOCKER_SCIM_SANDBOX"), "run against the built-in sandbox (a local stand-in for Docker) [$DOCKER_SCIM_SANDBOX]")
+	f.StringVar(&o.clipboard, "clipboard", envOr("DOCKER_SCIM_CLIPBOARD", "auto"),
+		"how c copies in the terminal wizard: auto (native clipboard, else OSC 52), native, or osc52 [$DOCKER_SCIM_CLIPBOARD]")
+	f.StringVar(&o.org, "org", os.Getenv(envOrg), "Docker organization name [$"+envOrg+"]")
+	f.StringVar(&o.connection, "connection", os.Getenv(envConnection), "SSO connection id or name (sandbox) [$"+envConnection+"]")
+	f.StringVar(&o.idp, "idp", os.Getenv(envIdP), "identity provider: okta, entra or onelogin [$"+envIdP+"]")
+	f.StringVar(&o.connectionType, "connection-type", os.Getenv(envConnectionType), "SSO connection type: saml or oidc [$"+envConnectionType+"]")
+	f.StringVar(&o.baseURL, "base-url", os.Getenv(envBaseURL), "SCIM Base URL copied from the Admin Console [$"+envBaseURL+"]")
+	f.BoolVar(&o.tokenStdin, "token-stdin", false, "read the SCIM API Token from the first line of stdin (or set $"+envToken+")")
+	f.StringVar(&o.hubURL, "hub-url", envOr(envHubURL, client.DockerHub), "Docker Hub API address [$"+envHubURL+"]")
+	f.StringVar(&o.hubUser, "hub-user", os.Getenv(envHubUser), "Docker Hub identifier for the Hub token: the organization for an organization access token (default --org) [$"+envHubUser+"]")
+	f.BoolVar(&o.hubTokenStdin, "hub-token-stdin", false, "read the Docker Hub access token from the first line of stdin (or set $"+envHubToken+"; default: the docker login credentials)")
+	f.BoolVar(&o.json, "json", false, "print the result as one JSON object on stdout (runs the plain mode)")
+	f.BoolVar(&o.showToken, "show-token", false, "include the SCIM API Token in the result (it is hidden otherwise)")
+}
+
+// plan is the validated form of the wizard's flags.
+type plan struct {
+	idp            steps.IdP
+	connectionType steps.ConnectionType
+	clipboard      tui.ClipboardMode
+}
+
+// validate checks the flags before anything starts; mistakes are usage
+// errors (exit code 2).
+func (o *wizardOptions) validate() (plan, error) {
+	var p plan
+	if o.idp != "" {
+		idp, err := steps.ParseIdP(o.idp)
+		if err != nil {
+			return p, usagef("--idp: %v", err)
+		}
+		p.idp = idp
+	}
+	if o.connectionType != "" {
+		ct, err := parseConnectionType(o.connectionType)
+		if err != nil {
+			return p, err
+		}
+		p.connectionType = ct
+	}
+	p.clipboard = tui.ClipboardMode(o.clipboard)
+	switch p.clipboard {
+	case tui.ClipboardAuto, tui.ClipboardNative, tui.ClipboardOSC52:
+	default:
+		return p, usagef("--clipboard %q: use auto, native or osc52", o.clipboard)
+	}
+	if o.tokenStdin && o.hubTokenStdin {
+		return p, usagef("--token-stdin and --hub-token-stdin both read stdin: pass one of the tokens in $%s or $%s instead", envToken, envHubToken)
+	}
+	if o.sandbox && (o.baseURL != "" || o.tokenStdin) {
+		return p, usagef("--base-url and --token-stdin are for real Docker: the sandbox makes its own SCIM Base URL and API Token")
+	}
+	return p, nil
+}
+
+// parseConnectionType accepts saml or oidc (and Docker's azure_ad_oidc).
+func parseConnectionType(s string) (steps.ConnectionType, error) {
+	switch s {
+	case "saml", "SAML":
+		return steps.SAML, nil
+	case "oidc", "OIDC", "azure_ad_oidc":
+		return steps.OIDC, nil
+	}
+	return "", usagef("--connection-type %q: use saml or oidc", s)
+}
+
+// runWizard decides the mode once, before any Bubble Tea program exists,
+// and runs the terminal wizard or the plain mode.
+func runWizard(ctx context.Context, o *wizardOptions, stdout, stderr io.Writer) error {
+	p, err := o.validate()
+	if err != nil {
+		return err
+	}
+	mode := chooseMode(terminalState{
+		StdinTTY:   isTerminal(os.Stdin),
+		StdoutTTY:  isTerminal(os.Stdout),
+		Term:       os.Getenv("TERM"),
+		NoInput:    o.global.noInput,
+		Accessible: o.global.accessible,
+	})
+	if mode == modeTUI && !o.json {
+		return runTUI(ctx, o, p, stderr)
+	}
+	if mode == modeTUI {
+		mode = modePrompt
+	}
+	in := bufio.NewReader(os.Stdin)
+	w := &plainWizard{opts: o, plan: p, stdout: stdout, ui: newPlainUI(stderr, o.global)}
+	if mode == modePrompt {
+		w.ask = newPrompter(os.Stdin, in, w.ui.out)
+	}
+	return w.run(ctx, in)
+}
+
+// runTUI starts an in-process sandbox, signs in to it and runs the terminal
+// wizard with its UI on stderr. Until the TUI's guided real-Docker screens
+// land, the terminal wizard always uses the sandbox.
+func runTUI(ctx context.Context, o *wizardOptions, p plan, stderr io.Writer) error {
+	sb, err := sandbox.Start("127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		_ = sb.Shutdown(sctx)
+	}()
+	creds := sb.Credentials()
+	hub, err := client.NewHub(sb.URL)
+	if err != nil {
+		return err
+	}
+	if err := hub.SignIn(ctx, creds.Org, client.NewSecret(creds.OAT)); err != nil {
+		return err
+	}
+	m := tui.New(tui.Config{
+		Org:           creds.Org,
+		Console:       client.SandboxConsole{Hub: hub},
+		Clipboard:     tui.NativeClipboard(),
+		ClipboardMode: p.clipboard,
+		Sandbox:       true,
+		InTmux:        os.Getenv("TMUX") != "",
+	})
+	_, err = tea.NewProgram(m,
+		tea.WithContext(ctx),
+		tea.WithOutput(stderr),
+		tea.WithColorProfile(colorProfile(stderr, o.global.noColor, false)),
+	).Run()
+	if errors.Is(err, tea.ErrInterrupted) || errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
+		return errInterrupted
+	}
+	return err
+}
