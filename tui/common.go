@@ -42,8 +42,19 @@ type Config struct {
 	Clipboard Clipboard
 	// ClipboardMode chooses the copy path; empty means auto.
 	ClipboardMode ClipboardMode
-	// Sandbox is true when the wizard runs against the built-in sandbox.
+	// Sandbox is true when the wizard runs against the built-in sandbox;
+	// false means real Docker, where the connection and Setup SCIM steps are
+	// guided (Docker has no API for them).
 	Sandbox bool
+	// Hub is a signed-in Hub API client, or nil when the admin did not sign
+	// in; it unlocks the teams, members and audit-log checks.
+	Hub *client.Hub
+	// OpenURL opens a link in the browser; nil (under SSH, or with no
+	// browser) means the wizard shows the URL instead.
+	OpenURL func(url string) error
+	// Preset holds values given on the command line; the wizard fills them
+	// in and still lets the admin change them.
+	Preset Preset
 	// InTmux is true when the terminal is tmux (for the OSC 52 hint).
 	InTmux bool
 	// StateDir is where progress is saved after every change (0600);
@@ -62,6 +73,18 @@ func (c *common) after(d time.Duration, msg tea.Msg) tea.Cmd {
 		return c.cfg.After(d, msg)
 	}
 	return tea.Tick(d, func(time.Time) tea.Msg { return msg })
+}
+
+// Preset is what the command line already answered.
+type Preset struct {
+	// Connection names the SSO connection (its name on real Docker, its
+	// name or id on the sandbox), with its type and IdP when known.
+	Connection client.Connection
+	// IdP is the identity provider, when given.
+	IdP steps.IdP
+	// Credentials are a SCIM Base URL and API Token given on the command
+	// line (token from stdin or the environment only).
+	Credentials client.SCIMCredentials
 }
 
 // common is shared by every screen: the configuration, the window size and

@@ -123,6 +123,8 @@ type fakeConsole struct {
 	setupErr  error
 	setups    int
 	refreshes int
+	org       client.OrgInfo
+	orgErr    error
 }
 
 const fakeToken = "fake-scim-token-0123456789abcdef"
@@ -142,6 +144,22 @@ func (f *fakeConsole) SetupSCIM(context.Context, string, string) (client.SCIMCre
 func (f *fakeConsole) RefreshSCIMToken(ctx context.Context, org, id string) (client.SCIMCredentials, error) {
 	f.refreshes++
 	return f.SetupSCIM(ctx, org, id)
+}
+
+func (f *fakeConsole) Org(_ context.Context, org string) (client.OrgInfo, error) {
+	return f.org, f.orgErr
+}
+
+func (f *fakeConsole) DisableSCIM(context.Context, string, string) error { return nil }
+
+func (f *fakeConsole) SetJIT(_ context.Context, _, id string, enabled bool) (client.Connection, error) {
+	for i, c := range f.conns {
+		if c.ID == id {
+			f.conns[i].JIT = enabled
+			return f.conns[i], nil
+		}
+	}
+	return client.Connection{}, errors.New("no such connection")
 }
 
 func seededConsole() *fakeConsole {

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -76,10 +77,11 @@ func TestFullFlowState(t *testing.T) {
 	}
 	d.press("space", "down", "space", "up", "space") // ticks 1, 2, unticks 1
 	d.press("enter")
-	if got := d.root().session.checked; !got["entra-edit-provisioning"] || got["entra-open-app"] {
+	entra, _ := steps.ChecklistFor(steps.Entra, steps.SAML)
+	if got := d.root().session.checked; !got[entra.Items[1].ID] || got[entra.Items[0].ID] {
 		t.Fatalf("checked = %v", got)
 	}
-	if !strings.Contains(d.screen(), "1 of 6 checklist items done") || !strings.Contains(d.screen(), "doesn't enforce SSO") {
+	if !strings.Contains(d.screen(), fmt.Sprintf("1 of %d checklist items done", len(entra.Items))) || !strings.Contains(d.screen(), "doesn't enforce SSO") {
 		t.Fatalf("done screen:\n%s", d.screen())
 	}
 	d.press("enter")
@@ -96,7 +98,8 @@ func TestBackKeepsChoices(t *testing.T) {
 		t.Fatalf("esc esc from checklist: %s", got)
 	}
 	d.press("enter", "enter", "enter") // forward again to done
-	if !d.root().session.checked["okta-provisioning-tab"] {
+	okta, _ := steps.ChecklistFor(steps.Okta, steps.SAML)
+	if !d.root().session.checked[okta.Items[0].ID] {
 		t.Fatal("going back lost the ticked item")
 	}
 	if n := d.root().summary().done; n != 1 {
