@@ -15,8 +15,15 @@ type (
 	checkedMsg          struct{ checked map[string]bool }
 	checklistDoneMsg    struct{}
 	finishMsg           struct{}
-	tokenRevealedMsg    struct{}
-	startOverMsg        struct{}
+	// verifiedMsg: the verify screen's probe passed and the admin continues.
+	verifiedMsg struct{ result client.ProbeResult }
+	// readBackDoneMsg: the admin leaves the read-back screen with what it saw.
+	readBackDoneMsg struct {
+		users []client.User
+		teams []client.Team
+	}
+	tokenRevealedMsg struct{}
+	startOverMsg     struct{}
 )
 
 // emit returns a command that delivers msg.
