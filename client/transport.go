@@ -395,7 +395,7 @@ func (c call) statusError(status int, header http.Header, raw []byte, now time.T
 		kind = KindPATNotAllowed
 	}
 	e := c.failure(kind, status, msg, nil)
-	if kind == KindForbidden && oatNotAllowed(msg) {
+	if kind == KindForbidden && oatNotAllowed(msg) && c.hints[KindForbidden] == "" {
 		e.Hint = "This Docker endpoint refuses organization access tokens: sign in with your username and a personal access token"
 	}
 	if wait, ok := retryAfter(header, now); ok && kind == KindRateLimited {
