@@ -1,0 +1,331 @@
+package sandbox_test
+
+import (
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+const (
+	userSchema   = "urn:ietf:params:scim:schemas:core:2.0:User"
+	groupSchema  = "urn:ietf:params:scim:schemas:core:2.0:Group"
+	patchSchema  = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
+	dockerSchema = "urn:ietf:params:scim:schemas:extension:docker:2.0:User"
+)
+
+func TestSCIMAuth(t *testing.T) {
+	e := newEnv(t)
+	for _, tok := range []string{"", "wrong", e.jwt} {
+		r := e.must(e.do("GET", "/v2/scim/2.0/Users", tok, nil), 401)
+		scimErrorShape(t, r, "")
+	}
+	scimErrorShape(t, e.must(e.scim("GET", "/Nope", nil), 404), "")
+}
+
+func TestSCIMDiscovery(t *testing.T) {
+	e := newEnv(t)
+	r := e.must(e.scim("GET", "/ServiceProviderConfig", nil), 200)
+	if r.header.Get("Content-Type") != "application/scim+json" || r.body["patch"].(map[string]any)["supported"] != true ||
+		r.body["filter"].(map[string]any)["maxResults"].(float64) != 200 || len(r.list("authenticationSchemes")) != 1 {
+		t.Fatalf("ServiceProviderConfig: %s", r.raw)
+	}
+	r = e.must(e.scim("GET", "/ResourceTypes", nil), 200)
+	if r.body["totalResults"].(float64) != 2 || len(r.list("Resources")) != 2 {
+		t.Fatalf("ResourceTypes: %s", r.raw)
+	}
+	if r := e.must(e.scim("GET", "/ResourceTypes/user", nil), 200); r.str("endpoint") != "/Users" {
+		t.Fatalf("ResourceTypes/User: %s", r.raw)
+	}
+	scimErrorShape(t, e.must(e.scim("GET", "/ResourceTypes/Device", nil), 404), "")
+	r = e.must(e.scim("GET", "/Schemas", nil), 200)
+	if r.body["totalResults"].(float64) != 3 {
+		t.Fatalf("Schemas: %s", r.raw)
+	}
+	r = e.must(e.scim("GET", "/Schemas/"+dockerSchema, nil), 200)
+	var names []string
+	for _, a := range r.list("attributes") {
+		names = append(names, a.(map[string]any)["name"].(string))
+	}
+	if !slices.Equal(names, []string{"dockerRole", "dockerOrg", "dockerTeam"}) {
+		t.Fatalf("Docker extension schema: %s", r.raw)
+	}
+	scimErrorShape(t, e.must(e.scim("GET", "/Schemas/urn:nope", nil), 404), "")
+}
+
+func TestCreateUserBecomesMember(t *testing.T) {
+	e := newEnv(t)
+	r := e.must(e.scim("POST", "/Users", map[string]any{
+		"schemas": []string{userSchema, dockerSchema}, "userName": "ada.lovelace@moby.example",
+		"name":       map[string]string{"givenName": "Ada", "familyName": "Lovelace"},
+		dockerSchema: map[string]string{"dockerRole": "editor", "dockerTeam": "analysts"},
+	}), 201)
+	id := r.str("id")
+	if len(id) != 36 || id[14] != '4' || r.str("displayName") != "adalovelace" || r.body["active"] != true ||
+		r.str("userName") != "ada.lovelace@moby.example" || !strings.HasSuffix(r.body["meta"].(map[string]any)["location"].(string), "/v2/scim/2.0/Users/"+id) {
+		t.Fatalf("created user: %s", r.raw)
+	}
+	if r.header.Get("Location") == "" {
+		t.Error("no Location header")
+	}
+	if names := e.memberNames("?search=ada"); !slices.Equal(names, []string{"adalovelace"}) {
+		t.Fatalf("not an org member: %v", names)
+	}
+	m := e.must(e.do("GET", "/v2/orgs/moby/members?search=ada", e.jwt, nil), 200).list("results")[0].(map[string]any)
+	if m["role"] != "Editor" || !slices.Equal(toStrings(m["groups"]), []string{"company", "analysts"}) {
+		t.Fatalf("member: %v", m)
+	}
+	tm := e.must(e.do("GET", "/v2/orgs/moby/groups/analysts/members", e.jwt, nil), 200)
+	if tm.body["count"].(float64) != 1 {
+		t.Fatalf("dockerTeam did not create the team with the user in it: %s", tm.raw)
+	}
+	got := e.must(e.scim("GET", "/Users/"+id, nil), 200)
+	if got.body[dockerSchema].(map[string]any)["dockerRole"] != "editor" || len(got.list("groups")) != 2 {
+		t.Fatalf("GET user: %s", got.raw)
+	}
+}
+
+func TestCreateUserErrors(t *testing.T) {
+	e := newEnv(t)
+	e.createUser("ada@moby.example", "Ada", "L")
+	for _, tc := range []struct {
+		name     string
+		body     any
+		status   int
+		scimType string
+		detail   string
+	}{
+		{"duplicate userName", map[string]any{"schemas": []string{userSchema}, "userName": "ADA@moby.example"}, 409, "uniqueness", "already exists"},
+		{"JIT member", map[string]any{"schemas": []string{userSchema}, "userName": "jane.doe@moby.example"}, 409, "uniqueness", "just-in-time"},
+		{"no schemas", map[string]any{"userName": "x@moby.example"}, 400, "invalidSyntax", "schemas"},
+		{"no userName", map[string]any{"schemas": []string{userSchema}}, 400, "invalidValue", "userName"},
+		{"not an email", map[string]any{"schemas": []string{userSchema}, "userName": "ada"}, 400, "invalidValue", "email"},
+		{"active wrong type", map[string]any{"schemas": []string{userSchema}, "userName": "b@moby.example", "active": "yes"}, 400, "invalidSyntax", `"active"`},
+		{"bad role", map[string]any{"schemas": []string{userSchema}, "userName": "b@moby.example", dockerSchema: map[string]string{"dockerRole": "king"}}, 400, "invalidValue", "dockerRole"},
+		{"other org", map[string]any{"schemas": []string{userSchema}, "userName": "b@moby.example", dockerSchema: map[string]string{"dockerOrg": "acme"}}, 400, "invalidValue", "dockerOrg"},
+		{"malformed", `{"schemas":`, 400, "invalidSyntax", "malformed"},
+		{"huge", `{"userName":"` + strings.Repeat("a", 2<<20) + `"}`, 413, "", "larger"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := e.must(e.scim("POST", "/Users", tc.body), tc.status)
+			scimErrorShape(t, r, tc.scimType)
+			if !strings.Contains(r.str("detail"), tc.detail) {
+				t.Fatalf("detail %q does not mention %q", r.str("detail"), tc.detail)
+			}
+		})
+	}
+	if n := len(e.must(e.scim("GET", "/Users", nil), 200).list("Resources")); n != 2 {
+		t.Fatalf("failed creates left users behind: %d SCIM users", n)
+	}
+}
+
+func TestPutUserMissingActiveDeactivates(t *testing.T) {
+	e := newEnv(t)
+	id := e.createUser("ada@moby.example", "Ada", "Lovelace")
+	r := e.must(e.scim("PUT", "/Users/"+id, map[string]any{"schemas": []string{userSchema}, "userName": "ada@moby.example", "name": map[string]string{"givenName": "Augusta"}}), 200)
+	if r.body["active"] != false || r.body["name"].(map[string]any)["givenName"] != "Augusta" || r.body["name"].(map[string]any)["familyName"] != "Lovelace" {
+		t.Fatalf("PUT without active: %s", r.raw)
+	}
+	if names := e.memberNames("?search=ada"); len(names) != 0 {
+		t.Fatalf("deactivated user is still a member: %v", names)
+	}
+	r = e.must(e.scim("PUT", "/Users/"+id, map[string]any{"schemas": []string{userSchema}, "enabled": true}), 200)
+	if r.body["active"] != true || len(e.memberNames("?search=ada")) != 1 {
+		t.Fatalf("spec-new `enabled` did not reactivate: %s", r.raw)
+	}
+	scimErrorShape(t, e.must(e.scim("PUT", "/Users/"+id, map[string]any{"schemas": []string{userSchema}, "userName": "grace.hopper@moby.example", "active": true}), 409), "uniqueness")
+	scimErrorShape(t, e.must(e.scim("PUT", "/Users/nope", map[string]any{"schemas": []string{userSchema}}), 404), "")
+}
+
+func TestPatchUser(t *testing.T) {
+	e := newEnv(t)
+	id := e.createUser("ada@moby.example", "Ada", "Lovelace")
+	patch := func(ops ...map[string]any) resp {
+		return e.scim("PATCH", "/Users/"+id, map[string]any{"schemas": []string{patchSchema}, "Operations": ops})
+	}
+	// Entra ID style: capitalised op, string boolean.
+	r := e.must(patch(map[string]any{"op": "Replace", "path": "active", "value": "False"}), 200)
+	if r.body["active"] != false || len(e.memberNames("?search=ada")) != 0 {
+		t.Fatalf("deactivate: %s", r.raw)
+	}
+	// Okta style: no path, object value.
+	r = e.must(patch(map[string]any{"op": "replace", "value": map[string]any{"active": true, "name": map[string]string{"familyName": "King"}}}), 200)
+	if r.body["active"] != true || r.body["name"].(map[string]any)["familyName"] != "King" {
+		t.Fatalf("reactivate: %s", r.raw)
+	}
+	r = e.must(patch(map[string]any{"op": "add", "path": dockerSchema + ":dockerRole", "value": "owner"},
+		map[string]any{"op": "replace", "path": "userName", "value": "ada.king@moby.example"}), 200)
+	if r.body[dockerSchema].(map[string]any)["dockerRole"] != "owner" || r.str("userName") != "ada.king@moby.example" {
+		t.Fatalf("role and userName: %s", r.raw)
+	}
+	if names := e.memberNames("?role=owner"); !slices.Contains(names, "ada") && !slices.Contains(names, r.str("displayName")) {
+		t.Fatalf("role not applied to membership: %v", names)
+	}
+	for _, tc := range []struct {
+		op       map[string]any
+		scimType string
+	}{
+		{map[string]any{"op": "replace", "path": "displayName", "value": "x"}, "mutability"},
+		{map[string]any{"op": "replace", "path": "nickName", "value": "x"}, "invalidPath"},
+		{map[string]any{"op": "replace", "path": "active", "value": "maybe"}, "invalidValue"},
+		{map[string]any{"op": "move", "path": "active", "value": true}, "invalidSyntax"},
+		{map[string]any{"op": "remove"}, "noTarget"},
+	} {
+		scimErrorShape(t, e.must(patch(tc.op), 400), tc.scimType)
+	}
+	// A bad operation after a good one changes nothing.
+	e.must(patch(map[string]any{"op": "replace", "path": "name.givenName", "value": "Changed"}, map[string]any{"op": "replace", "path": "nickName", "value": "x"}), 400)
+	if g := e.must(e.scim("GET", "/Users/"+id, nil), 200); g.body["name"].(map[string]any)["givenName"] != "Ada" {
+		t.Fatalf("partial PATCH was applied: %s", g.raw)
+	}
+	scimErrorShape(t, e.must(e.scim("PATCH", "/Users/"+id, map[string]any{"Operations": []any{}}), 400), "invalidSyntax")
+}
+
+func TestDeleteUser(t *testing.T) {
+	e := newEnv(t)
+	id := e.createUser("ada@moby.example", "Ada", "Lovelace")
+	e.must(e.scim("DELETE", "/Users/"+id, nil), 204)
+	scimErrorShape(t, e.must(e.scim("GET", "/Users/"+id, nil), 404), "")
+	if len(e.memberNames("?search=ada")) != 0 {
+		t.Fatal("deleted user is still a member")
+	}
+	e.must(e.scim("DELETE", "/Users/"+id, nil), 404)
+	// Users added before SCIM are invisible to it.
+	jane := e.must(e.do("GET", "/v2/orgs/moby/members?search=jane", e.jwt, nil), 200).list("results")[0].(map[string]any)["id"].(string)
+	e.must(e.scim("GET", "/Users/"+jane, nil), 404)
+}
+
+func TestListUsersFilterSortPage(t *testing.T) {
+	e := newEnv(t)
+	for _, n := range []string{"carol", "alice", "bob", "dave", "alfred"} {
+		e.createUser(n+"@moby.example", strings.ToUpper(n[:1])+n[1:], "Test")
+	}
+	list := func(q url.Values) []string {
+		t.Helper()
+		r := e.must(e.scim("GET", "/Users?"+q.Encode(), nil), 200)
+		var out []string
+		for _, u := range r.list("Resources") {
+			out = append(out, strings.TrimSuffix(u.(map[string]any)["userName"].(string), "@moby.example"))
+		}
+		if int(r.body["itemsPerPage"].(float64)) != len(out) {
+			t.Fatalf("itemsPerPage %v, %d resources", r.body["itemsPerPage"], len(out))
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		filter string
+		want   []string
+	}{
+		{`userName eq "ALICE@moby.example"`, []string{"alice"}},
+		{`USERNAME Eq "alice@moby.example"`, []string{"alice"}},
+		{`userName sw "al"`, []string{"alice", "alfred"}},
+		{`name.givenName co "O"`, []string{"carol", "bob"}},
+		{`name.givenName eq "Dave"`, []string{"dave"}},
+		{`userName sw "al" and name.givenName ne "Alice"`, []string{"alfred"}},
+		{`userName eq "bob@moby.example" or userName eq "dave@moby.example"`, []string{"bob", "dave"}},
+		{`not (userName sw "a") and name.familyName eq "Test"`, []string{"carol", "bob", "dave"}},
+		{`(userName sw "c" or userName sw "d") and active eq true`, []string{"carol", "dave"}},
+		{`emails[value co "bob"]`, []string{"bob"}},
+		{`emails.value ew "fred@moby.example"`, []string{"alfred"}},
+		{`displayName pr and userName sw "grace"`, []string{"grace.hopper"}},
+	} {
+		if got := list(url.Values{"filter": {tc.filter}}); !slices.Equal(got, tc.want) {
+			t.Errorf("filter %s: %v, want %v", tc.filter, got, tc.want)
+		}
+	}
+	if got := list(url.Values{"sortBy": {"userName"}}); !slices.Equal(got, []string{"alfred", "alice", "bob", "carol", "dave", "grace.hopper"}) {
+		t.Errorf("sort ascending: %v", got)
+	}
+	if got := list(url.Values{"sortBy": {"name.givenName"}, "sortOrder": {"descending"}, "count": {"2"}}); !slices.Equal(got, []string{"grace.hopper", "dave"}) {
+		t.Errorf("sort descending, count 2: %v", got)
+	}
+	if got := list(url.Values{"sortBy": {"userName"}, "startIndex": {"5"}, "count": {"10"}}); !slices.Equal(got, []string{"dave", "grace.hopper"}) {
+		t.Errorf("startIndex 5: %v", got)
+	}
+	if got := list(url.Values{"startIndex": {"-3"}, "count": {"1"}}); len(got) != 1 {
+		t.Errorf("startIndex below 1 counts as 1: %v", got)
+	}
+	r := e.must(e.scim("GET", "/Users?count=0", nil), 200)
+	if r.body["totalResults"].(float64) != 6 || len(r.list("Resources")) != 0 {
+		t.Errorf("count=0: %s", r.raw)
+	}
+	r = e.must(e.scim("GET", "/Users?"+url.Values{"attributes": {"userName,name.givenName"}, "filter": {`userName eq "bob@moby.example"`}}.Encode(), nil), 200)
+	u := r.list("Resources")[0].(map[string]any)
+	if _, ok := u["active"]; ok || u["id"] == nil || u["meta"] == nil || u["userName"] == nil || len(u["name"].(map[string]any)) != 1 {
+		t.Errorf("attributes projection: %v", u)
+	}
+	for _, bad := range []string{`userName eq`, `userName xx "a"`, `(userName eq "a"`, `userName eq "a" and`} {
+		scimErrorShape(t, e.must(e.scim("GET", "/Users?"+url.Values{"filter": {bad}}.Encode(), nil), 400), "invalidFilter")
+	}
+	scimErrorShape(t, e.must(e.scim("GET", "/Users?sortOrder=sideways", nil), 400), "invalidValue")
+	scimErrorShape(t, e.must(e.scim("GET", "/Users?count=many", nil), 400), "invalidValue")
+}
+
+func TestListUsersCountCappedAt200(t *testing.T) {
+	e := newEnv(t)
+	for i := range 205 {
+		e.createUser("u"+strconv.Itoa(i)+"@moby.example", "U", strconv.Itoa(i))
+	}
+	r := e.must(e.scim("GET", "/Users?count=500", nil), 200)
+	if len(r.list("Resources")) != 200 || r.body["totalResults"].(float64) != 206 {
+		t.Fatalf("count not capped: %d resources, total %v", len(r.list("Resources")), r.body["totalResults"])
+	}
+}
+
+func TestGroupPushCreatesTeams(t *testing.T) {
+	e := newEnv(t)
+	ada := e.createUser("ada@moby.example", "Ada", "L")
+	bob := e.createUser("bob@moby.example", "Bob", "B")
+	r := e.must(e.scim("POST", "/Groups", map[string]any{"schemas": []string{groupSchema}, "displayName": "moby:platform",
+		"members": []map[string]string{{"value": ada}, {"value": bob}}}), 201)
+	gid := r.str("id")
+	if r.str("displayName") != "moby:platform" || len(r.list("members")) != 2 {
+		t.Fatalf("created group: %s", r.raw)
+	}
+	hub := e.must(e.do("GET", "/v2/orgs/moby/groups/platform/members", e.jwt, nil), 200)
+	if hub.body["count"].(float64) != 2 {
+		t.Fatalf("team members: %s", hub.raw)
+	}
+	scimErrorShape(t, e.must(e.scim("POST", "/Groups", map[string]any{"schemas": []string{groupSchema}, "displayName": "moby:platform"}), 409), "uniqueness")
+	for _, bad := range []map[string]any{
+		{"schemas": []string{groupSchema}, "displayName": "platform"},
+		{"schemas": []string{groupSchema}, "displayName": "acme:platform"},
+		{"schemas": []string{groupSchema}, "displayName": "moby:bad name"},
+		{"schemas": []string{groupSchema}, "displayName": "moby:x", "members": []map[string]string{{"value": "nope"}}},
+	} {
+		scimErrorShape(t, e.must(e.scim("POST", "/Groups", bad), 400), "invalidValue")
+	}
+	// PATCH: remove one by value filter, add back, rename.
+	patch := func(ops ...map[string]any) resp {
+		return e.scim("PATCH", "/Groups/"+gid, map[string]any{"schemas": []string{patchSchema}, "Operations": ops})
+	}
+	r = e.must(patch(map[string]any{"op": "remove", "path": `members[value eq "` + ada + `"]`}), 200)
+	if len(r.list("members")) != 1 {
+		t.Fatalf("remove by filter: %s", r.raw)
+	}
+	r = e.must(patch(map[string]any{"op": "add", "path": "members", "value": []map[string]string{{"value": ada}}},
+		map[string]any{"op": "replace", "value": map[string]any{"displayName": "moby:platform-team"}}), 200)
+	if len(r.list("members")) != 2 || r.str("displayName") != "moby:platform-team" {
+		t.Fatalf("add and rename: %s", r.raw)
+	}
+	e.must(e.do("GET", "/v2/orgs/moby/groups/platform-team", e.jwt, nil), 200)
+	// Filter groups the way Okta looks them up.
+	r = e.must(e.scim("GET", "/Groups?"+url.Values{"filter": {`displayName eq "moby:platform-team"`}}.Encode(), nil), 200)
+	if r.body["totalResults"].(float64) != 1 {
+		t.Fatalf("group filter: %s", r.raw)
+	}
+	// PUT on a seeded team replaces its SCIM members but keeps JIT/manual ones.
+	dev := e.must(e.scim("GET", "/Groups?"+url.Values{"filter": {`displayName eq "moby:developers"`}}.Encode(), nil), 200).list("Resources")[0].(map[string]any)["id"].(string)
+	e.must(e.scim("PUT", "/Groups/"+dev, map[string]any{"schemas": []string{groupSchema}, "displayName": "moby:developers", "members": []map[string]string{{"value": bob}}}), 200)
+	hub = e.must(e.do("GET", "/v2/orgs/moby/groups/developers/members", e.jwt, nil), 200)
+	if hub.body["count"].(float64) != 3 {
+		t.Fatalf("PUT removed non-SCIM members or did not add bob: %s", hub.raw)
+	}
+	scimErrorShape(t, e.must(patch(map[string]any{"op": "replace", "path": "description", "value": "x"}), 400), "invalidPath")
+	e.must(e.scim("DELETE", "/Groups/"+gid, nil), 204)
+	e.must(e.do("GET", "/v2/orgs/moby/groups/platform-team", e.jwt, nil), 404)
+	if len(e.memberNames("?search=ada")) != 1 {
+		t.Fatal("deleting a group removed its members from the org")
+	}
+}
