@@ -129,6 +129,14 @@ func TestRedact(t *testing.T) {
 			t.Fatalf("redact left %q in %q", leak, got)
 		}
 	}
+	unknown := "Zx9Qk2LmNp0RsTuVwXyZ12345678901234567890abcdEFGH"
+	if got := redact("token "+unknown+" refused", nil); strings.Contains(got, unknown) {
+		t.Fatalf("an unknown token-like run survived: %q", got)
+	}
+	keep := "user 123e4567-e89b-12d3-a456-426614174000 at https://hub.docker.com/v2/scim/2.0/Users/x is sso.connection.scim_token_refresh"
+	if got := redact(keep, nil); got != keep {
+		t.Fatalf("redact changed harmless text: %q", got)
+	}
 }
 
 func jwtWith(claims string) string {

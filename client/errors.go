@@ -102,6 +102,13 @@ func (e *Error) Unwrap() error { return e.Err }
 // not know them: Docker PATs and OATs, JWTs and bearer headers.
 var tokenPattern = regexp.MustCompile(`(?i)dckr_(?:pat|oat)_[A-Za-z0-9_\-]+|eyJ[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]*|bearer\s+\S+`)
 
+// longRun matches a run of 32 or more token characters: a server may echo
+// a credential the client does not hold (e.g. another client's token).
+var longRun = regexp.MustCompile(`[A-Za-z0-9_\-+=]{32,}`)
+
+// uuidLike matches UUIDs, which name resources and are no secret.
+var uuidLike = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+
 // redact removes every known secret, and anything that looks like a token,
 // from s.
 func redact(s string, secrets []Secret) string {
@@ -110,7 +117,13 @@ func redact(s string, secrets []Secret) string {
 			s = strings.ReplaceAll(s, v, "[redacted]")
 		}
 	}
-	return tokenPattern.ReplaceAllString(s, "[redacted]")
+	s = tokenPattern.ReplaceAllString(s, "[redacted]")
+	return longRun.ReplaceAllStringFunc(s, func(run string) string {
+		if uuidLike.MatchString(run) || !strings.ContainsAny(run, "0123456789") {
+			return run
+		}
+		return "[redacted]"
+	})
 }
 
 // apiError is the union of the error bodies Docker sends:

@@ -141,6 +141,9 @@ func (h *Hub) sendBody(ctx context.Context, c call) error {
 		return err
 	}
 	c.bearer = tok
+	h.mu.Lock()
+	c.secrets = append(c.secrets, h.secret)
+	h.mu.Unlock()
 	return h.t.do(ctx, c)
 }
 

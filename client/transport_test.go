@@ -218,8 +218,8 @@ func TestConnectionRefusedIsNetwork(t *testing.T) {
 func TestTLSVerificationIsAlwaysOn(t *testing.T) {
 	sb := sandbox.New()
 	srv := httptest.NewUnstartedServer(sb)
-	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the refused handshakes are expected
-	srv.StartTLS()                                   // self-signed: must be refused
+	srv.Config.ErrorLog = quietLog() // the refused handshakes are expected
+	srv.StartTLS()                   // self-signed: must be refused
 	defer srv.Close()
 	s, _ := client.NewSCIM(srv.URL+sandbox.SCIMPath, client.NewSecret(sb.Credentials().SCIMToken), client.WithRetries(3, time.Millisecond, time.Millisecond))
 	_, err := s.ServiceProviderConfig(context.Background())
@@ -283,3 +283,6 @@ func TestRateLimitExhaustedIsTyped(t *testing.T) {
 	_, err := s.ServiceProviderConfig(ctx)
 	assertKind(t, err, client.KindTimeout, 0)
 }
+
+// quietLog discards the test servers' logs of refused TLS handshakes.
+func quietLog() *log.Logger { return log.New(io.Discard, "", 0) }
