@@ -1,0 +1,141 @@
+package sandbox_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/docker-scim/docker-scim/sandbox"
+)
+
+const console = sandbox.ConsolePrefix + "/orgs/moby"
+
+func TestConsoleOrg(t *testing.T) {
+	e := newEnv(t)
+	r := e.must(e.do("GET", console, e.jwt, nil), 200)
+	if string(r.raw) != `{"name":"moby","plan":"business","domains":[{"name":"moby.example","verified":true}]}`+"\n" {
+		t.Fatalf("org: %s", r.raw)
+	}
+	hubErrorShape(t, e.must(e.do("GET", sandbox.ConsolePrefix+"/orgs/acme", e.jwt, nil), 404))
+	e.must(e.do("GET", console, "", nil), 401)
+}
+
+func TestConsoleConnectionsSeed(t *testing.T) {
+	e := newEnv(t)
+	r := e.must(e.do("GET", console+"/connections", e.jwt, nil), 200)
+	want := map[string]struct {
+		typ  string
+		scim bool
+	}{
+		"conn-okta-saml": {"saml", false}, "conn-entra-saml": {"saml", false}, "conn-entra-oidc": {"azure_ad_oidc", false},
+		"conn-onelogin-saml": {"saml", false}, sandbox.SeededSCIMConnection: {"saml", true},
+	}
+	conns := r.list("connections")
+	if len(conns) != len(want) {
+		t.Fatalf("connections: %s", r.raw)
+	}
+	for _, c := range conns {
+		m := c.(map[string]any)
+		w, ok := want[m["id"].(string)]
+		if !ok || m["type"] != w.typ || m["scim_enabled"] != w.scim || m["jit_enabled"] != true || m["default_team"] != "company" {
+			t.Errorf("connection %v", m)
+		}
+	}
+}
+
+func TestSetupRefreshDisableSCIM(t *testing.T) {
+	e := newEnv(t)
+	path := console + "/connections/conn-entra-oidc/scim"
+	r := e.must(e.do("POST", path, e.jwt, nil), 200)
+	base, tok := r.str("scim_base_url"), r.str("api_token")
+	if base != e.url+sandbox.SCIMPath || tok == "" {
+		t.Fatalf("setup: %s", r.raw)
+	}
+	hubErrorShape(t, e.must(e.do("POST", path, e.jwt, nil), 409))
+	e.must(e.do("GET", base+"/ServiceProviderConfig", tok, nil), 200)
+	ada := e.must(e.do("POST", base+"/Users", tok, map[string]any{"schemas": []string{userSchema}, "userName": "ada@moby.example"}), 201)
+
+	// Refresh: the old token stops working at once.
+	fresh := e.must(e.do("POST", path+"/token", e.jwt, nil), 200).str("api_token")
+	if fresh == tok {
+		t.Fatal("refresh returned the same token")
+	}
+	scimErrorShape(t, e.must(e.do("GET", base+"/Users", tok, nil), 401), "")
+	e.must(e.do("GET", base+"/Users", fresh, nil), 200)
+
+	// Disable: the token stops working, provisioned users stay.
+	e.must(e.do("POST", path+"/disable", e.jwt, nil), 204)
+	e.must(e.do("GET", base+"/Users", fresh, nil), 401)
+	if names := e.memberNames("?search=ada"); len(names) != 1 || names[0] != ada.str("displayName") {
+		t.Fatalf("disable removed the provisioned user: %v", names)
+	}
+	hubErrorShape(t, e.must(e.do("POST", path+"/disable", e.jwt, nil), 409))
+	hubErrorShape(t, e.must(e.do("POST", path+"/token", e.jwt, nil), 409))
+	// Set up again: a new token, the same users.
+	again := e.must(e.do("POST", path, e.jwt, nil), 200).str("api_token")
+	if r := e.must(e.do("GET", base+"/Users?filter=userName+eq+%22ada@moby.example%22", again, nil), 200); r.body["totalResults"].(float64) != 1 {
+		t.Fatalf("user lost across disable/setup: %s", r.raw)
+	}
+	for _, p := range []string{"/scim", "/scim/token", "/scim/disable"} {
+		hubErrorShape(t, e.must(e.do("POST", console+"/connections/nope"+p, e.jwt, nil), 404))
+	}
+}
+
+func TestToggleJIT(t *testing.T) {
+	e := newEnv(t)
+	path := console + "/connections/conn-okta-saml/jit"
+	r := e.must(e.do("PUT", path, e.jwt, map[string]bool{"enabled": false}), 200)
+	if r.body["jit_enabled"] != false || r.str("id") != "conn-okta-saml" {
+		t.Fatalf("jit off: %s", r.raw)
+	}
+	hubErrorShape(t, e.must(e.do("PUT", path, e.jwt, map[string]string{"enabled": "no"}), 400))
+	hubErrorShape(t, e.must(e.do("PUT", path, e.jwt, map[string]any{}), 400))
+	logs := e.must(e.do("GET", "/v2/auditlogs/moby?action=sso.connection.jit_toggle", e.jwt, nil), 200)
+	if len(logs.list("logs")) != 1 {
+		t.Fatalf("jit toggle not audited: %s", logs.raw)
+	}
+}
+
+func TestIdPPushEndpoint(t *testing.T) {
+	e := newEnv(t)
+	push := func(body any) resp {
+		return e.do("POST", sandbox.IdPPushPath, e.creds.SCIMToken, body)
+	}
+	r := e.must(push(map[string]any{
+		"users": []map[string]string{{"userName": "ada@moby.example", "givenName": "Ada", "familyName": "Lovelace"},
+			{"userName": "alan@moby.example", "givenName": "Alan", "familyName": "Turing"}},
+		"group": "moby:research",
+	}), 200)
+	if len(r.list("created")) != 2 || r.body["group"].(map[string]any)["displayName"] != "moby:research" {
+		t.Fatalf("push: %s", r.raw)
+	}
+	hub := e.must(e.do("GET", "/v2/orgs/moby/groups/research/members", e.jwt, nil), 200)
+	if hub.body["count"].(float64) != 2 {
+		t.Fatalf("group push did not create the team with members: %s", hub.raw)
+	}
+	// A second push updates, adds to the existing group, and deactivates.
+	r = e.must(push(map[string]any{
+		"users":      []map[string]string{{"userName": "ada@moby.example", "givenName": "Augusta", "familyName": "King"}},
+		"group":      "moby:developers",
+		"deactivate": []string{"alan@moby.example"},
+	}), 200)
+	if len(r.list("updated")) != 1 || len(r.list("created")) != 0 || len(r.list("deactivated")) != 1 {
+		t.Fatalf("second push: %s", r.raw)
+	}
+	if names := e.memberNames("?search=alan"); len(names) != 0 {
+		t.Fatalf("deactivated user still a member: %v", names)
+	}
+	if dev := e.must(e.do("GET", "/v2/orgs/moby/groups/developers/members?search=augusta", e.jwt, nil), 200); dev.body["count"].(float64) != 1 {
+		t.Fatalf("push to the existing group: %s", dev.raw)
+	}
+	// Errors: bad token, bad body, a SCIM error stops the push with 502.
+	e.must(e.do("POST", sandbox.IdPPushPath, "wrong", map[string]any{}), 401)
+	hubErrorShape(t, e.must(push(map[string]any{"users": []map[string]string{{"givenName": "x"}}}), 400))
+	r = e.must(push(map[string]any{"group": "acme:x"}), 502)
+	if !strings.Contains(r.str("message"), "POST /Groups answered 400") {
+		t.Fatalf("502 does not say which request failed: %s", r.raw)
+	}
+	r = e.must(push(map[string]any{"deactivate": []string{"nobody@moby.example"}}), 502)
+	if strings.Contains(string(r.raw), e.creds.SCIMToken) {
+		t.Fatal("the SCIM token leaked into an error")
+	}
+}
