@@ -125,6 +125,9 @@ type Prereqs struct {
 	HasSSOConnection bool
 	// VerifiedDomains are the org's verified domains.
 	VerifiedDomains []string
+	// DomainsUnknown is true when the wizard cannot read the org's domains
+	// (real Docker has no API for them); VerifiedDomains is then ignored.
+	DomainsUnknown bool
 	// SSOEnforced is true when the admin says SSO is enforced.
 	SSOEnforced bool
 }
@@ -152,7 +155,18 @@ func Prerequisites(p Prereqs) []Finding {
 			DocsURL:  SCIMDocs,
 		})
 	}
-	if len(p.VerifiedDomains) == 0 {
+	switch {
+	case p.DomainsUnknown && p.HasSSOConnection:
+		// Docker creates an SSO connection only for a verified domain.
+	case p.DomainsUnknown:
+		out = append(out, Finding{
+			Severity: Warning,
+			Title:    "Verified domains not known",
+			Detail:   "SCIM stays locked until a domain is verified; the wizard could not read the organization's domains.",
+			Fix:      "Check **Admin Console** → **Domain management**: at least one domain must show as verified.",
+			DocsURL:  DomainDocs,
+		})
+	case len(p.VerifiedDomains) == 0:
 		out = append(out, Finding{
 			Severity: Blocker,
 			Title:    "No verified domain",

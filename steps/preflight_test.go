@@ -89,3 +89,23 @@ func TestPrerequisites(t *testing.T) {
 		})
 	}
 }
+
+func TestPrerequisitesUnknownDomains(t *testing.T) {
+	titles := func(fs []Finding) string {
+		var out []string
+		for _, f := range fs {
+			out = append(out, f.Severity.String()+": "+f.Title)
+		}
+		return strings.Join(out, "; ")
+	}
+	// Real Docker: domains cannot be read, but an SSO connection exists, and
+	// Docker creates one only for a verified domain: no domain finding.
+	got := titles(Prerequisites(Prereqs{Plan: "business", HasSSOConnection: true, DomainsUnknown: true, SSOEnforced: true}))
+	if got != "" {
+		t.Fatalf("unknown domains with a connection: %s", got)
+	}
+	got = titles(Prerequisites(Prereqs{Plan: "business", DomainsUnknown: true, HasSSOConnection: false, SSOEnforced: true}))
+	if !strings.Contains(got, "warning: Verified domains not known") || strings.Contains(got, "No verified domain") {
+		t.Fatalf("unknown domains without a connection: %s", got)
+	}
+}
