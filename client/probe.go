@@ -171,13 +171,9 @@ func diagnose(err error, base string) (diagnosis, fix string) {
 		return "The API Token is valid but may not read users",
 			"Check that SCIM is still enabled on the connection in Admin Console > SSO and SCIM"
 	case KindNotFound:
-		if strings.Contains(ce.Message, "//") || strings.HasSuffix(base, "/") {
-			return "The path has a doubled or trailing slash, which Docker answers with 404",
-				"Remove the trailing slash: the SCIM Base URL ends in " + SCIMPath
-		}
 		if !strings.HasSuffix(base, SCIMPath) {
 			return "The SCIM Base URL has the wrong path (it does not end in " + SCIMPath + ")",
-				"Copy the SCIM Base URL again from Admin Console > SSO and SCIM"
+				"Copy the SCIM Base URL again from Admin Console > SSO and SCIM; enter it in the identity provider exactly as the wizard shows it, with no trailing slash (…/2.0//Users is a 404 too)"
 		}
 		return "The server answered 404 for a SCIM endpoint",
 			"Identity providers need 200 with an empty list here: check the SCIM Base URL points at Docker"
