@@ -270,18 +270,40 @@ func TestRateLimitHeadersAreRead(t *testing.T) {
 	}
 }
 
-func TestRateLimitExhaustedIsTyped(t *testing.T) {
+func TestSlowsDownBeforeTheLimit(t *testing.T) {
 	_, s, _ := scimSandbox(t, 0, sandbox.WithRateLimit(1))
 	ctx := context.Background()
 	if _, err := s.ServiceProviderConfig(ctx); err != nil {
 		t.Fatal(err)
 	}
-	// The client now knows none remain and would wait for the window; a
-	// short deadline shows it slows down instead of sending the request.
+	// The client now knows none remain and waits for the window to reset
+	// instead of sending a request bound to get 429: a short deadline ends
+	// that wait.
 	ctx, cancel := context.WithTimeout(ctx, 20*time.Millisecond)
 	defer cancel()
 	_, err := s.ServiceProviderConfig(ctx)
 	assertKind(t, err, client.KindTimeout, 0)
+}
+
+func TestSandboxRateLimitIsTyped(t *testing.T) {
+	sb := sandbox.New(sandbox.WithRateLimit(1))
+	srv := httptest.NewServer(sb)
+	defer srv.Close()
+	tok := client.NewSecret(sb.Credentials().SCIMToken)
+	first, _ := client.NewSCIM(srv.URL+sandbox.SCIMPath, tok)
+	if _, err := first.ServiceProviderConfig(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	// A second client has not seen the headers, so it gets Docker's 429.
+	second, _ := client.NewSCIM(srv.URL+sandbox.SCIMPath, tok, client.WithRetries(3, time.Millisecond, 50*time.Millisecond))
+	_, err := second.ServiceProviderConfig(context.Background())
+	ce := assertKind(t, err, client.KindRateLimited, 429)
+	if ce.RetryAfter <= 0 || ce.RetryAfter > time.Minute {
+		t.Fatalf("RetryAfter %v, want the rest of the minute", ce.RetryAfter)
+	}
+	if n := sb.RequestCount(); n != 2 {
+		t.Fatalf("%d requests: a wait longer than the backoff allows must not be retried", n)
+	}
 }
 
 // quietLog discards the test servers' logs of refused TLS handshakes.
