@@ -150,13 +150,28 @@ func toMap(v any) map[string]any {
 	return m
 }
 
-// serveList filters, sorts, pages and projects all and writes the list.
-func serveList(w http.ResponseWriter, lq listQuery, all []map[string]any) {
+// selectPage filters, sorts, pages and projects n resources, where get(i)
+// returns the JSON form of the i-th. Without a filter or sortBy only the
+// page's resources are built. The caller holds the store lock.
+func selectPage(lq listQuery, n int, get func(i int) map[string]any) (listResponse, *scimErr) {
+	out := listResponse{Schemas: []string{schemaList}, StartIndex: lq.startIndex, Resources: []map[string]any{}}
+	if lq.filter == "" && lq.sortBy == "" {
+		start := min(lq.startIndex-1, n)
+		end := min(start+lq.count, n)
+		for i := start; i < end; i++ {
+			out.Resources = append(out.Resources, project(get(i), lq.attributes, lq.exclud))
+		}
+		out.TotalResults, out.ItemsPerPage = n, len(out.Resources)
+		return out, nil
+	}
+	all := make([]map[string]any, 0, n)
+	for i := range n {
+		all = append(all, get(i))
+	}
 	if lq.filter != "" {
 		expr, err := parseFilter(lq.filter)
 		if err != nil {
-			writeSCIMError(w, http.StatusBadRequest, "invalidFilter", err.Error())
-			return
+			return out, &scimErr{http.StatusBadRequest, "invalidFilter", err.Error()}
 		}
 		kept := all[:0]
 		for _, res := range all {
@@ -168,20 +183,16 @@ func serveList(w http.ResponseWriter, lq listQuery, all []map[string]any) {
 	}
 	if lq.sortBy != "" {
 		if err := sortResources(all, lq.sortBy, lq.descending); err != nil {
-			writeSCIMError(w, http.StatusBadRequest, "invalidValue", err.Error())
-			return
+			return out, badValue("%v", err)
 		}
 	}
 	start := min(lq.startIndex-1, len(all))
 	end := min(start+lq.count, len(all))
-	page := make([]map[string]any, 0, end-start)
 	for _, res := range all[start:end] {
-		page = append(page, project(res, lq.attributes, lq.exclud))
+		out.Resources = append(out.Resources, project(res, lq.attributes, lq.exclud))
 	}
-	writeSCIM(w, http.StatusOK, listResponse{
-		Schemas: []string{schemaList}, TotalResults: len(all), StartIndex: lq.startIndex,
-		ItemsPerPage: len(page), Resources: page,
-	})
+	out.TotalResults, out.ItemsPerPage = len(all), len(out.Resources)
+	return out, nil
 }
 
 type supported struct {

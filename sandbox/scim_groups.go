@@ -92,12 +92,13 @@ func (s *Server) listGroupsSCIM(w http.ResponseWriter, r *http.Request) {
 	}
 	base := baseURL(r)
 	s.st.mu.Lock()
-	all := make([]map[string]any, 0, len(s.st.Teams))
-	for _, t := range s.st.Teams {
-		all = append(all, toMap(s.groupSCIM(base, t)))
-	}
+	out, e := selectPage(lq, len(s.st.Teams), func(i int) map[string]any { return toMap(s.groupSCIM(base, s.st.Teams[i])) })
 	s.st.mu.Unlock()
-	serveList(w, lq, all)
+	if e != nil {
+		e.write(w)
+		return
+	}
+	writeSCIM(w, http.StatusOK, out)
 }
 
 func (s *Server) getGroupSCIM(w http.ResponseWriter, r *http.Request) {

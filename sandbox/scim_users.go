@@ -110,21 +110,26 @@ func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) {
 	}
 	base := baseURL(r)
 	s.st.mu.Lock()
-	var all []map[string]any
+	var users []*user
 	if name, ok := singleUserNameEq(lq.filter); ok {
 		if u := s.st.byUserName[strings.ToLower(name)]; u != nil && u.Source == sourceSCIM {
-			all = append(all, toMap(s.userJSON(base, u)))
+			users = append(users, u)
 		}
 		lq.filter = ""
 	} else {
 		for _, u := range s.st.Users {
 			if u.Source == sourceSCIM {
-				all = append(all, toMap(s.userJSON(base, u)))
+				users = append(users, u)
 			}
 		}
 	}
+	out, e := selectPage(lq, len(users), func(i int) map[string]any { return toMap(s.userJSON(base, users[i])) })
 	s.st.mu.Unlock()
-	serveList(w, lq, all)
+	if e != nil {
+		e.write(w)
+		return
+	}
+	writeSCIM(w, http.StatusOK, out)
 }
 
 func (s *Server) getUser(w http.ResponseWriter, r *http.Request) {
