@@ -6,16 +6,22 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/progress"
 	tea "charm.land/bubbletea/v2"
 	"github.com/docker-scim/docker-scim/steps"
 )
 
-// checklistScreen walks the IdP's items; space ticks them.
+// checklistScreen walks the IdP's items: space ticks, the focused item shows
+// its full instruction, what to paste, and its docs link.
 type checklistScreen struct {
 	c       *common
 	list    steps.Checklist
+	labels  steps.FieldLabels
 	keymap  listKeys
 	toggle  key.Binding
+	open    key.Binding
+	export  key.Binding
+	bar     progress.Model
 	cursor  int
 	checked map[string]bool
 }
@@ -24,8 +30,12 @@ func newChecklistScreen(c *common, list steps.Checklist, checked map[string]bool
 	return &checklistScreen{
 		c:       c,
 		list:    list,
+		labels:  steps.CredentialLabels(list.IdP, list.ConnectionType),
 		keymap:  newListKeys("continue"),
 		toggle:  key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "tick")),
+		open:    key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open docs")),
+		export:  key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export runbook")),
+		bar:     progress.New(progress.WithoutPercentage(), progress.WithFillCharacters('█', '░'), progress.WithColors(progressColor)),
 		checked: maps.Clone(checked),
 	}
 }
@@ -35,69 +45,124 @@ func (s *checklistScreen) step() steps.StepID { return steps.StepChecklist }
 func (s *checklistScreen) Init() tea.Cmd { return nil }
 
 func (s *checklistScreen) keys() []key.Binding {
-	return []key.Binding{s.keymap.Up, s.keymap.Down, s.toggle, s.keymap.Choose}
+	return []key.Binding{s.keymap.Up, s.keymap.Down, s.toggle, s.open, s.export, s.keymap.Choose}
 }
 
 func (s *checklistScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
-	if msg, ok := msg.(tea.KeyPressMsg); ok {
-		switch {
-		case key.Matches(msg, s.keymap.Up):
-			s.cursor = max(0, s.cursor-1)
-		case key.Matches(msg, s.keymap.Down):
-			s.cursor = min(len(s.list.Items)-1, s.cursor+1)
-		case key.Matches(msg, s.toggle) && len(s.list.Items) > 0:
-			if s.checked == nil {
-				s.checked = map[string]bool{}
-			}
-			id := s.list.Items[s.cursor].ID
-			s.checked[id] = !s.checked[id]
-			return s, emit(checkedMsg{checked: maps.Clone(s.checked)})
-		case key.Matches(msg, s.keymap.Choose):
-			return s, emit(checklistDoneMsg{})
+	msgKey, ok := msg.(tea.KeyPressMsg)
+	if !ok || len(s.list.Items) == 0 {
+		return s, nil
+	}
+	item := s.list.Items[s.cursor]
+	switch {
+	case key.Matches(msgKey, s.keymap.Up):
+		s.cursor = max(0, s.cursor-1)
+	case key.Matches(msgKey, s.keymap.Down):
+		s.cursor = min(len(s.list.Items)-1, s.cursor+1)
+	case key.Matches(msgKey, s.toggle):
+		if s.checked == nil {
+			s.checked = map[string]bool{}
 		}
+		s.checked[item.ID] = !s.checked[item.ID]
+		return s, emit(checkedMsg{checked: maps.Clone(s.checked)})
+	case key.Matches(msgKey, s.open) && item.DocsURL != "":
+		return s, emit(openURLMsg{url: item.DocsURL})
+	case key.Matches(msgKey, s.export):
+		return s, emit(exportRunbookMsg{})
+	case key.Matches(msgKey, s.keymap.Choose):
+		return s, emit(checklistDoneMsg{})
 	}
 	return s, nil
+}
+
+func (s *checklistScreen) done() int {
+	n := 0
+	for _, it := range s.list.Items {
+		if s.checked[it.ID] {
+			n++
+		}
+	}
+	return n
 }
 
 func (s *checklistScreen) View() string {
 	st := s.c.styles
 	w := s.c.contentWidth()
-	var b strings.Builder
-	done := 0
-	for _, it := range s.list.Items {
-		if s.checked[it.ID] {
-			done++
-		}
-	}
-	b.WriteString(st.bold.Render(s.list.IdP.Label()) + st.subtle.Render(fmt.Sprintf("  %d of %d done", done, len(s.list.Items))) + "\n")
-	if s.list.Intro != "" {
-		b.WriteString(st.wrap(s.list.Intro, w) + "\n")
-	}
-	b.WriteString("\n")
+	done, total := s.done(), len(s.list.Items)
+	s.bar.SetWidth(min(30, w/3))
+	head := st.bold.Render(s.list.IdP.Label()) + "  " + s.bar.ViewAs(float64(done)/float64(max(total, 1))) +
+		st.subtle.Render(fmt.Sprintf(" %d of %d done", done, total))
+
+	// Lines of the list, with where the focused item starts and ends, so the
+	// window can scroll to keep it in view.
+	var lines []string
+	focusStart, focusEnd := 0, 0
+	section := ""
 	for i, it := range s.list.Items {
+		if it.Section != section {
+			section = it.Section
+			lines = append(lines, st.subtle.Render(section))
+		}
 		box := "[ ]"
 		if s.checked[it.ID] {
 			box = st.ok.Render("[x]")
 		}
-		cursor := "  "
-		if i == s.cursor {
-			cursor = st.selected.Render("> ")
-		}
-		text := it.Text
+		title := fmt.Sprintf("%d. %s", i+1, it.Title)
 		if it.Optional {
-			text += " (optional)"
+			title += st.subtle.Render(" (optional)")
 		}
-		lines := strings.Split(st.wrap(fmt.Sprintf("%d. %s", i+1, text), w-6), "\n")
-		b.WriteString(cursor + box + " " + lines[0] + "\n")
-		for _, l := range lines[1:] {
-			b.WriteString("      " + l + "\n")
+		if i != s.cursor {
+			lines = append(lines, "  "+box+" "+title)
+			continue
 		}
-		if i == s.cursor && it.Detail != "" {
-			b.WriteString("      " + st.subtle.Render(it.Detail) + "\n")
+		focusStart = len(lines)
+		lines = append(lines, st.selected.Render("> ")+box+" "+st.selected.Render(title))
+		lines = append(lines, s.details(it, w-6)...)
+		focusEnd = len(lines)
+	}
+	rows := max(4, s.c.height-chromeLines-1)
+	first := 0
+	if focusEnd > rows {
+		first = min(focusStart, focusEnd-rows)
+	}
+	end := min(len(lines), first+rows)
+	var b strings.Builder
+	b.WriteString(head + "\n")
+	if first > 0 {
+		b.WriteString(st.subtle.Render(fmt.Sprintf("  ↑ %d more line(s)", first)) + "\n")
+	}
+	b.WriteString(strings.Join(lines[first:end], "\n"))
+	if end < len(lines) {
+		b.WriteString("\n" + st.subtle.Render(fmt.Sprintf("  ↓ %d more line(s)", len(lines)-end)))
+	}
+	return b.String()
+}
+
+// details renders the focused item: the instruction with bold UI labels,
+// what to paste where, how other docs word it, and the docs link.
+func (s *checklistScreen) details(it steps.Item, w int) []string {
+	st := s.c.styles
+	var out []string
+	add := func(text string) {
+		for _, l := range strings.Split(st.wrap(text, w), "\n") {
+			out = append(out, "      "+l)
 		}
 	}
-	for _, n := range s.list.Notes {
-		b.WriteString("\n" + st.warn.Render("Note: ") + st.wrap(n, w-6))
+	add(it.Text)
+	for _, p := range it.Paste {
+		add(fmt.Sprintf("Paste the **%s** into **%s**.", p.Value, p.Field))
 	}
-	return strings.TrimRight(b.String(), "\n")
+	if len(it.Paste) > 0 && s.labels.AddsBearer {
+		add(st.subtle.Render("Paste the token alone: the IdP adds “Bearer ” itself."))
+	}
+	if it.Detail != "" {
+		add(st.subtle.Render(it.Detail))
+	}
+	if it.Differs != "" {
+		add(st.warn.Render("Note: ") + it.Differs)
+	}
+	if it.DocsURL != "" {
+		add(st.subtle.Render(it.DocsURL + "  (" + it.Source.Label() + ")"))
+	}
+	return out
 }

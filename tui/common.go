@@ -60,6 +60,9 @@ type Config struct {
 	// StateDir is where progress is saved after every change (0600);
 	// empty disables saving and resuming. See DefaultStateDir.
 	StateDir string
+	// ExportDir is where `e` writes the runbook; empty means the current
+	// directory.
+	ExportDir string
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// After delivers msg after d; nil means tea.Tick. Tests replace it to
@@ -95,6 +98,9 @@ type common struct {
 	height int
 	styles styles
 }
+
+// progressColor fills progress bars; it reads on light and dark backgrounds.
+var progressColor = lipgloss.Color("#2496ED")
 
 // styles are the wizard's lipgloss styles.
 type styles struct {
@@ -135,6 +141,16 @@ func (s styles) rich(text string) string {
 // wrap renders rich text wrapped to width.
 func (s styles) wrap(text string, width int) string {
 	return ansi.Wrap(s.rich(text), width, "")
+}
+
+// wrapIn wraps rich text to width and paints each line with style (a
+// multi-line Render would pad every line with trailing spaces).
+func (s styles) wrapIn(style lipgloss.Style, text string, width int) string {
+	lines := strings.Split(s.wrap(text, width), "\n")
+	for i, l := range lines {
+		lines[i] = style.Render(l)
+	}
+	return strings.Join(lines, "\n")
 }
 
 // contentWidth is the usable width for screen bodies.

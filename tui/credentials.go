@@ -11,14 +11,17 @@ import (
 
 // Docker's labels for the two values Setup SCIM shows.
 const (
-	labelBaseURL = "SCIM Base URL"
-	labelToken   = "API Token"
+	labelBaseURL = steps.PasteBaseURL
+	labelToken   = steps.PasteToken
 )
 
-// credentialsScreen shows the SCIM Base URL and API Token for copying.
+// credentialsScreen shows the SCIM Base URL and API Token for copying, under
+// Docker's labels and the identity provider's field labels.
 type credentialsScreen struct {
 	c        *common
 	creds    client.SCIMCredentials
+	idp      steps.IdP
+	labels   steps.FieldLabels
 	up, down key.Binding
 	copyKey  key.Binding
 	reveal   key.Binding
@@ -28,16 +31,21 @@ type credentialsScreen struct {
 	status   string
 }
 
-func newCredentialsScreen(c *common, creds client.SCIMCredentials) *credentialsScreen {
-	return &credentialsScreen{
+func newCredentialsScreen(c *common, creds client.SCIMCredentials, idp steps.IdP, ct steps.ConnectionType) *credentialsScreen {
+	s := &credentialsScreen{
 		c:       c,
 		creds:   creds,
+		idp:     idp,
 		up:      key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
 		down:    key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
 		copyKey: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy")),
 		reveal:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reveal token")),
 		next:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "continue")),
 	}
+	if idp != "" {
+		s.labels = steps.CredentialLabels(idp, ct)
+	}
+	return s
 }
 
 func (s *credentialsScreen) step() steps.StepID { return steps.StepCredentials }
@@ -98,14 +106,22 @@ func (s *credentialsScreen) View() string {
 	if s.revealed {
 		token = s.creds.Token.Value()
 	}
-	for i, f := range []struct{ label, value string }{{labelBaseURL, s.creds.BaseURL}, {labelToken, token}} {
-		marker := "  "
-		label := st.bold.Render(f.label)
+	fields := []struct{ label, value, idpField string }{
+		{labelBaseURL, s.creds.BaseURL, s.labels.BaseURL},
+		{labelToken, token, s.labels.Token},
+	}
+	for i, f := range fields {
+		marker, label := "  ", st.bold.Render(f.label)
 		if i == s.focus {
-			marker = st.selected.Render("> ")
-			label = st.selected.Render(f.label)
+			marker, label = st.selected.Render("> "), st.selected.Render(f.label)
+		}
+		if f.idpField != "" {
+			label += st.subtle.Render("  →  "+s.idp.Label()+": ") + st.bold.Render(f.idpField)
 		}
 		b.WriteString(marker + label + "\n    " + f.value + "\n\n")
+	}
+	if s.labels.AddsBearer {
+		b.WriteString(st.wrapIn(st.subtle, "Paste the token alone: "+s.idp.Label()+" adds “Bearer ” itself.", w) + "\n")
 	}
 	if s.status != "" {
 		b.WriteString(st.wrap(s.status, w))

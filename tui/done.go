@@ -19,28 +19,62 @@ type summary struct {
 	done    int
 	total   int
 	left    []string
+	probe   client.ProbeResult
+	users   int
+	teams   int
+	// readBack is true when the read-back step ran.
+	readBack bool
 }
 
-// doneScreen sums up what was set up and what is left.
+func (m Model) summary() summary {
+	cl, _ := steps.ChecklistFor(m.session.idp, m.connType())
+	s := summary{
+		org: m.c.cfg.Org, conn: m.session.conn, idp: m.session.idp, baseURL: m.session.creds.BaseURL,
+		probe: m.session.probe, users: len(m.session.users), teams: len(m.session.teams),
+		readBack: m.session.users != nil || m.session.teams != nil,
+	}
+	for _, it := range cl.Items {
+		if m.session.checked[it.ID] {
+			s.done++
+		} else if !it.Optional {
+			s.left = append(s.left, it.Title)
+		}
+	}
+	s.total = len(cl.Items)
+	return s
+}
+
+// doneScreen sums up what was set up, what was verified and what is left.
 type doneScreen struct {
 	c      *common
 	sum    summary
 	finish key.Binding
+	export key.Binding
 }
 
 func newDoneScreen(c *common, sum summary) *doneScreen {
-	return &doneScreen{c: c, sum: sum, finish: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "finish"))}
+	return &doneScreen{
+		c:      c,
+		sum:    sum,
+		finish: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "finish")),
+		export: key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export runbook")),
+	}
 }
 
 func (s *doneScreen) step() steps.StepID { return steps.StepDone }
 
 func (s *doneScreen) Init() tea.Cmd { return nil }
 
-func (s *doneScreen) keys() []key.Binding { return []key.Binding{s.finish} }
+func (s *doneScreen) keys() []key.Binding { return []key.Binding{s.finish, s.export} }
 
 func (s *doneScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
-	if msg, ok := msg.(tea.KeyPressMsg); ok && key.Matches(msg, s.finish) {
-		return s, emit(finishMsg{})
+	if msg, ok := msg.(tea.KeyPressMsg); ok {
+		switch {
+		case key.Matches(msg, s.finish):
+			return s, emit(finishMsg{})
+		case key.Matches(msg, s.export):
+			return s, emit(exportRunbookMsg{})
+		}
 	}
 	return s, nil
 }
@@ -48,20 +82,38 @@ func (s *doneScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 func (s *doneScreen) View() string {
 	st := s.c.styles
 	w := s.c.contentWidth()
+	sum := s.sum
 	var b strings.Builder
 	b.WriteString(st.ok.Render("✓ SCIM is set up") + "\n\n")
-	fmt.Fprintf(&b, "Organization     %s\n", s.sum.org)
-	fmt.Fprintf(&b, "SSO connection   %s (%s)\n", s.sum.conn.Name, s.sum.conn.Type.Label())
-	fmt.Fprintf(&b, "SCIM Base URL    %s\n", s.sum.baseURL)
-	fmt.Fprintf(&b, "Identity provider %s: %d of %d checklist items done\n", s.sum.idp.Label(), s.sum.done, s.sum.total)
-	if len(s.sum.left) > 0 {
-		b.WriteString("\nStill to do in your IdP:\n")
-		for _, l := range s.sum.left {
-			b.WriteString("  • " + st.wrap(l, w-4) + "\n")
+	fmt.Fprintf(&b, "Organization       %s\n", sum.org)
+	fmt.Fprintf(&b, "SSO connection     %s (%s)\n", sum.conn.Name, sum.conn.Type.Label())
+	fmt.Fprintf(&b, "SCIM Base URL      %s\n", sum.baseURL)
+	fmt.Fprintf(&b, "Identity provider  %s: %d of %d checklist items done\n", sum.idp.Label(), sum.done, sum.total)
+
+	b.WriteString("\n" + st.bold.Render("Verified") + "\n")
+	if len(sum.probe.Checks) > 0 {
+		passed := 0
+		for _, c := range sum.probe.Checks {
+			if c.OK {
+				passed++
+			}
 		}
+		fmt.Fprintf(&b, "  %d of %d SCIM API checks passed with the API Token\n", passed, len(sum.probe.Checks))
+	} else {
+		b.WriteString("  The credentials were not verified in this session.\n")
 	}
-	b.WriteString("\n" + st.warn.Render("Note: ") + st.wrap(steps.SSONotEnforced, w-6) + "\n")
-	b.WriteString(st.wrap(steps.EnforceSSO, w) + "\n")
-	b.WriteString(st.subtle.Render(steps.EnforceSSODocs))
+	if sum.readBack {
+		fmt.Fprintf(&b, "  Read back: %d user(s) provisioned since setup, %d team(s)\n", sum.users, sum.teams)
+	}
+
+	b.WriteString("\n" + st.bold.Render("Left to do") + "\n")
+	for _, l := range sum.left {
+		b.WriteString(indent(st.wrap("• "+l, w-2), "  ") + "\n")
+	}
+	if sum.conn.JIT || !s.c.cfg.Sandbox {
+		b.WriteString(indent(st.wrap("• After testing, consider disabling JIT: "+steps.DisableJIT+".", w-2), "  ") + "\n")
+	}
+	b.WriteString(indent(st.wrap("• "+steps.SSONotEnforced+" "+steps.EnforceSSO, w-2), "  ") + "\n")
+	b.WriteString("\n" + st.subtle.Render(steps.SCIMDocs) + "\n" + st.subtle.Render(steps.EnforceSSODocs))
 	return b.String()
 }

@@ -11,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/docker-scim/docker-scim/client"
+	"github.com/docker-scim/docker-scim/steps"
 )
 
 // driver runs a model the way a tea.Program would, synchronously: it feeds
@@ -81,6 +82,19 @@ func (d *driver) fire() {
 	for _, tm := range pending {
 		d.send(tm.msg)
 	}
+}
+
+// enterUntil presses enter until the wizard shows step id, and fails the
+// test after a few presses; tests stay valid when steps are added between.
+func (d *driver) enterUntil(id steps.StepID) {
+	d.t.Helper()
+	for range 12 {
+		if d.root().top().step() == id {
+			return
+		}
+		d.press("enter")
+	}
+	d.t.Fatalf("enter never reached step %s; at %s:\n%s", id, d.root().top().step(), d.screen())
 }
 
 // press sends key presses by name: "enter", "down", "space", "c", …
@@ -163,7 +177,7 @@ func (f *fakeConsole) SetJIT(_ context.Context, _, id string, enabled bool) (cli
 }
 
 func seededConsole() *fakeConsole {
-	return &fakeConsole{conns: []client.Connection{
+	return &fakeConsole{org: client.OrgInfo{Name: "moby", Plan: "business", Domains: []client.Domain{{Name: "moby.example", Verified: true}}}, conns: []client.Connection{
 		{ID: "c1", Name: "Okta SAML", Type: client.SAML, IdP: "okta"},
 		{ID: "c2", Name: "Entra ID SAML", Type: client.SAML, IdP: "entra"},
 		{ID: "c3", Name: "Entra ID OIDC", Type: client.AzureOIDC, IdP: "entra", SCIMEnabled: true},

@@ -25,9 +25,9 @@ func errorPanel(st styles, err error, width int) string {
 		}
 		b.WriteString(st.wrap(what, width) + "\n")
 		if ce.Message != "" {
-			b.WriteString(st.subtle.Render(st.wrap("Docker said: "+ce.Message, width)) + "\n")
+			b.WriteString(st.wrapIn(st.subtle, "Docker said: "+ce.Message, width) + "\n")
 		} else if ce.Err != nil {
-			b.WriteString(st.subtle.Render(st.wrap(ce.Err.Error(), width)) + "\n")
+			b.WriteString(st.wrapIn(st.subtle, ce.Err.Error(), width) + "\n")
 		}
 		if ce.Hint != "" {
 			b.WriteString(st.wrap("What to do: "+ce.Hint, width) + "\n")

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -8,20 +9,25 @@ import (
 	"github.com/docker-scim/docker-scim/steps"
 )
 
-// idpScreen asks which identity provider the admin configures.
+// idpScreen asks which identity provider the admin configures; only those
+// with a checklist for the connection's type are offered.
 type idpScreen struct {
 	c      *common
 	keymap listKeys
+	ct     steps.ConnectionType
 	idps   []steps.IdP
 	cursor int
 }
 
-func newIdPScreen(c *common, preselect steps.IdP) *idpScreen {
-	s := &idpScreen{c: c, keymap: newListKeys("choose"), idps: steps.IdPs()}
-	for i, p := range s.idps {
-		if p == preselect {
-			s.cursor = i
+func newIdPScreen(c *common, preselect steps.IdP, ct steps.ConnectionType) *idpScreen {
+	s := &idpScreen{c: c, keymap: newListKeys("choose"), ct: ct}
+	for _, p := range steps.IdPs() {
+		if slices.Contains(p.ConnectionTypes(), ct) {
+			s.idps = append(s.idps, p)
 		}
+	}
+	if i := slices.Index(s.idps, preselect); i >= 0 {
+		s.cursor = i
 	}
 	return s
 }
@@ -41,7 +47,7 @@ func (s *idpScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 			s.cursor = max(0, s.cursor-1)
 		case key.Matches(msg, s.keymap.Down):
 			s.cursor = min(len(s.idps)-1, s.cursor+1)
-		case key.Matches(msg, s.keymap.Choose):
+		case key.Matches(msg, s.keymap.Choose) && len(s.idps) > 0:
 			return s, emit(idpChosenMsg{idp: s.idps[s.cursor]})
 		}
 	}
@@ -58,6 +64,9 @@ func (s *idpScreen) View() string {
 		} else {
 			b.WriteString("  " + p.Label() + "\n")
 		}
+	}
+	if len(s.idps) < len(steps.IdPs()) {
+		b.WriteString("\n" + st.wrapIn(st.subtle, "Only identity providers that support an "+s.ct.Label()+" connection are listed.", s.c.contentWidth()))
 	}
 	return strings.TrimRight(b.String(), "\n")
 }

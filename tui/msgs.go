@@ -15,6 +15,12 @@ type (
 	checkedMsg          struct{ checked map[string]bool }
 	checklistDoneMsg    struct{}
 	finishMsg           struct{}
+	// preflightDoneMsg: the admin read the preflight findings and continues.
+	preflightDoneMsg struct{ findings []steps.Finding }
+	// openURLMsg asks the root to open url in the browser (or show it).
+	openURLMsg struct{ url string }
+	// exportRunbookMsg asks the root to write the runbook to a file.
+	exportRunbookMsg struct{}
 	// verifiedMsg: the verify screen's probe passed and the admin continues.
 	verifiedMsg struct{ result client.ProbeResult }
 	// readBackDoneMsg: the admin leaves the read-back screen with what it saw.

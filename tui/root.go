@@ -44,6 +44,16 @@ type session struct {
 	checked map[string]bool
 	// secured is true once the API Token was copied or revealed.
 	secured bool
+	// findings are the preflight results.
+	findings []steps.Finding
+	// setupAt is when the SCIM credentials arrived; the read-back looks for
+	// users provisioned since then.
+	setupAt time.Time
+	// probe is the verify step's result.
+	probe client.ProbeResult
+	// users and teams are what the read-back saw.
+	users []client.User
+	teams []client.Team
 }
 
 // Model is the root of the wizard.
@@ -158,32 +168,28 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tokenRevealedMsg:
 		m.session.secured = true
 		return m, nil
-	case connectionChosenMsg:
-		m.session.conn = msg.conn
-		if idp, err := steps.ParseIdP(msg.conn.IdP); err == nil {
-			m.session.idp = idp
+	case exportRunbookMsg:
+		at := m.c.cfg.Now()
+		return m, writeRunbookCmd(runbookPath(m.c.cfg.ExportDir, m.c.cfg.Org, at), m.runbook(at))
+	case runbookWrittenMsg:
+		if msg.err != nil {
+			m.notice = msg.err.Error()
+		} else {
+			m.notice = "Runbook written to " + msg.path + " (it never contains the API Token)."
 		}
-		return m.push(newSetupScreen(m.c, msg.conn))
-	case scimReadyMsg:
-		m.session.creds = msg.creds
-		m.session.secured = false
-		return m.push(newCredentialsScreen(m.c, msg.creds))
-	case credentialsDoneMsg:
-		return m.push(newIdPScreen(m.c, m.session.idp))
-	case idpChosenMsg:
-		m.session.idp = msg.idp
-		return m.pushChecklist()
+		return m, nil
 	case checkedMsg:
 		m.session.checked = msg.checked
 		return m, m.persist()
-	case checklistDoneMsg:
-		return m.push(newDoneScreen(m.c, m.summary()))
 	case finishMsg:
 		if m.c.cfg.StateDir == "" {
 			return m, tea.Quit
 		}
 		m.finishing = true
 		return m, clearStateCmd(m.c.cfg.StateDir)
+	}
+	if next, cmd, ok := m.advance(msg); ok {
+		return next, cmd
 	}
 	return m, m.forward(msg)
 }
@@ -223,7 +229,7 @@ func (m Model) push(s screen) (tea.Model, tea.Cmd) {
 }
 
 func (m Model) pushChecklist() (tea.Model, tea.Cmd) {
-	cl, err := steps.ChecklistFor(m.session.idp, connectionType(m.session.conn.Type))
+	cl, err := steps.ChecklistFor(m.session.idp, m.connType())
 	if err != nil {
 		m.notice = err.Error()
 		return m, nil
@@ -270,7 +276,7 @@ func (m Model) resume(st savedState) (tea.Model, tea.Cmd) {
 	m.session.creds.BaseURL = st.BaseURL
 	switch st.Step {
 	case steps.StepIdP:
-		return m.push(newIdPScreen(m.c, st.IdP))
+		return m.push(newIdPScreen(m.c, st.IdP, m.connType()))
 	case steps.StepChecklist, steps.StepDone:
 		if st.IdP != "" {
 			return m.pushChecklist()
@@ -287,20 +293,6 @@ func connectionType(t client.ConnectionType) steps.ConnectionType {
 		return steps.OIDC
 	}
 	return steps.SAML
-}
-
-func (m Model) summary() summary {
-	cl, _ := steps.ChecklistFor(m.session.idp, connectionType(m.session.conn.Type))
-	s := summary{org: m.c.cfg.Org, conn: m.session.conn, idp: m.session.idp, baseURL: m.session.creds.BaseURL}
-	for _, it := range cl.Items {
-		if m.session.checked[it.ID] {
-			s.done++
-		} else if !it.Optional {
-			s.left = append(s.left, it.Text)
-		}
-	}
-	s.total = len(cl.Items)
-	return s
 }
 
 // View renders the header, the current screen and the help footer.
@@ -331,7 +323,7 @@ func (m Model) content() string {
 	}
 	parts := []string{header, stepLine, "", indent(body, "  "), ""}
 	if m.notice != "" {
-		parts = append(parts, indent(st.warn.Render(st.wrap(m.notice, m.c.contentWidth())), "  "), "")
+		parts = append(parts, indent(st.wrapIn(st.warn, m.notice, m.c.contentWidth()), "  "), "")
 	}
 	parts = append(parts, m.help.View(helpKeys{screen: top.keys(), global: m.global, canGoBack: len(m.stack) > 1}))
 	return strings.Join(parts, "\n")

@@ -15,7 +15,7 @@ import (
 
 func TestQuitAsksWhileTokenNotSecured(t *testing.T) {
 	d := newDriver(t, testConfig(seededConsole(), nil), 80, 24)
-	d.press("enter", "enter") // credentials screen, token issued
+	d.enterUntil(steps.StepCredentials) // token issued
 	d.press("q")
 	if d.quit || !strings.Contains(d.screen(), "has not been copied or revealed") {
 		t.Fatalf("q quit without asking:\n%s", d.screen())
@@ -33,7 +33,8 @@ func TestQuitAsksWhileTokenNotSecured(t *testing.T) {
 
 func TestQuitConfirmedWithY(t *testing.T) {
 	d := newDriver(t, testConfig(seededConsole(), nil), 80, 24)
-	d.press("enter", "enter", "q", "y")
+	d.enterUntil(steps.StepCredentials)
+	d.press("q", "y")
 	if !d.quit {
 		t.Fatal("y did not confirm the quit")
 	}
@@ -69,7 +70,8 @@ func TestTooSmall(t *testing.T) {
 func TestClipboardClearedAfterTTL(t *testing.T) {
 	cb := &fakeClipboard{}
 	d := newDriver(t, testConfig(seededConsole(), cb), 80, 24)
-	d.press("enter", "enter", "down", "c")
+	d.enterUntil(steps.StepCredentials)
+	d.press("down", "c")
 	if cb.text != fakeToken {
 		t.Fatal("not copied")
 	}
@@ -98,7 +100,10 @@ func stateConfig(t *testing.T, dir string) Config {
 func TestResumeAfterRestart(t *testing.T) {
 	dir := t.TempDir()
 	d := newDriver(t, stateConfig(t, dir), 80, 24)
-	d.press("enter", "enter", "r", "enter", "down", "enter") // Entra checklist
+	d.enterUntil(steps.StepCredentials)
+	d.press("r")
+	d.enterUntil(steps.StepIdP)
+	d.press("down", "enter") // Entra checklist
 	d.press("space", "down", "space")
 	raw, err := os.ReadFile(filepath.Join(dir, stateFile))
 	if err != nil {
@@ -163,7 +168,10 @@ func TestCorruptStateMovedAside(t *testing.T) {
 func TestFinishClearsState(t *testing.T) {
 	dir := t.TempDir()
 	d := newDriver(t, stateConfig(t, dir), 80, 24)
-	d.press("enter", "enter", "r", "enter", "enter", "enter", "enter")
+	d.enterUntil(steps.StepCredentials)
+	d.press("r")
+	d.enterUntil(steps.StepDone)
+	d.press("enter")
 	if !d.quit {
 		t.Fatalf("finish did not quit:\n%s", d.screen())
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/docker-scim/docker-scim/client"
 	"github.com/docker-scim/docker-scim/sandbox"
+	"github.com/docker-scim/docker-scim/steps"
 )
 
 // TestFlowAgainstSandbox runs the wizard on the real sandbox over HTTP and
@@ -29,7 +30,8 @@ func TestFlowAgainstSandbox(t *testing.T) {
 	if !strings.Contains(d.screen(), "OneLogin SAML") {
 		t.Fatalf("connections not listed:\n%s", d.screen())
 	}
-	d.press("enter", "enter", "down", "c")
+	d.enterUntil(steps.StepCredentials)
+	d.press("down", "c")
 	base := d.root().session.creds.BaseURL
 	if !strings.HasPrefix(base, srv.URL) || !strings.Contains(d.screen(), base) {
 		t.Fatalf("base URL %q not shown:\n%s", base, d.screen())

@@ -16,24 +16,29 @@ func testConfig(console client.Console, cb Clipboard) Config {
 }
 
 // TestGoldenScreens walks the whole flow and compares every screen with its
-// golden file (ANSI stripped, 80×24).
+// golden file (ANSI stripped) at 80×24 and 120×40.
 func TestGoldenScreens(t *testing.T) {
-	d := newDriver(t, testConfig(seededConsole(), &fakeClipboard{}), 80, 24)
-	shots := []struct {
-		name string
-		keys []string
-	}{
-		{"1-connections", nil},
-		{"2-setup", []string{"enter"}},
-		{"3-credentials", []string{"enter"}},
-		{"3-credentials-revealed-copied", []string{"down", "r", "c"}},
-		{"4-idp", []string{"enter"}},
-		{"5-checklist", []string{"enter", "space", "down", "down", "space"}},
-		{"6-done", []string{"enter"}},
-	}
-	for _, s := range shots {
-		d.press(s.keys...)
-		t.Run(s.name, func(t *testing.T) { golden.RequireEqual(t, d.screen()) })
+	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
+			d := newDriver(t, testConfig(seededConsole(), &fakeClipboard{}), size[0], size[1])
+			shot := func(name string) {
+				t.Run(name, func(t *testing.T) { golden.RequireEqual(t, d.screen()) })
+			}
+			for _, id := range []steps.StepID{steps.StepConnection, steps.StepPreflight, steps.StepSetupSCIM, steps.StepCredentials} {
+				d.enterUntil(id)
+				shot(string(id))
+			}
+			d.press("down", "r", "c")
+			shot("credentials-revealed-copied")
+			for _, id := range []steps.StepID{steps.StepIdP, steps.StepChecklist} {
+				d.enterUntil(id)
+				shot(string(id))
+			}
+			d.press("space", "down", "down", "space")
+			shot("checklist-ticked")
+			d.enterUntil(steps.StepDone)
+			shot(string(steps.StepDone))
+		})
 	}
 }
 
@@ -42,15 +47,18 @@ func TestFullFlowState(t *testing.T) {
 	cb := &fakeClipboard{}
 	d := newDriver(t, testConfig(console, cb), 100, 30)
 	d.press("enter") // Okta SAML
-	if got := d.root().top().step(); got != steps.StepSetupSCIM {
+	if got := d.root().top().step(); got != steps.StepPreflight {
 		t.Fatalf("after choosing a connection: step %s", got)
 	}
-	d.press("enter") // Setup SCIM
+	d.enterUntil(steps.StepCredentials)
 	if console.setups != 1 {
 		t.Fatalf("Setup SCIM called %d times", console.setups)
 	}
 	if strings.Contains(d.screen(), fakeToken) {
 		t.Fatal("token visible before reveal")
+	}
+	if !strings.Contains(d.screen(), "Okta: SCIM connector base URL") {
+		t.Fatalf("no Okta field label:\n%s", d.screen())
 	}
 	d.press("down", "c")
 	if cb.text != fakeToken {
@@ -67,20 +75,20 @@ func TestFullFlowState(t *testing.T) {
 	if strings.Contains(d.screen(), fakeToken) {
 		t.Fatal("second r did not hide the token")
 	}
-	d.press("enter")
+	d.enterUntil(steps.StepIdP)
 	if !strings.Contains(d.screen(), "> Okta") {
 		t.Fatalf("IdP of the connection not preselected:\n%s", d.screen())
 	}
 	d.press("down", "enter") // Entra
-	if !strings.Contains(d.screen(), "Provision Azure Active Directory Groups") {
-		t.Fatalf("not the Azure AD checklist:\n%s", d.screen())
+	if !strings.Contains(d.screen(), "Entra") {
+		t.Fatalf("not the Entra checklist:\n%s", d.screen())
 	}
 	d.press("space", "down", "space", "up", "space") // ticks 1, 2, unticks 1
-	d.press("enter")
 	entra, _ := steps.ChecklistFor(steps.Entra, steps.SAML)
 	if got := d.root().session.checked; !got[entra.Items[1].ID] || got[entra.Items[0].ID] {
 		t.Fatalf("checked = %v", got)
 	}
+	d.enterUntil(steps.StepDone)
 	if !strings.Contains(d.screen(), fmt.Sprintf("1 of %d checklist items done", len(entra.Items))) || !strings.Contains(d.screen(), "doesn't enforce SSO") {
 		t.Fatalf("done screen:\n%s", d.screen())
 	}
@@ -90,14 +98,24 @@ func TestFullFlowState(t *testing.T) {
 	}
 }
 
+func TestOIDCConnectionOffersEntraOnly(t *testing.T) {
+	d := newDriver(t, testConfig(seededConsole(), nil), 80, 24)
+	d.press("down", "down") // Entra ID OIDC
+	d.enterUntil(steps.StepIdP)
+	if strings.Contains(d.screen(), "> Okta") || strings.Contains(d.screen(), "  OneLogin") || !strings.Contains(d.screen(), "> Microsoft Entra ID") {
+		t.Fatalf("OIDC connection offers the wrong IdPs:\n%s", d.screen())
+	}
+}
+
 func TestBackKeepsChoices(t *testing.T) {
 	d := newDriver(t, testConfig(seededConsole(), nil), 80, 24)
-	d.press("enter", "enter", "enter", "enter", "space") // checklist, item 1 ticked
-	d.press("esc", "esc")                                // back to credentials
+	d.enterUntil(steps.StepChecklist)
+	d.press("space")
+	d.press("esc", "esc")
 	if got := d.root().top().step(); got != steps.StepCredentials {
 		t.Fatalf("esc esc from checklist: %s", got)
 	}
-	d.press("enter", "enter", "enter") // forward again to done
+	d.enterUntil(steps.StepDone)
 	okta, _ := steps.ChecklistFor(steps.Okta, steps.SAML)
 	if !d.root().session.checked[okta.Items[0].ID] {
 		t.Fatal("going back lost the ticked item")
@@ -110,19 +128,21 @@ func TestBackKeepsChoices(t *testing.T) {
 func TestBackFromSetupDoesNotRunSetupTwice(t *testing.T) {
 	console := seededConsole()
 	d := newDriver(t, testConfig(console, nil), 80, 24)
-	d.press("enter", "enter", "esc", "enter")
+	d.enterUntil(steps.StepCredentials)
+	for d.root().top().step() != steps.StepSetupSCIM {
+		d.press("esc")
+	}
+	d.enterUntil(steps.StepCredentials)
 	if console.setups != 1 {
 		t.Fatalf("Setup SCIM ran %d times", console.setups)
-	}
-	if d.root().top().step() != steps.StepCredentials {
-		t.Fatal("enter on a finished setup did not continue")
 	}
 }
 
 func TestConnectionWithSCIMRefreshesToken(t *testing.T) {
 	console := seededConsole()
 	d := newDriver(t, testConfig(console, nil), 80, 24)
-	d.press("down", "down", "enter")
+	d.press("down", "down")
+	d.enterUntil(steps.StepSetupSCIM)
 	if !strings.Contains(d.screen(), "refresh the API Token") {
 		t.Fatalf("no refresh offer:\n%s", d.screen())
 	}
@@ -134,7 +154,8 @@ func TestConnectionWithSCIMRefreshesToken(t *testing.T) {
 
 func TestCopyFallsBackToOSC52(t *testing.T) {
 	d := newDriver(t, testConfig(seededConsole(), &fakeClipboard{err: errNoClipboard}), 80, 24)
-	d.press("enter", "enter", "down", "c")
+	d.enterUntil(steps.StepCredentials)
+	d.press("down", "c")
 	if len(d.osc52) != 1 || d.osc52[0] != fakeToken {
 		t.Fatalf("OSC 52 writes = %q", d.osc52)
 	}
@@ -145,11 +166,11 @@ func TestCopyFallsBackToOSC52(t *testing.T) {
 
 func TestCopyModes(t *testing.T) {
 	for _, tc := range []struct {
-		mode      ClipboardMode
-		cb        *fakeClipboard
-		wantOSC   bool
-		wantNativ bool
-		msg       string
+		mode       ClipboardMode
+		cb         *fakeClipboard
+		wantOSC    bool
+		wantNative bool
+		msg        string
 	}{
 		{ClipboardOSC52, &fakeClipboard{}, true, false, "OSC 52"},
 		{ClipboardNative, &fakeClipboard{err: errNoClipboard}, false, false, "No clipboard is available"},
@@ -158,8 +179,9 @@ func TestCopyModes(t *testing.T) {
 		cfg := testConfig(seededConsole(), tc.cb)
 		cfg.ClipboardMode = tc.mode
 		d := newDriver(t, cfg, 80, 24)
-		d.press("enter", "enter", "c")
-		if (len(d.osc52) > 0) != tc.wantOSC || (tc.cb.text != "") != tc.wantNativ || !strings.Contains(d.screen(), tc.msg) {
+		d.enterUntil(steps.StepCredentials)
+		d.press("c")
+		if (len(d.osc52) > 0) != tc.wantOSC || (tc.cb.text != "") != tc.wantNative || !strings.Contains(d.screen(), tc.msg) {
 			t.Errorf("mode %s: osc52=%q native=%q screen:\n%s", tc.mode, d.osc52, tc.cb.text, d.screen())
 		}
 	}
@@ -183,15 +205,13 @@ func TestSetupErrorShownAndRetried(t *testing.T) {
 	console := seededConsole()
 	console.setupErr = errors.New("set up SCIM: 500 Internal Server Error from the server")
 	d := newDriver(t, testConfig(console, nil), 80, 24)
-	d.press("enter", "enter")
+	d.enterUntil(steps.StepSetupSCIM)
+	d.press("enter")
 	if !strings.Contains(d.screen(), "500 Internal Server Error") {
 		t.Fatalf("setup error not shown:\n%s", d.screen())
 	}
 	console.setupErr = nil
-	d.press("enter")
-	if d.root().top().step() != steps.StepCredentials {
-		t.Fatal("retry of Setup SCIM did not continue")
-	}
+	d.enterUntil(steps.StepCredentials)
 }
 
 func TestQuitKeys(t *testing.T) {

@@ -1,0 +1,59 @@
+package tui
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/docker-scim/docker-scim/client"
+	"github.com/docker-scim/docker-scim/steps"
+)
+
+// runbookWrittenMsg reports where the runbook was written.
+type runbookWrittenMsg struct {
+	path string
+	err  error
+}
+
+var unsafeName = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
+
+// runbookPath is the export's file name in dir: the org and the time.
+func runbookPath(dir, org string, at time.Time) string {
+	return filepath.Join(dir, fmt.Sprintf("docker-scim-runbook-%s-%s.md", unsafeName.ReplaceAllString(org, "_"), at.UTC().Format("20060102-150405")))
+}
+
+// writeRunbookCmd writes the runbook's Markdown to a new file. The runbook
+// has no token field, so the token cannot end up in it.
+func writeRunbookCmd(path string, rb steps.Runbook) tea.Cmd {
+	return func() tea.Msg {
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		if err != nil {
+			return runbookWrittenMsg{err: fmt.Errorf("export the runbook: %w", err)}
+		}
+		_, err = f.WriteString(rb.Markdown())
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return runbookWrittenMsg{err: fmt.Errorf("export the runbook to %s: %w", path, err)}
+		}
+		return runbookWrittenMsg{path: path}
+	}
+}
+
+// verification turns the probe's checks into runbook lines.
+func verification(p client.ProbeResult) []steps.RunbookCheck {
+	var out []steps.RunbookCheck
+	for _, c := range p.Checks {
+		rc := steps.RunbookCheck{Name: c.Name, Status: steps.CheckPassed, Detail: c.Detail}
+		if !c.OK {
+			rc.Status = steps.CheckFailed
+			rc.Detail = c.Diagnosis
+		}
+		out = append(out, rc)
+	}
+	return out
+}

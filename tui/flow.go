@@ -1,0 +1,64 @@
+package tui
+
+import (
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/docker-scim/docker-scim/steps"
+)
+
+// advance moves the flow on when a screen reports that its step is done:
+// it records the result in the session and opens the next screen. ok is
+// false for any other message.
+func (m Model) advance(msg tea.Msg) (next tea.Model, cmd tea.Cmd, ok bool) {
+	switch msg := msg.(type) {
+	case connectionChosenMsg:
+		m.session.conn = msg.conn
+		if idp, err := steps.ParseIdP(msg.conn.IdP); err == nil {
+			m.session.idp = idp
+		}
+		next, cmd = m.push(newPreflightScreen(m.c, msg.conn))
+	case preflightDoneMsg:
+		m.session.findings = msg.findings
+		next, cmd = m.push(newSetupScreen(m.c, m.session.conn))
+	case scimReadyMsg:
+		m.session.creds = msg.creds
+		m.session.secured = false
+		m.session.setupAt = m.c.cfg.Now()
+		next, cmd = m.push(newCredentialsScreen(m.c, msg.creds, m.session.idp, m.connType()))
+	case verifiedMsg:
+		m.session.probe = msg.result
+		next, cmd = m.push(newCredentialsScreen(m.c, m.session.creds, m.session.idp, m.connType()))
+	case credentialsDoneMsg:
+		next, cmd = m.push(newIdPScreen(m.c, m.session.idp, m.connType()))
+	case idpChosenMsg:
+		m.session.idp = msg.idp
+		next, cmd = m.pushChecklist()
+	case checklistDoneMsg:
+		next, cmd = m.push(newDoneScreen(m.c, m.summary()))
+	case readBackDoneMsg:
+		m.session.users, m.session.teams = msg.users, msg.teams
+		next, cmd = m.push(newDoneScreen(m.c, m.summary()))
+	default:
+		return m, nil, false
+	}
+	return next, cmd, true
+}
+
+// connType is the checklist's connection type for the chosen connection.
+func (m Model) connType() steps.ConnectionType { return connectionType(m.session.conn.Type) }
+
+// runbook is the record of this setup for export; it has no token field.
+func (m Model) runbook(at time.Time) steps.Runbook {
+	return steps.Runbook{
+		Org:            m.c.cfg.Org,
+		Connection:     m.session.conn.Name,
+		IdP:            m.session.idp,
+		ConnectionType: m.connType(),
+		BaseURL:        m.session.creds.BaseURL,
+		Checked:        m.session.checked,
+		Findings:       m.session.findings,
+		Verification:   verification(m.session.probe),
+		GeneratedAt:    at,
+	}
+}

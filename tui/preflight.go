@@ -1,0 +1,226 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+	"github.com/docker-scim/docker-scim/client"
+	"github.com/docker-scim/docker-scim/steps"
+)
+
+// preflightFacts is what the preflight checks learn from Docker.
+type preflightFacts struct {
+	org client.OrgInfo
+	// orgKnown is false on real Docker, which has no API for plan or domains.
+	orgKnown bool
+	// members is nil when the wizard could not list them (not signed in).
+	members []client.Member
+}
+
+type preflightLoadedMsg struct {
+	facts preflightFacts
+	err   error
+}
+
+// loadPreflight reads the org's plan and domains (sandbox console only) and,
+// when signed in to the Hub API, its members.
+func loadPreflight(console client.Console, hub *client.Hub, org string) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
+		defer cancel()
+		var facts preflightFacts
+		info, err := console.Org(ctx, org)
+		switch {
+		case err == nil:
+			facts.org, facts.orgKnown = info, true
+		case !errors.Is(err, client.ErrNoConsoleAPI):
+			return preflightLoadedMsg{err: err}
+		}
+		if hub != nil {
+			members, err := hub.Members(ctx, org)
+			if err != nil {
+				return preflightLoadedMsg{err: err}
+			}
+			facts.members = members
+		}
+		return preflightLoadedMsg{facts: facts}
+	}
+}
+
+// preflightScreen shows what could stop SCIM or surprise the admin: the
+// prerequisites, JIT provisioning, and members SCIM will not manage.
+type preflightScreen struct {
+	c         *common
+	conn      client.Connection
+	spinner   spinner.Model
+	next      key.Binding
+	retry     key.Binding
+	jitKey    key.Binding
+	steps     key.Binding
+	loading   bool
+	err       error
+	facts     preflightFacts
+	jit       bool
+	showSteps bool
+}
+
+func newPreflightScreen(c *common, conn client.Connection) *preflightScreen {
+	s := &preflightScreen{
+		c:       c,
+		conn:    conn,
+		spinner: spinner.New(spinner.WithSpinner(spinner.Dot)),
+		next:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "continue")),
+		retry:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "check again")),
+		jitKey:  key.NewBinding(key.WithKeys("j"), key.WithHelp("j", "JIT is on/off")),
+		steps:   key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "show fix steps")),
+		jit:     conn.JIT,
+	}
+	if !c.cfg.Sandbox {
+		// Docker has no API for the JIT state; it is on by default.
+		s.jit = true
+	}
+	return s
+}
+
+func (s *preflightScreen) step() steps.StepID { return steps.StepPreflight }
+
+func (s *preflightScreen) Init() tea.Cmd {
+	s.loading, s.err = true, nil
+	return tea.Batch(s.spinner.Tick, loadPreflight(s.c.cfg.Console, s.c.cfg.Hub, s.c.cfg.Org))
+}
+
+func (s *preflightScreen) keys() []key.Binding {
+	if s.loading {
+		return nil
+	}
+	if s.err != nil {
+		return []key.Binding{s.retry}
+	}
+	keys := []key.Binding{s.next, s.retry, s.steps}
+	if !s.c.cfg.Sandbox {
+		keys = append(keys, s.jitKey)
+	}
+	return keys
+}
+
+// findings are the preflight results for what is known now.
+func (s *preflightScreen) findings() []steps.Finding {
+	p := steps.Prereqs{HasSSOConnection: true, DomainsUnknown: !s.facts.orgKnown}
+	if s.facts.orgKnown {
+		p.Plan = s.facts.org.Plan
+		for _, d := range s.facts.org.Domains {
+			if d.Verified {
+				p.VerifiedDomains = append(p.VerifiedDomains, d.Name)
+			}
+		}
+	}
+	out := steps.Prerequisites(p)
+	return append(out, steps.JITPreflight(s.jit, s.nonSCIMMembers())...)
+}
+
+// nonSCIMMembers are the members SCIM did not create. Before SCIM is set up
+// on the connection that is every member; once it is on, telling them apart
+// needs the SCIM token, so the check is left out.
+func (s *preflightScreen) nonSCIMMembers() []string {
+	if s.conn.SCIMEnabled || s.facts.members == nil {
+		return nil
+	}
+	var out []string
+	for _, m := range s.facts.members {
+		name := m.Username
+		if m.Email != "" {
+			name = m.Email
+		}
+		out = append(out, name)
+	}
+	return out
+}
+
+func (s *preflightScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
+	switch msg := msg.(type) {
+	case preflightLoadedMsg:
+		s.loading, s.err, s.facts = false, msg.err, msg.facts
+	case spinner.TickMsg:
+		if s.loading {
+			var cmd tea.Cmd
+			s.spinner, cmd = s.spinner.Update(msg)
+			return s, cmd
+		}
+	case tea.KeyPressMsg:
+		if s.loading {
+			return s, nil
+		}
+		switch {
+		case key.Matches(msg, s.retry):
+			return s, s.Init()
+		case s.err != nil:
+		case key.Matches(msg, s.steps):
+			s.showSteps = !s.showSteps
+		case !s.c.cfg.Sandbox && key.Matches(msg, s.jitKey):
+			s.jit = !s.jit
+		case key.Matches(msg, s.next):
+			if steps.Blocked(s.findings()) {
+				return s, nil
+			}
+			return s, emit(preflightDoneMsg{findings: s.findings()})
+		}
+	}
+	return s, nil
+}
+
+func (s *preflightScreen) View() string {
+	st := s.c.styles
+	w := s.c.contentWidth()
+	var b strings.Builder
+	b.WriteString(st.bold.Render(s.conn.Name) + st.subtle.Render("  "+s.conn.Type.Label()+" · "+idpLabel(s.conn.IdP)) + "\n\n")
+	switch {
+	case s.loading:
+		b.WriteString(s.spinner.View() + " Checking the organization…")
+		return b.String()
+	case s.err != nil:
+		b.WriteString(errorPanel(st, s.err, w))
+		return b.String()
+	}
+	findings := s.findings()
+	for _, f := range findings {
+		icon := st.ok.Render("i")
+		switch f.Severity {
+		case steps.Warning:
+			icon = st.warn.Render("!")
+		case steps.Blocker:
+			icon = st.err.Render("✗")
+		}
+		b.WriteString(icon + " " + st.bold.Render(f.Title) + "\n")
+		b.WriteString(indent(st.wrap(f.Detail, w-2), "  ") + "\n")
+		if f.Fix != "" {
+			b.WriteString(indent(st.wrap("Fix: "+f.Fix, w-2), "  ") + "\n")
+		}
+		if len(f.Steps) > 0 && s.showSteps {
+			for i, step := range f.Steps {
+				b.WriteString(indent(st.wrap(fmt.Sprintf("%d. %s", i+1, step), w-4), "    ") + "\n")
+			}
+		}
+		b.WriteString("\n")
+	}
+	if !s.c.cfg.Sandbox {
+		state := "on (Docker's default)"
+		if !s.jit {
+			state = "off"
+		}
+		b.WriteString(st.wrapIn(st.subtle, "Docker has no API for the JIT setting: you said it is "+state+"; press j to change.", w) + "\n")
+		if s.c.cfg.Hub == nil {
+			b.WriteString(st.wrapIn(st.subtle, "Sign in with an organization access token to also check the members SCIM will not manage.", w) + "\n")
+		}
+	}
+	if steps.Blocked(findings) {
+		b.WriteString(st.wrapIn(st.err, "Fix the blockers above before setting up SCIM: it will not work until they are resolved.", w))
+	} else {
+		b.WriteString("Press enter to continue to Setup SCIM.")
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
