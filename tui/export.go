@@ -1,10 +1,13 @@
 package tui
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -25,11 +28,17 @@ func runbookPath(dir, org string, at time.Time) string {
 	return filepath.Join(dir, fmt.Sprintf("docker-scim-runbook-%s-%s.md", unsafeName.ReplaceAllString(org, "_"), at.UTC().Format("20060102-150405")))
 }
 
-// writeRunbookCmd writes the runbook's Markdown to a new file. The runbook
-// has no token field, so the token cannot end up in it.
+// writeRunbookCmd writes the runbook's Markdown to a new file, never over an
+// existing one (path-2.md, path-3.md… when taken). The runbook has no token
+// field, so the token cannot end up in it.
 func writeRunbookCmd(path string, rb steps.Runbook) tea.Cmd {
 	return func() tea.Msg {
+		base := strings.TrimSuffix(path, ".md")
 		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		for n := 2; errors.Is(err, fs.ErrExist) && n < 100; n++ {
+			path = fmt.Sprintf("%s-%d.md", base, n)
+			f, err = os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		}
 		if err != nil {
 			return runbookWrittenMsg{err: fmt.Errorf("export the runbook: %w", err)}
 		}

@@ -1,0 +1,99 @@
+package tui
+
+import (
+	"context"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/docker-scim/docker-scim/client"
+	"github.com/docker-scim/docker-scim/sandbox"
+	"github.com/docker-scim/docker-scim/steps"
+)
+
+// sandboxConfig signs in to a fresh sandbox served over HTTP.
+func sandboxConfig(t *testing.T, opts ...sandbox.Option) (Config, *sandbox.Server, string) {
+	t.Helper()
+	sb := sandbox.New(opts...)
+	srv := httptest.NewServer(sb)
+	t.Cleanup(srv.Close)
+	hub, err := client.NewHub(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	creds := sb.Credentials()
+	if err := hub.SignIn(context.Background(), creds.Org, client.NewSecret(creds.OAT)); err != nil {
+		t.Fatal(err)
+	}
+	return Config{Org: creds.Org, Console: client.SandboxConsole{Hub: hub}, Hub: hub, Sandbox: true}, sb, srv.URL
+}
+
+func TestPreflightOnSandboxFindsJITAndPreSCIMMembers(t *testing.T) {
+	cfg, _, _ := sandboxConfig(t)
+	d := newDriver(t, cfg, 100, 40)
+	d.press("enter") // Okta SAML: JIT on, SCIM off
+	screen := d.screen()
+	for _, want := range []string{"JIT provisioning is on", "were not created by SCIM", "SSO is not enforced"} {
+		if !strings.Contains(screen, want) {
+			t.Errorf("preflight lacks %q:\n%s", want, screen)
+		}
+	}
+	if strings.Contains(screen, "No verified domain") || strings.Contains(screen, "needs Docker Business") {
+		t.Errorf("the seeded Business org with a verified domain was flagged:\n%s", screen)
+	}
+	d.press("m")
+	if !strings.Contains(d.screen(), "Export members") {
+		t.Errorf("m did not show the migration steps:\n%s", d.screen())
+	}
+	d.press("enter")
+	if d.root().top().step() != steps.StepSetupSCIM {
+		t.Fatalf("enter did not continue: %s", d.root().top().step())
+	}
+	if len(d.root().session.findings) == 0 {
+		t.Fatal("findings not kept for the runbook")
+	}
+}
+
+func TestPreflightBlocksWithoutBusiness(t *testing.T) {
+	console := seededConsole()
+	console.org.Plan = "team"
+	d := newDriver(t, testConfig(console, nil), 100, 40)
+	d.press("enter", "enter")
+	if d.root().top().step() != steps.StepPreflight || !strings.Contains(d.screen(), "SCIM needs Docker Business") ||
+		!strings.Contains(d.screen(), "Fix the blockers above") {
+		t.Fatalf("a Team plan was not blocked:\n%s", d.screen())
+	}
+}
+
+func TestPreflightErrorRetries(t *testing.T) {
+	console := seededConsole()
+	console.orgErr = &client.Error{Op: "read the organization", Kind: client.KindServer, Status: 502}
+	d := newDriver(t, testConfig(console, nil), 100, 40)
+	d.press("enter")
+	if !strings.Contains(d.screen(), "502 Bad Gateway") {
+		t.Fatalf("error not shown:\n%s", d.screen())
+	}
+	console.orgErr = nil
+	d.press("r")
+	if !strings.Contains(d.screen(), "Press enter to continue") {
+		t.Fatalf("r did not re-run the checks:\n%s", d.screen())
+	}
+}
+
+func TestPreflightOnRealDockerAsksForJIT(t *testing.T) {
+	cfg := testConfig(client.DockerConsole{}, nil)
+	cfg.Sandbox = false
+	d := newDriver(t, cfg, 100, 40)
+	// Real Docker has no connection list; drive the preflight screen directly.
+	d.send(connectionChosenMsg{conn: client.Connection{Name: "Okta prod", Type: client.SAML, IdP: "okta"}})
+	if !strings.Contains(d.screen(), "JIT provisioning is on") || !strings.Contains(d.screen(), "Subscription not known") {
+		t.Fatalf("real-Docker preflight:\n%s", d.screen())
+	}
+	if strings.Contains(d.screen(), "verified domain") {
+		t.Fatalf("a domain finding although the connection implies a verified domain:\n%s", d.screen())
+	}
+	d.press("j")
+	if !strings.Contains(d.screen(), "JIT provisioning is off") {
+		t.Fatalf("j did not record JIT off:\n%s", d.screen())
+	}
+}
