@@ -1,0 +1,269 @@
+package tui
+
+import (
+	"slices"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+	"github.com/docker-scim/docker-scim/client"
+	"github.com/docker-scim/docker-scim/steps"
+)
+
+// The connection form's fields, in tab order; formUnfocused means none has
+// focus (also used by the guided Setup SCIM screen).
+const (
+	formUnfocused = iota - 1
+	connFieldName
+	connFieldType
+	connFieldIdP
+	connFields
+)
+
+// connectionTypes are the Admin Console's authentication methods, in its order.
+var connectionTypes = []client.ConnectionType{client.SAML, client.AzureOIDC}
+
+// formKeys move through a form's fields.
+type formKeys struct {
+	Next, Prev, Leave key.Binding
+}
+
+func newFormKeys() formKeys {
+	return formKeys{
+		Next:  key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab/↓", "next field")),
+		Prev:  key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab/↑", "previous field")),
+		Leave: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "leave field")),
+	}
+}
+
+// newTextField returns a single-line input with a steady cursor (no blink
+// timers, so views are stable and nothing ticks while the admin reads).
+func newTextField(placeholder string) textinput.Model {
+	f := textinput.New()
+	f.Prompt = "> "
+	f.Placeholder = placeholder
+	st := textinput.DefaultDarkStyles()
+	st.Cursor.Blink = false
+	f.SetStyles(st)
+	return f
+}
+
+// connectionFormScreen asks which SSO connection to use when the wizard runs
+// against Docker, which publishes no API to list connections: the admin types
+// the name shown in the Admin Console and picks its type and IdP.
+type connectionFormScreen struct {
+	c      *common
+	keymap formKeys
+	cycle  key.Binding
+	submit key.Binding
+	name   textinput.Model
+	focus  int
+	ctype  client.ConnectionType
+	idp    steps.IdP
+	// tried is set when enter was refused, so the missing name is flagged.
+	tried bool
+}
+
+// newConnectionFormScreen returns the form, prefilled from preset (and the
+// preset IdP from the command line when preset has none).
+func newConnectionFormScreen(c *common, preset client.Connection) *connectionFormScreen {
+	s := &connectionFormScreen{
+		c:      c,
+		keymap: newFormKeys(),
+		cycle:  key.NewBinding(key.WithKeys("left", "right", "space"), key.WithHelp("←/→/space", "change")),
+		submit: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "continue")),
+		name:   newTextField("e.g. Okta SAML"),
+		ctype:  client.SAML,
+	}
+	s.name.SetValue(strings.TrimSpace(preset.Name))
+	if preset.Type == client.AzureOIDC {
+		s.ctype = client.AzureOIDC
+	}
+	if p, err := steps.ParseIdP(preset.IdP); err == nil {
+		s.idp = p
+	} else {
+		s.idp = c.cfg.Preset.IdP
+	}
+	s.fitIdP()
+	s.setFocus(connFieldName)
+	return s
+}
+
+func (s *connectionFormScreen) step() steps.StepID { return steps.StepConnection }
+
+// typing is true while the name field has focus: q, ? and esc are text there
+// (esc leaves the field).
+func (s *connectionFormScreen) typing() bool { return s.focus == connFieldName }
+
+func (s *connectionFormScreen) Init() tea.Cmd { return nil }
+
+func (s *connectionFormScreen) keys() []key.Binding {
+	out := []key.Binding{s.keymap.Next, s.keymap.Prev}
+	switch s.focus {
+	case connFieldType, connFieldIdP:
+		out = append(out, s.cycle)
+	case connFieldName:
+		out = append(out, s.keymap.Leave)
+	}
+	return append(out, s.submit)
+}
+
+// idps are the identity providers that have a checklist for the chosen type.
+func (s *connectionFormScreen) idps() []steps.IdP {
+	var out []steps.IdP
+	for _, p := range steps.IdPs() {
+		if slices.Contains(p.ConnectionTypes(), connectionType(s.ctype)) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// fitIdP keeps the IdP when it fits the type, else picks the first that does.
+func (s *connectionFormScreen) fitIdP() {
+	fit := s.idps()
+	if !slices.Contains(fit, s.idp) && len(fit) > 0 {
+		s.idp = fit[0]
+	}
+}
+
+func (s *connectionFormScreen) setFocus(f int) {
+	s.focus = f
+	if f == connFieldName {
+		s.name.Focus()
+	} else {
+		s.name.Blur()
+	}
+}
+
+// connection is what the form describes; ID stays empty (Docker has none to
+// offer).
+func (s *connectionFormScreen) connection() client.Connection {
+	return client.Connection{Name: strings.TrimSpace(s.name.Value()), Type: s.ctype, IdP: string(s.idp)}
+}
+
+func (s *connectionFormScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.PasteMsg:
+		if s.focus != connFieldName {
+			s.setFocus(connFieldName)
+		}
+		var cmd tea.Cmd
+		s.name, cmd = s.name.Update(msg)
+		return s, cmd
+	case tea.KeyPressMsg:
+		switch {
+		case key.Matches(msg, s.submit):
+			if s.connection().Name == "" {
+				s.tried = true
+				s.setFocus(connFieldName)
+				return s, nil
+			}
+			return s, emit(connectionChosenMsg{conn: s.connection()})
+		case key.Matches(msg, s.keymap.Next):
+			s.setFocus(nextField(s.focus, connFields))
+			return s, nil
+		case key.Matches(msg, s.keymap.Prev):
+			s.setFocus(prevField(s.focus, connFields))
+			return s, nil
+		case s.focus == connFieldName && key.Matches(msg, s.keymap.Leave):
+			s.setFocus(formUnfocused)
+			return s, nil
+		case s.focus == connFieldType && key.Matches(msg, s.cycle):
+			s.ctype = cycleChoice(connectionTypes, s.ctype, msg.String() == "left")
+			s.fitIdP()
+			return s, nil
+		case s.focus == connFieldIdP && key.Matches(msg, s.cycle):
+			s.idp = cycleChoice(s.idps(), s.idp, msg.String() == "left")
+			return s, nil
+		case s.focus == connFieldName:
+			var cmd tea.Cmd
+			s.name, cmd = s.name.Update(msg)
+			return s, cmd
+		}
+	}
+	return s, nil
+}
+
+// nextField is the field after focus among n, wrapping; from formUnfocused
+// it is the first.
+func nextField(focus, n int) int { return (focus + 1) % n }
+
+// prevField is the field before focus among n, wrapping; from formUnfocused
+// it is the last.
+func prevField(focus, n int) int {
+	if focus <= 0 {
+		return n - 1
+	}
+	return focus - 1
+}
+
+// cycleChoice returns the option after cur (before it when back), wrapping.
+func cycleChoice[T comparable](options []T, cur T, back bool) T {
+	if len(options) == 0 {
+		return cur
+	}
+	i := slices.Index(options, cur)
+	switch {
+	case back && i <= 0:
+		i = len(options) - 1
+	case back:
+		i--
+	default:
+		i = (i + 1) % len(options)
+	}
+	return options[i]
+}
+
+func (s *connectionFormScreen) View() string {
+	st := s.c.styles
+	w := s.c.contentWidth()
+	name := s.name
+	name.SetWidth(max(10, w-6))
+	var b strings.Builder
+	b.WriteString(st.wrap("Docker publishes no API that lists SSO connections, so tell the wizard which one to use. "+
+		"Find it in **Admin Console** → **SSO and SCIM** → **SSO connections**.", w) + "\n\n")
+
+	b.WriteString(s.label(connFieldName, "Connection name") + "\n")
+	b.WriteString("    " + name.View() + "\n")
+	switch {
+	case s.tried && s.connection().Name == "":
+		b.WriteString(indent(st.wrapIn(st.err, "✗ Type the connection's name as the **SSO connections** table shows it.", w-4), "    ") + "\n")
+	default:
+		b.WriteString(indent(st.wrapIn(st.subtle, "As the **SSO connections** table shows it.", w-4), "    ") + "\n")
+	}
+	b.WriteString("\n")
+
+	b.WriteString(s.label(connFieldType, "Type") + "\n")
+	b.WriteString("    " + renderChoices(st, connectionTypes, s.ctype, client.ConnectionType.Label) + "\n\n")
+
+	b.WriteString(s.label(connFieldIdP, "Identity provider") + "\n")
+	b.WriteString("    " + renderChoices(st, s.idps(), s.idp, steps.IdP.Label) + "\n")
+	if s.ctype == client.AzureOIDC {
+		b.WriteString(indent(st.wrapIn(st.subtle, "Azure AD (OIDC) connections are Entra ID only.", w-4), "    ") + "\n")
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// label renders a field's label with a marker when it has focus.
+func (s *connectionFormScreen) label(field int, text string) string {
+	st := s.c.styles
+	if s.focus == field {
+		return st.selected.Render("> " + text)
+	}
+	return "  " + st.bold.Render(text)
+}
+
+// renderChoices renders options on one line, the chosen one marked ●.
+func renderChoices[T comparable](st styles, options []T, chosen T, label func(T) string) string {
+	parts := make([]string, len(options))
+	for i, o := range options {
+		if o == chosen {
+			parts[i] = st.selected.Render("● " + label(o))
+		} else {
+			parts[i] = "○ " + label(o)
+		}
+	}
+	return strings.Join(parts, "   ")
+}

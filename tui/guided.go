@@ -1,0 +1,318 @@
+package tui
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+	"github.com/docker-scim/docker-scim/client"
+	"github.com/docker-scim/docker-scim/steps"
+)
+
+// The guided Setup SCIM screen's fields, in tab order.
+const (
+	guidedFieldURL = iota
+	guidedFieldToken
+	guidedFields
+)
+
+// clipboardReadMsg carries what ctrl+v read from the native clipboard, for
+// the field that had focus.
+type clipboardReadMsg struct {
+	field int
+	text  string
+	err   error
+}
+
+// readClipboardCmd reads the native clipboard in a command.
+func readClipboardCmd(cb Clipboard, field int) tea.Cmd {
+	return func() tea.Msg {
+		text, err := cb.ReadAll()
+		return clipboardReadMsg{field: field, text: text, err: err}
+	}
+}
+
+// guidedSetupScreen walks the admin through Setup SCIM in the Admin Console
+// (Docker has no API for it) and takes the SCIM Base URL and API Token they
+// paste back, checking both as they type.
+type guidedSetupScreen struct {
+	c      *common
+	conn   client.Connection
+	keymap formKeys
+	open   key.Binding
+	reveal key.Binding
+	paste  key.Binding
+	submit key.Binding
+	fields [guidedFields]textinput.Model
+	focus  int
+	// revealed shows the API Token in clear.
+	revealed bool
+	// opened is the result of the last `o`, nil before.
+	opened *urlOpenedMsg
+	// pasteErr says why ctrl+v could not read the clipboard.
+	pasteErr string
+	// tried is set when enter was refused, so empty fields are flagged.
+	tried bool
+
+	// Derived from the fields after every change.
+	baseURL   string
+	urlNotes  []string
+	urlErr    error
+	token     client.Secret
+	tokenNote string
+	tokenErr  error
+}
+
+// newGuidedSetupScreen returns the guided Setup SCIM screen for conn,
+// prefilled from preset (the token stays masked until revealed).
+func newGuidedSetupScreen(c *common, conn client.Connection, preset client.SCIMCredentials) *guidedSetupScreen {
+	s := &guidedSetupScreen{
+		c:      c,
+		conn:   conn,
+		keymap: newFormKeys(),
+		open:   key.NewBinding(key.WithKeys("o", "ctrl+o"), key.WithHelp("o", "open Docker Home")),
+		reveal: key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "reveal token")),
+		paste:  key.NewBinding(key.WithKeys("ctrl+v"), key.WithHelp("ctrl+v", "paste")),
+		submit: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "continue")),
+		focus:  formUnfocused,
+	}
+	s.fields[guidedFieldURL] = newTextField("paste the " + labelBaseURL)
+	tok := newTextField("paste the " + labelToken)
+	tok.EchoMode = textinput.EchoPassword
+	tok.EchoCharacter = '•'
+	s.fields[guidedFieldToken] = tok
+	s.fields[guidedFieldURL].SetValue(preset.BaseURL)
+	s.fields[guidedFieldToken].SetValue(preset.Token.Value())
+	s.validate()
+	return s
+}
+
+func (s *guidedSetupScreen) step() steps.StepID { return steps.StepSetupSCIM }
+
+// typing is true while a field has focus: q, ? and esc are text there (esc
+// leaves the field, a second esc goes back).
+func (s *guidedSetupScreen) typing() bool { return s.focus != formUnfocused }
+
+func (s *guidedSetupScreen) Init() tea.Cmd { return nil }
+
+func (s *guidedSetupScreen) keys() []key.Binding {
+	open := s.open
+	if s.typing() {
+		open.SetHelp("ctrl+o", "open Docker Home")
+	}
+	out := []key.Binding{s.keymap.Next}
+	if s.c.cfg.OpenURL != nil {
+		out = append(out, open)
+	}
+	out = append(out, s.reveal)
+	if s.c.cfg.Clipboard != nil {
+		out = append(out, s.paste)
+	}
+	if s.typing() {
+		out = append(out, s.keymap.Leave)
+	}
+	return append(out, s.submit)
+}
+
+// validate normalises both fields and records the fixes or the refusals.
+func (s *guidedSetupScreen) validate() {
+	s.baseURL, s.urlNotes, s.urlErr = client.NormalizeBaseURL(s.fields[guidedFieldURL].Value())
+	raw := s.fields[guidedFieldToken].Value()
+	s.token, s.tokenErr = client.NormalizeToken(raw)
+	s.tokenNote = tokenNote(raw, s.token)
+}
+
+// tokenNote says what NormalizeToken removed from raw, without quoting it.
+func tokenNote(raw string, tok client.Secret) string {
+	switch lower := strings.ToLower(raw); {
+	case tok.IsZero() || tok.Value() == raw:
+		return ""
+	case strings.Contains(lower, "bearer") && !strings.Contains(strings.ToLower(tok.Value()), "bearer"):
+		return "removed the “Bearer ” prefix (the identity provider adds it itself)"
+	}
+	return "removed spaces, quotes or line breaks around the token"
+}
+
+func (s *guidedSetupScreen) valid() bool { return s.urlErr == nil && s.tokenErr == nil }
+
+func (s *guidedSetupScreen) setFocus(f int) {
+	s.focus = f
+	for i := range s.fields {
+		if i == f {
+			s.fields[i].Focus()
+		} else {
+			s.fields[i].Blur()
+		}
+	}
+}
+
+// firstInvalid is the first field that still needs a value.
+func (s *guidedSetupScreen) firstInvalid() int {
+	if s.urlErr != nil {
+		return guidedFieldURL
+	}
+	return guidedFieldToken
+}
+
+// pasteInto inserts text at the cursor of field, focusing it.
+func (s *guidedSetupScreen) pasteInto(field int, text string) tea.Cmd {
+	s.setFocus(field)
+	var cmd tea.Cmd
+	s.fields[field], cmd = s.fields[field].Update(tea.PasteMsg{Content: text})
+	s.validate()
+	return cmd
+}
+
+func (s *guidedSetupScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
+	switch msg := msg.(type) {
+	case urlOpenedMsg:
+		s.opened = &msg
+		return s, nil
+	case clipboardReadMsg:
+		if msg.err != nil {
+			s.pasteErr = "Could not read the clipboard (" + msg.err.Error() + "): paste with your terminal instead (ctrl+shift+v, or cmd+v on a Mac)."
+			return s, nil
+		}
+		s.pasteErr = ""
+		return s, s.pasteInto(msg.field, msg.text)
+	case tea.PasteMsg:
+		field := s.focus
+		if field == formUnfocused {
+			field = s.firstInvalid()
+		}
+		return s, s.pasteInto(field, msg.Content)
+	case tea.KeyPressMsg:
+		return s.updateKey(msg)
+	}
+	return s, nil
+}
+
+func (s *guidedSetupScreen) updateKey(msg tea.KeyPressMsg) (screen, tea.Cmd) {
+	switch {
+	case key.Matches(msg, s.submit):
+		if s.valid() {
+			return s, emit(scimReadyMsg{creds: client.SCIMCredentials{BaseURL: s.baseURL, Token: s.token}})
+		}
+		if s.focus == guidedFieldURL && s.urlErr == nil {
+			s.setFocus(guidedFieldToken)
+			return s, nil
+		}
+		s.tried = true
+		s.setFocus(s.firstInvalid())
+		return s, nil
+	case key.Matches(msg, s.keymap.Next):
+		s.setFocus(nextField(s.focus, guidedFields))
+		return s, nil
+	case key.Matches(msg, s.keymap.Prev):
+		s.setFocus(prevField(s.focus, guidedFields))
+		return s, nil
+	case s.typing() && key.Matches(msg, s.keymap.Leave):
+		s.setFocus(formUnfocused)
+		return s, nil
+	case key.Matches(msg, s.reveal):
+		s.revealed = !s.revealed
+		if s.revealed {
+			s.fields[guidedFieldToken].EchoMode = textinput.EchoNormal
+			s.reveal.SetHelp("ctrl+r", "hide token")
+		} else {
+			s.fields[guidedFieldToken].EchoMode = textinput.EchoPassword
+			s.reveal.SetHelp("ctrl+r", "reveal token")
+		}
+		return s, nil
+	case key.Matches(msg, s.paste):
+		if s.c.cfg.Clipboard == nil {
+			s.pasteErr = "No clipboard can be read here: paste with your terminal instead (ctrl+shift+v, or cmd+v on a Mac)."
+			return s, nil
+		}
+		field := s.focus
+		if field == formUnfocused {
+			field = s.firstInvalid()
+		}
+		return s, readClipboardCmd(s.c.cfg.Clipboard, field)
+	case key.Matches(msg, s.open) && (msg.String() == "ctrl+o" || !s.typing()):
+		return s, openURLCmd(s.c.cfg.OpenURL, dockerHomeURL)
+	case s.typing():
+		var cmd tea.Cmd
+		s.fields[s.focus], cmd = s.fields[s.focus].Update(msg)
+		s.validate()
+		return s, cmd
+	}
+	return s, nil
+}
+
+func (s *guidedSetupScreen) View() string {
+	st := s.c.styles
+	w := s.c.contentWidth()
+	var b strings.Builder
+	if s.conn.Name != "" {
+		b.WriteString(st.bold.Render(s.conn.Name) + st.subtle.Render("  "+s.conn.Type.Label()+" · "+idpLabel(s.conn.IdP)) + "\n\n")
+	}
+	b.WriteString(st.wrap("Docker has no API for Setup SCIM, so do it in Docker Home: "+steps.SetupSCIMPath+
+		", then paste the **"+labelBaseURL+"** and **"+labelToken+"** below.", w) + "\n")
+	b.WriteString(st.warn.Render("Note: ") + st.wrap(steps.SSONotEnforced, w-6) + "\n")
+	switch {
+	case s.opened != nil && s.opened.err == nil:
+		b.WriteString(st.wrapIn(st.ok, "✓ "+s.opened.describe(), w) + "\n")
+	case s.opened != nil:
+		b.WriteString(st.wrapIn(st.warn, s.opened.describe(), w) + "\n")
+	case s.c.cfg.OpenURL == nil:
+		b.WriteString(st.wrap("Open Docker Home in a browser: "+dockerHomeURL, w) + "\n")
+	default:
+		b.WriteString(st.wrap("Press o to open Docker Home ("+dockerHomeURL+") in your browser.", w) + "\n")
+	}
+	if s.pasteErr != "" {
+		b.WriteString(st.wrapIn(st.warn, s.pasteErr, w) + "\n")
+	}
+	b.WriteString("\n")
+	b.WriteString(s.fieldView(guidedFieldURL, labelBaseURL, s.urlStatus(w-4)) + "\n\n")
+	b.WriteString(s.fieldView(guidedFieldToken, labelToken, s.tokenStatus(w-4)))
+	return b.String()
+}
+
+// fieldView renders a field's label, input and status lines.
+func (s *guidedSetupScreen) fieldView(field int, label, status string) string {
+	st := s.c.styles
+	in := s.fields[field]
+	in.SetWidth(max(10, s.c.contentWidth()-6))
+	head := "  " + st.bold.Render(label)
+	if s.focus == field {
+		head = st.selected.Render("> " + label)
+	}
+	return head + "\n    " + in.View() + "\n" + indent(status, "    ")
+}
+
+// urlStatus is the normalised URL with its fixes, or why it was refused.
+func (s *guidedSetupScreen) urlStatus(w int) string {
+	st := s.c.styles
+	switch {
+	case strings.TrimSpace(s.fields[guidedFieldURL].Value()) == "" && !s.tried:
+		return st.wrapIn(st.subtle, "Starts with https:// and ends in "+client.SCIMPath+".", w)
+	case s.urlErr != nil:
+		return st.wrapIn(st.err, "✗ "+s.urlErr.Error(), w)
+	}
+	out := st.ok.Render("✓ ") + s.baseURL
+	if len(s.urlNotes) > 0 {
+		out += "\n" + st.wrapIn(st.subtle, "Fixed: "+strings.Join(s.urlNotes, "; ")+".", w)
+	}
+	return out
+}
+
+// tokenStatus says whether the token is usable, what was cleaned up, or why
+// it was refused; it never shows the token.
+func (s *guidedSetupScreen) tokenStatus(w int) string {
+	st := s.c.styles
+	hidden := "hidden; ctrl+r reveals"
+	if s.revealed {
+		hidden = "shown; ctrl+r hides"
+	}
+	switch {
+	case s.fields[guidedFieldToken].Value() == "" && !s.tried:
+		return st.wrapIn(st.subtle, "Hidden as you paste it ("+hidden+").", w)
+	case s.tokenErr != nil:
+		return st.wrapIn(st.err, "✗ "+s.tokenErr.Error(), w)
+	case s.tokenNote != "":
+		return st.ok.Render("✓ ") + st.wrap("Fixed: "+s.tokenNote+" ("+hidden+").", w-2)
+	}
+	return st.ok.Render("✓ ") + st.wrap("API Token ready ("+hidden+").", w-2)
+}
