@@ -1,12 +1,18 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -16,8 +22,11 @@ import (
 )
 
 type sandboxOptions struct {
-	addr string
-	json bool
+	addr      string
+	json      bool
+	state     string
+	rateLimit int
+	faults    []string
 }
 
 func newSandboxCmd() *cobra.Command {
@@ -26,46 +35,239 @@ func newSandboxCmd() *cobra.Command {
 		Use:   "sandbox",
 		Short: "Run the built-in sandbox (a local stand-in for Docker) on its own",
 		Long: `sandbox serves a local stand-in for Docker's API on a loopback address until
-SIGINT or SIGTERM: the Hub sign-in (POST /v2/auth/token), the SCIM 2.0 API
-(/v2/scim/2.0) and a sandbox-only console API (/sandbox/console) for the
-steps Docker has no API for (SSO connections, Setup SCIM).
+SIGINT or SIGTERM: the Hub API subset docker-scim uses (sign-in, members,
+teams, audit log), the SCIM 2.0 API (/v2/scim/2.0), and sandbox-only
+endpoints Docker does not have: a console API (/sandbox/console) for SSO
+connections and Setup SCIM, an IdP simulator (/sandbox/idp/push) and fault
+injection (/sandbox/admin/faults).
 
-With --json it prints exactly one JSON line on stdout with url, org, user,
-pat (a personal access token it accepts) and oat (an organization access
-token it accepts).`,
-		Example: "  docker-scim sandbox --addr 127.0.0.1:0 --json",
-		Args:    cobra.NoArgs,
+It is seeded with the Business organization "moby", its owner "mobyadmin",
+teams, members added before SCIM, and five SSO connections; one of them
+(conn-okta-scim) already has SCIM set up.
+
+With --json it prints exactly one JSON line on stdout: url, org, user,
+pat (a personal access token it accepts), oat (an organization access
+token it accepts), scim_base_url and scim_token (the SCIM API token of
+conn-okta-scim).
+
+With --state FILE all data is kept in FILE between runs (written to a
+temporary file, then renamed). The file holds only hashes of secrets, so on
+every start the sandbox mints and prints a fresh PAT, OAT and seeded SCIM
+token; tokens from Setup SCIM keep working across restarts.
+
+Faults (--fault, repeatable) are JSON objects with the fields method, path
+(a URL path prefix), status, header, body, body_size, latency (a Go
+duration), drop and times. See docs/sandbox.md.`,
+		Example: `  docker-scim sandbox --addr 127.0.0.1:0 --json
+  docker-scim sandbox --state ~/.cache/docker-scim-sandbox.json
+  docker-scim sandbox --rate-limit 30 --fault '{"path":"/v2/scim/2.0/Users","status":503,"times":2}'`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runSandbox(cmd.Context(), opts, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
-	cmd.Flags().StringVar(&opts.addr, "addr", "127.0.0.1:0", "loopback address to listen on (port 0 picks a free one)")
-	cmd.Flags().BoolVar(&opts.json, "json", false, "print one JSON line with the URL and credentials")
+	f := cmd.Flags()
+	f.StringVar(&opts.addr, "addr", "127.0.0.1:0", "loopback address to listen on (port 0 picks a free one)")
+	f.BoolVar(&opts.json, "json", false, "print one JSON line with the URL and credentials")
+	f.StringVar(&opts.state, "state", "", "keep the sandbox's data in this JSON file between runs (default: in memory)")
+	f.IntVar(&opts.rateLimit, "rate-limit", 0, "requests per minute before 429 with Retry-After (default 100000)")
+	f.StringArrayVar(&opts.faults, "fault", nil, `inject a fault, as JSON: {"path":"/v2/scim/2.0/Users","status":503,"times":2} (repeatable)`)
+	cmd.AddCommand(newSandboxPushCmd())
 	return cmd
 }
 
+// sandboxLine is the one JSON line of --json.
+type sandboxLine struct {
+	URL string `json:"url"`
+	sandbox.Credentials
+	SCIMBaseURL string `json:"scim_base_url"`
+}
+
 func runSandbox(ctx context.Context, opts sandboxOptions, stdout, stderr io.Writer) error {
+	var sopts []sandbox.Option
+	if opts.state != "" {
+		sopts = append(sopts, sandbox.WithState(opts.state))
+	}
+	if opts.rateLimit < 0 {
+		return fmt.Errorf("--rate-limit %d: use a positive number of requests per minute", opts.rateLimit)
+	}
+	if opts.rateLimit > 0 {
+		sopts = append(sopts, sandbox.WithRateLimit(opts.rateLimit))
+	}
+	for _, raw := range opts.faults {
+		f, err := sandbox.ParseFault([]byte(raw))
+		if err != nil {
+			return fmt.Errorf("--fault: %w", err)
+		}
+		sopts = append(sopts, sandbox.WithFault(f))
+	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	sb, err := sandbox.Start(opts.addr)
+	sb, err := sandbox.Start(opts.addr, sopts...)
 	if err != nil {
 		return err
 	}
-	creds := sb.Credentials()
+	line := sandboxLine{URL: sb.URL, Credentials: sb.Credentials(), SCIMBaseURL: sb.URL + sandbox.SCIMPath}
 	if opts.json {
-		line := struct {
-			URL string `json:"url"`
-			sandbox.Credentials
-		}{sb.URL, creds}
 		if err := json.NewEncoder(stdout).Encode(line); err != nil {
 			return err
 		}
 	} else {
-		fmt.Fprintf(stdout, "Sandbox serving on %s\norg %s, user %s\npat %s\noat %s\n", sb.URL, creds.Org, creds.User, creds.PAT, creds.OAT)
+		fmt.Fprintf(stdout, "Sandbox serving on %s\norg %s, user %s\npat %s\noat %s\nSCIM Base URL %s\nSCIM token (%s) %s\n",
+			line.URL, line.Org, line.User, line.PAT, line.OAT, line.SCIMBaseURL, sandbox.SeededSCIMConnection, line.SCIMToken)
 	}
 	fmt.Fprintln(stderr, "Press Ctrl+C to stop.")
 	<-ctx.Done()
 	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	return sb.Shutdown(sctx)
+}
+
+type pushOptions struct {
+	url        string
+	tokenStdin bool
+	users      []string
+	group      string
+	deactivate []string
+	json       bool
+}
+
+func newSandboxPushCmd() *cobra.Command {
+	var opts pushOptions
+	cmd := &cobra.Command{
+		Use:   "push",
+		Short: "Push users and a group to a running sandbox, as an IdP would",
+		Long: `push plays the identity provider against a running sandbox: it calls the
+sandbox's IdP simulator (POST /sandbox/idp/push), which makes real SCIM
+requests to the sandbox's /v2/scim/2.0 with the connection's SCIM API
+token: each --user is looked up by userName and created (POST /Users) or
+updated (PUT /Users/{id}); the --group "org:team" is created (POST /Groups)
+or gets them added (PATCH /Groups/{id}); each --deactivate is set
+active=false (PATCH /Users/{id}).
+
+The SCIM API token is read from stdin (--token-stdin), never from a flag.
+--user takes EMAIL or "EMAIL=Given Family"; without names they come from
+the email's local part (ada.lovelace@… is Ada Lovelace).`,
+		Example: `  echo "$SCIM_TOKEN" | docker-scim sandbox push --url http://127.0.0.1:8080 --token-stdin \
+      --user ada.lovelace@moby.example --user "alan@moby.example=Alan Turing" --group moby:developers
+  echo "$SCIM_TOKEN" | docker-scim sandbox push --url http://127.0.0.1:8080 --token-stdin --deactivate alan@moby.example`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runPush(cmd.Context(), opts, cmd.InOrStdin(), cmd.OutOrStdout())
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.url, "url", "", "the sandbox's URL, as printed by docker-scim sandbox (required)")
+	f.BoolVar(&opts.tokenStdin, "token-stdin", false, "read the connection's SCIM API token from stdin (required)")
+	f.StringArrayVar(&opts.users, "user", nil, `user to create or update: EMAIL or "EMAIL=Given Family" (repeatable)`)
+	f.StringVar(&opts.group, "group", "", "group to push with the --user users as members, as org:team")
+	f.StringArrayVar(&opts.deactivate, "deactivate", nil, "userName (email) to deactivate (repeatable)")
+	f.BoolVar(&opts.json, "json", false, "print the sandbox's JSON result instead of a summary")
+	return cmd
+}
+
+// parsePushUser reads EMAIL or "EMAIL=Given Family".
+func parsePushUser(raw string) sandbox.SimUser {
+	email, names, hasNames := strings.Cut(raw, "=")
+	email = strings.TrimSpace(email)
+	if hasNames {
+		given, family, _ := strings.Cut(strings.TrimSpace(names), " ")
+		return sandbox.SimUser{UserName: email, GivenName: given, FamilyName: strings.TrimSpace(family)}
+	}
+	local, _, _ := strings.Cut(email, "@")
+	parts := strings.FieldsFunc(local, func(r rune) bool { return r == '.' || r == '_' || r == '-' || r == '+' })
+	for i, p := range parts {
+		parts[i] = strings.ToUpper(p[:1]) + p[1:]
+	}
+	u := sandbox.SimUser{UserName: email}
+	if len(parts) > 0 {
+		u.GivenName = parts[0]
+		u.FamilyName = strings.Join(parts[1:], " ")
+	}
+	return u
+}
+
+func runPush(ctx context.Context, opts pushOptions, stdin io.Reader, stdout io.Writer) error {
+	if opts.url == "" {
+		return errors.New("--url is required: the sandbox's URL, as printed by docker-scim sandbox")
+	}
+	base, err := url.Parse(strings.TrimRight(opts.url, "/"))
+	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
+		return fmt.Errorf("--url %q: use the sandbox's http://host:port", opts.url)
+	}
+	if !opts.tokenStdin {
+		return errors.New("--token-stdin is required: pipe the connection's SCIM API token into this command")
+	}
+	line, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return fmt.Errorf("reading the SCIM token from stdin: %w", err)
+	}
+	token := strings.TrimSpace(line)
+	if token == "" {
+		return errors.New("no SCIM token on stdin: pipe the connection's SCIM API token into this command")
+	}
+	p := sandbox.Push{Group: opts.group, Deactivate: opts.deactivate}
+	for _, raw := range opts.users {
+		u := parsePushUser(raw)
+		if u.UserName == "" {
+			return fmt.Errorf("--user %q: give an email address", raw)
+		}
+		p.Users = append(p.Users, u)
+	}
+	if len(p.Users) == 0 && p.Group == "" && len(p.Deactivate) == 0 {
+		return errors.New("nothing to push: give --user, --group or --deactivate")
+	}
+	body, err := json.Marshal(p)
+	if err != nil {
+		return err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base.String()+sandbox.IdPPushPath, bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := (&http.Client{Timeout: 2 * time.Minute}).Do(req)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return fmt.Errorf("push to %s: %v; is docker-scim sandbox running there?", base, err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil {
+		return fmt.Errorf("push to %s: reading the answer: %w", base, err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		var e struct {
+			Message string `json:"message"`
+		}
+		if json.Unmarshal(data, &e) != nil || e.Message == "" {
+			e.Message = strings.TrimSpace(string(data))
+		}
+		return fmt.Errorf("push to %s: %d %s: %s", base, resp.StatusCode, http.StatusText(resp.StatusCode), e.Message)
+	}
+	if opts.json {
+		_, err := stdout.Write(data)
+		return err
+	}
+	var res sandbox.PushResult
+	if err := json.Unmarshal(data, &res); err != nil {
+		return fmt.Errorf("push to %s: the answer is not the JSON expected: %w", base, err)
+	}
+	for _, r := range res.Created {
+		fmt.Fprintf(stdout, "created      %s (%s)\n", r.UserName, r.ID)
+	}
+	for _, r := range res.Updated {
+		fmt.Fprintf(stdout, "updated      %s (%s)\n", r.UserName, r.ID)
+	}
+	if res.Group != nil {
+		fmt.Fprintf(stdout, "pushed group %s (%s)\n", res.Group.DisplayName, res.Group.ID)
+	}
+	for _, r := range res.Deactivated {
+		fmt.Fprintf(stdout, "deactivated  %s (%s)\n", r.UserName, r.ID)
+	}
+	return nil
 }

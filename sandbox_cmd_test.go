@@ -1,0 +1,231 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/docker-scim/docker-scim/sandbox"
+)
+
+// runningSandbox is `docker-scim sandbox --json` started as a process.
+type runningSandbox struct {
+	cmd  *exec.Cmd
+	line sandboxLine
+	sc   *bufio.Scanner
+}
+
+func startSandbox(t *testing.T, bin string, args ...string) *runningSandbox {
+	t.Helper()
+	cmd := exec.Command(bin, append([]string{"sandbox", "--addr", "127.0.0.1:0", "--json"}, args...)...)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	rs := &runningSandbox{cmd: cmd, sc: bufio.NewScanner(stdout)}
+	if !rs.sc.Scan() {
+		t.Fatalf("no JSON line: %v", rs.sc.Err())
+	}
+	if err := json.Unmarshal(rs.sc.Bytes(), &rs.line); err != nil {
+		t.Fatalf("not JSON: %q: %v", rs.sc.Text(), err)
+	}
+	return rs
+}
+
+// stop sends SIGTERM and waits for a clean exit.
+func (rs *runningSandbox) stop(t *testing.T) {
+	t.Helper()
+	_ = rs.cmd.Process.Signal(syscall.SIGTERM)
+	for rs.sc.Scan() {
+	}
+	done := make(chan error, 1)
+	go func() { done <- rs.cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("sandbox did not exit cleanly: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("sandbox still running 10 s after SIGTERM")
+	}
+}
+
+func get(t *testing.T, url, token string) (int, map[string]any) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", url, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var body map[string]any
+	_ = json.NewDecoder(res.Body).Decode(&body)
+	return res.StatusCode, body
+}
+
+func hubJWT(t *testing.T, base, org, oat string) string {
+	t.Helper()
+	b, _ := json.Marshal(map[string]string{"identifier": org, "secret": oat})
+	res, err := http.Post(base+"/v2/auth/token", "application/json", bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var out struct {
+		AccessToken string `json:"access_token"`
+	}
+	if err := json.NewDecoder(res.Body).Decode(&out); err != nil || out.AccessToken == "" {
+		t.Fatalf("sign in: %d %v", res.StatusCode, err)
+	}
+	return out.AccessToken
+}
+
+// TestSandboxCommandSCIMPushAndState covers the --json line's SCIM fields,
+// `sandbox push`, and --state surviving a restart.
+func TestSandboxCommandSCIMPushAndState(t *testing.T) {
+	bin := buildBinary(t)
+	state := filepath.Join(t.TempDir(), "sandbox.json")
+	first := startSandbox(t, bin, "--state", state)
+	l := first.line
+	if l.SCIMBaseURL != l.URL+sandbox.SCIMPath || l.SCIMToken == "" {
+		t.Fatalf("no SCIM fields in the line: %+v", l)
+	}
+	if status, _ := get(t, l.SCIMBaseURL+"/ServiceProviderConfig", l.SCIMToken); status != 200 {
+		t.Fatalf("scim_token does not authenticate: %d", status)
+	}
+
+	push := exec.Command(bin, "sandbox", "push", "--url", l.URL, "--token-stdin",
+		"--user", "ada.lovelace@moby.example", "--user", "alan@moby.example=Alan Turing", "--group", "moby:research")
+	push.Stdin = strings.NewReader(l.SCIMToken + "\n")
+	out, err := push.CombinedOutput()
+	if err != nil {
+		t.Fatalf("push: %v\n%s", err, out)
+	}
+	for _, want := range []string{"created      ada.lovelace@moby.example", "created      alan@moby.example", "pushed group moby:research"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("push output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(string(out), l.SCIMToken) {
+		t.Fatal("push printed the token")
+	}
+	first.stop(t)
+
+	second := startSandbox(t, bin, "--state", state)
+	defer second.stop(t)
+	if second.line.SCIMToken == l.SCIMToken || second.line.OAT == l.OAT {
+		t.Fatal("a restart must mint fresh tokens (the state keeps hashes only)")
+	}
+	jwt := hubJWT(t, second.line.URL, second.line.Org, second.line.OAT)
+	status, body := get(t, second.line.URL+"/v2/orgs/moby/groups/research/members", jwt)
+	if status != 200 || body["count"].(float64) != 2 {
+		t.Fatalf("pushed team lost across restart: %d %v", status, body)
+	}
+	if status, body := get(t, second.line.SCIMBaseURL+"/Users?filter=userName+eq+%22alan@moby.example%22", second.line.SCIMToken); status != 200 ||
+		body["Resources"].([]any)[0].(map[string]any)["name"].(map[string]any)["familyName"] != "Turing" {
+		t.Fatalf("pushed user: %d %v", status, body)
+	}
+}
+
+func TestSandboxCommandFaultAndRateLimitFlags(t *testing.T) {
+	bin := buildBinary(t)
+	rs := startSandbox(t, bin, "--rate-limit", "5", "--fault", `{"path":"/v2/scim/2.0/Users","status":503,"times":1}`)
+	defer rs.stop(t)
+	status, _ := get(t, rs.line.SCIMBaseURL+"/Users", rs.line.SCIMToken)
+	if status != 503 {
+		t.Fatalf("fault flag not applied: %d", status)
+	}
+	req, _ := http.NewRequest("GET", rs.line.SCIMBaseURL+"/Users", nil)
+	req.Header.Set("Authorization", "Bearer "+rs.line.SCIMToken)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 200 || res.Header.Get("X-RateLimit-Limit") != "5" {
+		t.Fatalf("rate-limit flag: %d %v", res.StatusCode, res.Header)
+	}
+}
+
+func TestSandboxCommandBadFlags(t *testing.T) {
+	for _, tc := range []struct {
+		opts sandboxOptions
+		want string
+	}{
+		{sandboxOptions{addr: "127.0.0.1:0", faults: []string{`{"latency":"soon"}`}}, "--fault"},
+		{sandboxOptions{addr: "127.0.0.1:0", rateLimit: -1}, "--rate-limit"},
+		{sandboxOptions{addr: "0.0.0.0:0"}, "loopback"},
+	} {
+		err := runSandbox(context.Background(), tc.opts, io.Discard, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%+v: %v, want an error about %s", tc.opts, err, tc.want)
+		}
+	}
+}
+
+func TestParsePushUser(t *testing.T) {
+	for _, tc := range []struct {
+		raw  string
+		want sandbox.SimUser
+	}{
+		{"ada.lovelace@moby.example", sandbox.SimUser{UserName: "ada.lovelace@moby.example", GivenName: "Ada", FamilyName: "Lovelace"}},
+		{"ada@moby.example", sandbox.SimUser{UserName: "ada@moby.example", GivenName: "Ada"}},
+		{"x@moby.example=Grace Brewster Hopper", sandbox.SimUser{UserName: "x@moby.example", GivenName: "Grace", FamilyName: "Brewster Hopper"}},
+		{"mary_ann-lee@moby.example", sandbox.SimUser{UserName: "mary_ann-lee@moby.example", GivenName: "Mary", FamilyName: "Ann Lee"}},
+	} {
+		if got := parsePushUser(tc.raw); got != tc.want {
+			t.Errorf("%q: %+v, want %+v", tc.raw, got, tc.want)
+		}
+	}
+}
+
+func TestRunPushErrors(t *testing.T) {
+	sb := sandbox.New()
+	srv := httptest.NewServer(sb)
+	defer srv.Close()
+	for _, tc := range []struct {
+		name  string
+		opts  pushOptions
+		stdin string
+		want  string
+	}{
+		{"no url", pushOptions{tokenStdin: true, users: []string{"a@moby.example"}}, "t\n", "--url is required"},
+		{"bad url", pushOptions{url: "ftp://x", tokenStdin: true}, "t\n", "--url"},
+		{"no token flag", pushOptions{url: srv.URL, users: []string{"a@moby.example"}}, "", "--token-stdin is required"},
+		{"empty stdin", pushOptions{url: srv.URL, tokenStdin: true, users: []string{"a@moby.example"}}, "", "no SCIM token"},
+		{"nothing", pushOptions{url: srv.URL, tokenStdin: true}, "t\n", "nothing to push"},
+		{"wrong token", pushOptions{url: srv.URL, tokenStdin: true, users: []string{"a@moby.example"}}, "wrong-token\n", "401"},
+		{"scim error", pushOptions{url: srv.URL, tokenStdin: true, group: "acme:x"}, sb.Credentials().SCIMToken + "\n", "POST /Groups answered 400"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := runPush(context.Background(), tc.opts, strings.NewReader(tc.stdin), io.Discard)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("got %v, want an error with %q", err, tc.want)
+			}
+			if strings.Contains(err.Error(), sb.Credentials().SCIMToken) || strings.Contains(err.Error(), "wrong-token") {
+				t.Fatal("the token leaked into the error")
+			}
+		})
+	}
+	var out bytes.Buffer
+	err := runPush(context.Background(), pushOptions{url: srv.URL, tokenStdin: true, users: []string{"ada@moby.example"}, json: true},
+		strings.NewReader(sb.Credentials().SCIMToken), &out)
+	if err != nil || !json.Valid(out.Bytes()) || !strings.Contains(out.String(), `"created":[{"id"`) {
+		t.Fatalf("--json: %v %s", err, out.String())
+	}
+}
