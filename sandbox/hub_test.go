@@ -125,6 +125,12 @@ func TestUnknownOrgTeamAndRoute(t *testing.T) {
 	for _, path := range []string{"/v2/orgs/nope/members", "/v2/orgs/moby/groups/nope/members", "/v2/orgs/moby/groups/nope", "/v2/nothing", "/v2/auditlogs/nope"} {
 		hubErrorShape(t, e.must(e.do("GET", path, e.jwt, nil), 404))
 	}
+	r := e.must(e.do("DELETE", "/v2/auth/token", "", nil), 405)
+	hubErrorShape(t, r)
+	if r.header.Get("Allow") == "" {
+		t.Error("405 without Allow")
+	}
+	scimErrorShape(t, e.must(e.scim("DELETE", "/ServiceProviderConfig", nil), 405), "")
 }
 
 func TestRateLimitHeadersOnEveryResponse(t *testing.T) {

@@ -28,11 +28,14 @@ func Start(addr string, opts ...Option) (*Running, error) {
 	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
 		return nil, fmt.Errorf("sandbox address %q: the sandbox only listens on loopback (127.0.0.1, ::1 or localhost)", addr)
 	}
+	s, err := Open(opts...)
+	if err != nil {
+		return nil, err
+	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("sandbox: listen on %s: %w", addr, err)
 	}
-	s := New(opts...)
 	run := &Running{
 		Server: s,
 		URL:    "http://" + ln.Addr().String(),

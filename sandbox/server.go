@@ -221,6 +221,29 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mux.ServeHTTP(w, r)
 }
 
+// notFound answers a request no route took: 405 with Allow when the path
+// exists for other methods, else 404, in Docker's error shape for the API.
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	var allow []string
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := s.mux.Handler(probe); pattern != "/" && pattern != SCIMPath+"/" {
+			allow = append(allow, m)
+		}
+	}
+	status, msg := http.StatusNotFound, "no endpoint "+r.Method+" "+r.URL.Path
+	if len(allow) > 0 {
+		status, msg = http.StatusMethodNotAllowed, r.Method+" is not allowed on "+r.URL.Path+"; allowed: "+strings.Join(allow, ", ")
+		w.Header().Set("Allow", strings.Join(allow, ", "))
+	}
+	if strings.HasPrefix(r.URL.Path, SCIMPath+"/") {
+		writeSCIMError(w, status, "", msg)
+		return
+	}
+	writeHubError(w, status, msg)
+}
+
 func (s *Server) routes() {
 	m := s.mux
 	// Docker Hub API.
@@ -254,9 +277,7 @@ func (s *Server) routes() {
 	m.HandleFunc("PUT "+SCIMPath+"/Groups/{id}", s.scimAuth(s.putGroupSCIM))
 	m.HandleFunc("PATCH "+SCIMPath+"/Groups/{id}", s.scimAuth(s.patchGroupSCIM))
 	m.HandleFunc("DELETE "+SCIMPath+"/Groups/{id}", s.scimAuth(s.deleteGroupSCIM))
-	m.HandleFunc(SCIMPath+"/", func(w http.ResponseWriter, r *http.Request) {
-		writeSCIMError(w, http.StatusNotFound, "", "no SCIM endpoint "+r.Method+" "+r.URL.Path)
-	})
+	m.HandleFunc(SCIMPath+"/", s.notFound)
 
 	// Sandbox-only: Docker publishes no API for these.
 	m.HandleFunc("GET "+ConsolePrefix+"/orgs/{org}", s.hubAuth(s.orgAuth(false, s.consoleOrg)))
@@ -269,7 +290,5 @@ func (s *Server) routes() {
 	m.HandleFunc("POST "+AdminPrefix+"/faults", s.addFaultHTTP)
 	m.HandleFunc("DELETE "+AdminPrefix+"/faults", s.clearFaultsHTTP)
 
-	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeHubError(w, http.StatusNotFound, "no endpoint "+r.Method+" "+r.URL.Path)
-	})
+	m.HandleFunc("/", s.notFound)
 }
