@@ -1,0 +1,215 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/docker-scim/docker-scim/client"
+	"github.com/docker-scim/docker-scim/steps"
+)
+
+// probeDoneMsg carries the probe's result to the verify screen that ran it.
+type probeDoneMsg struct {
+	owner  *verifyScreen
+	result client.ProbeResult
+	// err is set when no request could be sent (e.g. an invalid base URL).
+	err error
+}
+
+// runProbe tests creds with the client's read-only probe.
+func runProbe(owner *verifyScreen, creds client.SCIMCredentials) tea.Cmd {
+	return func() tea.Msg {
+		scim, err := client.NewSCIM(creds.BaseURL, creds.Token)
+		if err != nil {
+			return probeDoneMsg{owner: owner, err: err}
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
+		defer cancel()
+		return probeDoneMsg{owner: owner, result: scim.Probe(ctx)}
+	}
+}
+
+// verifyScreen tests the SCIM Base URL and API Token the way the identity
+// provider's own test button will, before the admin leaves the terminal.
+type verifyScreen struct {
+	c       *common
+	creds   client.SCIMCredentials
+	spinner spinner.Model
+	rerun   key.Binding
+	next    key.Binding
+	running bool
+	err     error
+	result  *client.ProbeResult
+	// explain is set when enter was pressed on a failed test.
+	explain bool
+}
+
+func newVerifyScreen(c *common, creds client.SCIMCredentials) *verifyScreen {
+	return &verifyScreen{
+		c:       c,
+		creds:   creds,
+		spinner: spinner.New(spinner.WithSpinner(spinner.Dot)),
+		rerun:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "test again")),
+		next:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "continue")),
+	}
+}
+
+func (s *verifyScreen) step() steps.StepID { return steps.StepVerify }
+
+// Init starts the probe.
+func (s *verifyScreen) Init() tea.Cmd {
+	s.running, s.err, s.result, s.explain = true, nil, nil, false
+	return tea.Batch(s.spinner.Tick, runProbe(s, s.creds))
+}
+
+func (s *verifyScreen) keys() []key.Binding {
+	if s.running {
+		return nil
+	}
+	return []key.Binding{s.rerun, s.next}
+}
+
+func (s *verifyScreen) passed() bool { return s.result != nil && s.result.OK() }
+
+func (s *verifyScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
+	switch msg := msg.(type) {
+	case probeDoneMsg:
+		if msg.owner != s {
+			return s, nil
+		}
+		s.running, s.err = false, msg.err
+		if msg.err == nil {
+			s.result = &msg.result
+		}
+		return s, nil
+	case spinner.TickMsg:
+		if !s.running {
+			return s, nil
+		}
+		var cmd tea.Cmd
+		s.spinner, cmd = s.spinner.Update(msg)
+		return s, cmd
+	case tea.KeyPressMsg:
+		if s.running {
+			return s, nil
+		}
+		switch {
+		case key.Matches(msg, s.rerun):
+			return s, s.Init()
+		case key.Matches(msg, s.next):
+			if s.passed() {
+				return s, emit(verifiedMsg{result: *s.result})
+			}
+			s.explain = true
+		}
+	}
+	return s, nil
+}
+
+func (s *verifyScreen) View() string {
+	st := s.c.styles
+	w := s.c.contentWidth()
+	var b strings.Builder
+	b.WriteString(st.wrap("Testing the **SCIM Base URL** and **API Token** with the read-only requests an identity provider's "+
+		"**Test Connection** button sends:", w) + "\n")
+	b.WriteString(st.subtle.Render(s.creds.BaseURL) + "\n\n")
+	switch {
+	case s.running:
+		b.WriteString(s.spinner.View() + " Testing…")
+	case s.err != nil:
+		b.WriteString(errorPanel(st, s.err, w))
+	case s.result != nil:
+		b.WriteString(s.resultView(w))
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// resultView lists each check, then the verdict and what the probe learned.
+func (s *verifyScreen) resultView(w int) string {
+	st := s.c.styles
+	r := s.result
+	var b strings.Builder
+	nameW := 0
+	for _, c := range r.Checks {
+		nameW = max(nameW, len(c.Name))
+	}
+	passed := 0
+	for i, c := range r.Checks {
+		mark := st.ok.Render("✓")
+		if c.OK {
+			passed++
+		} else {
+			mark = st.err.Render("✗")
+		}
+		fmt.Fprintf(&b, "%s %-*s %8s\n", mark, nameW, c.Name, latency(c.Latency))
+		if c.OK {
+			b.WriteString(indent(paint(st.subtle, st.wrap(c.Detail, w-4)), "    ") + "\n")
+			continue
+		}
+		// Checks that failed for the same reason share one explanation,
+		// under the last of them.
+		if i+1 < len(r.Checks) && sameCause(c, r.Checks[i+1]) {
+			continue
+		}
+		b.WriteString(indent(st.wrap(sentence(c.Diagnosis), w-4), "    ") + "\n")
+		if c.Fix != "" {
+			b.WriteString(indent(st.wrap("Fix: "+sentence(c.Fix), w-4), "    ") + "\n")
+		}
+	}
+	b.WriteString("\n")
+	verdict := fmt.Sprintf("%d of %d checks passed in %s.", passed, len(r.Checks), latency(r.Elapsed))
+	if r.OK() {
+		b.WriteString(st.ok.Render("✓ The credentials work. ") + verdict + "\n")
+		ext := "not offered (dockerRole, dockerOrg and dockerTeam cannot be mapped)"
+		if r.DockerExtension {
+			ext = "offered (dockerRole, dockerOrg, dockerTeam)"
+		}
+		b.WriteString(st.wrap(fmt.Sprintf("Docker's user extension: %s. SCIM users provisioned so far: %d.", ext, r.TotalUsers), w) + "\n")
+		return b.String()
+	}
+	b.WriteString(st.err.Render("✗ The credentials do not work yet. ") + verdict + "\n")
+	if s.explain {
+		b.WriteString("\n" + paint(st.warn, st.wrap("The identity provider would fail the same way, so the wizard does not continue. "+
+			"Press esc to go back and paste the values again (nothing else is lost), or r to test again.", w)) + "\n")
+	} else {
+		b.WriteString(st.subtle.Render("r test again · esc back to paste the values again") + "\n")
+	}
+	return b.String()
+}
+
+// sameCause reports whether two checks failed for the same reason.
+func sameCause(a, b client.CheckResult) bool {
+	return !a.OK && !b.OK && a.Diagnosis == b.Diagnosis && a.Fix == b.Fix
+}
+
+// paint styles each line of text on its own, so lines are not padded to
+// the width of the longest.
+func paint(style lipgloss.Style, text string) string {
+	lines := strings.Split(text, "\n")
+	for i, l := range lines {
+		lines[i] = style.Render(l)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// sentence ends s with a full stop unless it has one.
+func sentence(s string) string {
+	if s == "" || strings.HasSuffix(s, ".") {
+		return s
+	}
+	return s + "."
+}
+
+// latency formats a duration for the checks table: "12 ms", "1.4 s".
+func latency(d time.Duration) string {
+	if d < time.Second {
+		return fmt.Sprintf("%d ms", d.Milliseconds())
+	}
+	return fmt.Sprintf("%.1f s", d.Seconds())
+}

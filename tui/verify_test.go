@@ -1,0 +1,281 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/docker-scim/docker-scim/client"
+	"github.com/docker-scim/docker-scim/sandbox"
+)
+
+// vrDriver runs one screen the way a tea.Program would, synchronously:
+// every message a command returns goes back into Update, except spinner
+// ticks (dropped) and flow messages for the root (recorded in emitted).
+// Timers set with common.after are recorded and fired by hand on a fake
+// clock, so nothing sleeps.
+type vrDriver struct {
+	t       *testing.T
+	c       *common
+	s       screen
+	now     time.Time
+	timers  []vrTimer
+	emitted []tea.Msg
+}
+
+// vrTimer is a message the screen asked to receive at a time.
+type vrTimer struct {
+	due   time.Time
+	after time.Duration
+	msg   tea.Msg
+}
+
+// vrNow is the fake clock's start.
+var vrNow = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+
+// newVRDriver builds a screen with build at w×h; it does not run Init.
+func newVRDriver(t *testing.T, cfg Config, w, h int, build func(*common) screen) *vrDriver {
+	t.Helper()
+	d := &vrDriver{t: t, now: vrNow}
+	cfg.Now = func() time.Time { return d.now }
+	cfg.After = func(after time.Duration, msg tea.Msg) tea.Cmd {
+		d.timers = append(d.timers, vrTimer{due: d.now.Add(after), after: after, msg: msg})
+		return nil
+	}
+	d.c = &common{cfg: cfg, width: w, height: h, styles: newStyles(true)}
+	d.s = build(d.c)
+	return d
+}
+
+// init runs the screen's Init.
+func (d *vrDriver) init() { d.run(d.s.Init()) }
+
+func (d *vrDriver) send(msg tea.Msg) {
+	s, cmd := d.s.Update(msg)
+	d.s = s
+	d.run(cmd)
+}
+
+func (d *vrDriver) run(cmd tea.Cmd) {
+	if cmd == nil {
+		return
+	}
+	switch msg := cmd().(type) {
+	case nil, spinner.TickMsg:
+	case tea.BatchMsg:
+		for _, c := range msg {
+			d.run(c)
+		}
+	case verifiedMsg, readBackDoneMsg:
+		d.emitted = append(d.emitted, msg)
+	default:
+		d.send(msg)
+	}
+}
+
+// press sends key presses by name ("enter", "r", …).
+func (d *vrDriver) press(keys ...string) {
+	for _, k := range keys {
+		d.send(keyPress(k))
+	}
+}
+
+// fire moves the clock to each pending timer in turn and delivers it.
+func (d *vrDriver) fire() {
+	pending := d.timers
+	d.timers = nil
+	slices.SortStableFunc(pending, func(a, b vrTimer) int { return a.due.Compare(b.due) })
+	for _, tm := range pending {
+		if tm.due.After(d.now) {
+			d.now = tm.due
+		}
+		d.send(tm.msg)
+	}
+}
+
+func (d *vrDriver) view() string { return ansi.Strip(d.s.View()) }
+
+// vrSandbox is the real sandbox over HTTP, with SCIM set up on the Okta
+// SAML connection and a Hub client signed in with the org access token.
+type vrSandbox struct {
+	sb      *sandbox.Server
+	hub     *client.Hub
+	console client.SandboxConsole
+	conn    client.Connection
+	creds   client.SCIMCredentials
+}
+
+func newVRSandbox(t *testing.T, opts ...sandbox.Option) vrSandbox {
+	t.Helper()
+	sb := sandbox.New(opts...)
+	srv := httptest.NewServer(sb)
+	t.Cleanup(srv.Close)
+	hub, err := client.NewHub(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	seed := sb.Credentials()
+	if err := hub.SignIn(ctx, seed.Org, client.NewSecret(seed.OAT)); err != nil {
+		t.Fatal(err)
+	}
+	console := client.SandboxConsole{Hub: hub}
+	conns, err := console.Connections(ctx, seed.Org)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(conns, func(c client.Connection) bool { return c.ID == "conn-okta-saml" })
+	if i < 0 {
+		t.Fatalf("no conn-okta-saml in %+v", conns)
+	}
+	creds, err := console.SetupSCIM(ctx, seed.Org, conns[i].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return vrSandbox{sb: sb, hub: hub, console: console, conn: conns[i], creds: creds}
+}
+
+func (ts vrSandbox) config() Config {
+	return Config{Org: ts.sb.Credentials().Org, Console: ts.console, Hub: ts.hub, Sandbox: true}
+}
+
+func verifyDriver(t *testing.T, cfg Config, creds client.SCIMCredentials, w, h int) *vrDriver {
+	return newVRDriver(t, cfg, w, h, func(c *common) screen { return newVerifyScreen(c, creds) })
+}
+
+func TestVerifyPassesAndContinues(t *testing.T) {
+	ts := newVRSandbox(t)
+	d := verifyDriver(t, ts.config(), ts.creds, 80, 24)
+	d.press("enter") // before the probe ran: nothing happens
+	d.init()
+	v := d.view()
+	for _, want := range []string{"✓ " + client.CheckServiceProviderConfig, "4 of 4 checks passed", "The credentials work", "offered (dockerRole", ts.creds.BaseURL} {
+		if !strings.Contains(v, want) {
+			t.Errorf("view lacks %q:\n%s", want, v)
+		}
+	}
+	d.press("enter")
+	if len(d.emitted) != 1 {
+		t.Fatalf("enter emitted %v, want one verifiedMsg", d.emitted)
+	}
+	if got := d.emitted[0].(verifiedMsg); !got.result.OK() || len(got.result.Checks) != 4 {
+		t.Fatalf("verifiedMsg carries %+v", got.result)
+	}
+}
+
+func TestVerifyWrongTokenShowsDiagnosis(t *testing.T) {
+	ts := newVRSandbox(t)
+	wrong := client.SCIMCredentials{BaseURL: ts.creds.BaseURL, Token: client.NewSecret("mistyped-token")}
+	d := verifyDriver(t, ts.config(), wrong, 80, 24)
+	d.init()
+	v := d.view()
+	for _, want := range []string{"✗ " + client.CheckServiceProviderConfig, "The API Token is wrong, or was refreshed",
+		"Copy the API Token again from Admin Console > SSO and SCIM", "0 of 4 checks passed", "esc back"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("view lacks %q:\n%s", want, v)
+		}
+	}
+	if strings.Contains(v, "mistyped-token") {
+		t.Fatal("the token is on screen")
+	}
+	d.press("enter")
+	if len(d.emitted) != 0 {
+		t.Fatalf("enter continued after a failed test: %v", d.emitted)
+	}
+	if v := d.view(); !strings.Contains(v, "Press esc to go back and paste the values again") {
+		t.Fatalf("enter did not explain what to do:\n%s", v)
+	}
+}
+
+func TestVerifyRetryAfterInjected503(t *testing.T) {
+	// Retry-After beyond the client's 30 s cap makes it give up at once
+	// instead of retrying, so the 503 reaches the screen.
+	ts := newVRSandbox(t, sandbox.WithFault(sandbox.Fault{Path: sandbox.SCIMPath + "/ServiceProviderConfig",
+		Status: 503, Header: map[string]string{"Retry-After": "3600"}, Times: 1}))
+	d := verifyDriver(t, ts.config(), ts.creds, 80, 24)
+	d.init()
+	if v := d.view(); !strings.Contains(v, "Docker had a server error") || !strings.Contains(v, "3 of 4 checks passed") {
+		t.Fatalf("503 not diagnosed:\n%s", v)
+	}
+	d.press("r")
+	if v := d.view(); !strings.Contains(v, "4 of 4 checks passed") {
+		t.Fatalf("r did not test again:\n%s", v)
+	}
+	d.press("enter")
+	if len(d.emitted) != 1 {
+		t.Fatalf("enter after a passing retry emitted %v", d.emitted)
+	}
+}
+
+func TestVerifyIgnoresStaleProbe(t *testing.T) {
+	d := verifyDriver(t, Config{}, client.SCIMCredentials{BaseURL: vrBaseURL}, 80, 24)
+	other := newVerifyScreen(d.c, client.SCIMCredentials{})
+	d.s.(*verifyScreen).running = true
+	d.send(probeDoneMsg{owner: other, result: client.ProbeResult{Checks: []client.CheckResult{{Name: "x", OK: true}}}})
+	if !d.s.(*verifyScreen).running {
+		t.Fatal("a probe started by another verify screen was taken as this one's")
+	}
+}
+
+// vrBaseURL stands in for the sandbox's random port in golden files.
+const vrBaseURL = "https://hub.docker.com/v2/scim/2.0"
+
+// vrProbe runs the real probe and fixes its timings for golden files.
+func vrProbe(t *testing.T, creds client.SCIMCredentials) client.ProbeResult {
+	t.Helper()
+	scim, err := client.NewSCIM(creds.BaseURL, creds.Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := scim.Probe(context.Background())
+	for i := range r.Checks {
+		r.Checks[i].Latency = time.Duration(12+i*7) * time.Millisecond
+	}
+	r.Elapsed = 40 * time.Millisecond
+	return r
+}
+
+func TestVerifyGolden(t *testing.T) {
+	ts := newVRSandbox(t)
+	pass := vrProbe(t, ts.creds)
+	wrong := vrProbe(t, client.SCIMCredentials{BaseURL: ts.creds.BaseURL, Token: client.NewSecret("mistyped-token")})
+	ts.sb.AddFault(sandbox.Fault{Path: sandbox.SCIMPath + "/Users", Status: 503, Header: map[string]string{"Retry-After": "3600"}, Times: 2})
+	unavailable := vrProbe(t, ts.creds)
+	cases := []struct {
+		name string
+		msgs func(s *verifyScreen) []tea.Msg
+		keys []string
+	}{
+		{"running", func(*verifyScreen) []tea.Msg { return nil }, nil},
+		{"pass", func(s *verifyScreen) []tea.Msg { return []tea.Msg{probeDoneMsg{owner: s, result: pass}} }, nil},
+		{"wrong-token", func(s *verifyScreen) []tea.Msg { return []tea.Msg{probeDoneMsg{owner: s, result: wrong}} }, nil},
+		{"wrong-token-enter", func(s *verifyScreen) []tea.Msg { return []tea.Msg{probeDoneMsg{owner: s, result: wrong}} }, []string{"enter"}},
+		{"server-error", func(s *verifyScreen) []tea.Msg { return []tea.Msg{probeDoneMsg{owner: s, result: unavailable}} }, nil},
+		{"bad-url", func(s *verifyScreen) []tea.Msg {
+			_, err := client.NewSCIM("ftp://hub.docker.com/v2/scim/2.0", client.Secret{})
+			return []tea.Msg{probeDoneMsg{owner: s, err: err}}
+		}, nil},
+	}
+	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+		for _, tc := range cases {
+			t.Run(fmt.Sprintf("%s-%dx%d", tc.name, size[0], size[1]), func(t *testing.T) {
+				d := verifyDriver(t, ts.config(), client.SCIMCredentials{BaseURL: vrBaseURL}, size[0], size[1])
+				s := d.s.(*verifyScreen)
+				s.running = true // as after Init, without sending requests
+				for _, m := range tc.msgs(s) {
+					d.send(m)
+				}
+				d.press(tc.keys...)
+				golden.RequireEqual(t, d.view())
+			})
+		}
+	}
+}
