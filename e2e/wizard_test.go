@@ -1,0 +1,380 @@
+package e2e
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/docker-scim/docker-scim/steps"
+)
+
+// binary is the docker-scim binary built once for all tests by TestMain.
+var binary string
+
+func TestMain(m *testing.M) {
+	os.Exit(buildAndRun(m))
+}
+
+func buildAndRun(m *testing.M) int {
+	if _, err := exec.LookPath("tmux"); err != nil {
+		// Every test skips (or fails, see requireTmux); no binary needed.
+		return m.Run()
+	}
+	dir, err := os.MkdirTemp("", "docker-scim-e2e-bin-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "e2e: temporary directory for the binary:", err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	binary = filepath.Join(dir, "docker-scim")
+	gocmd, err := exec.LookPath("go")
+	if err != nil {
+		gocmd = filepath.Join(runtime.GOROOT(), "bin", "go")
+	}
+	build := exec.Command(gocmd, "build", "-o", binary, ".")
+	build.Dir = ".."
+	if out, err := build.CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "e2e: go build of docker-scim failed: %v\n%s", err, out)
+		return 1
+	}
+	return m.Run()
+}
+
+// run is one docker-scim process in its own tmux, with a private HOME.
+type run struct {
+	t        *testing.T
+	tm       *term
+	home     string
+	stateDir string
+	// baseURL and token are what the credentials screen showed.
+	baseURL, token string
+	// connection is the SSO connection to pick; idp the provider's label.
+	connection, idp string
+	// walked lists the step titles the walk went through, in order.
+	walked []string
+}
+
+// startSandbox runs `docker-scim --sandbox` at w×h in a fresh tmux with an
+// empty HOME; copies go out as OSC 52 so tmux's buffer receives them.
+func startSandbox(t *testing.T, w, h int, connection, idp string) *run {
+	t.Helper()
+	requireTmux(t)
+	home := t.TempDir()
+	r := &run{t: t, home: home, stateDir: filepath.Join(home, ".local", "state"), connection: connection, idp: idp}
+	env := []string{
+		"PATH=" + os.Getenv("PATH"),
+		"HOME=" + home,
+		"XDG_STATE_HOME=" + r.stateDir,
+		"XDG_CONFIG_HOME=" + filepath.Join(home, ".config"),
+		"XDG_CACHE_HOME=" + filepath.Join(home, ".cache"),
+		"DOCKER_CONFIG=" + filepath.Join(home, ".docker"),
+		"DOCKER_SCIM_CLIPBOARD=osc52",
+		"LANG=C.UTF-8",
+		"TMPDIR=" + filepath.Join(home, "tmp"),
+	}
+	if err := os.MkdirAll(filepath.Join(home, "tmp"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	r.tm = newTerm(t, w, h, env)
+	// The working directory is HOME too, so a runbook export lands where the
+	// secret scan looks.
+	r.tm.start(home, binary, "--sandbox")
+	return r
+}
+
+// screenFunc acts on one screen of the wizard and leaves it.
+type screenFunc func(r *run, screen string)
+
+// screens maps each step title (steps.Title) to what the walk does there.
+// A new screen needs one entry here.
+var screens = map[string]screenFunc{
+	steps.Title(steps.StepConnection):  (*run).pickConnection,
+	steps.Title(steps.StepPreflight):   (*run).pressContinue,
+	steps.Title(steps.StepSetupSCIM):   (*run).runSetupSCIM,
+	steps.Title(steps.StepVerify):      (*run).pressContinue,
+	steps.Title(steps.StepCredentials): (*run).copyCredentials,
+	steps.Title(steps.StepIdP):         (*run).chooseIdP,
+	steps.Title(steps.StepChecklist):   (*run).tickChecklist,
+	steps.Title(steps.StepReadBack):    (*run).pressContinue,
+}
+
+// walkTo walks the wizard screen by screen until the step titled until is
+// on screen, and returns that screen.
+func (r *run) walkTo(until steps.StepID) string {
+	r.t.Helper()
+	want := steps.Title(until)
+	for range 20 {
+		s := r.tm.waitFor("a step header", func(s string) bool { return stepTitle(s) != "" })
+		title := stepTitle(s)
+		if len(r.walked) == 0 || r.walked[len(r.walked)-1] != title {
+			r.walked = append(r.walked, title)
+		}
+		if title == want {
+			return s
+		}
+		act, ok := screens[title]
+		if !ok {
+			r.t.Fatalf("the e2e walk has no step for the screen %q (add one to screens in e2e/wizard_test.go); screen:\n%s", title, s)
+		}
+		act(r, s)
+		r.tm.waitFor(fmt.Sprintf("the step after %q", title), func(s string) bool { return stepTitle(s) != title })
+	}
+	r.t.Fatalf("did not reach %q after 20 screens: walked %q", want, r.walked)
+	return ""
+}
+
+// pickConnection filters the connection list with / and chooses the first
+// match, which must be r.connection.
+func (r *run) pickConnection(string) {
+	r.t.Helper()
+	r.tm.waitText(r.connection)
+	r.tm.keys("/")
+	r.tm.typeText(strings.ToLower(r.connection))
+	r.tm.waitFor("the filtered list with "+r.connection+" selected", func(s string) bool {
+		return strings.Contains(s, "> "+r.connection)
+	})
+	r.tm.keys("Enter") // done filtering
+	r.tm.waitGone("done filtering")
+	r.tm.keys("Enter") // choose
+}
+
+// pressContinue waits for the screen's "enter continue" and presses it.
+func (r *run) pressContinue(string) {
+	r.t.Helper()
+	r.tm.waitText("enter continue")
+	r.tm.keys("Enter")
+}
+
+// runSetupSCIM confirms Setup SCIM on the chosen connection.
+func (r *run) runSetupSCIM(string) {
+	r.t.Helper()
+	r.tm.waitText(r.connection)
+	r.tm.waitText("Press enter to run Setup SCIM")
+	r.tm.keys("Enter")
+}
+
+// copyCredentials copies the SCIM Base URL and the API Token with c and
+// checks each against tmux's buffer; the token is read from the screen
+// after r reveals it, then hidden again.
+func (r *run) copyCredentials(string) {
+	r.t.Helper()
+	s := r.tm.waitText(steps.PasteBaseURL)
+	r.baseURL = fieldValue(s, steps.PasteBaseURL)
+	if !strings.HasPrefix(r.baseURL, "http://127.0.0.1:") || !strings.HasSuffix(r.baseURL, "/v2/scim/2.0") {
+		r.t.Fatalf("SCIM Base URL %q is not the sandbox's; screen:\n%s", r.baseURL, s)
+	}
+	if !strings.Contains(s, "••••") {
+		r.t.Fatalf("the API Token is not masked on arrival; screen:\n%s", s)
+	}
+
+	r.tm.keys("c")
+	r.tm.waitText(steps.PasteBaseURL + " sent to your terminal's clipboard")
+	if got := r.tm.buffer(); got != r.baseURL {
+		r.t.Fatalf("tmux buffer after copying the SCIM Base URL = %q, want %q", got, r.baseURL)
+	}
+
+	r.tm.keys("Down", "c")
+	r.tm.waitText(steps.PasteToken + " sent to your terminal's clipboard")
+	copied := r.tm.buffer()
+
+	r.tm.keys("r")
+	s = r.tm.waitText("r hide token")
+	r.token = fieldValue(s, steps.PasteToken)
+	if len(r.token) < 20 || strings.ContainsAny(r.token, " •") {
+		r.t.Fatalf("revealed API Token %q does not look like a token; screen:\n%s", r.token, s)
+	}
+	if copied != r.token {
+		r.t.Fatalf("tmux buffer after copying the API Token = %q, want the token on screen %q", copied, r.token)
+	}
+	r.tm.keys("r")
+	r.tm.waitGone(r.token)
+	r.tm.keys("Enter")
+}
+
+// fieldValue is the value shown on the line under a credentials label.
+func fieldValue(screen, label string) string {
+	lines := strings.Split(screen, "\n")
+	for i, l := range lines {
+		l = strings.TrimPrefix(strings.TrimSpace(l), "> ")
+		if strings.HasPrefix(l, label) && !strings.HasPrefix(l, label+" sent") && i+1 < len(lines) {
+			return strings.TrimSpace(lines[i+1])
+		}
+	}
+	return ""
+}
+
+// chooseIdP moves the cursor to r.idp and chooses it.
+func (r *run) chooseIdP(string) {
+	r.t.Helper()
+	r.tm.waitText(r.idp)
+	for range 3 {
+		r.tm.keys("Up")
+	}
+	for range 5 {
+		s := r.tm.screen()
+		if strings.Contains(s, "> "+r.idp) {
+			r.tm.keys("Enter")
+			return
+		}
+		r.tm.keys("Down")
+		r.tm.waitFor("the cursor to move", func(n string) bool { return n != s })
+	}
+	r.t.Fatalf("could not select %q; screen:\n%s", r.idp, r.tm.screen())
+}
+
+// doneCount is the checklist's progress, "N of M done".
+var doneCount = regexp.MustCompile(`(\d+) of (\d+) done`)
+
+// tickChecklist ticks every item with space and moves on.
+func (r *run) tickChecklist(string) {
+	r.t.Helper()
+	s := r.tm.waitText(r.idp)
+	m := doneCount.FindStringSubmatch(s)
+	if m == nil {
+		r.t.Fatalf("no \"N of M done\" count on the checklist of %q; screen:\n%s", r.idp, s)
+	}
+	total, _ := strconv.Atoi(m[2])
+	for range total {
+		r.tm.keys("Space", "Down")
+	}
+	r.tm.waitText(fmt.Sprintf("%d of %d done", total, total))
+	r.tm.keys("Enter")
+}
+
+// exportRunbook presses e on the done screen and checks that the runbook
+// file named in the notice exists (the secret scan reads it later).
+func (r *run) exportRunbook() {
+	r.t.Helper()
+	r.tm.keys("e")
+	s := r.tm.waitText("Runbook written to ")
+	m := regexp.MustCompile(`Runbook written to (\S+)`).FindStringSubmatch(strings.Join(strings.Fields(s), " "))
+	if m == nil {
+		r.t.Fatalf("no runbook path in the notice:\n%s", s)
+	}
+	path := m[1]
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(r.home, path) // the program runs in HOME
+	}
+	if _, err := os.Stat(path); err != nil {
+		r.t.Fatalf("the notice names %s but: %v", m[1], err)
+	}
+}
+
+// finish presses enter on the done screen and expects exit status 0.
+func (r *run) finish() {
+	r.t.Helper()
+	r.tm.waitText("enter finish")
+	r.tm.keys("Enter")
+	if status := r.tm.waitExit(); status != 0 {
+		r.t.Fatalf("exit status after finishing = %d, want 0; screen:\n%s", status, r.tm.screen())
+	}
+}
+
+// assertClean checks that the terminal is restored and that the API Token
+// is nowhere: not on screen, not in the scrollback, not in any file under
+// HOME (state directory, exports, logs), and that state files are 0600.
+func (r *run) assertClean() {
+	r.t.Helper()
+	r.tm.assertRestored()
+	if strings.Contains(r.tm.history(), r.token) {
+		r.t.Errorf("the API Token is still in the pane or its scrollback after exit:\n%s", r.tm.history())
+	}
+	assertNoSecret(r.t, r.token, r.stateDir, r.home)
+}
+
+// TestWizardSandbox walks the whole flow once per SSO connection and
+// identity provider, with real keys, and finishes.
+func TestWizardSandbox(t *testing.T) {
+	for _, tc := range []struct{ connection, idp string }{
+		{"Okta SAML", steps.Okta.Label()},
+		{"Entra ID SAML", steps.Entra.Label()},
+		{"Entra ID OIDC", steps.Entra.Label()},
+		{"OneLogin SAML", steps.OneLogin.Label()},
+	} {
+		t.Run(strings.ReplaceAll(tc.connection, " ", "_"), func(t *testing.T) {
+			t.Parallel()
+			r := startSandbox(t, 100, 30, tc.connection, tc.idp)
+			s := r.walkTo(steps.StepDone)
+			if !strings.Contains(s, "SCIM is set up") || !strings.Contains(s, tc.connection) {
+				t.Fatalf("done screen does not confirm the setup of %q:\n%s", tc.connection, s)
+			}
+			r.exportRunbook()
+			r.finish()
+			r.assertClean()
+			t.Logf("walked: %s", strings.Join(r.walked, " → "))
+		})
+	}
+}
+
+// TestResize shrinks the terminal to the smallest supported size (60×20)
+// in the middle of the flow and back, and checks the screen follows.
+func TestResize(t *testing.T) {
+	t.Parallel()
+	r := startSandbox(t, 100, 30, "Okta SAML", steps.Okta.Label())
+	r.walkTo(steps.StepCredentials)
+	wide := r.tm.waitText(steps.PasteBaseURL)
+	r.baseURL = fieldValue(wide, steps.PasteBaseURL)
+
+	r.tm.resize(60, 20)
+	s := r.tm.waitFor("the screen laid out at 60×20", func(s string) bool {
+		return r.tm.format("#{pane_width}x#{pane_height}") == "60x20" && s != wide &&
+			strings.Contains(s, steps.Title(steps.StepCredentials)) && strings.Contains(s, r.baseURL)
+	})
+	if strings.Contains(s, "Terminal too small") {
+		t.Fatalf("60×20 is the supported minimum but the wizard says it is too small:\n%s", s)
+	}
+	r.tm.resize(59, 20)
+	r.tm.waitText("Terminal too small")
+	r.tm.resize(100, 30)
+	r.tm.waitFor("the screen laid out at 100×30 again", func(s string) bool {
+		return strings.Contains(s, steps.Title(steps.StepCredentials)) && strings.Contains(s, steps.PasteBaseURL) && !strings.Contains(s, "Terminal too small")
+	})
+	r.copyCredentials("")
+	r.walkTo(steps.StepDone)
+	r.finish()
+	r.assertClean()
+}
+
+// TestInterrupt presses ctrl+c in the middle of the flow: the CLI exits
+// with 130, restores the terminal and leaves the token nowhere.
+func TestInterrupt(t *testing.T) {
+	t.Run("after the token was copied", func(t *testing.T) {
+		t.Parallel()
+		r := startSandbox(t, 100, 30, "OneLogin SAML", steps.OneLogin.Label())
+		r.walkTo(steps.StepIdP)
+		r.tm.keys("C-c")
+		if status := r.tm.waitExit(); status != 130 {
+			t.Fatalf("exit status after ctrl+c = %d, want 130; screen:\n%s", status, r.tm.screen())
+		}
+		r.assertClean()
+	})
+	t.Run("before the token was copied", func(t *testing.T) {
+		t.Parallel()
+		r := startSandbox(t, 100, 30, "Entra ID OIDC", steps.Entra.Label())
+		r.walkTo(steps.StepCredentials)
+		s := r.tm.waitText(steps.PasteBaseURL)
+		r.baseURL = fieldValue(s, steps.PasteBaseURL)
+		// The token was neither copied nor revealed: ctrl+c asks first, and
+		// n goes back to the screen.
+		r.tm.keys("C-c")
+		r.tm.waitText("Quit anyway? (y/n)")
+		r.tm.keys("n")
+		r.tm.waitGone("Quit anyway?")
+		r.tm.keys("Down", "r")
+		r.token = fieldValue(r.tm.waitText("r hide token"), steps.PasteToken)
+		r.tm.keys("r")
+		r.tm.waitGone(r.token)
+		// Revealed counts as secured: ctrl+c now leaves at once.
+		r.tm.keys("C-c")
+		if status := r.tm.waitExit(); status != 130 {
+			t.Fatalf("exit status after ctrl+c = %d, want 130; screen:\n%s", status, r.tm.screen())
+		}
+		r.assertClean()
+	})
+}
