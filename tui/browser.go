@@ -11,7 +11,7 @@ import (
 const dockerHomeURL = "https://app.docker.com"
 
 // errNoBrowser says why no browser was opened when none is available.
-var errNoBrowser = errors.New("no browser can be opened from this terminal (for example under SSH)")
+var errNoBrowser = errors.New("no browser can be opened from this terminal, for example under SSH")
 
 // urlOpenedMsg reports whether url was opened in the browser.
 type urlOpenedMsg struct {

@@ -7,6 +7,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/docker-scim/docker-scim/client"
 	"github.com/docker-scim/docker-scim/steps"
 )
@@ -41,7 +42,7 @@ func newFormKeys() formKeys {
 // timers, so views are stable and nothing ticks while the admin reads).
 func newTextField(placeholder string) textinput.Model {
 	f := textinput.New()
-	f.Prompt = "> "
+	f.Prompt = ""
 	f.Placeholder = placeholder
 	st := textinput.DefaultDarkStyles()
 	st.Cursor.Blink = false
@@ -99,14 +100,14 @@ func (s *connectionFormScreen) typing() bool { return s.focus == connFieldName }
 func (s *connectionFormScreen) Init() tea.Cmd { return nil }
 
 func (s *connectionFormScreen) keys() []key.Binding {
-	out := []key.Binding{s.keymap.Next, s.keymap.Prev}
+	out := []key.Binding{s.submit, s.keymap.Next, s.keymap.Prev}
 	switch s.focus {
 	case connFieldType, connFieldIdP:
 		out = append(out, s.cycle)
 	case connFieldName:
 		out = append(out, s.keymap.Leave)
 	}
-	return append(out, s.submit)
+	return out
 }
 
 // idps are the identity providers that have a checklist for the chosen type.
@@ -236,10 +237,10 @@ func (s *connectionFormScreen) View() string {
 	b.WriteString("\n")
 
 	b.WriteString(s.label(connFieldType, "Type") + "\n")
-	b.WriteString("    " + renderChoices(st, connectionTypes, s.ctype, client.ConnectionType.Label) + "\n\n")
+	b.WriteString(indent(renderChoices(st, connectionTypes, s.ctype, client.ConnectionType.Label, w-4), "    ") + "\n\n")
 
 	b.WriteString(s.label(connFieldIdP, "Identity provider") + "\n")
-	b.WriteString("    " + renderChoices(st, s.idps(), s.idp, steps.IdP.Label) + "\n")
+	b.WriteString(indent(renderChoices(st, s.idps(), s.idp, steps.IdP.Label, w-4), "    ") + "\n")
 	if s.ctype == client.AzureOIDC {
 		b.WriteString(indent(st.wrapIn(st.subtle, "Azure AD (OIDC) connections are Entra ID only.", w-4), "    ") + "\n")
 	}
@@ -255,15 +256,32 @@ func (s *connectionFormScreen) label(field int, text string) string {
 	return "  " + st.bold.Render(text)
 }
 
-// renderChoices renders options on one line, the chosen one marked ●.
-func renderChoices[T comparable](st styles, options []T, chosen T, label func(T) string) string {
-	parts := make([]string, len(options))
+// renderChoices renders options side by side, the chosen one marked ●,
+// starting a new line when the next option would not fit in width.
+func renderChoices[T comparable](st styles, options []T, chosen T, label func(T) string, width int) string {
+	const gap = "   "
+	var b strings.Builder
+	lineW := 0
 	for i, o := range options {
+		text := "○ " + label(o)
 		if o == chosen {
-			parts[i] = st.selected.Render("● " + label(o))
-		} else {
-			parts[i] = "○ " + label(o)
+			text = "● " + label(o)
 		}
+		w := ansi.StringWidth(text)
+		switch {
+		case i == 0:
+		case lineW+len(gap)+w > width:
+			b.WriteString("\n")
+			lineW = 0
+		default:
+			b.WriteString(gap)
+			lineW += len(gap)
+		}
+		if o == chosen {
+			text = st.selected.Render(text)
+		}
+		b.WriteString(text)
+		lineW += w
 	}
-	return strings.Join(parts, "   ")
+	return b.String()
 }

@@ -101,18 +101,18 @@ func (s *guidedSetupScreen) keys() []key.Binding {
 	if s.typing() {
 		open.SetHelp("ctrl+o", "open Docker Home")
 	}
-	out := []key.Binding{s.keymap.Next}
+	var out []key.Binding
 	if s.c.cfg.OpenURL != nil {
 		out = append(out, open)
 	}
-	out = append(out, s.reveal)
-	if s.c.cfg.Clipboard != nil {
-		out = append(out, s.paste)
-	}
+	out = append(out, s.submit, s.reveal, s.keymap.Next)
 	if s.typing() {
 		out = append(out, s.keymap.Leave)
 	}
-	return append(out, s.submit)
+	if s.c.cfg.Clipboard != nil {
+		out = append(out, s.paste)
+	}
+	return out
 }
 
 // validate normalises both fields and records the fixes or the refusals.
@@ -302,17 +302,17 @@ func (s *guidedSetupScreen) urlStatus(w int) string {
 // it was refused; it never shows the token.
 func (s *guidedSetupScreen) tokenStatus(w int) string {
 	st := s.c.styles
-	hidden := "hidden; ctrl+r reveals"
+	hidden := "Hidden; ctrl+r reveals it."
 	if s.revealed {
-		hidden = "shown; ctrl+r hides"
+		hidden = "Shown; ctrl+r hides it."
 	}
 	switch {
 	case s.fields[guidedFieldToken].Value() == "" && !s.tried:
-		return st.wrapIn(st.subtle, "Hidden as you paste it ("+hidden+").", w)
+		return st.wrapIn(st.subtle, "Kept in memory only, never saved. "+hidden, w)
 	case s.tokenErr != nil:
 		return st.wrapIn(st.err, "✗ "+s.tokenErr.Error(), w)
 	case s.tokenNote != "":
-		return st.ok.Render("✓ ") + st.wrap("Fixed: "+s.tokenNote+" ("+hidden+").", w-2)
+		return st.ok.Render("✓ ") + st.wrap("Fixed: "+s.tokenNote+". "+hidden, w-2)
 	}
-	return st.ok.Render("✓ ") + st.wrap("API Token ready ("+hidden+").", w-2)
+	return st.ok.Render("✓ ") + st.wrap("API Token ready. "+hidden, w-2)
 }
