@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -107,6 +108,7 @@ func (d *vrDriver) view() string { return ansi.Strip(d.s.View()) }
 // SAML connection and a Hub client signed in with the org access token.
 type vrSandbox struct {
 	sb      *sandbox.Server
+	clock   *vrClock
 	hub     *client.Hub
 	console client.SandboxConsole
 	conn    client.Connection
@@ -115,7 +117,8 @@ type vrSandbox struct {
 
 func newVRSandbox(t *testing.T, opts ...sandbox.Option) vrSandbox {
 	t.Helper()
-	sb := sandbox.New(opts...)
+	clock := &vrClock{}
+	sb := sandbox.New(append(opts, sandbox.WithClock(clock.now))...)
 	srv := httptest.NewServer(sb)
 	t.Cleanup(srv.Close)
 	hub, err := client.NewHub(srv.URL)
@@ -140,7 +143,19 @@ func newVRSandbox(t *testing.T, opts ...sandbox.Option) vrSandbox {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return vrSandbox{sb: sb, hub: hub, console: console, conn: conns[i], creds: creds}
+	return vrSandbox{sb: sb, clock: clock, hub: hub, console: console, conn: conns[i], creds: creds}
+}
+
+// vrClock is the sandbox's clock: real time plus an offset that tests
+// advance instead of sleeping.
+type vrClock struct{ offset atomic.Int64 }
+
+func (c *vrClock) now() time.Time { return time.Now().Add(time.Duration(c.offset.Load())) }
+
+// advance moves the sandbox's clock forward by d and returns its new time.
+func (c *vrClock) advance(d time.Duration) time.Time {
+	c.offset.Add(int64(d))
+	return c.now()
 }
 
 func (ts vrSandbox) config() Config {

@@ -1,0 +1,523 @@
+package tui
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+	"github.com/docker-scim/docker-scim/client"
+	"github.com/docker-scim/docker-scim/steps"
+)
+
+// readBackInput is what the read-back screen needs from the flow.
+type readBackInput struct {
+	org   string
+	conn  client.Connection
+	idp   steps.IdP
+	creds client.SCIMCredentials
+	// since is when SCIM was set up: users and teams older than that are
+	// not part of the feed.
+	since time.Time
+}
+
+// testTeam is the team the sandbox's simulated push creates (as the group
+// "<org>:docker-scim-test").
+const testTeam = "docker-scim-test"
+
+// readBackScreen is a live feed of the SCIM users (and, when signed in to
+// the Hub API, the teams and their members) that arrived since setup.
+type readBackScreen struct {
+	c       *common
+	in      readBackInput
+	scim    *client.SCIM
+	scimErr error
+	spinner spinner.Model
+	pollNow key.Binding
+	push    key.Binding
+	finish  key.Binding
+
+	users     []client.User
+	teams     []teamFeed
+	userPoll  poller
+	teamPoll  poller
+	pushing   bool
+	pushed    *pushedMsg
+	testSteps []steps.Item
+}
+
+func newReadBackScreen(c *common, in readBackInput) *readBackScreen {
+	s := &readBackScreen{
+		c:       c,
+		in:      in,
+		spinner: spinner.New(spinner.WithSpinner(spinner.Dot)),
+		pollNow: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "check now")),
+		push:    key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "push a test user")),
+		finish:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "finish")),
+	}
+	s.scim, s.scimErr = client.NewSCIM(in.creds.BaseURL, in.creds.Token)
+	if cl, err := steps.ChecklistFor(in.idp, connectionType(in.conn.Type)); err == nil {
+		for _, it := range cl.Items {
+			if it.Section == "Test" {
+				s.testSteps = append(s.testSteps, it)
+			}
+		}
+	}
+	return s
+}
+
+func (s *readBackScreen) step() steps.StepID { return steps.StepReadBack }
+
+// sandboxConsole returns the sandbox console, which can simulate the IdP.
+func (s *readBackScreen) sandboxConsole() (client.SandboxConsole, bool) {
+	sc, ok := s.c.cfg.Console.(client.SandboxConsole)
+	return sc, ok && s.c.cfg.Sandbox
+}
+
+func (s *readBackScreen) keys() []key.Binding {
+	ks := []key.Binding{s.pollNow}
+	if _, ok := s.sandboxConsole(); ok {
+		ks = append(ks, s.push)
+	}
+	return append(ks, s.finish)
+}
+
+// Init starts polling every resource at once (or as soon as the 2 s
+// spacing allows, when the screen is shown again).
+func (s *readBackScreen) Init() tea.Cmd {
+	return tea.Batch(s.spinner.Tick, s.pollSoon(resUsers), s.pollSoon(resTeams))
+}
+
+func (s *readBackScreen) poller(r resource) *poller {
+	if r == resUsers {
+		return &s.userPoll
+	}
+	return &s.teamPoll
+}
+
+// enabled reports whether r can be polled at all.
+func (s *readBackScreen) enabled(r resource) bool {
+	if r == resUsers {
+		return s.scim != nil
+	}
+	return s.c.cfg.Hub != nil
+}
+
+// pollSoon resets r's backoff and polls it now, or when the 2 s spacing and
+// the rate limit allow. A poll in flight is not doubled.
+func (s *readBackScreen) pollSoon(r resource) tea.Cmd {
+	p := s.poller(r)
+	if !s.enabled(r) || p.inFlight {
+		return nil
+	}
+	p.interval = minPoll
+	return s.schedule(r, pollDelay(0, p.lastStart, s.rateLimit(r), s.c.cfg.Now()))
+}
+
+// schedule polls r after d (at once when d is 0); timers set earlier for r
+// are superseded.
+func (s *readBackScreen) schedule(r resource, d time.Duration) tea.Cmd {
+	p := s.poller(r)
+	p.gen++
+	p.next = d
+	if d <= 0 {
+		return s.start(r)
+	}
+	return s.c.after(d, pollMsg{owner: s, res: r, gen: p.gen})
+}
+
+func (s *readBackScreen) rateLimit(r resource) client.RateLimit {
+	if r == resUsers {
+		return s.scim.RateLimit()
+	}
+	return s.c.cfg.Hub.RateLimit()
+}
+
+// start sends r's poll request.
+func (s *readBackScreen) start(r resource) tea.Cmd {
+	p := s.poller(r)
+	p.inFlight, p.lastStart = true, s.c.cfg.Now()
+	if r == resUsers {
+		return pollUsers(s, s.scim, s.in.since)
+	}
+	return pollTeams(s, s.c.cfg.Hub, s.in.org, s.teams)
+}
+
+func (s *readBackScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
+	switch msg := msg.(type) {
+	case pollMsg:
+		p := s.poller(msg.res)
+		if msg.owner != s || msg.gen != p.gen || p.inFlight {
+			return s, nil
+		}
+		return s, s.start(msg.res)
+	case polledMsg:
+		if msg.owner != s {
+			return s, nil
+		}
+		return s, s.onPolled(msg)
+	case pushedMsg:
+		if msg.owner != s {
+			return s, nil
+		}
+		s.pushing, s.pushed = false, &msg
+		if msg.err != nil {
+			return s, nil
+		}
+		return s, tea.Batch(s.pollSoon(resUsers), s.pollSoon(resTeams))
+	case spinner.TickMsg:
+		if !s.busy() {
+			return s, nil
+		}
+		var cmd tea.Cmd
+		s.spinner, cmd = s.spinner.Update(msg)
+		return s, cmd
+	case tea.KeyPressMsg:
+		switch {
+		case key.Matches(msg, s.pollNow):
+			return s, tea.Batch(s.spinner.Tick, s.pollSoon(resUsers), s.pollSoon(resTeams))
+		case key.Matches(msg, s.push):
+			if console, ok := s.sandboxConsole(); ok && !s.pushing {
+				s.pushing = true
+				return s, tea.Batch(s.spinner.Tick, pushTestUser(s, console, s.in))
+			}
+		case key.Matches(msg, s.finish):
+			return s, emit(readBackDoneMsg{users: s.users, teams: s.teamsWithNewUsers()})
+		}
+	}
+	return s, nil
+}
+
+// onPolled records a poll's answer and schedules the next poll: sooner when
+// something changed, later while nothing does, and after the rate-limit
+// window when it is nearly spent. Errors keep the last answer on screen.
+func (s *readBackScreen) onPolled(msg polledMsg) tea.Cmd {
+	p := s.poller(msg.res)
+	p.inFlight, p.err = false, msg.err
+	changed := false
+	if msg.err == nil {
+		var fp string
+		if msg.res == resUsers {
+			s.users, fp = msg.users, usersFingerprint(msg.users)
+		} else {
+			s.teams, fp = msg.teams, teamsFingerprint(msg.teams)
+		}
+		changed, p.fingerprint = fp != p.fingerprint, fp
+	}
+	p.interval = nextInterval(p.interval, changed)
+	return s.schedule(msg.res, pollDelay(p.interval, p.lastStart, msg.rl, s.c.cfg.Now()))
+}
+
+func (s *readBackScreen) busy() bool {
+	return s.pushing || s.userPoll.inFlight || s.teamPoll.inFlight
+}
+
+// teamsWithNewUsers returns the teams that have at least one user of the
+// feed as a member.
+func (s *readBackScreen) teamsWithNewUsers() []client.Team {
+	var out []client.Team
+	for _, t := range s.teams {
+		if len(s.newMembers(t)) > 0 {
+			out = append(out, t.team)
+		}
+	}
+	return out
+}
+
+// newMembers returns the members of t that are users of the feed (matched
+// by email, which is the SCIM userName).
+func (s *readBackScreen) newMembers(t teamFeed) []string {
+	var out []string
+	for _, m := range t.members {
+		for _, u := range s.users {
+			if m.Email != "" && strings.EqualFold(m.Email, u.UserName) {
+				out = append(out, u.UserName)
+				break
+			}
+		}
+	}
+	return out
+}
+
+func (s *readBackScreen) View() string {
+	st := s.c.styles
+	w := s.c.contentWidth()
+	var b strings.Builder
+	idp := "the identity provider"
+	if s.in.idp != "" {
+		idp = s.in.idp.Label()
+	}
+	b.WriteString(st.wrap("Provision a test user from "+idp+"; this feed polls Docker and shows it when it arrives.", w) + "\n")
+	for _, it := range s.testSteps {
+		b.WriteString(bullet(st.wrap(it.Text, w-2)) + "\n")
+		if it.Detail != "" {
+			b.WriteString(indent(paint(st.subtle, st.wrap(it.Detail, w-2)), "  ") + "\n")
+		}
+	}
+	if len(s.testSteps) == 0 {
+		b.WriteString(st.wrap("Provision a test user from the identity provider, then watch for it here.", w) + "\n")
+	}
+	b.WriteString("\n" + s.usersView(w) + "\n")
+	b.WriteString(s.teamsView(w))
+	b.WriteString(s.pushView(w))
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// bullet puts a bullet before wrapped text and indents its other lines.
+func bullet(wrapped string) string {
+	return "• " + strings.ReplaceAll(wrapped, "\n", "\n  ")
+}
+
+// status says whether r is being checked, or when it will be next.
+func (s *readBackScreen) status(r resource) string {
+	p := s.poller(r)
+	if p.inFlight {
+		return s.spinner.View() + " checking…"
+	}
+	return fmt.Sprintf("next check in %s", p.next.Round(time.Second))
+}
+
+func (s *readBackScreen) usersView(w int) string {
+	st := s.c.styles
+	var b strings.Builder
+	if s.scimErr != nil {
+		return errorPanel(st, s.scimErr, w) + "\n"
+	}
+	b.WriteString(st.header.Render(fmt.Sprintf("SCIM users since %s: %d", s.in.since.Format("15:04"), len(s.users))) +
+		st.subtle.Render("  "+s.status(resUsers)) + "\n")
+	shown := max(3, s.c.height-20)
+	for i, u := range s.users {
+		if i == shown {
+			b.WriteString(st.subtle.Render(fmt.Sprintf("  …and %d more", len(s.users)-shown)) + "\n")
+			break
+		}
+		state := st.ok.Render("✓")
+		name := strings.TrimSpace(u.GivenName + " " + u.FamilyName)
+		if name == "" {
+			name = u.DisplayName
+		}
+		if !u.Active {
+			state, name = st.warn.Render("○"), name+" (deactivated)"
+		}
+		b.WriteString(fmt.Sprintf("%s %s  %s\n", state, u.UserName, st.subtle.Render(name)))
+	}
+	if len(s.users) == 0 && s.userPoll.err == nil {
+		b.WriteString(st.subtle.Render("  None yet.") + "\n")
+	}
+	if s.userPoll.err != nil {
+		b.WriteString(errorPanel(st, s.userPoll.err, w) + "\n")
+	}
+	return b.String()
+}
+
+func (s *readBackScreen) teamsView(w int) string {
+	st := s.c.styles
+	if s.c.cfg.Hub == nil {
+		return paint(st.subtle, st.wrap("Sign in to the Hub API (org and access token) to see teams and their members too.", w)) + "\n"
+	}
+	var b strings.Builder
+	teams := 0
+	var rows strings.Builder
+	for _, t := range s.teams {
+		if m := s.newMembers(t); len(m) > 0 {
+			teams++
+			rows.WriteString(st.wrap(fmt.Sprintf("%s %s:%s  %s", st.ok.Render("✓"), s.in.org, t.team.Name,
+				st.subtle.Render(strings.Join(m, ", "))), w) + "\n")
+		}
+	}
+	b.WriteString(st.header.Render(fmt.Sprintf("Teams with these users: %d", teams)) + st.subtle.Render("  "+s.status(resTeams)) + "\n")
+	b.WriteString(rows.String())
+	if s.teamPoll.err != nil {
+		b.WriteString(errorPanel(st, s.teamPoll.err, w) + "\n")
+	}
+	return b.String()
+}
+
+func (s *readBackScreen) pushView(w int) string {
+	st := s.c.styles
+	switch {
+	case s.pushing:
+		return "\n" + s.spinner.View() + " Asking the IdP simulator to push a test user…"
+	case s.pushed == nil:
+		if _, ok := s.sandboxConsole(); ok {
+			return "\n" + st.wrap("Sandbox: press **p** to have the IdP simulator push a test user and a group.", w)
+		}
+		return ""
+	case s.pushed.err != nil:
+		return "\n" + errorPanel(st, s.pushed.err, w)
+	}
+	return "\n" + st.wrap(fmt.Sprintf("Sandbox: the IdP simulator pushed the user **%s** and the group **%s**.",
+		s.pushed.req.Users[0].UserName, s.pushed.req.Group), w)
+}
+
+// resource is something the read-back screen polls.
+type resource int
+
+const (
+	resUsers resource = iota
+	resTeams
+)
+
+// Poll pacing: never more than one request per resource every minPoll,
+// doubling while nothing changes, up to maxPoll.
+const (
+	minPoll = 2 * time.Second
+	maxPoll = 30 * time.Second
+)
+
+// poller is the polling state of one resource.
+type poller struct {
+	interval  time.Duration
+	next      time.Duration // the delay last scheduled, for the status line
+	lastStart time.Time
+	inFlight  bool
+	// gen identifies the latest timer; older timers are ignored.
+	gen         int
+	fingerprint string
+	err         error
+}
+
+// pollMsg is the timer that starts the next poll of res.
+type pollMsg struct {
+	owner *readBackScreen
+	res   resource
+	gen   int
+}
+
+// polledMsg is a poll's answer, with the rate limit the server reported.
+type polledMsg struct {
+	owner *readBackScreen
+	res   resource
+	users []client.User
+	teams []teamFeed
+	rl    client.RateLimit
+	err   error
+}
+
+// teamFeed is a team and its members.
+type teamFeed struct {
+	team    client.Team
+	members []client.Member
+}
+
+// nextInterval is the wait before the next poll: minPoll after a change
+// (or the first time), else twice the last wait, up to maxPoll.
+func nextInterval(prev time.Duration, changed bool) time.Duration {
+	if changed || prev < minPoll {
+		return minPoll
+	}
+	return min(prev*2, maxPoll)
+}
+
+// rateLimitWait is how long to hold off because the server's rate limit is
+// nearly spent (under 10 % left): until the window resets.
+func rateLimitWait(rl client.RateLimit, now time.Time) time.Duration {
+	if rl.Limit <= 0 || rl.Remaining*10 >= rl.Limit || !rl.Reset.After(now) {
+		return 0
+	}
+	return rl.Reset.Sub(now)
+}
+
+// pollDelay is how long to wait before the next poll: interval, but at
+// least minPoll after the last poll started, and longer when the rate limit
+// asks for it.
+func pollDelay(interval time.Duration, lastStart time.Time, rl client.RateLimit, now time.Time) time.Duration {
+	d := interval
+	if !lastStart.IsZero() {
+		d = max(d, minPoll-now.Sub(lastStart))
+	}
+	return max(d, rateLimitWait(rl, now), 0)
+}
+
+func usersFingerprint(users []client.User) string {
+	var b strings.Builder
+	for _, u := range users {
+		fmt.Fprintf(&b, "%s|%s|%t|%d\n", u.ID, u.LastModified.Format(time.RFC3339Nano), u.Active, len(u.Groups))
+	}
+	return b.String()
+}
+
+func teamsFingerprint(teams []teamFeed) string {
+	var b strings.Builder
+	for _, t := range teams {
+		fmt.Fprintf(&b, "%s|%d|%d\n", t.team.Name, t.team.MemberCount, len(t.members))
+	}
+	return b.String()
+}
+
+// pollUsers reads the SCIM users created or changed since since. SCIM
+// timestamps have whole seconds, so since is truncated to the second: a
+// user created in the same second as setup still counts.
+func pollUsers(owner *readBackScreen, scim *client.SCIM, since time.Time) tea.Cmd {
+	since = since.Truncate(time.Second)
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
+		defer cancel()
+		users, err := scim.UsersSince(ctx, since)
+		return polledMsg{owner: owner, res: resUsers, users: users, rl: scim.RateLimit(), err: err}
+	}
+}
+
+// pollTeams lists the org's teams, and the members of each team that is new
+// or whose member count changed since prev (the others keep prev's list).
+func pollTeams(owner *readBackScreen, hub *client.Hub, org string, prev []teamFeed) tea.Cmd {
+	known := make(map[string]teamFeed, len(prev))
+	for _, t := range prev {
+		known[t.team.Name] = t
+	}
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
+		defer cancel()
+		teams, err := hub.Teams(ctx, org)
+		if err != nil {
+			return polledMsg{owner: owner, res: resTeams, rl: hub.RateLimit(), err: err}
+		}
+		out := make([]teamFeed, 0, len(teams))
+		for _, t := range teams {
+			if k, ok := known[t.Name]; ok && k.team.MemberCount == t.MemberCount {
+				out = append(out, teamFeed{team: t, members: k.members})
+				continue
+			}
+			members, err := hub.TeamMembers(ctx, org, t.Name)
+			if err != nil {
+				return polledMsg{owner: owner, res: resTeams, rl: hub.RateLimit(), err: err}
+			}
+			out = append(out, teamFeed{team: t, members: members})
+		}
+		return polledMsg{owner: owner, res: resTeams, teams: out, rl: hub.RateLimit()}
+	}
+}
+
+// pushedMsg is the outcome of a simulated IdP push.
+type pushedMsg struct {
+	owner  *readBackScreen
+	req    client.PushRequest
+	result client.PushResult
+	err    error
+}
+
+// pushTestUser asks the sandbox's IdP simulator to push a new test user at
+// the connection's domain, in the group "<org>:docker-scim-test".
+func pushTestUser(owner *readBackScreen, console client.SandboxConsole, in readBackInput) tea.Cmd {
+	domain := "example.com"
+	if len(in.conn.Domains) > 0 {
+		domain = in.conn.Domains[0]
+	}
+	return func() tea.Msg {
+		id := make([]byte, 3)
+		_, _ = rand.Read(id)
+		req := client.PushRequest{
+			Users: []client.PushUser{{UserName: "docker-scim-test-" + hex.EncodeToString(id) + "@" + domain, GivenName: "Test", FamilyName: "User"}},
+			Group: in.org + ":" + testTeam,
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
+		defer cancel()
+		res, err := console.SimulatePush(ctx, in.creds, req)
+		return pushedMsg{owner: owner, req: req, result: res, err: err}
+	}
+}

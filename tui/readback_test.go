@@ -1,0 +1,274 @@
+package tui
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/docker-scim/docker-scim/client"
+	"github.com/docker-scim/docker-scim/steps"
+)
+
+func readBackDriver(t *testing.T, cfg Config, in readBackInput, w, h int) *vrDriver {
+	return newVRDriver(t, cfg, w, h, func(c *common) screen { return newReadBackScreen(c, in) })
+}
+
+func (d *vrDriver) readBack() *readBackScreen { return d.s.(*readBackScreen) }
+
+func TestReadBackShowsPushedUserAfterPollTimer(t *testing.T) {
+	ts := newVRSandbox(t)
+	since := ts.clock.advance(2 * time.Second) // the seeded users are older
+	in := readBackInput{org: "moby", conn: ts.conn, idp: steps.Okta, creds: ts.creds, since: since}
+	d := readBackDriver(t, ts.config(), in, 100, 30)
+	d.init()
+	if v := d.view(); !strings.Contains(v, "SCIM users since") || !strings.Contains(v, "None yet") || !strings.Contains(v, "Provision User") {
+		t.Fatalf("first poll:\n%s", d.view())
+	}
+	if len(d.timers) != 2 {
+		t.Fatalf("timers after the first polls: %+v, want one per resource", d.timers)
+	}
+
+	d.press("p")
+	s := d.readBack()
+	if s.pushed == nil || s.pushed.err != nil {
+		t.Fatalf("push failed: %+v", s.pushed)
+	}
+	user := s.pushed.req.Users[0].UserName
+	if !strings.HasSuffix(user, "@moby.example") || s.pushed.req.Group != "moby:"+testTeam {
+		t.Fatalf("pushed %+v", s.pushed.req)
+	}
+	if v := d.view(); !strings.Contains(v, "pushed the user "+user) || strings.Contains(v, "✓ "+user) {
+		t.Fatalf("after p, before the poll timer fired:\n%s", v)
+	}
+	if s.userPoll.inFlight || s.userPoll.next != minPoll {
+		t.Fatalf("push must poll again 2 s after the last poll started, got next=%v inFlight=%v", s.userPoll.next, s.userPoll.inFlight)
+	}
+
+	requests := ts.sb.RequestCount()
+	d.fire() // the superseded timers are ignored, the new ones poll
+	v := d.view()
+	if !strings.Contains(v, "✓ "+user) || !strings.Contains(v, "moby:"+testTeam) {
+		t.Fatalf("pushed user or team not in the feed:\n%s", v)
+	}
+	// One request for the users, one for the teams, and one per team whose
+	// member count changed: no superseded timer polled twice.
+	if got := ts.sb.RequestCount() - requests; got > 2+len(s.teams) {
+		t.Fatalf("%d requests for one poll of each resource", got)
+	}
+
+	d.press("enter")
+	if len(d.emitted) != 1 {
+		t.Fatalf("enter emitted %v", d.emitted)
+	}
+	done := d.emitted[0].(readBackDoneMsg)
+	// The user also joined the connection's default team, "company".
+	hasTeam := slices.ContainsFunc(done.teams, func(t client.Team) bool { return t.Name == testTeam })
+	if len(done.users) != 1 || done.users[0].UserName != user || !hasTeam {
+		t.Fatalf("readBackDoneMsg = %+v", done)
+	}
+}
+
+func TestReadBackErrorKeepsPollingWithBackoff(t *testing.T) {
+	ts := newVRSandbox(t)
+	cfg := ts.config()
+	cfg.Hub = nil
+	bad := client.SCIMCredentials{BaseURL: ts.creds.BaseURL, Token: client.NewSecret("refreshed-token")}
+	d := readBackDriver(t, cfg, readBackInput{org: "moby", conn: ts.conn, idp: steps.Entra, creds: bad, since: time.Now()}, 100, 30)
+	d.init()
+	v := d.view()
+	if !strings.Contains(v, "401 Unauthorized") || !strings.Contains(v, "r retry") || !strings.Contains(v, "Provision on demand") {
+		t.Fatalf("error panel or Entra test step missing:\n%s", v)
+	}
+	if !strings.Contains(v, "Sign in to the Hub API") {
+		t.Fatalf("no hint about teams without Hub sign-in:\n%s", v)
+	}
+	var waits []time.Duration
+	for range 4 {
+		if len(d.timers) != 1 {
+			t.Fatalf("timers = %+v, want one (users only)", d.timers)
+		}
+		waits = append(waits, d.timers[0].after)
+		d.fire()
+	}
+	if want := []time.Duration{4 * time.Second, 8 * time.Second, 16 * time.Second, 30 * time.Second}; fmt.Sprint(waits) != fmt.Sprint(want) {
+		t.Fatalf("waits after failing polls = %v, want %v", waits, want)
+	}
+	d.now = d.now.Add(5 * time.Second)
+	d.press("r") // polls at once: the last poll started over 2 s ago
+	if got := d.timers[len(d.timers)-1].after; got != 4*time.Second {
+		t.Fatalf("r did not reset the backoff: next wait %v", got)
+	}
+}
+
+// fakeReadBack is a read-back screen on fixed data that sends no request.
+func fakeReadBack(t *testing.T, hub bool, w, h int) *vrDriver {
+	cfg := Config{Org: "moby", Sandbox: true}
+	if hub {
+		h, err := client.NewHub("https://hub.docker.com")
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg.Hub, cfg.Console = h, client.SandboxConsole{Hub: h}
+	}
+	in := readBackInput{org: "moby", idp: steps.Okta, since: vrNow,
+		conn:  client.Connection{Name: "Okta SAML", Type: client.SAML, IdP: "okta", Domains: []string{"moby.example"}},
+		creds: client.SCIMCredentials{BaseURL: vrBaseURL, Token: client.NewSecret("t")}}
+	return readBackDriver(t, cfg, in, w, h)
+}
+
+// answer delivers a poll's answer the way a finished request does.
+func (d *vrDriver) answer(m polledMsg) {
+	s := d.readBack()
+	m.owner = s
+	s.poller(m.res).inFlight, s.poller(m.res).lastStart = true, d.now
+	s2, _ := s.Update(m) // the next poll's request is not sent
+	d.s = s2
+}
+
+var (
+	vrUser = client.User{ID: "u1", UserName: "ada@moby.example", GivenName: "Ada", FamilyName: "Lovelace", Active: true,
+		Created: vrNow.Add(time.Minute), LastModified: vrNow.Add(time.Minute)}
+	vrGone = client.User{ID: "u2", UserName: "bob@moby.example", DisplayName: "bob", Active: false,
+		Created: vrNow.Add(-time.Hour), LastModified: vrNow.Add(time.Minute)}
+	vrTeam = teamFeed{team: client.Team{Name: "developers", MemberCount: 2},
+		members: []client.Member{{Username: "ada", Email: "ada@moby.example"}, {Username: "old", Email: "old@moby.example"}}}
+)
+
+func TestReadBackGolden(t *testing.T) {
+	unavailable := &client.Error{Op: "read back the SCIM users", Kind: client.KindServer, Status: 503, Message: "injected fault: 503 Service Unavailable"}
+	cases := []struct {
+		name string
+		hub  bool
+		msgs []polledMsg
+		push *pushedMsg
+	}{
+		{"waiting", true, []polledMsg{{res: resUsers}, {res: resTeams, teams: []teamFeed{vrTeam}}}, nil},
+		{"feed", true, []polledMsg{{res: resUsers, users: []client.User{vrUser}}, {res: resTeams, teams: []teamFeed{vrTeam}}},
+			&pushedMsg{req: client.PushRequest{Users: []client.PushUser{{UserName: "docker-scim-test-0a1b2c@moby.example"}}, Group: "moby:" + testTeam}}},
+		{"error", true, []polledMsg{{res: resUsers, err: unavailable}, {res: resTeams}}, nil},
+		{"no-hub", false, []polledMsg{{res: resUsers, users: []client.User{vrUser, vrGone}}}, nil},
+	}
+	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+		for _, tc := range cases {
+			t.Run(fmt.Sprintf("%s-%dx%d", tc.name, size[0], size[1]), func(t *testing.T) {
+				d := fakeReadBack(t, tc.hub, size[0], size[1])
+				if tc.push != nil {
+					tc.push.owner = d.readBack()
+					d.readBack().pushed = tc.push
+				}
+				for _, m := range tc.msgs {
+					d.answer(m)
+				}
+				golden.RequireEqual(t, d.view())
+			})
+		}
+	}
+}
+
+func TestReadBackBackoffGrowsAndResets(t *testing.T) {
+	d := fakeReadBack(t, false, 80, 24)
+	var waits []time.Duration
+	for _, users := range [][]client.User{nil, nil, nil, nil, nil, nil, {vrUser}, {vrUser}} {
+		d.answer(polledMsg{res: resUsers, users: users})
+		waits = append(waits, d.timers[len(d.timers)-1].after)
+		d.now = d.now.Add(waits[len(waits)-1])
+	}
+	want := []time.Duration{2, 4, 8, 16, 30, 30, 2, 4}
+	for i := range want {
+		want[i] *= time.Second
+	}
+	if fmt.Sprint(waits) != fmt.Sprint(want) {
+		t.Fatalf("waits = %v, want %v", waits, want)
+	}
+}
+
+func TestReadBackSlowsDownWhenRateLimitIsLow(t *testing.T) {
+	d := fakeReadBack(t, false, 80, 24)
+	reset := vrNow.Add(45 * time.Second)
+	d.answer(polledMsg{res: resUsers, rl: client.RateLimit{Limit: 100, Remaining: 9, Reset: reset}})
+	if got := d.timers[len(d.timers)-1].after; got != 45*time.Second {
+		t.Fatalf("wait with 9 of 100 left = %v, want until the reset (45 s)", got)
+	}
+	d.answer(polledMsg{res: resUsers, rl: client.RateLimit{Limit: 100, Remaining: 10, Reset: reset}})
+	if got := d.timers[len(d.timers)-1].after; got != 4*time.Second {
+		t.Fatalf("wait with 10 of 100 left = %v, want the backoff (4 s)", got)
+	}
+}
+
+func TestReadBackSchedulingDecisions(t *testing.T) {
+	reset := vrNow.Add(20 * time.Second)
+	for _, tc := range []struct {
+		name      string
+		interval  time.Duration
+		lastStart time.Time
+		rl        client.RateLimit
+		want      time.Duration
+	}{
+		{"first poll", 0, time.Time{}, client.RateLimit{}, 0},
+		{"right after a poll", 0, vrNow.Add(-500 * time.Millisecond), client.RateLimit{}, 1500 * time.Millisecond},
+		{"long after a poll", 0, vrNow.Add(-time.Minute), client.RateLimit{}, 0},
+		{"backoff", 8 * time.Second, vrNow, client.RateLimit{}, 8 * time.Second},
+		{"plenty left", 2 * time.Second, vrNow, client.RateLimit{Limit: 100, Remaining: 50, Reset: reset}, 2 * time.Second},
+		{"under 10 % left", 2 * time.Second, vrNow, client.RateLimit{Limit: 100, Remaining: 3, Reset: reset}, 20 * time.Second},
+		{"window already reset", 2 * time.Second, vrNow, client.RateLimit{Limit: 100, Remaining: 0, Reset: vrNow.Add(-time.Second)}, 2 * time.Second},
+		{"no limit reported", 2 * time.Second, vrNow, client.RateLimit{Remaining: 0, Reset: reset}, 2 * time.Second},
+	} {
+		if got := pollDelay(tc.interval, tc.lastStart, tc.rl, vrNow); got != tc.want {
+			t.Errorf("%s: pollDelay = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+	for _, tc := range []struct {
+		prev    time.Duration
+		changed bool
+		want    time.Duration
+	}{
+		{0, false, minPoll}, {2 * time.Second, false, 4 * time.Second}, {16 * time.Second, false, maxPoll},
+		{maxPoll, false, maxPoll}, {maxPoll, true, minPoll},
+	} {
+		if got := nextInterval(tc.prev, tc.changed); got != tc.want {
+			t.Errorf("nextInterval(%v, %t) = %v, want %v", tc.prev, tc.changed, got, tc.want)
+		}
+	}
+}
+
+func TestReadBackNeverDoublesAPollInFlight(t *testing.T) {
+	d := fakeReadBack(t, false, 80, 24)
+	s := d.readBack()
+	s.userPoll.inFlight = true
+	if _, cmd := s.Update(pollMsg{owner: s, res: resUsers, gen: s.userPoll.gen}); cmd != nil {
+		t.Fatal("a timer started a second poll while one was in flight")
+	}
+	if _, cmd := s.Update(keyPress("r")); cmd != nil {
+		if msgs := batchLen(cmd); msgs > 1 { // only the spinner tick
+			t.Fatal("r started a second poll while one was in flight")
+		}
+	}
+	s.userPoll.inFlight = false
+	stale := pollMsg{owner: s, res: resUsers, gen: s.userPoll.gen - 1}
+	if _, cmd := s.Update(stale); cmd != nil {
+		t.Fatal("a superseded timer started a poll")
+	}
+	other := newReadBackScreen(d.c, s.in)
+	if _, cmd := s.Update(pollMsg{owner: other, res: resUsers, gen: s.userPoll.gen}); cmd != nil {
+		t.Fatal("another read-back screen's timer started a poll")
+	}
+}
+
+// batchLen counts the commands in cmd's batch that produce a message.
+func batchLen(cmd tea.Cmd) int {
+	batch, ok := cmd().(tea.BatchMsg)
+	if !ok {
+		return 1
+	}
+	n := 0
+	for _, c := range batch {
+		if c != nil {
+			n++
+		}
+	}
+	return n
+}
