@@ -21,7 +21,9 @@ func (d *vrDriver) readBack() *readBackScreen { return d.s.(*readBackScreen) }
 
 func TestReadBackShowsPushedUserAfterPollTimer(t *testing.T) {
 	ts := newVRSandbox(t)
-	since := ts.clock.advance(2 * time.Second) // the seeded users are older
+	// The seeded users are older; the pushed one is created in the same
+	// whole second as since.
+	since := ts.clock.advanceToMidSecond()
 	in := readBackInput{org: "moby", conn: ts.conn, idp: steps.Okta, creds: ts.creds, since: since}
 	d := readBackDriver(t, ts.config(), in, 100, 30)
 	d.init()

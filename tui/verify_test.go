@@ -158,6 +158,13 @@ func (c *vrClock) advance(d time.Duration) time.Time {
 	return c.now()
 }
 
+// advanceToMidSecond moves the clock forward by 2 to 3 s, to the middle of
+// a second, and returns its new time: what is created right after lies in
+// the same whole second (SCIM timestamps have no fractions).
+func (c *vrClock) advanceToMidSecond() time.Time {
+	return c.advance(2*time.Second + 500*time.Millisecond - time.Duration(c.now().Nanosecond()))
+}
+
 func (ts vrSandbox) config() Config {
 	return Config{Org: ts.sb.Credentials().Org, Console: ts.console, Hub: ts.hub, Sandbox: true}
 }
