@@ -50,8 +50,9 @@ type guidedSetupScreen struct {
 	revealed bool
 	// opened is the result of the last `o`, nil before.
 	opened *urlOpenedMsg
-	// pasteErr says why ctrl+v could not read the clipboard.
-	pasteErr string
+	// pasteNote says why a paste did not land (no clipboard, or no field to
+	// take it).
+	pasteNote string
 	// tried is set when enter was refused, so empty fields are flagged.
 	tried bool
 
@@ -155,8 +156,25 @@ func (s *guidedSetupScreen) firstInvalid() int {
 	return guidedFieldToken
 }
 
+// bothSetNote answers a paste with no field focused once both values are set.
+const bothSetNote = "Both values are set: press tab to choose the field to paste into."
+
+// pasteTarget is the field a paste goes to: the focused one, else the first
+// that still needs a value; ok is false when nothing is focused and both
+// values are set (a paste would corrupt one of them).
+func (s *guidedSetupScreen) pasteTarget() (field int, ok bool) {
+	switch {
+	case s.focus != formUnfocused:
+		return s.focus, true
+	case s.valid():
+		return formUnfocused, false
+	}
+	return s.firstInvalid(), true
+}
+
 // pasteInto inserts text at the cursor of field, focusing it.
 func (s *guidedSetupScreen) pasteInto(field int, text string) tea.Cmd {
+	s.pasteNote = ""
 	s.setFocus(field)
 	var cmd tea.Cmd
 	s.fields[field], cmd = s.fields[field].Update(tea.PasteMsg{Content: text})
@@ -171,15 +189,15 @@ func (s *guidedSetupScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		return s, nil
 	case clipboardReadMsg:
 		if msg.err != nil {
-			s.pasteErr = "Could not read the clipboard (" + msg.err.Error() + "): paste with your terminal instead (ctrl+shift+v, or cmd+v on a Mac)."
+			s.pasteNote = "Could not read the clipboard (" + msg.err.Error() + "): paste with your terminal instead (ctrl+shift+v, or cmd+v on a Mac)."
 			return s, nil
 		}
-		s.pasteErr = ""
 		return s, s.pasteInto(msg.field, msg.text)
 	case tea.PasteMsg:
-		field := s.focus
-		if field == formUnfocused {
-			field = s.firstInvalid()
+		field, ok := s.pasteTarget()
+		if !ok {
+			s.pasteNote = bothSetNote
+			return s, nil
 		}
 		return s, s.pasteInto(field, msg.Content)
 	case tea.KeyPressMsg:
@@ -222,12 +240,13 @@ func (s *guidedSetupScreen) updateKey(msg tea.KeyPressMsg) (screen, tea.Cmd) {
 		return s, nil
 	case key.Matches(msg, s.paste):
 		if s.c.cfg.Clipboard == nil {
-			s.pasteErr = "No clipboard can be read here: paste with your terminal instead (ctrl+shift+v, or cmd+v on a Mac)."
+			s.pasteNote = "No clipboard can be read here: paste with your terminal instead (ctrl+shift+v, or cmd+v on a Mac)."
 			return s, nil
 		}
-		field := s.focus
-		if field == formUnfocused {
-			field = s.firstInvalid()
+		field, ok := s.pasteTarget()
+		if !ok {
+			s.pasteNote = bothSetNote
+			return s, nil
 		}
 		return s, readClipboardCmd(s.c.cfg.Clipboard, field)
 	case key.Matches(msg, s.open) && (msg.String() == "ctrl+o" || !s.typing()):
@@ -261,8 +280,8 @@ func (s *guidedSetupScreen) View() string {
 	default:
 		b.WriteString(st.wrap("Press o to open Docker Home ("+dockerHomeURL+") in your browser.", w) + "\n")
 	}
-	if s.pasteErr != "" {
-		b.WriteString(st.wrapIn(st.warn, s.pasteErr, w) + "\n")
+	if s.pasteNote != "" {
+		b.WriteString(st.wrapIn(st.warn, s.pasteNote, w) + "\n")
 	}
 	b.WriteString("\n")
 	b.WriteString(s.fieldView(guidedFieldURL, labelBaseURL, s.urlStatus(w-4)) + "\n\n")

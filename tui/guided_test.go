@@ -311,3 +311,45 @@ func TestGuidedGolden(t *testing.T) {
 		}
 	}
 }
+
+func TestGuidedPasteWithBothValuesSetChangesNothing(t *testing.T) {
+	preset := client.SCIMCredentials{BaseURL: cleanURL, Token: client.NewSecret(guidedToken)}
+	d := driveForm(t, Config{Clipboard: &fakeClipboard{text: "stray"}}, 80, 24, guided(preset))
+	d.paste("stray")
+	d.press("ctrl+v")
+	g := d.guided()
+	if g.fields[guidedFieldURL].Value() != cleanURL || g.fields[guidedFieldToken].Value() != guidedToken {
+		t.Fatal("a paste with no field focused changed a value that was already set")
+	}
+	if !strings.Contains(flat(d.view()), bothSetNote) {
+		t.Fatalf("no explanation:\n%s", d.view())
+	}
+}
+
+// TestGuidedKeepsValuesAcrossBack goes forward with scimReadyMsg through the
+// real root, comes back with esc, and finds everything as it was.
+func TestGuidedKeepsValuesAcrossBack(t *testing.T) {
+	d := driveForm(t, Config{}, 80, 24, guided(client.SCIMCredentials{}))
+	d.paste(messyURL)
+	d.press("tab")
+	d.paste(guidedToken)
+	d.press("ctrl+r", "enter")
+	ready := d.last()
+	d.send(ready) // the root moves on
+	if _, still := d.m.top().(*guidedSetupScreen); still || len(d.m.stack) != 2 {
+		t.Fatalf("the root did not move on from Setup SCIM (stack of %d)", len(d.m.stack))
+	}
+	d.press("esc")
+	g, back := d.m.top().(*guidedSetupScreen)
+	if !back {
+		t.Fatalf("esc did not come back to Setup SCIM: top is %T", d.m.top())
+	}
+	if g.fields[guidedFieldURL].Value() != messyURL || g.fields[guidedFieldToken].Value() != guidedToken || !g.revealed {
+		t.Fatal("coming back lost what was typed")
+	}
+	d.flow = nil
+	d.press("enter")
+	if got := d.ready(); got.BaseURL != cleanURL || got.Token.Value() != guidedToken {
+		t.Fatalf("re-submitted %q", got.BaseURL)
+	}
+}
