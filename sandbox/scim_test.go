@@ -120,6 +120,39 @@ func TestCreateUserErrors(t *testing.T) {
 	}
 }
 
+// TestCreateUserAttachesExistingAccount: POST /Users with the email of a
+// Docker account outside the org attaches that account (keeping its Docker
+// ID); DELETE detaches it, and a new POST attaches it again with a new id.
+func TestCreateUserAttachesExistingAccount(t *testing.T) {
+	e := newEnv(t)
+	if len(e.memberNames("?search=sam")) != 0 {
+		t.Fatal("the seeded outside account is a member")
+	}
+	body := map[string]any{"schemas": []string{userSchema}, "userName": "sam.lee@moby.example"}
+	r := e.must(e.scim("POST", "/Users", body), 201)
+	if r.str("displayName") != "samlee" {
+		t.Fatalf("not the existing account: %s", r.raw)
+	}
+	m := e.must(e.do("GET", "/v2/orgs/moby/members?search=sam", e.jwt, nil), 200).list("results")[0].(map[string]any)
+	if !slices.Equal(toStrings(m["groups"]), []string{"company"}) {
+		t.Fatalf("not on the company team: %v", m)
+	}
+	e.must(e.scim("DELETE", "/Users/"+r.str("id"), nil), 204)
+	again := e.must(e.scim("POST", "/Users", body), 201)
+	if again.str("displayName") != "samlee" || again.str("id") == r.str("id") {
+		t.Fatalf("re-attach: %s", again.raw)
+	}
+	e.must(e.scim("GET", "/Users/"+r.str("id"), nil), 404)
+	// Renaming another SCIM user onto an outside account's email is a conflict.
+	ada := e.createUser("ada@moby.example", "Ada", "L")
+	e.must(e.scim("DELETE", "/Users/"+again.str("id"), nil), 204)
+	r = e.must(e.scim("PUT", "/Users/"+ada, map[string]any{"schemas": []string{userSchema}, "userName": "sam.lee@moby.example", "active": true}), 409)
+	scimErrorShape(t, r, "uniqueness")
+	if !strings.Contains(r.str("detail"), "another Docker account (samlee)") {
+		t.Fatalf("detail: %s", r.raw)
+	}
+}
+
 func TestPutUserMissingActiveDeactivates(t *testing.T) {
 	e := newEnv(t)
 	id := e.createUser("ada@moby.example", "Ada", "Lovelace")

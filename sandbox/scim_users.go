@@ -175,8 +175,9 @@ func badValue(format string, args ...any) *scimErr {
 	return &scimErr{http.StatusBadRequest, "invalidValue", fmt.Sprintf(format, args...)}
 }
 
-// checkUserName validates a userName (an email address) and that it is free.
-// The caller holds the lock.
+// checkUserName validates a userName (an email address) and that it is free
+// for self (nil on create, when a Docker account outside the org counts as
+// free: POST /Users attaches it). The caller holds the lock.
 func (s *Server) checkUserName(name string, self *user) *scimErr {
 	addr, err := mail.ParseAddress(name)
 	if err != nil || addr.Address != name || addr.Name != "" {
@@ -184,10 +185,12 @@ func (s *Server) checkUserName(name string, self *user) *scimErr {
 	}
 	other := s.st.byUserName[strings.ToLower(name)]
 	switch {
-	case other == nil || other == self:
+	case other == nil || other == self || (other.Source == sourceAccount && self == nil):
 		return nil
 	case other.Source == sourceSCIM:
 		return &scimErr{http.StatusConflict, "uniqueness", fmt.Sprintf("a user with userName %q already exists (id %s)", name, other.ID)}
+	case other.Source == sourceAccount:
+		return &scimErr{http.StatusConflict, "uniqueness", fmt.Sprintf("%q is the email of another Docker account (%s)", name, other.Username)}
 	default:
 		how := map[string]string{sourceJIT: "by just-in-time provisioning", sourceManual: "by hand", sourceOwner: "as an owner"}[other.Source]
 		return &scimErr{http.StatusConflict, "uniqueness", fmt.Sprintf(
@@ -238,7 +241,8 @@ func (s *Server) applyDocker(actor string, u *user, req *userRequest) {
 func scimActor(r *http.Request) string { return "scim:" + scimConnection(r) }
 
 // createUser serves POST /Users. An existing SCIM userName is 409; a member
-// added before SCIM (JIT or by hand) is 409 too, with what to do.
+// added before SCIM (JIT or by hand) is 409 too, with what to do. A Docker
+// account outside the org with that email is attached, keeping its Docker ID.
 func (s *Server) createUser(w http.ResponseWriter, r *http.Request) {
 	var req userRequest
 	if !decodeSCIM(w, r, &req) {
@@ -263,9 +267,16 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := s.st.now().UTC()
-	u := &user{
-		ID: newUUID(), Username: s.st.usernameFor(*req.UserName), Email: *req.UserName, Active: true,
-		Role: roleMember, Source: sourceSCIM, Connection: scimConnection(r), Created: now, Modified: now,
+	u := s.st.byUserName[strings.ToLower(*req.UserName)]
+	if u != nil { // an existing Docker account: attach it, keeping its Docker ID
+		s.st.adopt(u, scimConnection(r))
+		u.Role, u.Modified = roleMember, now
+	} else {
+		u = &user{
+			ID: newUUID(), Username: s.st.usernameFor(*req.UserName), Email: *req.UserName, Active: true,
+			Role: roleMember, Source: sourceSCIM, Connection: scimConnection(r), Created: now, Modified: now,
+		}
+		s.st.addUser(u)
 	}
 	if req.Name != nil {
 		if req.Name.GivenName != nil {
@@ -281,7 +292,6 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request) {
 	if req.Active != nil {
 		u.Active = *req.Active
 	}
-	s.st.addUser(u)
 	if c := s.st.connection(u.Connection); u.Active && c != nil {
 		defaultTeam := c.DefaultTeam
 		if req.Docker != nil && req.Docker.DockerOrg != nil && *req.Docker.DockerOrg != "" {
@@ -574,8 +584,9 @@ func (s *Server) patchUser(w http.ResponseWriter, r *http.Request) {
 	writeSCIM(w, http.StatusOK, s.userJSON(baseURL(r), u))
 }
 
-// deleteUser serves DELETE /Users/{id}: the account leaves the org and its
-// teams and is gone from SCIM.
+// deleteUser serves DELETE /Users/{id}: the user leaves the org and its
+// teams and is gone from SCIM; the Docker account itself stays, so a later
+// POST /Users with its email attaches it again under a new id.
 func (s *Server) deleteUser(w http.ResponseWriter, r *http.Request) {
 	s.st.mu.Lock()
 	defer s.st.mu.Unlock()
@@ -583,6 +594,6 @@ func (s *Server) deleteUser(w http.ResponseWriter, r *http.Request) {
 	if u == nil {
 		return
 	}
-	s.st.deleteUser(scimActor(r), u)
+	s.st.detach(scimActor(r), u)
 	w.WriteHeader(http.StatusNoContent)
 }

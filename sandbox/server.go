@@ -179,12 +179,16 @@ func seed(st *store) {
 		{"robsmith", "rob.smith@moby.example", "Rob", "Smith", roleMember, sourceManual, "", []string{"developers"}},
 		{"kimchen", "kim.chen@moby.example", "Kim", "Chen", roleEditor, sourceJIT, "conn-entra-saml", []string{"company", "designers"}},
 		{"gracehopper", "grace.hopper@moby.example", "Grace", "Hopper", roleMember, sourceSCIM, SeededSCIMConnection, []string{"company"}},
+		{"samlee", "sam.lee@moby.example", "Sam", "Lee", roleMember, sourceAccount, "", nil},
 	} {
 		u := &user{
 			ID: newUUID(), Username: m.username, Email: m.email, GivenName: m.given, FamilyName: m.family,
-			Active: true, Role: m.role, Source: m.source, Connection: m.conn, Created: now, Modified: now,
+			Active: m.source != sourceAccount, Role: m.role, Source: m.source, Connection: m.conn, Created: now, Modified: now,
 		}
 		st.addUser(u)
+		if m.source == sourceAccount {
+			continue
+		}
 		st.join(system, u, "")
 		for _, t := range m.teams {
 			st.join(system, u, t)

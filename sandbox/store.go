@@ -61,6 +61,9 @@ const (
 	sourceManual = "manual"
 	sourceJIT    = "jit"
 	sourceSCIM   = "scim"
+	// sourceAccount is a Docker account outside the organization: SCIM
+	// attaches it on POST /Users with its email, as Docker's spec says.
+	sourceAccount = "account"
 )
 
 // Roles a member can have in the organization.
@@ -309,13 +312,19 @@ func (s *store) addUser(u *user) {
 	s.byUsername[strings.ToLower(u.Username)] = u
 }
 
-// deleteUser removes an account entirely.
-func (s *store) deleteUser(actor string, u *user) {
+// detach takes a SCIM user out of the org and out of SCIM's sight: the
+// Docker account stays, as a personal account does when SCIM deletes it.
+func (s *store) detach(actor string, u *user) {
 	s.leave(actor, u)
-	s.Users = slices.DeleteFunc(s.Users, func(x *user) bool { return x == u })
+	u.Source, u.Connection, u.Active = sourceAccount, "", false
+}
+
+// adopt makes the account u a new SCIM resource with a fresh id.
+func (s *store) adopt(u *user, connectionID string) {
 	delete(s.byID, u.ID)
-	delete(s.byUserName, strings.ToLower(u.Email))
-	delete(s.byUsername, strings.ToLower(u.Username))
+	u.ID = newUUID()
+	s.byID[u.ID] = u
+	u.Source, u.Connection, u.Active = sourceSCIM, connectionID, true
 }
 
 // setEmail changes u's email, keeping the index right.
