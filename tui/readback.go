@@ -112,11 +112,21 @@ func (s *readBackScreen) enabled(r resource) bool {
 // the rate limit allow. A poll in flight is not doubled.
 func (s *readBackScreen) pollSoon(r resource) tea.Cmd {
 	p := s.poller(r)
-	if !s.enabled(r) || p.inFlight {
+	if !s.enabled(r) || s.waiting(p) {
 		return nil
 	}
 	p.interval = minPoll
 	return s.schedule(r, pollDelay(0, p.lastStart, s.rateLimit(r), s.c.cfg.Now()))
+}
+
+// lostAfter is when a poll's answer can no longer come (its context timed
+// out): it went to another screen while this one was covered.
+const lostAfter = requestTimeout + 5*time.Second
+
+// waiting reports whether p's poll is in flight and its answer can still
+// arrive.
+func (s *readBackScreen) waiting(p *poller) bool {
+	return p.inFlight && s.c.cfg.Now().Sub(p.lastStart) < lostAfter
 }
 
 // schedule polls r after d (at once when d is 0); timers set earlier for r
@@ -152,7 +162,7 @@ func (s *readBackScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 	switch msg := msg.(type) {
 	case pollMsg:
 		p := s.poller(msg.res)
-		if msg.owner != s || msg.gen != p.gen || p.inFlight {
+		if msg.owner != s || msg.gen != p.gen || s.waiting(p) {
 			return s, nil
 		}
 		return s, s.start(msg.res)

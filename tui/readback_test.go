@@ -240,7 +240,7 @@ func TestReadBackSchedulingDecisions(t *testing.T) {
 func TestReadBackNeverDoublesAPollInFlight(t *testing.T) {
 	d := fakeReadBack(t, false, 80, 24)
 	s := d.readBack()
-	s.userPoll.inFlight = true
+	s.userPoll.inFlight, s.userPoll.lastStart = true, d.now
 	if _, cmd := s.Update(pollMsg{owner: s, res: resUsers, gen: s.userPoll.gen}); cmd != nil {
 		t.Fatal("a timer started a second poll while one was in flight")
 	}
@@ -273,4 +273,18 @@ func batchLen(cmd tea.Cmd) int {
 		}
 	}
 	return n
+}
+
+func TestReadBackRecoversAPollAnsweredToAnotherScreen(t *testing.T) {
+	d := fakeReadBack(t, false, 80, 24)
+	s := d.readBack()
+	s.userPoll.inFlight, s.userPoll.lastStart = true, d.now
+	d.now = d.now.Add(lostAfter - time.Second)
+	if cmd := s.pollSoon(resUsers); cmd != nil {
+		t.Fatal("polled again while the answer could still arrive")
+	}
+	d.now = d.now.Add(time.Second)
+	if cmd := s.pollSoon(resUsers); cmd == nil || !s.userPoll.inFlight || !s.userPoll.lastStart.Equal(d.now) {
+		t.Fatal("r did not poll again once the lost answer timed out")
+	}
 }
