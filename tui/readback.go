@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -265,7 +266,7 @@ func (s *readBackScreen) View() string {
 	b.WriteString(st.wrap("Provision a test user from "+idp+"; this feed polls Docker and shows it when it arrives.", w) + "\n")
 	for _, it := range s.testSteps {
 		b.WriteString(bullet(st.wrap(it.Text, w-2)) + "\n")
-		if it.Detail != "" {
+		if it.Detail != "" && s.c.height >= 30 {
 			b.WriteString(indent(paint(st.subtle, st.wrap(it.Detail, w-2)), "  ") + "\n")
 		}
 	}
@@ -292,6 +293,9 @@ func (s *readBackScreen) status(r resource) string {
 	return fmt.Sprintf("next check in %s", p.next.Round(time.Second))
 }
 
+// rows is how many users, and how many teams, fit in the window.
+func (s *readBackScreen) rows() int { return max(2, (s.c.height-20)/2) }
+
 func (s *readBackScreen) usersView(w int) string {
 	st := s.c.styles
 	var b strings.Builder
@@ -300,8 +304,11 @@ func (s *readBackScreen) usersView(w int) string {
 	}
 	b.WriteString(st.header.Render(fmt.Sprintf("SCIM users since %s: %d", s.in.since.Format("15:04"), len(s.users))) +
 		st.subtle.Render("  "+s.status(resUsers)) + "\n")
-	shown := max(3, s.c.height-20)
-	for i, u := range s.users {
+	shown := s.rows()
+	// Newest first, so what was just provisioned is never cut off.
+	users := slices.Clone(s.users)
+	slices.SortStableFunc(users, func(a, b client.User) int { return b.LastModified.Compare(a.LastModified) })
+	for i, u := range users {
 		if i == shown {
 			b.WriteString(st.subtle.Render(fmt.Sprintf("  …and %d more", len(s.users)-shown)) + "\n")
 			break
@@ -336,12 +343,18 @@ func (s *readBackScreen) teamsView(w int) string {
 	for _, t := range s.teams {
 		if m := s.newMembers(t); len(m) > 0 {
 			teams++
+			if teams > s.rows() {
+				continue
+			}
 			rows.WriteString(st.wrap(fmt.Sprintf("%s %s:%s  %s", st.ok.Render("✓"), s.in.org, t.team.Name,
 				st.subtle.Render(strings.Join(m, ", "))), w) + "\n")
 		}
 	}
 	b.WriteString(st.header.Render(fmt.Sprintf("Teams with these users: %d", teams)) + st.subtle.Render("  "+s.status(resTeams)) + "\n")
 	b.WriteString(rows.String())
+	if teams > s.rows() {
+		b.WriteString(st.subtle.Render(fmt.Sprintf("  …and %d more", teams-s.rows())) + "\n")
+	}
 	if s.teamPoll.err != nil {
 		b.WriteString(errorPanel(st, s.teamPoll.err, w) + "\n")
 	}

@@ -153,6 +153,7 @@ func TestReadBackGolden(t *testing.T) {
 			&pushedMsg{req: client.PushRequest{Users: []client.PushUser{{UserName: "docker-scim-test-0a1b2c@moby.example"}}, Group: "moby:" + testTeam}}},
 		{"error", true, []polledMsg{{res: resUsers, err: unavailable}, {res: resTeams}}, nil},
 		{"no-hub", false, []polledMsg{{res: resUsers, users: []client.User{vrUser, vrGone}}}, nil},
+		{"many", true, []polledMsg{{res: resUsers, users: manyUsers(12)}, {res: resTeams, teams: manyTeams(12)}}, nil},
 	}
 	for _, size := range [][2]int{{80, 24}, {120, 40}} {
 		for _, tc := range cases {
@@ -287,4 +288,25 @@ func TestReadBackRecoversAPollAnsweredToAnotherScreen(t *testing.T) {
 	if cmd := s.pollSoon(resUsers); cmd == nil || !s.userPoll.inFlight || !s.userPoll.lastStart.Equal(d.now) {
 		t.Fatal("r did not poll again once the lost answer timed out")
 	}
+}
+
+// manyUsers returns n active users, user0@moby.example and on.
+func manyUsers(n int) []client.User {
+	var out []client.User
+	for i := range n {
+		u := vrUser
+		u.ID, u.UserName = fmt.Sprint("u", i), fmt.Sprintf("user%d@moby.example", i)
+		out = append(out, u)
+	}
+	return out
+}
+
+// manyTeams returns n teams, each with the matching user of manyUsers.
+func manyTeams(n int) []teamFeed {
+	var out []teamFeed
+	for i := range n {
+		out = append(out, teamFeed{team: client.Team{Name: fmt.Sprint("team", i), MemberCount: 1},
+			members: []client.Member{{Email: fmt.Sprintf("user%d@moby.example", i)}}})
+	}
+	return out
 }
