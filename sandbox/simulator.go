@@ -68,6 +68,7 @@ type SimError struct {
 	Detail string // the server's scim_error detail, or the network error
 }
 
+// Error says which request failed and why; it never holds the token.
 func (e *SimError) Error() string {
 	if e.Status == 0 {
 		return fmt.Sprintf("IdP simulator: %s: %s", e.Op, e.Detail)

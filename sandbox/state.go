@@ -87,13 +87,18 @@ type bufferedResponse struct {
 	body   bytes.Buffer
 }
 
+// Header is the header of the held response.
 func (b *bufferedResponse) Header() http.Header { return b.header }
+
+// Write holds body bytes.
 func (b *bufferedResponse) Write(p []byte) (int, error) {
 	if b.status == 0 {
 		b.status = http.StatusOK
 	}
 	return b.body.Write(p)
 }
+
+// WriteHeader holds the first status written.
 func (b *bufferedResponse) WriteHeader(status int) {
 	if b.status == 0 {
 		b.status = status
