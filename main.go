@@ -90,8 +90,7 @@ Azure AD, OneLogin), including group mapping.
 With --sandbox it runs against a built-in local stand-in for Docker, so
 nothing real is touched. Without it, Docker's Admin Console steps are guided
 (Docker publishes no API for them) and you paste the SCIM Base URL and API
-Token; the terminal wizard still runs on the sandbox until its real-Docker
-screens land, so use --no-input or a pipe for real Docker today.
+Token shown by Setup SCIM.
 
 The full-screen wizard runs only when stdin and stdout are terminals, TERM is
 not "dumb", and neither --no-input nor --accessible is given. Otherwise the

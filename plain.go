@@ -303,59 +303,14 @@ func (w *plainWizard) chooseIdP(ctx context.Context) error {
 	return nil
 }
 
-// signInStep signs in to Docker Hub for real Docker, with the given Hub
-// token or the `docker login` credentials, and checks the organization.
-// Without credentials, or when Docker refuses the docker login ones, it says
-// what it skips; a refused --hub-token-stdin or DOCKER_SCIM_HUB_TOKEN is an
-// authentication failure (exit code 4).
+// signInStep signs in to Docker Hub for real Docker and checks the
+// organization (see signInHub).
 func (w *plainWizard) signInStep(ctx context.Context) error {
 	if w.res.Sandbox {
 		return nil
 	}
-	cred, explicit := hubCredential{}, !w.hubToken.IsZero()
-	if explicit {
-		src := envHubToken
-		if w.opts.hubTokenStdin {
-			src = "--hub-token-stdin"
-		}
-		id := w.opts.hubUser
-		if id == "" {
-			id = w.res.Org
-		}
-		cred = hubCredential{Identifier: id, Secret: w.hubToken, Source: src}
-	} else {
-		c, ok, err := dockerLoginCredential()
-		if err != nil {
-			return err
-		}
-		if !ok {
-			w.ui.say("No Docker Hub credentials (--hub-token-stdin, %s or docker login): skipping the check that %s exists.", envHubToken, w.res.Org)
-			return nil
-		}
-		cred = c
-	}
-	w.ui.say("Signing in to Docker Hub as %s with the credential from %s.", cred.Identifier, cred.Source)
-	if advice := cred.orgAdvice(w.res.Org); advice != "" {
-		w.ui.say("Warning: %s", advice)
-	}
-	hub, err := client.NewHub(w.opts.hubURL)
-	if err != nil {
-		return usagef("--hub-url: %v", err)
-	}
-	err = hub.SignIn(ctx, cred.Identifier, cred.Secret)
-	if err == nil {
-		err = hub.ValidateOrg(ctx, w.res.Org)
-	}
-	var ce *client.Error
-	if err != nil && !explicit && errors.As(err, &ce) && isAuthKind(ce.Kind) {
-		w.ui.say("Warning: skipping the organization check: %v", err)
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	w.ui.say("Organization %s: found.", w.res.Org)
-	return nil
+	_, err := signInHub(ctx, w.opts, w.res.Org, w.hubToken, w.ui.say)
+	return err
 }
 
 // setupStep runs Setup SCIM on the sandbox, or guides it in the Admin

@@ -4,8 +4,10 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -147,42 +149,111 @@ func runWizard(ctx context.Context, o *wizardOptions, stdout, stderr io.Writer) 
 	return w.run(ctx, in)
 }
 
-// runTUI starts an in-process sandbox, signs in to it and runs the terminal
-// wizard with its UI on stderr. Until the TUI's guided real-Docker screens
-// land, the terminal wizard always uses the sandbox.
+// runTUI runs the terminal wizard with its UI on stderr: on an in-process
+// sandbox with --sandbox, else against real Docker, signed in to Docker Hub
+// when credentials exist. Flags and environment variables preset its
+// answers; secrets asked for with --token-stdin or --hub-token-stdin are
+// read hidden from the terminal before it starts.
 func runTUI(ctx context.Context, o *wizardOptions, p plan, stderr io.Writer) error {
-	sb, err := sandbox.Start("127.0.0.1:0")
+	ask := newPrompter(os.Stdin, bufio.NewReader(os.Stdin), stderr)
+	token, hubToken, err := terminalSecrets(ctx, o, ask)
 	if err != nil {
 		return err
 	}
-	defer func() {
-		sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		defer cancel()
-		_ = sb.Shutdown(sctx)
-	}()
-	creds := sb.Credentials()
-	hub, err := client.NewHub(sb.URL)
-	if err != nil {
-		return err
-	}
-	if err := hub.SignIn(ctx, creds.Org, client.NewSecret(creds.OAT)); err != nil {
-		return err
-	}
-	m := tui.New(tui.Config{
-		Org:           creds.Org,
-		Console:       client.SandboxConsole{Hub: hub},
+	cfg := tui.Config{
 		Clipboard:     tui.NativeClipboard(),
 		ClipboardMode: p.clipboard,
-		Sandbox:       true,
 		InTmux:        os.Getenv("TMUX") != "",
-	})
-	_, err = tea.NewProgram(m,
-		tea.WithContext(ctx),
-		tea.WithOutput(stderr),
-		tea.WithColorProfile(colorProfile(stderr, o.global.noColor, false)),
-	).Run()
+		StateDir:      tui.DefaultStateDir(),
+		Preset:        tui.Preset{IdP: p.idp, Connection: client.Connection{Name: o.connection, IdP: string(p.idp)}},
+	}
+	switch p.connectionType {
+	case steps.SAML:
+		cfg.Preset.Connection.Type = client.SAML
+	case steps.OIDC:
+		cfg.Preset.Connection.Type = client.AzureOIDC
+	}
+	if o.sandbox {
+		stop, err := startTUISandbox(ctx, &cfg)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	} else {
+		if cfg.Org = o.org; cfg.Org == "" {
+			if cfg.Org, err = ask.ask(ctx, "Docker organization name", "--org (or "+envOrg+")"); err != nil {
+				return err
+			}
+		}
+		if o.baseURL != "" {
+			base, _, err := client.NormalizeBaseURL(o.baseURL)
+			if err != nil {
+				return usagef("--base-url: %v", err)
+			}
+			cfg.Preset.Credentials = client.SCIMCredentials{BaseURL: base, Token: token}
+		}
+		say := func(format string, args ...any) { fmt.Fprintf(stderr, format+"\n", args...) }
+		if cfg.Hub, err = signInHub(ctx, o, cfg.Org, hubToken, say); err != nil {
+			return err
+		}
+		cfg.Console = client.DockerConsole{}
+	}
+	opts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithOutput(stderr)}
+	if o.global.noColor {
+		opts = append(opts, tea.WithColorProfile(colorProfile(stderr, true, false)))
+	}
+	_, err = tea.NewProgram(tui.New(cfg), opts...).Run()
 	if errors.Is(err, tea.ErrInterrupted) || errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
 		return errInterrupted
 	}
 	return err
+}
+
+// terminalSecrets reads the tokens the terminal wizard is given: from the
+// environment, or typed hidden when --token-stdin or --hub-token-stdin is
+// set and stdin is the terminal.
+func terminalSecrets(ctx context.Context, o *wizardOptions, ask *prompter) (token, hubToken client.Secret, err error) {
+	read := func(fromStdin bool, question, flag, env string) (client.Secret, error) {
+		if !fromStdin {
+			return client.NewSecret(strings.TrimSpace(os.Getenv(env))), nil
+		}
+		return ask.askSecret(ctx, question, flag)
+	}
+	raw, err := read(o.tokenStdin, "SCIM API Token", "--token-stdin", envToken)
+	if err != nil {
+		return token, hubToken, err
+	}
+	if !raw.IsZero() {
+		if token, err = client.NormalizeToken(raw.Value()); err != nil {
+			return token, hubToken, usagef("SCIM API Token: %v", err)
+		}
+	}
+	hubToken, err = read(o.hubTokenStdin, "Docker Hub access token", "--hub-token-stdin", envHubToken)
+	return token, hubToken, err
+}
+
+// startTUISandbox starts the in-process sandbox, signs in to it and points
+// cfg at it; stop shuts it down.
+func startTUISandbox(ctx context.Context, cfg *tui.Config) (stop func(), err error) {
+	sb, err := sandbox.Start("127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	stop = func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		_ = sb.Shutdown(sctx)
+	}
+	creds := sb.Credentials()
+	hub, err := client.NewHub(sb.URL)
+	if err == nil {
+		err = hub.SignIn(ctx, creds.Org, client.NewSecret(creds.OAT))
+	}
+	if err != nil {
+		stop()
+		return nil, err
+	}
+	cfg.Org, cfg.Hub, cfg.Sandbox = creds.Org, hub, true
+	cfg.Console = client.SandboxConsole{Hub: hub}
+	return stop, nil
 }
