@@ -254,7 +254,7 @@ func TestConnFormTypingKeepsGlobalKeysOut(t *testing.T) {
 }
 
 func TestConnFormGolden(t *testing.T) {
-	for _, size := range []struct{ w, h int }{{80, 24}, {120, 40}} {
+	for _, size := range []struct{ w, h int }{{60, 20}, {80, 24}, {120, 40}} {
 		shots := []struct {
 			name   string
 			preset client.Connection
@@ -268,9 +268,18 @@ func TestConnFormGolden(t *testing.T) {
 			t.Run(s.name+"-"+sizeName(size.w, size.h), func(t *testing.T) {
 				d := driveForm(t, Config{}, size.w, size.h, connForm(s.preset))
 				d.press(s.keys...)
+				requireFits(t, d.view(), size.h)
 				golden.RequireEqual(t, d.view())
 			})
 		}
+	}
+}
+
+// requireFits fails when the frame is taller than the window.
+func requireFits(t *testing.T, frame string, height int) {
+	t.Helper()
+	if n := strings.Count(frame, "\n") + 1; n > height {
+		t.Errorf("the frame has %d lines, the window %d:\n%s", n, height, frame)
 	}
 }
 

@@ -260,16 +260,51 @@ func (s *guidedSetupScreen) updateKey(msg tea.KeyPressMsg) (screen, tea.Cmd) {
 	return s, nil
 }
 
+// rootChromeLines is how many lines the root draws around a screen: the
+// header, the step line, two blank lines and the help footer.
+const rootChromeLines = 5
+
+// Layout levels of the guided screen, from roomy to tight: each level drops
+// something more so the screen fits short terminals.
+const (
+	layoutFull    = iota
+	layoutNoBlank // no blank lines between sections
+	layoutShort   // and a one-line intro without the connection line
+	layoutTyping  // and, while a field has focus, no seed note
+)
+
+// View renders the roomiest layout that fits the window's height.
 func (s *guidedSetupScreen) View() string {
+	var v string
+	for level := layoutFull; level <= layoutTyping; level++ {
+		v = s.render(level)
+		if strings.Count(v, "\n")+1 <= s.c.height-rootChromeLines {
+			break
+		}
+	}
+	return v
+}
+
+func (s *guidedSetupScreen) render(level int) string {
 	st := s.c.styles
 	w := s.c.contentWidth()
-	var b strings.Builder
-	if s.conn.Name != "" {
-		b.WriteString(st.bold.Render(s.conn.Name) + st.subtle.Render("  "+s.conn.Type.Label()+" · "+idpLabel(s.conn.IdP)) + "\n\n")
+	gap := "\n\n"
+	if level >= layoutNoBlank {
+		gap = "\n"
 	}
-	b.WriteString(st.wrap("Docker has no API for Setup SCIM, so do it in Docker Home: "+steps.SetupSCIMPath+
-		", then paste the **"+labelBaseURL+"** and **"+labelToken+"** below.", w) + "\n")
-	b.WriteString(st.warn.Render("Note: ") + st.wrap(steps.SSONotEnforced, w-6) + "\n")
+	var b strings.Builder
+	if s.conn.Name != "" && level < layoutShort {
+		b.WriteString(st.bold.Render(s.conn.Name) + st.subtle.Render("  "+s.conn.Type.Label()+" · "+idpLabel(s.conn.IdP)) + gap)
+	}
+	if level < layoutShort {
+		b.WriteString(st.wrap("Docker has no API for Setup SCIM, so do it in Docker Home: "+steps.SetupSCIMPath+
+			", then paste the **"+labelBaseURL+"** and **"+labelToken+"** below.", w) + "\n")
+	} else {
+		b.WriteString(st.wrap("In Docker Home: "+steps.SetupSCIMPath+".", w) + "\n")
+	}
+	if level < layoutTyping || !s.typing() {
+		b.WriteString(st.warn.Render("Note: ") + st.wrap(steps.SSONotEnforced, w-6) + "\n")
+	}
 	switch {
 	case s.opened != nil && s.opened.err == nil:
 		b.WriteString(st.wrapIn(st.ok, "✓ "+s.opened.describe(), w) + "\n")
@@ -283,8 +318,8 @@ func (s *guidedSetupScreen) View() string {
 	if s.pasteNote != "" {
 		b.WriteString(st.wrapIn(st.warn, s.pasteNote, w) + "\n")
 	}
-	b.WriteString("\n")
-	b.WriteString(s.fieldView(guidedFieldURL, labelBaseURL, s.urlStatus(w-4)) + "\n\n")
+	b.WriteString(gap[1:])
+	b.WriteString(s.fieldView(guidedFieldURL, labelBaseURL, s.urlStatus(w-4)) + gap)
 	b.WriteString(s.fieldView(guidedFieldToken, labelToken, s.tokenStatus(w-4)))
 	return b.String()
 }
@@ -331,7 +366,7 @@ func (s *guidedSetupScreen) tokenStatus(w int) string {
 	case s.tokenErr != nil:
 		return st.wrapIn(st.err, "✗ "+s.tokenErr.Error(), w)
 	case s.tokenNote != "":
-		return st.ok.Render("✓ ") + st.wrap("Fixed: "+s.tokenNote+". "+hidden, w-2)
+		return st.ok.Render("✓ ") + st.wrap("Fixed: "+s.tokenNote+".", w-2)
 	}
 	return st.ok.Render("✓ ") + st.wrap("API Token ready. "+hidden, w-2)
 }

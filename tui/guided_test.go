@@ -279,7 +279,7 @@ func TestOpenURLCmd(t *testing.T) {
 
 func TestGuidedGolden(t *testing.T) {
 	opener := func(string) error { return nil }
-	for _, size := range []struct{ w, h int }{{80, 24}, {120, 40}} {
+	for _, size := range []struct{ w, h int }{{60, 20}, {80, 24}, {120, 40}} {
 		shots := []struct {
 			name  string
 			cfg   Config
@@ -306,6 +306,7 @@ func TestGuidedGolden(t *testing.T) {
 				if strings.Contains(v, guidedToken) {
 					t.Fatal("token in the view")
 				}
+				requireFits(t, v, size.h)
 				golden.RequireEqual(t, v)
 			})
 		}
