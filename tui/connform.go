@@ -39,9 +39,12 @@ func newFormKeys() formKeys {
 }
 
 // newTextField returns a single-line input with a steady cursor (no blink
-// timers, so views are stable and nothing ticks while the admin reads).
+// timers, so views are stable and nothing ticks while the admin reads). Its
+// own ctrl+v is off: it would read the clipboard behind Config.Clipboard's
+// back; the terminal's bracketed paste still arrives as tea.PasteMsg.
 func newTextField(placeholder string) textinput.Model {
 	f := textinput.New()
+	f.KeyMap.Paste.SetEnabled(false)
 	f.Prompt = ""
 	f.Placeholder = placeholder
 	st := textinput.DefaultDarkStyles()
