@@ -1,6 +1,7 @@
 package sandbox_test
 
 import (
+	"net/http"
 	"strings"
 	"testing"
 
@@ -137,5 +138,27 @@ func TestIdPPushEndpoint(t *testing.T) {
 	r = e.must(push(map[string]any{"deactivate": []string{"nobody@moby.example"}}), 502)
 	if strings.Contains(string(r.raw), e.creds.SCIMToken) {
 		t.Fatal("the SCIM token leaked into an error")
+	}
+}
+
+func TestSeededSCIMTokenOption(t *testing.T) {
+	const tok = "fixed-token-for-golden-files-0123456789"
+	sb := New(WithSeededSCIMToken(tok))
+	if sb.Credentials().SCIMToken != tok {
+		t.Fatalf("SCIMToken = %q", sb.Credentials().SCIMToken)
+	}
+	srv := httptest.NewServer(sb)
+	defer srv.Close()
+	for token, want := range map[string]int{tok: http.StatusOK, tok + "x": http.StatusUnauthorized} {
+		req, _ := http.NewRequest(http.MethodGet, srv.URL+SCIMPath+"/ServiceProviderConfig", nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("token %q: status %d, want %d", token, resp.StatusCode, want)
+		}
 	}
 }

@@ -53,6 +53,9 @@ type Server struct {
 	limiter   rateLimiter
 	requests  atomic.Int64
 	idpClient *http.Client
+	// seededSCIMToken, when set, is the API token of SeededSCIMConnection
+	// instead of a random one.
+	seededSCIMToken string
 }
 
 // Option changes how New builds a Server.
@@ -77,6 +80,12 @@ func WithState(path string) Option {
 // SCIM requests (default: a client with a 30 s timeout).
 func WithIdPClient(hc *http.Client) Option {
 	return func(s *Server) { s.idpClient = hc }
+}
+
+// WithSeededSCIMToken makes tok the API token of SeededSCIMConnection instead
+// of a random one, for reproducible demos and tests (golden files).
+func WithSeededSCIMToken(tok string) Option {
+	return func(s *Server) { s.seededSCIMToken = tok }
 }
 
 // New returns a sandbox seeded with the organization "moby", its admin, five
@@ -138,6 +147,10 @@ func (s *Server) mintCredentials() {
 	st.OATHash = hashSecret(s.creds.OAT)
 	if c := st.connection(SeededSCIMConnection); c != nil && c.SCIMEnabled {
 		s.creds.SCIMToken = st.newSCIMToken(c)
+		if s.seededSCIMToken != "" {
+			s.creds.SCIMToken = s.seededSCIMToken
+			c.SCIMTokenHash = hashSecret(s.seededSCIMToken)
+		}
 	}
 }
 
