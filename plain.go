@@ -443,14 +443,26 @@ func (w *plainWizard) checklistStep(ctx context.Context) error {
 		w.ui.say("%s", w.ui.rich(cl.Intro))
 	}
 	w.res.Checklist = checklistResult{Total: len(cl.Items)}
+	section := ""
 	for i, item := range cl.Items {
+		if item.Section != "" && item.Section != section {
+			section = item.Section
+			w.ui.say("\n%s", w.ui.bold.Render(section))
+		}
 		opt := ""
 		if item.Optional {
 			opt = " (optional)"
 		}
-		w.ui.say("%d. %s%s", i+1, w.ui.rich(item.Text), opt)
+		title := ""
+		if item.Title != "" {
+			title = w.ui.bold.Render(item.Title) + ": "
+		}
+		w.ui.say("%d of %d. %s%s%s", i+1, len(cl.Items), title, w.ui.rich(item.Text), opt)
 		if item.Detail != "" {
 			w.ui.say("   %s", w.ui.rich(item.Detail))
+		}
+		if item.Differs != "" {
+			w.ui.say("   Differs: %s", w.ui.rich(item.Differs))
 		}
 		for _, p := range item.Paste {
 			w.ui.say("   Paste the %s into %s.", p.Value, w.ui.bold.Render(p.Field))
@@ -467,7 +479,8 @@ func (w *plainWizard) checklistStep(ctx context.Context) error {
 		if done {
 			w.res.Checklist.Done++
 		}
-		w.res.Checklist.Items = append(w.res.Checklist.Items, checklistItemResult{ID: item.ID, Text: steps.Plain(item.Text), Optional: item.Optional, Done: done})
+		w.res.Checklist.Items = append(w.res.Checklist.Items, checklistItemResult{
+			ID: item.ID, Section: item.Section, Title: item.Title, Text: steps.Plain(item.Text), Optional: item.Optional, Done: done})
 	}
 	for _, n := range cl.Notes {
 		w.ui.say("%s", w.ui.rich(n))

@@ -39,6 +39,8 @@ type checklistResult struct {
 // checklistItemResult is one checklist item.
 type checklistItemResult struct {
 	ID       string `json:"id"`
+	Section  string `json:"section,omitempty"`
+	Title    string `json:"title,omitempty"`
 	Text     string `json:"text"`
 	Optional bool   `json:"optional,omitempty"`
 	Done     bool   `json:"done"`

@@ -58,7 +58,7 @@ func addWizardFlags(cmd *cobra.Command, o *wizardOptions) {
 	f.StringVar(&o.clipboard, "clipboard", envOr("DOCKER_SCIM_CLIPBOARD", "auto"),
 		"how c copies in the terminal wizard: auto (native clipboard, else OSC 52), native, or osc52 [$DOCKER_SCIM_CLIPBOARD]")
 	f.StringVar(&o.org, "org", os.Getenv(envOrg), "Docker organization name [$"+envOrg+"]")
-	f.StringVar(&o.connection, "connection", os.Getenv(envConnection), "SSO connection id or name (sandbox) [$"+envConnection+"]")
+	f.StringVar(&o.connection, "connection", os.Getenv(envConnection), "SSO connection: its id or name on the sandbox, its name on real Docker [$"+envConnection+"]")
 	f.StringVar(&o.idp, "idp", os.Getenv(envIdP), "identity provider: okta, entra or onelogin [$"+envIdP+"]")
 	f.StringVar(&o.connectionType, "connection-type", os.Getenv(envConnectionType), "SSO connection type: saml or oidc [$"+envConnectionType+"]")
 	f.StringVar(&o.baseURL, "base-url", os.Getenv(envBaseURL), "SCIM Base URL copied from the Admin Console [$"+envBaseURL+"]")
