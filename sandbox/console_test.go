@@ -2,6 +2,7 @@ package sandbox_test
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -143,14 +144,14 @@ func TestIdPPushEndpoint(t *testing.T) {
 
 func TestSeededSCIMTokenOption(t *testing.T) {
 	const tok = "fixed-token-for-golden-files-0123456789"
-	sb := New(WithSeededSCIMToken(tok))
+	sb := sandbox.New(sandbox.WithSeededSCIMToken(tok))
 	if sb.Credentials().SCIMToken != tok {
 		t.Fatalf("SCIMToken = %q", sb.Credentials().SCIMToken)
 	}
 	srv := httptest.NewServer(sb)
 	defer srv.Close()
 	for token, want := range map[string]int{tok: http.StatusOK, tok + "x": http.StatusUnauthorized} {
-		req, _ := http.NewRequest(http.MethodGet, srv.URL+SCIMPath+"/ServiceProviderConfig", nil)
+		req, _ := http.NewRequest(http.MethodGet, srv.URL+sandbox.SCIMPath+"/ServiceProviderConfig", nil)
 		req.Header.Set("Authorization", "Bearer "+token)
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
