@@ -1,12 +1,15 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -143,5 +146,48 @@ func TestExitCodes(t *testing.T) {
 				t.Fatalf("exitCode(%v) = %d, want %d", tc.err, got, tc.want)
 			}
 		})
+	}
+}
+
+// TestInterruptExits130 waits for the plain mode's first question, sends
+// SIGINT and expects exit code 130 with no result on stdout.
+func TestInterruptExits130(t *testing.T) {
+	bin := buildBinary(t)
+	cmd := exec.Command(bin, "--sandbox")
+	cmd.Env = append(os.Environ(), "HOME="+t.TempDir(), "DOCKER_CONFIG="+t.TempDir())
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stdin.Close()
+	var stdout strings.Builder
+	cmd.Stdout = &stdout
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(stderr)
+	sc.Split(bufio.ScanWords)
+	asked := false
+	for !asked && sc.Scan() {
+		asked = strings.HasPrefix(sc.Text(), "[1-")
+	}
+	if !asked {
+		_ = cmd.Process.Kill()
+		t.Fatalf("the plain mode never asked for the connection: %v", sc.Err())
+	}
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	go func() { _, _ = io.Copy(io.Discard, stderr) }()
+	err = cmd.Wait()
+	if code := cmd.ProcessState.ExitCode(); code != exitInterrupted {
+		t.Fatalf("exit code %d (%v), want %d", code, err, exitInterrupted)
+	}
+	if stdout.Len() != 0 {
+		t.Fatalf("an interrupted run printed a result: %q", stdout.String())
 	}
 }
