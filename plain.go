@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -67,6 +68,7 @@ type plainWizard struct {
 	token     client.Secret
 	hubToken  client.Secret
 	console   client.Console
+	hub       *client.Hub
 	conns     []client.Connection
 	conn      *client.Connection
 	stopSandb func()
@@ -88,7 +90,7 @@ func (w *plainWizard) run(ctx context.Context, in *bufio.Reader) error {
 	} else if err := w.preflightRealDocker(); err != nil {
 		return err
 	}
-	for _, stage := range []func(context.Context) error{w.connectionStep, w.signInStep, w.setupStep, w.verifyStep, w.credentialsStep, w.idpStep, w.checklistStep} {
+	for _, stage := range []func(context.Context) error{w.connectionStep, w.signInStep, w.preflightStep, w.setupStep, w.verifyStep, w.credentialsStep, w.idpStep, w.checklistStep} {
 		if err := stage(ctx); err != nil {
 			return w.finish(err)
 		}
@@ -162,7 +164,7 @@ func (w *plainWizard) startSandbox(ctx context.Context) error {
 		return err
 	}
 	w.res.Org, w.res.Sandbox = creds.Org, true
-	w.console = client.SandboxConsole{Hub: hub}
+	w.console, w.hub = client.SandboxConsole{Hub: hub}, hub
 	w.ui.say("Using the built-in sandbox at %s (organization %s): nothing real is changed.", sb.URL, creds.Org)
 	return nil
 }
@@ -309,8 +311,84 @@ func (w *plainWizard) signInStep(ctx context.Context) error {
 	if w.res.Sandbox {
 		return nil
 	}
-	_, err := signInHub(ctx, w.opts, w.res.Org, w.hubToken, w.ui.say)
+	hub, err := signInHub(ctx, w.opts, w.res.Org, w.hubToken, w.ui.say)
+	w.hub = hub
 	return err
+}
+
+// preflightStep checks what Docker needs before SCIM: the Business plan,
+// a verified domain, the SSO connection, JIT provisioning and members SCIM
+// will not manage. On real Docker the plan and domains cannot be read, and
+// JIT comes from --jit or is asked (assumed on when unknown, as the
+// terminal wizard does). A blocker stops the flow.
+func (w *plainWizard) preflightStep(ctx context.Context) error {
+	w.ui.step(steps.StepPreflight)
+	p := steps.Prereqs{HasSSOConnection: true, DomainsUnknown: true}
+	jit := true
+	if w.console != nil {
+		info, err := w.console.Org(ctx, w.res.Org)
+		if err != nil {
+			return err
+		}
+		p.Plan, p.DomainsUnknown = info.Plan, false
+		for _, d := range info.Domains {
+			if d.Verified {
+				p.VerifiedDomains = append(p.VerifiedDomains, d.Name)
+			}
+		}
+		jit = w.conn.JIT
+	} else {
+		var err error
+		if jit, err = w.jitSetting(ctx); err != nil {
+			return err
+		}
+	}
+	var others []string
+	if w.hub != nil && (w.conn == nil || !w.conn.SCIMEnabled) {
+		members, err := w.hub.Members(ctx, w.res.Org)
+		if err != nil {
+			w.ui.say("Warning: could not list the members of %s, so members that SCIM will not manage are not checked: %v", w.res.Org, err)
+		}
+		for _, m := range members {
+			others = append(others, cmp.Or(m.Email, m.Username))
+		}
+	}
+	w.res.Findings = append(steps.Prerequisites(p), steps.JITPreflight(jit, others)...)
+	for _, f := range w.res.Findings {
+		w.ui.say("%s: %s", strings.ToUpper(f.Severity.String()), w.ui.rich(f.Title))
+		if f.Detail != "" {
+			w.ui.say("   %s", w.ui.rich(f.Detail))
+		}
+		if f.Fix != "" {
+			w.ui.say("   Fix: %s", w.ui.rich(f.Fix))
+		}
+		for i, st := range f.Steps {
+			w.ui.say("   %d. %s", i+1, w.ui.rich(st))
+		}
+	}
+	if steps.Blocked(w.res.Findings) {
+		return errors.New("the preflight checks found a blocker (see above): fix it, then run docker-scim again")
+	}
+	return nil
+}
+
+// jitSetting is --jit, or the answer to "is JIT on?" in prompt mode; in
+// no-input mode without --jit it is assumed on, which is the safe warning.
+func (w *plainWizard) jitSetting(ctx context.Context) (bool, error) {
+	switch w.opts.jit {
+	case "on":
+		return true, nil
+	case "off":
+		return false, nil
+	}
+	if w.ask == nil {
+		return true, nil
+	}
+	i, err := w.ask.choose(ctx, "Is Just-in-Time (JIT) provisioning on for this SSO connection (Admin Console → SSO and SCIM)?",
+		[]string{"on", "off"}, "--jit (or DOCKER_SCIM_JIT): on or off", func(s string) (int, bool) {
+			return slices.Index([]string{"on", "off"}, strings.ToLower(s)), s == "on" || s == "off"
+		})
+	return i == 0, err
 }
 
 // setupStep runs Setup SCIM on the sandbox, or guides it in the Admin
@@ -498,6 +576,12 @@ func (w *plainWizard) finish(err error) error {
 	}
 	if w.opts.showToken && !w.token.IsZero() {
 		w.res.Token = w.token.Value()
+	}
+	if w.opts.runbook != "" && w.res.IdP != "" {
+		if rerr := writeRunbook(w.opts.runbook, w.res); rerr != nil {
+			return errors.Join(err, rerr)
+		}
+		w.ui.say("Runbook written to %s (it never holds the API Token).", w.opts.runbook)
 	}
 	if w.opts.json {
 		if werr := writeJSON(w.stdout, w.res); werr != nil {

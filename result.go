@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
+	"strings"
 
 	"github.com/docker-scim/docker-scim/steps"
 )
@@ -18,6 +20,7 @@ type wizardResult struct {
 	IdP            steps.IdP            `json:"idp,omitempty"`
 	BaseURL        string               `json:"scim_base_url,omitempty"`
 	Token          string               `json:"scim_token,omitempty"`
+	Findings       []steps.Finding      `json:"findings,omitempty"`
 	Verification   *verification        `json:"verification,omitempty"`
 	Checklist      checklistResult      `json:"checklist"`
 }
@@ -78,4 +81,43 @@ func writeSummary(w io.Writer, r wizardResult) {
 	if r.Checklist.Total > 0 {
 		line("Checklist", fmt.Sprintf("%d of %d steps done", r.Checklist.Done, r.Checklist.Total))
 	}
+}
+
+// writeRunbook exports the run as steps.Runbook to path: JSON when the name
+// ends in .json, else Markdown. The file is created 0600 and never holds
+// the API Token.
+func writeRunbook(path string, r wizardResult) error {
+	generated, err := generatedAt()
+	if err != nil {
+		return err
+	}
+	rb := steps.Runbook{Org: r.Org, IdP: r.IdP, ConnectionType: r.ConnectionType, BaseURL: r.BaseURL,
+		Findings: r.Findings, Checked: map[string]bool{}, GeneratedAt: generated}
+	if r.Connection != nil {
+		rb.Connection = r.Connection.Name
+	}
+	for _, it := range r.Checklist.Items {
+		rb.Checked[it.ID] = it.Done
+	}
+	if r.Verification != nil {
+		for _, c := range r.Verification.Checks {
+			st, detail := steps.CheckPassed, c.Detail
+			if !c.OK {
+				st, detail = steps.CheckFailed, c.Diagnosis
+			}
+			rb.Verification = append(rb.Verification, steps.RunbookCheck{Name: c.Name, Status: st, Detail: detail})
+		}
+	}
+	var out []byte
+	if strings.HasSuffix(strings.ToLower(path), ".json") {
+		if out, err = rb.JSON(); err != nil {
+			return err
+		}
+	} else {
+		out = []byte(rb.Markdown())
+	}
+	if err := os.WriteFile(path, out, 0o600); err != nil {
+		return fmt.Errorf("write the runbook: %w; choose another --runbook path", err)
+	}
+	return nil
 }

@@ -37,6 +37,8 @@ type wizardOptions struct {
 	hubTokenStdin  bool
 	json           bool
 	showToken      bool
+	jit            string
+	runbook        string
 }
 
 // Environment variables that answer the wizard's questions.
@@ -66,6 +68,8 @@ func addWizardFlags(cmd *cobra.Command, o *wizardOptions) {
 	f.StringVar(&o.hubURL, "hub-url", envOr(envHubURL, client.DockerHub), "Docker Hub API address [$"+envHubURL+"]")
 	f.StringVar(&o.hubUser, "hub-user", os.Getenv(envHubUser), "Docker Hub identifier for the Hub token: the organization for an organization access token (default --org) [$"+envHubUser+"]")
 	f.BoolVar(&o.hubTokenStdin, "hub-token-stdin", false, "read the Docker Hub access token from the first line of stdin (or set $"+envHubToken+"; default: the docker login credentials)")
+	f.StringVar(&o.jit, "jit", os.Getenv("DOCKER_SCIM_JIT"), "whether Just-in-Time provisioning is on for the connection on real Docker: on or off (asked, or assumed on) [$DOCKER_SCIM_JIT]")
+	f.StringVar(&o.runbook, "runbook", os.Getenv("DOCKER_SCIM_RUNBOOK"), "write the run as a runbook to this file: Markdown, or JSON for a .json name; never the token [$DOCKER_SCIM_RUNBOOK]")
 	f.BoolVar(&o.json, "json", false, "print the result as one JSON object on stdout (runs the plain mode)")
 	f.BoolVar(&o.showToken, "show-token", false, "include the SCIM API Token in the result (it is hidden otherwise)")
 }
@@ -100,6 +104,11 @@ func (o *wizardOptions) validate() (plan, error) {
 	case tui.ClipboardAuto, tui.ClipboardNative, tui.ClipboardOSC52:
 	default:
 		return p, usagef("--clipboard %q: use auto, native or osc52", o.clipboard)
+	}
+	switch o.jit {
+	case "", "on", "off":
+	default:
+		return p, usagef("--jit %q: use on or off", o.jit)
 	}
 	if o.tokenStdin && o.hubTokenStdin {
 		return p, usagef("--token-stdin and --hub-token-stdin both read stdin: pass one of the tokens in $%s or $%s instead", envToken, envHubToken)
