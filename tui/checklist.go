@@ -24,6 +24,8 @@ type checklistScreen struct {
 	bar     progress.Model
 	cursor  int
 	checked map[string]bool
+	// opened says what happened to the last `o`.
+	opened string
 }
 
 func newChecklistScreen(c *common, list steps.Checklist, checked map[string]bool) *checklistScreen {
@@ -49,6 +51,10 @@ func (s *checklistScreen) keys() []key.Binding {
 }
 
 func (s *checklistScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
+	if opened, ok := msg.(urlOpenedMsg); ok {
+		s.opened = opened.describe()
+		return s, nil
+	}
 	msgKey, ok := msg.(tea.KeyPressMsg)
 	if !ok || len(s.list.Items) == 0 {
 		return s, nil
@@ -134,6 +140,9 @@ func (s *checklistScreen) View() string {
 	b.WriteString(strings.Join(lines[first:end], "\n"))
 	if end < len(lines) {
 		b.WriteString("\n" + st.subtle.Render(fmt.Sprintf("  ↓ %d more line(s)", len(lines)-end)))
+	}
+	if s.opened != "" {
+		b.WriteString("\n" + st.wrapIn(st.subtle, s.opened, w))
 	}
 	return b.String()
 }

@@ -49,6 +49,9 @@ type Config struct {
 	// Hub is a signed-in Hub API client, or nil when the admin did not sign
 	// in; it unlocks the teams, members and audit-log checks.
 	Hub *client.Hub
+	// SCIMOptions configure the SCIM API client of the verify and read-back
+	// steps (tests route it to an in-process sandbox).
+	SCIMOptions []client.Option
 	// OpenURL opens a link in the browser; nil (under SSH, or with no
 	// browser) means the wizard shows the URL instead.
 	OpenURL func(url string) error

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -11,6 +13,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/docker-scim/docker-scim/client"
+	"github.com/docker-scim/docker-scim/sandbox"
 	"github.com/docker-scim/docker-scim/steps"
 )
 
@@ -200,5 +203,24 @@ func (f *fakeClipboard) WriteAll(s string) error {
 }
 
 func (f *fakeClipboard) ReadAll() (string, error) { return f.text, f.err }
+
+// handlerTransport answers HTTP requests with an in-process handler, so
+// tests can give the SCIM client a fixed https base URL (stable goldens)
+// while a real sandbox answers.
+type handlerTransport struct{ h http.Handler }
+
+// RoundTrip serves r with the handler.
+func (t handlerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	rec := httptest.NewRecorder()
+	t.h.ServeHTTP(rec, r)
+	return rec.Result(), nil
+}
+
+// sandboxSCIM routes the SCIM client to a sandbox whose seeded connection's
+// API token is fakeToken, the token fakeConsole hands out.
+func sandboxSCIM() []client.Option {
+	sb := sandbox.New(sandbox.WithSeededSCIMToken(fakeToken))
+	return []client.Option{client.WithHTTPClient(&http.Client{Transport: handlerTransport{sb}})}
+}
 
 var errNoClipboard = errors.New("no clipboard utilities available")

@@ -20,12 +20,12 @@ func (m Model) advance(msg tea.Msg) (next tea.Model, cmd tea.Cmd, ok bool) {
 		next, cmd = m.push(newPreflightScreen(m.c, msg.conn))
 	case preflightDoneMsg:
 		m.session.findings = msg.findings
-		next, cmd = m.push(newSetupScreen(m.c, m.session.conn))
+		next, cmd = m.push(m.setupScreen())
 	case scimReadyMsg:
 		m.session.creds = msg.creds
 		m.session.secured = false
 		m.session.setupAt = m.c.cfg.Now()
-		next, cmd = m.push(newCredentialsScreen(m.c, msg.creds, m.session.idp, m.connType()))
+		next, cmd = m.push(newVerifyScreen(m.c, msg.creds))
 	case verifiedMsg:
 		m.session.probe = msg.result
 		next, cmd = m.push(newCredentialsScreen(m.c, m.session.creds, m.session.idp, m.connType()))
@@ -35,7 +35,9 @@ func (m Model) advance(msg tea.Msg) (next tea.Model, cmd tea.Cmd, ok bool) {
 		m.session.idp = msg.idp
 		next, cmd = m.pushChecklist()
 	case checklistDoneMsg:
-		next, cmd = m.push(newDoneScreen(m.c, m.summary()))
+		next, cmd = m.push(newReadBackScreen(m.c, readBackInput{
+			org: m.c.cfg.Org, conn: m.session.conn, idp: m.session.idp, creds: m.session.creds, since: m.session.setupAt,
+		}))
 	case readBackDoneMsg:
 		m.session.users, m.session.teams = msg.users, msg.teams
 		next, cmd = m.push(newDoneScreen(m.c, m.summary()))
@@ -61,4 +63,13 @@ func (m Model) runbook(at time.Time) steps.Runbook {
 		Verification:   verification(m.session.probe),
 		GeneratedAt:    at,
 	}
+}
+
+// setupScreen performs Setup SCIM on the sandbox; against real Docker it
+// guides the admin through the Admin Console and takes the pasted values.
+func (m Model) setupScreen() screen {
+	if m.c.cfg.Sandbox {
+		return newSetupScreen(m.c, m.session.conn)
+	}
+	return newGuidedSetupScreen(m.c, m.session.conn, m.c.cfg.Preset.Credentials)
 }

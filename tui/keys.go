@@ -35,11 +35,16 @@ type helpKeys struct {
 	screen    []key.Binding
 	global    globalKeys
 	canGoBack bool
+	// typing hides the global keys: while a field has focus they are text.
+	typing bool
 }
 
 // ShortHelp implements help.KeyMap.
 func (h helpKeys) ShortHelp() []key.Binding {
 	out := append([]key.Binding(nil), h.screen...)
+	if h.typing {
+		return out
+	}
 	if h.canGoBack {
 		out = append(out, h.global.Back)
 	}
@@ -48,6 +53,9 @@ func (h helpKeys) ShortHelp() []key.Binding {
 
 // FullHelp implements help.KeyMap.
 func (h helpKeys) FullHelp() [][]key.Binding {
+	if h.typing {
+		return [][]key.Binding{h.screen}
+	}
 	g := []key.Binding{h.global.Help, h.global.Quit}
 	if h.canGoBack {
 		g = append([]key.Binding{h.global.Back}, g...)

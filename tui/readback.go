@@ -61,7 +61,7 @@ func newReadBackScreen(c *common, in readBackInput) *readBackScreen {
 		push:    key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "push a test user")),
 		finish:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "finish")),
 	}
-	s.scim, s.scimErr = client.NewSCIM(in.creds.BaseURL, in.creds.Token)
+	s.scim, s.scimErr = client.NewSCIM(in.creds.BaseURL, in.creds.Token, c.cfg.SCIMOptions...)
 	if cl, err := steps.ChecklistFor(in.idp, connectionType(in.conn.Type)); err == nil {
 		for _, it := range cl.Items {
 			if it.Section == "Test" {

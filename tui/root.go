@@ -79,7 +79,16 @@ func New(cfg Config) Model {
 	c := &common{cfg: cfg, width: 80, height: 24, styles: newStyles(true)}
 	h := help.New()
 	h.Styles = c.styles.help
-	return Model{c: c, global: newGlobalKeys(), help: h, stack: []screen{newConnectionsScreen(c)}}
+	return Model{c: c, global: newGlobalKeys(), help: h, stack: []screen{firstScreen(c)}}
+}
+
+// firstScreen lists the connections on the sandbox; against real Docker,
+// which has no API for them, it asks for the connection.
+func firstScreen(c *common) screen {
+	if c.cfg.Sandbox {
+		return newConnectionsScreen(c)
+	}
+	return newConnectionFormScreen(c, c.cfg.Preset.Connection)
 }
 
 // Init starts the first screen and looks for saved progress.
@@ -168,6 +177,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tokenRevealedMsg:
 		m.session.secured = true
 		return m, nil
+	case openURLMsg:
+		return m, openURLCmd(m.c.cfg.OpenURL, msg.url)
 	case exportRunbookMsg:
 		at := m.c.cfg.Now()
 		return m, writeRunbookCmd(runbookPath(m.c.cfg.ExportDir, m.c.cfg.Org, at), m.runbook(at))
@@ -261,7 +272,7 @@ func (m Model) onStateLoaded(msg stateLoadedMsg) (tea.Model, tea.Cmd) {
 		m.notice = msg.err.Error()
 	case msg.movedAside != "":
 		m.notice = "Saved progress was unreadable; it was moved to " + msg.movedAside + " and the wizard starts afresh."
-	case msg.state != nil && msg.state.Org == m.c.cfg.Org && msg.state.Sandbox == m.c.cfg.Sandbox && msg.state.Connection.ID != "":
+	case msg.state != nil && msg.state.Org == m.c.cfg.Org && msg.state.Sandbox == m.c.cfg.Sandbox && msg.state.Connection.Name != "":
 		m.stack = append(m.stack[:len(m.stack):len(m.stack)], newResumeScreen(m.c, *msg.state))
 	}
 	return m, nil
@@ -284,7 +295,7 @@ func (m Model) resume(st savedState) (tea.Model, tea.Cmd) {
 	case steps.StepConnection:
 		return m, nil
 	}
-	return m.push(newSetupScreen(m.c, st.Connection))
+	return m.push(m.setupScreen())
 }
 
 // connectionType maps the client's connection type to the checklist's.
@@ -325,7 +336,7 @@ func (m Model) content() string {
 	if m.notice != "" {
 		parts = append(parts, indent(st.wrapIn(st.warn, m.notice, m.c.contentWidth()), "  "), "")
 	}
-	parts = append(parts, m.help.View(helpKeys{screen: top.keys(), global: m.global, canGoBack: len(m.stack) > 1}))
+	parts = append(parts, m.help.View(helpKeys{screen: top.keys(), global: m.global, canGoBack: len(m.stack) > 1, typing: m.typing()}))
 	return strings.Join(parts, "\n")
 }
 

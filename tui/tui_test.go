@@ -12,7 +12,7 @@ import (
 )
 
 func testConfig(console client.Console, cb Clipboard) Config {
-	return Config{Org: "moby", Console: console, Clipboard: cb, Sandbox: true}
+	return Config{Org: "moby", Console: console, Clipboard: cb, Sandbox: true, SCIMOptions: sandboxSCIM()}
 }
 
 // TestGoldenScreens walks the whole flow and compares every screen with its

@@ -23,9 +23,9 @@ type probeDoneMsg struct {
 }
 
 // runProbe tests creds with the client's read-only probe.
-func runProbe(owner *verifyScreen, creds client.SCIMCredentials) tea.Cmd {
+func runProbe(owner *verifyScreen, creds client.SCIMCredentials, opts []client.Option) tea.Cmd {
 	return func() tea.Msg {
-		scim, err := client.NewSCIM(creds.BaseURL, creds.Token)
+		scim, err := client.NewSCIM(creds.BaseURL, creds.Token, opts...)
 		if err != nil {
 			return probeDoneMsg{owner: owner, err: err}
 		}
@@ -65,7 +65,7 @@ func (s *verifyScreen) step() steps.StepID { return steps.StepVerify }
 // Init starts the probe.
 func (s *verifyScreen) Init() tea.Cmd {
 	s.running, s.err, s.result, s.explain = true, nil, nil, false
-	return tea.Batch(s.spinner.Tick, runProbe(s, s.creds))
+	return tea.Batch(s.spinner.Tick, runProbe(s, s.creds, s.c.cfg.SCIMOptions))
 }
 
 func (s *verifyScreen) keys() []key.Binding {
