@@ -103,17 +103,35 @@ func (s *doneScreen) View() string {
 		b.WriteString("  The credentials were not verified in this session.\n")
 	}
 	if sum.readBack {
-		fmt.Fprintf(&b, "  Read back: %d user(s) provisioned since setup, %d team(s)\n", sum.users, sum.teams)
+		fmt.Fprintf(&b, "  Read back: %s provisioned since setup, %s\n", plural(sum.users, "user"), plural(sum.teams, "team"))
 	}
 
 	b.WriteString("\n" + st.bold.Render("Left to do") + "\n")
-	for _, l := range sum.left {
-		b.WriteString(indent(st.wrap("• "+l, w-2), "  ") + "\n")
+	if n := len(sum.left); n > 0 {
+		list := strings.Join(sum.left, ", ")
+		lines := strings.Split(st.wrap(fmt.Sprintf("%d required checklist item(s) not ticked: %s", n, list), w-4), "\n")
+		if len(lines) > 2 {
+			lines = append(lines[:2:2], "…press e to export the runbook with every item")
+		}
+		b.WriteString(listItem(strings.Join(lines, "\n")))
 	}
 	if sum.conn.JIT || !s.c.cfg.Sandbox {
-		b.WriteString(indent(st.wrap("• After testing, consider disabling JIT: "+steps.DisableJIT+".", w-2), "  ") + "\n")
+		b.WriteString(listItem(st.wrap("After testing, consider disabling JIT: "+steps.DisableJIT+".", w-4)))
 	}
-	b.WriteString(indent(st.wrap("• "+steps.SSONotEnforced+" "+steps.EnforceSSO, w-2), "  ") + "\n")
-	b.WriteString("\n" + st.subtle.Render(steps.SCIMDocs) + "\n" + st.subtle.Render(steps.EnforceSSODocs))
-	return b.String()
+	b.WriteString(listItem(st.wrap(steps.SSONotEnforced+" "+steps.EnforceSSO, w-4)))
+	if s.c.height >= 32 {
+		b.WriteString("\n" + st.subtle.Render(steps.SCIMDocs) + "\n" + st.subtle.Render(steps.EnforceSSODocs))
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// listItem renders wrapped lines as one indented list item.
+func listItem(wrapped string) string { return indent(bullet(wrapped), "  ") + "\n" }
+
+// plural says "1 user" or "2 users".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
