@@ -72,6 +72,14 @@ func addWizardFlags(cmd *cobra.Command, o *wizardOptions) {
 	f.StringVar(&o.runbook, "runbook", os.Getenv("DOCKER_SCIM_RUNBOOK"), "write the run as a runbook to this file: Markdown, or JSON for a .json name; never the token [$DOCKER_SCIM_RUNBOOK]")
 	f.BoolVar(&o.json, "json", false, "print the result as one JSON object on stdout (runs the plain mode)")
 	f.BoolVar(&o.showToken, "show-token", false, "include the SCIM API Token in the result (it is hidden otherwise)")
+	for flag, values := range map[string][]string{
+		"idp":             {"okta", "entra", "onelogin"},
+		"connection-type": {"saml", "oidc"},
+		"clipboard":       {"auto", "native", "osc52"},
+		"jit":             {"on", "off"},
+	} {
+		_ = cmd.RegisterFlagCompletionFunc(flag, cobra.FixedCompletions(values, cobra.ShellCompDirectiveNoFileComp))
+	}
 }
 
 // plan is the validated form of the wizard's flags.
