@@ -24,11 +24,14 @@ type checklistScreen struct {
 	bar     progress.Model
 	cursor  int
 	checked map[string]bool
+	// seq numbers the ticks sent to the root.
+	seq int
 	// opened says what happened to the last `o`.
 	opened string
 }
 
-func newChecklistScreen(c *common, list steps.Checklist, checked map[string]bool) *checklistScreen {
+// seq continues the numbering of ticks sent to the root (see checkedMsg).
+func newChecklistScreen(c *common, list steps.Checklist, checked map[string]bool, seq int) *checklistScreen {
 	return &checklistScreen{
 		c:       c,
 		list:    list,
@@ -39,6 +42,7 @@ func newChecklistScreen(c *common, list steps.Checklist, checked map[string]bool
 		export:  key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export runbook")),
 		bar:     progress.New(progress.WithoutPercentage(), progress.WithFillCharacters('█', '░'), progress.WithColors(progressColor)),
 		checked: maps.Clone(checked),
+		seq:     seq,
 	}
 }
 
@@ -70,7 +74,8 @@ func (s *checklistScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 			s.checked = map[string]bool{}
 		}
 		s.checked[item.ID] = !s.checked[item.ID]
-		return s, emit(checkedMsg{checked: maps.Clone(s.checked)})
+		s.seq++
+		return s, emit(checkedMsg{checked: maps.Clone(s.checked), seq: s.seq})
 	case key.Matches(msgKey, s.open) && item.DocsURL != "":
 		return s, emit(openURLMsg{url: item.DocsURL})
 	case key.Matches(msgKey, s.export):

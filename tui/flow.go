@@ -28,6 +28,13 @@ func (m Model) advance(msg tea.Msg) (next tea.Model, cmd tea.Cmd, ok bool) {
 		next, cmd = m.push(newVerifyScreen(m.c, msg.creds))
 	case verifiedMsg:
 		m.session.probe = msg.result
+		if m.session.tokenForReadBack {
+			// Resumed after the checklist: the token was asked for again
+			// only to read back.
+			m.session.tokenForReadBack = false
+			next, cmd = m.push(m.readBackScreen())
+			break
+		}
 		next, cmd = m.push(newCredentialsScreen(m.c, m.session.creds, m.session.idp, m.connType()))
 	case credentialsDoneMsg:
 		next, cmd = m.push(newIdPScreen(m.c, m.session.idp, m.connType()))
@@ -35,9 +42,14 @@ func (m Model) advance(msg tea.Msg) (next tea.Model, cmd tea.Cmd, ok bool) {
 		m.session.idp = msg.idp
 		next, cmd = m.pushChecklist()
 	case checklistDoneMsg:
-		next, cmd = m.push(newReadBackScreen(m.c, readBackInput{
-			org: m.c.cfg.Org, conn: m.session.conn, idp: m.session.idp, creds: m.session.creds, since: m.session.setupAt,
-		}))
+		if m.session.creds.Token.IsZero() {
+			// Resumed: the token is never saved, and reading back needs it.
+			m.session.tokenForReadBack = true
+			m.notice = "The API Token is never saved between runs: give it again to verify and read back."
+			next, cmd = m.push(m.setupScreen())
+			break
+		}
+		next, cmd = m.push(m.readBackScreen())
 	case readBackDoneMsg:
 		m.session.users, m.session.teams = msg.users, msg.teams
 		next, cmd = m.push(newDoneScreen(m.c, m.summary()))
@@ -65,11 +77,23 @@ func (m Model) runbook(at time.Time) steps.Runbook {
 	}
 }
 
+// readBackScreen watches for users and teams provisioned since setup.
+func (m Model) readBackScreen() screen {
+	return newReadBackScreen(m.c, readBackInput{
+		org: m.c.cfg.Org, conn: m.session.conn, idp: m.session.idp, creds: m.session.creds, since: m.session.setupAt,
+	})
+}
+
 // setupScreen performs Setup SCIM on the sandbox; against real Docker it
 // guides the admin through the Admin Console and takes the pasted values.
 func (m Model) setupScreen() screen {
 	if m.c.cfg.Sandbox {
 		return newSetupScreen(m.c, m.session.conn)
 	}
-	return newGuidedSetupScreen(m.c, m.session.conn, m.c.cfg.Preset.Credentials)
+	preset := m.c.cfg.Preset.Credentials
+	if preset.BaseURL == "" {
+		// The base URL saved with the progress (never the token).
+		preset.BaseURL = m.session.creds.BaseURL
+	}
+	return newGuidedSetupScreen(m.c, m.session.conn, preset)
 }

@@ -172,13 +172,21 @@ func (s *guidedSetupScreen) pasteTarget() (field int, ok bool) {
 	return s.firstInvalid(), true
 }
 
-// pasteInto inserts text at the cursor of field, focusing it.
+// pasteInto inserts text at the cursor of field, focusing it. When the
+// paste makes the field valid while the other still needs a value, the focus
+// moves there, so pasting the base URL and then the token just works.
 func (s *guidedSetupScreen) pasteInto(field int, text string) tea.Cmd {
 	s.pasteNote = ""
 	s.setFocus(field)
 	var cmd tea.Cmd
 	s.fields[field], cmd = s.fields[field].Update(tea.PasteMsg{Content: text})
 	s.validate()
+	switch {
+	case field == guidedFieldURL && s.urlErr == nil && s.tokenErr != nil:
+		s.setFocus(guidedFieldToken)
+	case field == guidedFieldToken && s.tokenErr == nil && s.urlErr != nil:
+		s.setFocus(guidedFieldURL)
+	}
 	return cmd
 }
 

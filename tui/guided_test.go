@@ -36,9 +36,14 @@ func (d *formDriver) ready() client.SCIMCredentials {
 func TestGuidedPasteNormalisesBaseURL(t *testing.T) {
 	d := driveForm(t, Config{}, 80, 24, guided(client.SCIMCredentials{}))
 	d.paste(messyURL) // nothing focused: lands in the first field still empty
-	if d.guided().focus != guidedFieldURL || d.guided().fields[guidedFieldURL].Value() != messyURL {
-		t.Fatalf("paste went to field %d: %q", d.guided().focus, d.guided().fields[guidedFieldURL].Value())
+	if d.guided().fields[guidedFieldURL].Value() != messyURL {
+		t.Fatalf("paste did not land in the URL field: %q", d.guided().fields[guidedFieldURL].Value())
 	}
+	// A valid URL moves the focus on to the token, still empty.
+	if d.guided().focus != guidedFieldToken {
+		t.Fatalf("focus after pasting a valid URL: %d", d.guided().focus)
+	}
+	d.press("shift+tab")
 	v := d.view()
 	for _, want := range []string{"✓ " + cleanURL, "removed spaces around the URL", "removed the trailing slash"} {
 		if !strings.Contains(v, want) {
@@ -50,6 +55,21 @@ func TestGuidedPasteNormalisesBaseURL(t *testing.T) {
 		t.Fatalf("enter on a valid URL: flow %#v, focus %d", d.last(), d.guided().focus)
 	}
 	d.paste("Bearer " + guidedToken)
+	d.press("enter")
+	if got := d.ready(); got.BaseURL != cleanURL || got.Token.Value() != guidedToken {
+		t.Fatalf("emitted %q and a token of %d characters", got.BaseURL, len(got.Token.Value()))
+	}
+}
+
+// TestGuidedPasteURLThenToken pastes the two values one after the other,
+// as an admin copying from the Admin Console does: each lands in its field.
+func TestGuidedPasteURLThenToken(t *testing.T) {
+	d := driveForm(t, Config{}, 80, 24, guided(client.SCIMCredentials{}))
+	d.paste(cleanURL)
+	d.paste(guidedToken)
+	if got := d.guided().fields[guidedFieldURL].Value(); got != cleanURL {
+		t.Fatalf("URL field holds %q", got)
+	}
 	d.press("enter")
 	if got := d.ready(); got.BaseURL != cleanURL || got.Token.Value() != guidedToken {
 		t.Fatalf("emitted %q and a token of %d characters", got.BaseURL, len(got.Token.Value()))
@@ -331,8 +351,7 @@ func TestGuidedPasteWithBothValuesSetChangesNothing(t *testing.T) {
 // real root, comes back with esc, and finds everything as it was.
 func TestGuidedKeepsValuesAcrossBack(t *testing.T) {
 	d := driveForm(t, Config{}, 80, 24, guided(client.SCIMCredentials{}))
-	d.paste(messyURL)
-	d.press("tab")
+	d.paste(messyURL) // the focus moves on to the token by itself
 	d.paste(guidedToken)
 	d.press("ctrl+r", "enter")
 	ready := d.last()

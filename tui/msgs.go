@@ -12,9 +12,15 @@ type (
 	scimReadyMsg        struct{ creds client.SCIMCredentials }
 	credentialsDoneMsg  struct{}
 	idpChosenMsg        struct{ idp steps.IdP }
-	checkedMsg          struct{ checked map[string]bool }
-	checklistDoneMsg    struct{}
-	finishMsg           struct{}
+	// checkedMsg carries the checklist's ticks after a change. Commands run
+	// concurrently, so two quick ticks can arrive out of order: seq orders
+	// them and the root keeps the newest.
+	checkedMsg struct {
+		checked map[string]bool
+		seq     int
+	}
+	checklistDoneMsg struct{}
+	finishMsg        struct{}
 	// preflightDoneMsg: the admin read the preflight findings and continues.
 	preflightDoneMsg struct{ findings []steps.Finding }
 	// openURLMsg asks the root to open url in the browser (or show it).

@@ -42,6 +42,8 @@ type session struct {
 	creds   client.SCIMCredentials
 	idp     steps.IdP
 	checked map[string]bool
+	// checkedSeq is the seq of the newest checkedMsg applied.
+	checkedSeq int
 	// secured is true once the API Token was copied or revealed.
 	secured bool
 	// findings are the preflight results.
@@ -54,6 +56,9 @@ type session struct {
 	// users and teams are what the read-back saw.
 	users []client.User
 	teams []client.Team
+	// tokenForReadBack is set when a resumed session asks for the token
+	// again only to read back: after verify, the read-back follows.
+	tokenForReadBack bool
 }
 
 // Model is the root of the wizard.
@@ -190,7 +195,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	case checkedMsg:
-		m.session.checked = msg.checked
+		if msg.seq <= m.session.checkedSeq {
+			return m, nil // an older tick that arrived late
+		}
+		m.session.checked, m.session.checkedSeq = msg.checked, msg.seq
 		return m, m.persist()
 	case finishMsg:
 		if m.c.cfg.StateDir == "" {
@@ -245,7 +253,7 @@ func (m Model) pushChecklist() (tea.Model, tea.Cmd) {
 		m.notice = err.Error()
 		return m, nil
 	}
-	return m.push(newChecklistScreen(m.c, cl, m.session.checked))
+	return m.push(newChecklistScreen(m.c, cl, m.session.checked, m.session.checkedSeq))
 }
 
 // persist saves the progress when a state directory is configured.

@@ -179,3 +179,14 @@ func TestFinishClearsState(t *testing.T) {
 		t.Fatal("state kept after finishing")
 	}
 }
+
+// TestLateTickIgnored: commands run concurrently, so an older checkedMsg can
+// arrive after a newer one; the newer ticks must win.
+func TestLateTickIgnored(t *testing.T) {
+	d := newDriver(t, testConfig(seededConsole(), nil), 80, 24)
+	d.send(checkedMsg{checked: map[string]bool{"a": true, "b": true}, seq: 2})
+	d.send(checkedMsg{checked: map[string]bool{"a": true}, seq: 1})
+	if got := d.root().session.checked; !got["b"] {
+		t.Fatalf("a late tick overwrote a newer one: %v", got)
+	}
+}

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -10,6 +11,8 @@ import (
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/vt"
+	"github.com/docker-scim/docker-scim/client"
+	"github.com/docker-scim/docker-scim/sandbox"
 	"github.com/docker-scim/docker-scim/steps"
 )
 
@@ -150,5 +153,114 @@ func TestVTSandboxFlow(t *testing.T) {
 	v.keys("enter")
 	if err := v.exit(); err != nil {
 		t.Fatalf("program ended with %v", err)
+	}
+}
+
+// ctrl sends ctrl+<r>.
+func (v *vterm) ctrl(r rune) { v.se.SendKey(vt.KeyPressEvent{Code: r, Mod: vt.ModCtrl}) }
+
+// TestVTGuidedPath walks the real-Docker path in a virtual terminal: the
+// connection form, the guided Setup SCIM with pasted values that the
+// sandbox issued, a wrong token rejected by verify and re-pasted, a retry
+// after an injected 503, the read-back showing a user pushed by the IdP, and
+// resume after a restart.
+func TestVTGuidedPath(t *testing.T) {
+	cfg, sb, url := sandboxConfig(t)
+	creds := sb.Credentials()
+	cfg.Sandbox = false
+	cfg.Console = client.DockerConsole{}
+	cfg.Clipboard = &fakeClipboard{}
+	cfg.StateDir = t.TempDir()
+	base := url + sandbox.SCIMPath
+
+	v := startVT(t, New(cfg), 100, 30)
+	v.waitStep(steps.StepConnection)
+	v.keys("Okta SCIM", "enter")
+	v.waitStep(steps.StepPreflight)
+	v.waitFor("Subscription not known", "JIT provisioning is on")
+	v.keys("enter")
+	v.waitStep(steps.StepSetupSCIM)
+	v.waitFor("Setup SCIM")
+
+	// Paste the base URL with a stray trailing slash, then a wrong token.
+	v.se.Paste("  " + base + "/ ")
+	v.waitFor("removed the trailing slash")
+	v.se.Paste("Bearer " + creds.SCIMToken + "-mistyped")
+	v.keys("enter")
+	v.waitStep(steps.StepVerify)
+	v.waitFor("✗", "Admin Console > SSO and SCIM")
+	v.keys("enter")
+	v.waitFor("Press esc to go")
+	if strings.Contains(v.screen(), creds.SCIMToken) {
+		t.Fatal("verify shows the token")
+	}
+
+	// Back, re-paste the right token: the base URL is still there.
+	v.keys("esc")
+	v.waitStep(steps.StepSetupSCIM)
+	v.ctrl('u')
+	sb.AddFault(sandbox.Fault{Path: sandbox.SCIMPath + "/ServiceProviderConfig", Status: 503,
+		Header: map[string]string{"Retry-After": "3600"}, Times: 1})
+	v.se.Paste(creds.SCIMToken)
+	v.keys("enter")
+	v.waitStep(steps.StepVerify)
+	v.waitFor("Docker had a server error")
+	v.keys("r")
+	v.waitFor("4 of 4 checks passed")
+	v.keys("enter")
+
+	v.waitStep(steps.StepCredentials)
+	v.waitFor("Okta: SCIM connector base URL", base)
+	v.keys("down", "c")
+	v.waitFor("API Token copied")
+	v.keys("enter")
+	v.waitStep(steps.StepIdP)
+	v.keys("enter")
+	v.waitStep(steps.StepChecklist)
+	v.keys("space")
+	v.waitFor("1 of ")
+	v.keys("down")
+	v.waitFor("> [ ] 2.")
+	v.keys("space")
+	v.waitFor("2 of ")
+
+	// Quit and start again: the wizard offers to resume at the checklist.
+	v.keys("q")
+	if err := v.exit(); err != nil {
+		t.Fatal(err)
+	}
+	v = startVT(t, New(cfg), 100, 30)
+	v.waitFor("Resume where you left off?", "Okta SCIM")
+	v.keys("enter")
+	v.waitStep(steps.StepChecklist)
+	v.waitFor("2 of ")
+	v.keys("enter")
+
+	// The token is never saved: the wizard asks for it again (the base URL
+	// was kept), verifies it and goes on to the read-back.
+	v.waitStep(steps.StepSetupSCIM)
+	v.waitFor("never saved between runs", base)
+	v.se.Paste(creds.SCIMToken)
+	v.keys("enter")
+	v.waitStep(steps.StepVerify)
+	v.waitFor("4 of 4 checks passed")
+	v.keys("enter")
+
+	// Read-back: the identity provider pushes a user; the feed shows it.
+	v.waitStep(steps.StepReadBack)
+	sim := sandbox.NewSimulator(base, creds.SCIMToken, nil)
+	if _, err := sim.Push(context.Background(), sandbox.Push{Users: []sandbox.SimUser{{UserName: "ada@moby.example", GivenName: "Ada", FamilyName: "Lovelace"}}}); err != nil {
+		t.Fatal(err)
+	}
+	v.keys("r")
+	v.waitFor("ada@moby.example")
+	v.keys("enter")
+	v.waitStep(steps.StepDone)
+	v.keys("enter")
+	if err := v.exit(); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(v.screen(), creds.SCIMToken) {
+		t.Fatal("the token is on the final screen")
 	}
 }
