@@ -247,7 +247,8 @@ func stepTitle(screen string) string {
 }
 
 // assertNoSecret fails when secret occurs in any file under each root, and
-// checks that files under stateDir are private (0600).
+// checks that everything under stateDir is private (files 0600, directories
+// 0700).
 func assertNoSecret(t *testing.T, secret, stateDir string, roots ...string) {
 	t.Helper()
 	if secret == "" {
@@ -275,14 +276,17 @@ func assertNoSecret(t *testing.T, secret, stateDir string, roots ...string) {
 		if os.IsNotExist(err) {
 			return filepath.SkipAll
 		}
-		if err != nil || d.IsDir() {
+		if err != nil {
 			return err
 		}
 		info, err := d.Info()
 		if err != nil {
 			return err
 		}
-		if perm := info.Mode().Perm(); perm&0o077 != 0 {
+		switch perm := info.Mode().Perm(); {
+		case d.IsDir() && perm&0o077 != 0:
+			t.Errorf("state directory %s has mode %#o, want 0700", path, perm)
+		case !d.IsDir() && perm&0o077 != 0:
 			t.Errorf("state file %s has mode %#o, want 0600", path, perm)
 		}
 		return nil

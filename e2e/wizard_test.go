@@ -6,7 +6,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -33,11 +32,8 @@ func buildAndRun(m *testing.M) int {
 	}
 	defer os.RemoveAll(dir)
 	binary = filepath.Join(dir, "docker-scim")
-	gocmd, err := exec.LookPath("go")
-	if err != nil {
-		gocmd = filepath.Join(runtime.GOROOT(), "bin", "go")
-	}
-	build := exec.Command(gocmd, "build", "-o", binary, ".")
+	// go test puts its own go first on PATH.
+	build := exec.Command("go", "build", "-o", binary, ".")
 	build.Dir = ".."
 	if out, err := build.CombinedOutput(); err != nil {
 		fmt.Fprintf(os.Stderr, "e2e: go build of docker-scim failed: %v\n%s", err, out)
@@ -101,7 +97,7 @@ var screens = map[string]screenFunc{
 	steps.Title(steps.StepCredentials): (*run).copyCredentials,
 	steps.Title(steps.StepIdP):         (*run).chooseIdP,
 	steps.Title(steps.StepChecklist):   (*run).tickChecklist,
-	steps.Title(steps.StepReadBack):    (*run).pressContinue,
+	steps.Title(steps.StepReadBack):    (*run).readBack,
 }
 
 // walkTo walks the wizard screen by screen until the step titled until is
@@ -264,6 +260,26 @@ func (r *run) exportRunbook() {
 	if _, err := os.Stat(path); err != nil {
 		r.t.Fatalf("the notice names %s but: %v", m[1], err)
 	}
+}
+
+// pushedLine is the read-back screen's report of the simulator's push.
+var pushedLine = regexp.MustCompile(`the IdP simulator pushed the user (\S+) and the group (\S+?)\.`)
+
+// readBack asks the sandbox's IdP simulator for a push with p, waits until
+// the pushed user shows in the read-back feed (polled over SCIM), and
+// finishes with enter.
+func (r *run) readBack(string) {
+	r.t.Helper()
+	s := r.tm.waitText("p push a test user")
+	if !strings.Contains(s, "None yet.") {
+		r.t.Errorf("the read-back lists users before anything was pushed:\n%s", s)
+	}
+	r.tm.keys("p")
+	s = r.tm.waitFor("the simulator's push", func(s string) bool { return pushedLine.MatchString(strings.Join(strings.Fields(s), " ")) })
+	user := pushedLine.FindStringSubmatch(strings.Join(strings.Fields(s), " "))[1]
+	r.tm.keys("r") // check now, instead of waiting for the next poll
+	r.tm.waitText("✓ " + user)
+	r.tm.keys("Enter")
 }
 
 // finish presses enter on the done screen and expects exit status 0.
