@@ -2,8 +2,10 @@ package tui
 
 import (
 	"errors"
+	"io"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/cli/browser"
 )
 
 // dockerHomeURL is Docker Home, where the Admin Console lives (the address
@@ -40,4 +42,21 @@ func (m urlOpenedMsg) describe() string {
 		return "Open this address in a browser: " + m.url + " (" + m.err.Error() + ")."
 	}
 	return "Could not open a browser (" + m.err.Error() + "). Open this address: " + m.url
+}
+
+// BrowserOpener returns the function that opens a URL in the admin's
+// browser, or nil when none can be opened from this terminal: under SSH, or
+// on Linux without a display. getenv reads the environment (os.Getenv).
+// The launcher's own output is discarded: it would corrupt the screen.
+func BrowserOpener(goos string, getenv func(string) string) func(string) error {
+	for _, v := range []string{"SSH_CONNECTION", "SSH_CLIENT", "SSH_TTY"} {
+		if getenv(v) != "" {
+			return nil
+		}
+	}
+	if goos == "linux" && getenv("DISPLAY") == "" && getenv("WAYLAND_DISPLAY") == "" {
+		return nil
+	}
+	browser.Stdout, browser.Stderr = io.Discard, io.Discard
+	return browser.OpenURL
 }
