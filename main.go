@@ -55,19 +55,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = fmt.Errorf("%w: %w", errInterrupted, err)
 	}
 	code := exitCode(err)
-	if !errors.Is(err, errReported) {
-		fmt.Fprintf(stderr, "Error: %v\n", err)
-	}
+	fmt.Fprintf(stderr, "Error: %v\n", err)
 	if code == exitUsage {
 		fmt.Fprintf(stderr, "Run '%s --help' for usage.\n", failed.CommandPath())
 	}
 	return code
 }
-
-// errReported wraps an error whose details were already printed (for
-// example a verify run whose failing checks are on stdout), so run only
-// sets the exit code.
-var errReported = errors.New("reported above")
 
 // globalOptions apply to every command.
 type globalOptions struct {

@@ -64,14 +64,14 @@ type plainWizard struct {
 	ui     *plainUI
 	stdout io.Writer
 
-	res       wizardResult
-	token     client.Secret
-	hubToken  client.Secret
-	console   client.Console
-	hub       *client.Hub
-	conns     []client.Connection
-	conn      *client.Connection
-	stopSandb func()
+	res         wizardResult
+	token       client.Secret
+	hubToken    client.Secret
+	console     client.Console
+	hub         *client.Hub
+	conns       []client.Connection
+	conn        *client.Connection
+	stopSandbox func()
 }
 
 // run walks the flow: connection, Setup SCIM (done on the sandbox, guided
@@ -86,7 +86,7 @@ func (w *plainWizard) run(ctx context.Context, in *bufio.Reader) error {
 		if err := w.startSandbox(ctx); err != nil {
 			return err
 		}
-		defer w.stopSandb()
+		defer w.stopSandbox()
 	} else if err := w.preflightRealDocker(); err != nil {
 		return err
 	}
@@ -145,14 +145,14 @@ func (w *plainWizard) startSandbox(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	w.stopSandb = func() {
+	w.stopSandbox = func() {
 		sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
 		_ = sb.Shutdown(sctx)
 	}
 	creds := sb.Credentials()
 	if w.opts.org != "" && w.opts.org != creds.Org {
-		w.stopSandb()
+		w.stopSandbox()
 		return usagef("--org %q: the sandbox has one organization, %q", w.opts.org, creds.Org)
 	}
 	hub, err := client.NewHub(sb.URL)
@@ -160,7 +160,7 @@ func (w *plainWizard) startSandbox(ctx context.Context) error {
 		err = hub.SignIn(ctx, creds.Org, client.NewSecret(creds.OAT))
 	}
 	if err != nil {
-		w.stopSandb()
+		w.stopSandbox()
 		return err
 	}
 	w.res.Org, w.res.Sandbox = creds.Org, true
@@ -206,10 +206,10 @@ func (w *plainWizard) connectionStep(ctx context.Context) error {
 // pickConnection chooses by --connection (id or name), by the one
 // connection matching --idp and --connection-type, or by asking.
 func (w *plainWizard) pickConnection(ctx context.Context) (int, error) {
-	match := func(s string) (int, bool) {
+	match := func(s string) int {
 		return slices.IndexFunc(w.conns, func(c client.Connection) bool {
 			return strings.EqualFold(c.ID, s) || strings.EqualFold(c.Name, s)
-		}), true
+		})
 	}
 	ids := make([]string, len(w.conns))
 	labels := make([]string, len(w.conns))
@@ -218,7 +218,7 @@ func (w *plainWizard) pickConnection(ctx context.Context) (int, error) {
 		labels[i] = fmt.Sprintf("%s (%s, %s)", c.Name, c.ID, c.Type.Label())
 	}
 	if w.opts.connection != "" {
-		if i, _ := match(w.opts.connection); i >= 0 {
+		if i := match(w.opts.connection); i >= 0 {
 			return i, nil
 		}
 		return 0, usagef("--connection %q: no such SSO connection; use one of %s", w.opts.connection, strings.Join(ids, ", "))
@@ -242,7 +242,7 @@ func (w *plainWizard) pickConnection(ctx context.Context) (int, error) {
 		return 0, &missingInput{items: []string{flag}}
 	}
 	return w.ask.choose(ctx, "SSO connection to set up SCIM on", labels, flag, func(s string) (int, bool) {
-		i, _ := match(s)
+		i := match(s)
 		return i, i >= 0
 	})
 }
@@ -261,6 +261,9 @@ func (w *plainWizard) guidedConnection(ctx context.Context) error {
 		w.res.Org = org
 	}
 	w.ui.say("%s", w.ui.rich("Find the connection in **Admin Console** → **SSO and SCIM** → **SSO connections**."))
+	if w.opts.connection != "" {
+		w.res.Connection = &connectionResult{Name: w.opts.connection}
+	}
 	if w.res.ConnectionType == "" {
 		i, err := w.ask.choose(ctx, "Connection type", []string{"SAML", "OIDC (Azure AD / Entra ID)"},
 			"--connection-type (or "+envConnectionType+"): saml or oidc", func(s string) (int, bool) {

@@ -25,11 +25,12 @@ type wizardResult struct {
 	Checklist      checklistResult      `json:"checklist"`
 }
 
-// connectionResult is the SSO connection chosen on the sandbox.
+// connectionResult is the SSO connection: chosen on the sandbox, or named
+// with --connection on real Docker.
 type connectionResult struct {
-	ID   string `json:"id"`
+	ID   string `json:"id,omitempty"`
 	Name string `json:"name"`
-	Type string `json:"type"`
+	Type string `json:"type,omitempty"`
 }
 
 // checklistResult is the checklist's state: which items the admin marked done.
@@ -61,8 +62,11 @@ func writeSummary(w io.Writer, r wizardResult) {
 		org += " (sandbox)"
 	}
 	line("Organization", org)
-	if r.Connection != nil {
+	switch {
+	case r.Connection != nil && r.Connection.ID != "":
 		line("SSO connection", fmt.Sprintf("%s (%s)", r.Connection.Name, r.Connection.ID))
+	case r.Connection != nil:
+		line("SSO connection", r.Connection.Name)
 	}
 	line("Connection type", string(r.ConnectionType))
 	if r.IdP != "" {
