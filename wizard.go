@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"strings"
 	"time"
 
@@ -182,6 +183,7 @@ func runTUI(ctx context.Context, o *wizardOptions, p plan, stderr io.Writer) err
 		ClipboardMode: p.clipboard,
 		InTmux:        os.Getenv("TMUX") != "",
 		StateDir:      tui.DefaultStateDir(),
+		OpenURL:       tui.BrowserOpener(runtime.GOOS, os.Getenv),
 		Preset:        tui.Preset{IdP: p.idp, Connection: client.Connection{Name: o.connection, IdP: string(p.idp)}},
 	}
 	switch p.connectionType {
