@@ -93,15 +93,32 @@ func (p *prompter) askSecret(ctx context.Context, question, flag string) (client
 		return client.NewSecret(v), err
 	}
 	fmt.Fprintf(p.out, "%s (input hidden): ", question)
-	b, err := term.ReadPassword(p.tty.Fd())
-	fmt.Fprintln(p.out)
+	state, err := term.GetState(p.tty.Fd())
 	if err != nil {
 		return client.Secret{}, fmt.Errorf("read the secret from the terminal: %w", err)
 	}
-	if ctx.Err() != nil {
-		return client.Secret{}, errInterrupted
+	type result struct {
+		b   []byte
+		err error
 	}
-	return client.NewSecret(strings.TrimSpace(string(b))), nil
+	ch := make(chan result, 1)
+	go func() {
+		b, err := term.ReadPassword(p.tty.Fd())
+		ch <- result{b, err}
+	}()
+	select {
+	case <-ctx.Done():
+		// Ctrl+C while typing: turn echo back on before leaving.
+		_ = term.Restore(p.tty.Fd(), state)
+		fmt.Fprintln(p.out)
+		return client.Secret{}, errInterrupted
+	case res := <-ch:
+		fmt.Fprintln(p.out)
+		if res.err != nil {
+			return client.Secret{}, fmt.Errorf("read the secret from the terminal: %w", res.err)
+		}
+		return client.NewSecret(strings.TrimSpace(string(res.b))), nil
+	}
 }
 
 // choose lists options numbered from 1 and reads a number, or an answer
