@@ -3,6 +3,7 @@ package tui
 import (
 	"fmt"
 	"maps"
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -163,10 +164,7 @@ func (s *checklistScreen) details(it steps.Item, w int) []string {
 		}
 	}
 	add(it.Text)
-	for _, p := range it.Paste {
-		add(fmt.Sprintf("Paste the **%s** into **%s**.", p.Value, p.Field))
-	}
-	if len(it.Paste) > 0 && s.labels.AddsBearer {
+	if s.labels.AddsBearer && slices.ContainsFunc(it.Paste, func(p steps.Paste) bool { return p.Value == steps.PasteToken }) {
 		add(st.subtle.Render("Paste the token alone: the IdP adds “Bearer ” itself."))
 	}
 	if it.Detail != "" {
@@ -176,7 +174,7 @@ func (s *checklistScreen) details(it steps.Item, w int) []string {
 		add(st.warn.Render("Note: ") + it.Differs)
 	}
 	if it.DocsURL != "" {
-		add(st.subtle.Render(it.DocsURL + "  (" + it.Source.Label() + ")"))
+		add(st.subtle.Render("Docs (" + it.Source.Label() + "): " + it.DocsURL))
 	}
 	return out
 }

@@ -8,6 +8,7 @@ import (
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/docker-scim/docker-scim/client"
 	"github.com/docker-scim/docker-scim/steps"
 )
@@ -344,7 +345,13 @@ func (m Model) content() string {
 	if m.notice != "" {
 		parts = append(parts, indent(st.wrapIn(st.warn, m.notice, m.c.contentWidth()), "  "), "")
 	}
-	parts = append(parts, m.help.View(helpKeys{screen: top.keys(), global: m.global, canGoBack: len(m.stack) > 1, typing: m.typing()}))
+	footer := m.help.View(helpKeys{screen: top.keys(), global: m.global, canGoBack: len(m.stack) > 1, typing: m.typing()})
+	if !m.help.ShowAll {
+		// help.ShortHelpView overflows when the items fill the width exactly
+		// and the ellipsis no longer fits (bubbles v2.2.1); cut it here.
+		footer = ansi.Truncate(footer, m.c.width, "…")
+	}
+	parts = append(parts, footer)
 	return strings.Join(parts, "\n")
 }
 

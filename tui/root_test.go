@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"github.com/charmbracelet/x/ansi"
 	"os"
 	"path/filepath"
 	"strings"
@@ -188,5 +189,18 @@ func TestLateTickIgnored(t *testing.T) {
 	d.send(checkedMsg{checked: map[string]bool{"a": true}, seq: 1})
 	if got := d.root().session.checked; !got["b"] {
 		t.Fatalf("a late tick overwrote a newer one: %v", got)
+	}
+}
+
+// TestFooterFitsWidth: the short help never runs past the window, even when
+// its items fill the width exactly (a bubbles help edge case).
+func TestFooterFitsWidth(t *testing.T) {
+	for w := minWidth; w <= 120; w++ {
+		d := newDriver(t, testConfig(seededConsole(), nil), w, 30)
+		d.enterUntil(steps.StepChecklist)
+		lines := strings.Split(d.screen(), "\n")
+		if got := ansi.StringWidth(lines[len(lines)-1]); got > w {
+			t.Fatalf("width %d: footer is %d columns: %q", w, got, lines[len(lines)-1])
+		}
 	}
 }
