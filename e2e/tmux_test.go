@@ -125,6 +125,14 @@ func (tm *term) keys(keys ...string) {
 	tm.run(append([]string{"send-keys", "-t", tm.target}, keys...)...)
 }
 
+// paste pastes s the way a terminal does (bracketed paste when the
+// program asked for it).
+func (tm *term) paste(s string) {
+	tm.t.Helper()
+	tm.run("set-buffer", "-b", "e2e-paste", s)
+	tm.run("paste-buffer", "-p", "-d", "-b", "e2e-paste", "-t", tm.target)
+}
+
 // typeText sends s literally, as typed characters.
 func (tm *term) typeText(s string) {
 	tm.t.Helper()

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -54,6 +55,54 @@ type run struct {
 	connection, idp string
 	// walked lists the step titles the walk went through, in order.
 	walked []string
+	// guided is true on the real-Docker path, where given holds the values
+	// the admin pastes (from a separate sandbox server).
+	guided bool
+	given  sandboxServer
+}
+
+// sandboxServer is a `docker-scim sandbox --json` process: what it printed.
+type sandboxServer struct {
+	URL     string `json:"url"`
+	Org     string `json:"org"`
+	OAT     string `json:"oat"`
+	BaseURL string `json:"scim_base_url"`
+	Token   string `json:"scim_token"`
+}
+
+// startSandboxServer runs `docker-scim sandbox --json` until the test ends.
+func startSandboxServer(t *testing.T) sandboxServer {
+	t.Helper()
+	cmd := exec.Command(binary, "sandbox", "--json")
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	var sb sandboxServer
+	if err := json.NewDecoder(out).Decode(&sb); err != nil {
+		t.Fatalf("docker-scim sandbox --json: %v", err)
+	}
+	if sb.URL == "" || sb.Token == "" || sb.OAT == "" {
+		t.Fatalf("docker-scim sandbox --json printed no url, scim_token or oat: %+v", sb)
+	}
+	return sb
+}
+
+// startGuided runs docker-scim against real-Docker-shaped endpoints (a
+// separate sandbox server), signed in with an organization access token
+// from the environment: the guided path, where the admin pastes values.
+func startGuided(t *testing.T, connection, idp string) *run {
+	t.Helper()
+	requireTmux(t)
+	sb := startSandboxServer(t)
+	r := newRun(t, 100, 30, connection, idp, "DOCKER_SCIM_HUB_TOKEN="+sb.OAT)
+	r.guided, r.given = true, sb
+	r.tm.start(r.home, binary, "--org", sb.Org, "--hub-url", sb.URL)
+	return r
 }
 
 // startSandbox runs `docker-scim --sandbox` at w×h in a fresh tmux with an
@@ -61,6 +110,17 @@ type run struct {
 func startSandbox(t *testing.T, w, h int, connection, idp string) *run {
 	t.Helper()
 	requireTmux(t)
+	r := newRun(t, w, h, connection, idp)
+	// The working directory is HOME too, so a runbook export lands where the
+	// secret scan looks.
+	r.tm.start(r.home, binary, "--sandbox")
+	return r
+}
+
+// newRun makes a private HOME and a tmux of w×h whose environment is only
+// that HOME, PATH, OSC 52 copying and extra.
+func newRun(t *testing.T, w, h int, connection, idp string, extra ...string) *run {
+	t.Helper()
 	home := t.TempDir()
 	r := &run{t: t, home: home, stateDir: filepath.Join(home, ".local", "state"), connection: connection, idp: idp}
 	env := []string{
@@ -77,10 +137,7 @@ func startSandbox(t *testing.T, w, h int, connection, idp string) *run {
 	if err := os.MkdirAll(filepath.Join(home, "tmp"), 0o700); err != nil {
 		t.Fatal(err)
 	}
-	r.tm = newTerm(t, w, h, env)
-	// The working directory is HOME too, so a runbook export lands where the
-	// secret scan looks.
-	r.tm.start(home, binary, "--sandbox")
+	r.tm = newTerm(t, w, h, append(env, extra...))
 	return r
 }
 
@@ -126,9 +183,18 @@ func (r *run) walkTo(until steps.StepID) string {
 }
 
 // pickConnection filters the connection list with / and chooses the first
-// match, which must be r.connection.
+// match, which must be r.connection. On real Docker (the guided path) the
+// screen is a form instead: the name is typed, type and IdP keep their
+// defaults (SAML, Okta).
 func (r *run) pickConnection(string) {
 	r.t.Helper()
+	if r.guided {
+		r.tm.waitText("Connection name")
+		r.tm.typeText(r.connection)
+		r.tm.waitText(r.connection)
+		r.tm.keys("Enter")
+		return
+	}
 	r.tm.waitText(r.connection)
 	r.tm.keys("/")
 	r.tm.typeText(strings.ToLower(r.connection))
@@ -147,10 +213,26 @@ func (r *run) pressContinue(string) {
 	r.tm.keys("Enter")
 }
 
-// runSetupSCIM confirms Setup SCIM on the chosen connection.
+// runSetupSCIM confirms Setup SCIM on the chosen connection; on the
+// guided path it pastes the SCIM Base URL and API Token (bracketed paste,
+// as a terminal does) into the form.
 func (r *run) runSetupSCIM(string) {
 	r.t.Helper()
 	r.tm.waitText(r.connection)
+	if r.guided {
+		r.tm.waitText("paste the SCIM Base URL")
+		r.tm.paste(r.given.BaseURL)
+		r.tm.waitText(r.given.BaseURL)
+		// A valid base URL moves the focus on to the token by itself.
+		r.tm.waitText("> " + steps.PasteToken)
+		r.tm.paste(r.given.Token)
+		r.tm.waitText("API Token ready")
+		if strings.Contains(r.tm.screen(), r.given.Token) {
+			r.t.Fatalf("the pasted API Token is shown before ctrl+r:\n%s", r.tm.screen())
+		}
+		r.tm.keys("Enter")
+		return
+	}
 	r.tm.waitText("Press enter to run Setup SCIM")
 	r.tm.keys("Enter")
 }
@@ -282,6 +364,25 @@ func (r *run) readBack(string) {
 	r.tm.keys("Enter")
 }
 
+// readBackGuided pushes a test user through the sandbox's IdP simulator
+// from outside (docker-scim sandbox push, as an IdP would provision), and
+// waits until the read-back feed shows it.
+func (r *run) readBackGuided() {
+	r.t.Helper()
+	r.tm.waitText("r check now")
+	const user = "e2e.tester@moby.example"
+	push := exec.Command(binary, "sandbox", "push", "--url", r.given.URL, "--token-stdin", "--user", user+"=E2E Tester", "--group", "moby:e2e")
+	push.Stdin = strings.NewReader(r.given.Token + "\n")
+	if out, err := push.CombinedOutput(); err != nil {
+		r.t.Fatalf("docker-scim sandbox push: %v\n%s", err, out)
+	}
+	r.tm.keys("r")
+	r.tm.waitText("✓ " + user)
+	r.tm.keys("Enter")
+	title := steps.Title(steps.StepReadBack)
+	r.tm.waitFor("the step after "+title, func(s string) bool { return stepTitle(s) != title })
+}
+
 // finish presses enter on the done screen and expects exit status 0.
 func (r *run) finish() {
 	r.t.Helper()
@@ -326,6 +427,25 @@ func TestWizardSandbox(t *testing.T) {
 			t.Logf("walked: %s", strings.Join(r.walked, " → "))
 		})
 	}
+}
+
+// TestGuidedPath runs docker-scim the way it runs against real Docker: the
+// connection is named in a form, Setup SCIM is done "by hand" (the values
+// come from a separate sandbox server) and pasted into the wizard, and the
+// user arrives through the IdP simulator from outside.
+func TestGuidedPath(t *testing.T) {
+	t.Parallel()
+	r := startGuided(t, "Okta SAML (SCIM on)", steps.Okta.Label())
+	r.walkTo(steps.StepReadBack)
+	if r.token != r.given.Token || r.baseURL != r.given.BaseURL {
+		t.Fatalf("credentials screen showed %q and %q, want the pasted %q and the token the sandbox issued", r.baseURL, r.token, r.given.BaseURL)
+	}
+	r.readBackGuided()
+	r.walkTo(steps.StepDone)
+	r.finish()
+	r.assertClean()
+	assertNoSecret(t, r.given.OAT, r.stateDir, r.home)
+	t.Logf("walked: %s", strings.Join(r.walked, " → "))
 }
 
 // TestResize shrinks the terminal to the smallest supported size (60×20)
