@@ -66,6 +66,16 @@ func decodeSCIM(w http.ResponseWriter, r *http.Request, v any) bool {
 	return false
 }
 
+// requireSchema answers 400 invalidSyntax and reports false unless schemas
+// lists urn.
+func requireSchema(w http.ResponseWriter, schemas []string, urn string) bool {
+	if hasSchema(schemas, urn) {
+		return true
+	}
+	writeSCIMError(w, http.StatusBadRequest, "invalidSyntax", "schemas must include "+urn)
+	return false
+}
+
 // hasSchema reports whether schemas lists urn (case-insensitively).
 func hasSchema(schemas []string, urn string) bool {
 	for _, s := range schemas {
@@ -193,6 +203,34 @@ func selectPage(lq listQuery, n int, get func(i int) map[string]any) (listRespon
 	}
 	out.TotalResults, out.ItemsPerPage = len(all), len(out.Resources)
 	return out, nil
+}
+
+// serveSCIMList answers a SCIM list request over items: under the store
+// lock, candidates returns the resources to consider (it may narrow lq, for
+// example by serving a filter from an index) and resource builds the JSON
+// form of one, with base the request's scheme and host.
+func serveSCIMList[T any](s *Server, w http.ResponseWriter, r *http.Request, candidates func(lq *listQuery) []T, resource func(base string, item T) any) {
+	lq, ok := parseListQuery(w, r)
+	if !ok {
+		return
+	}
+	base := baseURL(r)
+	s.st.mu.Lock()
+	items := candidates(&lq)
+	out, e := selectPage(lq, len(items), func(i int) map[string]any { return toMap(resource(base, items[i])) })
+	s.st.mu.Unlock()
+	if e != nil {
+		e.write(w)
+		return
+	}
+	writeSCIM(w, http.StatusOK, out)
+}
+
+// writeProjected answers 200 with resource, keeping only the request's
+// attributes and dropping its excludedAttributes.
+func writeProjected(w http.ResponseWriter, r *http.Request, resource any) {
+	q := r.URL.Query()
+	writeSCIM(w, http.StatusOK, project(toMap(resource), splitList(q.Get("attributes")), splitList(q.Get("excludedAttributes"))))
 }
 
 type supported struct {

@@ -86,26 +86,15 @@ type groupRequest struct {
 }
 
 func (s *Server) listGroupsSCIM(w http.ResponseWriter, r *http.Request) {
-	lq, ok := parseListQuery(w, r)
-	if !ok {
-		return
-	}
-	base := baseURL(r)
-	s.st.mu.Lock()
-	out, e := selectPage(lq, len(s.st.Teams), func(i int) map[string]any { return toMap(s.groupSCIM(base, s.st.Teams[i])) })
-	s.st.mu.Unlock()
-	if e != nil {
-		e.write(w)
-		return
-	}
-	writeSCIM(w, http.StatusOK, out)
+	serveSCIMList(s, w, r, func(*listQuery) []*team { return s.st.Teams },
+		func(base string, t *team) any { return s.groupSCIM(base, t) })
 }
 
 func (s *Server) getGroupSCIM(w http.ResponseWriter, r *http.Request) {
 	s.st.mu.Lock()
 	defer s.st.mu.Unlock()
 	if t := s.groupOr404(w, r.PathValue("id")); t != nil {
-		writeSCIM(w, http.StatusOK, project(toMap(s.groupSCIM(baseURL(r), t)), splitList(r.URL.Query().Get("attributes")), splitList(r.URL.Query().Get("excludedAttributes"))))
+		writeProjected(w, r, s.groupSCIM(baseURL(r), t))
 	}
 }
 
@@ -113,11 +102,7 @@ func (s *Server) getGroupSCIM(w http.ResponseWriter, r *http.Request) {
 // members. A team that already exists is 409 (look it up and PATCH it).
 func (s *Server) createGroupSCIM(w http.ResponseWriter, r *http.Request) {
 	var req groupRequest
-	if !decodeSCIM(w, r, &req) {
-		return
-	}
-	if !hasSchema(req.Schemas, schemaGroup) {
-		writeSCIMError(w, http.StatusBadRequest, "invalidSyntax", "schemas must include "+schemaGroup)
+	if !decodeSCIM(w, r, &req) || !requireSchema(w, req.Schemas, schemaGroup) {
 		return
 	}
 	if req.DisplayName == nil {
@@ -180,11 +165,7 @@ func (s *Server) setSCIMMembers(actor string, t *team, want []*user) {
 // putGroupSCIM serves PUT /Groups/{id}: displayName and the full member list.
 func (s *Server) putGroupSCIM(w http.ResponseWriter, r *http.Request) {
 	var req groupRequest
-	if !decodeSCIM(w, r, &req) {
-		return
-	}
-	if !hasSchema(req.Schemas, schemaGroup) {
-		writeSCIMError(w, http.StatusBadRequest, "invalidSyntax", "schemas must include "+schemaGroup)
+	if !decodeSCIM(w, r, &req) || !requireSchema(w, req.Schemas, schemaGroup) {
 		return
 	}
 	s.st.mu.Lock()

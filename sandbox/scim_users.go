@@ -104,39 +104,29 @@ func singleUserNameEq(raw string) (string, bool) {
 }
 
 func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) {
-	lq, ok := parseListQuery(w, r)
-	if !ok {
-		return
-	}
-	base := baseURL(r)
-	s.st.mu.Lock()
-	var users []*user
-	if name, ok := singleUserNameEq(lq.filter); ok {
-		if u := s.st.byUserName[strings.ToLower(name)]; u != nil && u.Source == sourceSCIM {
-			users = append(users, u)
+	serveSCIMList(s, w, r, func(lq *listQuery) []*user {
+		var users []*user
+		if name, ok := singleUserNameEq(lq.filter); ok {
+			if u := s.st.byUserName[strings.ToLower(name)]; u != nil && u.Source == sourceSCIM {
+				users = append(users, u)
+			}
+			lq.filter = ""
+			return users
 		}
-		lq.filter = ""
-	} else {
 		for _, u := range s.st.Users {
 			if u.Source == sourceSCIM {
 				users = append(users, u)
 			}
 		}
-	}
-	out, e := selectPage(lq, len(users), func(i int) map[string]any { return toMap(s.userJSON(base, users[i])) })
-	s.st.mu.Unlock()
-	if e != nil {
-		e.write(w)
-		return
-	}
-	writeSCIM(w, http.StatusOK, out)
+		return users
+	}, func(base string, u *user) any { return s.userJSON(base, u) })
 }
 
 func (s *Server) getUser(w http.ResponseWriter, r *http.Request) {
 	s.st.mu.Lock()
 	defer s.st.mu.Unlock()
 	if u := s.scimUserOr404(w, r.PathValue("id")); u != nil {
-		writeSCIM(w, http.StatusOK, project(toMap(s.userJSON(baseURL(r), u)), splitList(r.URL.Query().Get("attributes")), splitList(r.URL.Query().Get("excludedAttributes"))))
+		writeProjected(w, r, s.userJSON(baseURL(r), u))
 	}
 }
 
@@ -153,6 +143,22 @@ type userRequest struct {
 	Active  *bool      `json:"active"`
 	Enabled *bool      `json:"enabled"` // spec-new's spelling of active on PUT
 	Docker  *dockerReq `json:"urn:ietf:params:scim:schemas:extension:docker:2.0:User"`
+}
+
+// applyNames copies the name parts and externalId the request sets onto u;
+// absent ones leave u's as they are.
+func (req *userRequest) applyNames(u *user) {
+	if req.Name != nil {
+		if req.Name.GivenName != nil {
+			u.GivenName = *req.Name.GivenName
+		}
+		if req.Name.FamilyName != nil {
+			u.FamilyName = *req.Name.FamilyName
+		}
+	}
+	if req.ExternalID != nil {
+		u.ExternalID = *req.ExternalID
+	}
 }
 
 // dockerReq is the Docker extension of a user request; nil fields are unset.
@@ -245,11 +251,7 @@ func scimActor(r *http.Request) string { return "scim:" + scimConnection(r) }
 // account outside the org with that email is attached, keeping its Docker ID.
 func (s *Server) createUser(w http.ResponseWriter, r *http.Request) {
 	var req userRequest
-	if !decodeSCIM(w, r, &req) {
-		return
-	}
-	if !hasSchema(req.Schemas, schemaUser) {
-		writeSCIMError(w, http.StatusBadRequest, "invalidSyntax", "schemas must include "+schemaUser)
+	if !decodeSCIM(w, r, &req) || !requireSchema(w, req.Schemas, schemaUser) {
 		return
 	}
 	if req.UserName == nil || *req.UserName == "" {
@@ -278,17 +280,7 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request) {
 		}
 		s.st.addUser(u)
 	}
-	if req.Name != nil {
-		if req.Name.GivenName != nil {
-			u.GivenName = *req.Name.GivenName
-		}
-		if req.Name.FamilyName != nil {
-			u.FamilyName = *req.Name.FamilyName
-		}
-	}
-	if req.ExternalID != nil {
-		u.ExternalID = *req.ExternalID
-	}
+	req.applyNames(u)
 	if req.Active != nil {
 		u.Active = *req.Active
 	}
@@ -330,11 +322,7 @@ func (s *Server) setActive(actor string, u *user, active bool) {
 // leaves the name as it is.
 func (s *Server) putUser(w http.ResponseWriter, r *http.Request) {
 	var req userRequest
-	if !decodeSCIM(w, r, &req) {
-		return
-	}
-	if !hasSchema(req.Schemas, schemaUser) {
-		writeSCIMError(w, http.StatusBadRequest, "invalidSyntax", "schemas must include "+schemaUser)
+	if !decodeSCIM(w, r, &req) || !requireSchema(w, req.Schemas, schemaUser) {
 		return
 	}
 	s.st.mu.Lock()
@@ -356,17 +344,7 @@ func (s *Server) putUser(w http.ResponseWriter, r *http.Request) {
 	if req.UserName != nil {
 		s.st.setEmail(u, *req.UserName)
 	}
-	if req.Name != nil {
-		if req.Name.GivenName != nil {
-			u.GivenName = *req.Name.GivenName
-		}
-		if req.Name.FamilyName != nil {
-			u.FamilyName = *req.Name.FamilyName
-		}
-	}
-	if req.ExternalID != nil {
-		u.ExternalID = *req.ExternalID
-	}
+	req.applyNames(u)
 	active := false
 	switch {
 	case req.Active != nil:
@@ -395,11 +373,7 @@ type patchOp struct {
 // decodePatch reads and checks a PatchOp body.
 func decodePatch(w http.ResponseWriter, r *http.Request) (patchRequest, bool) {
 	var req patchRequest
-	if !decodeSCIM(w, r, &req) {
-		return req, false
-	}
-	if !hasSchema(req.Schemas, schemaPatchOp) {
-		writeSCIMError(w, http.StatusBadRequest, "invalidSyntax", "schemas must include "+schemaPatchOp)
+	if !decodeSCIM(w, r, &req) || !requireSchema(w, req.Schemas, schemaPatchOp) {
 		return req, false
 	}
 	if len(req.Operations) == 0 {
