@@ -306,21 +306,33 @@ var resourceTypeList = []resourceTypeJSON{
 }
 
 func (s *Server) resourceTypes(w http.ResponseWriter, r *http.Request) {
-	all := make([]map[string]any, 0, len(resourceTypeList))
-	for _, rt := range resourceTypeList {
-		all = append(all, toMap(rt))
+	writeFixedList(w, resourceTypeList)
+}
+
+func (s *Server) resourceType(w http.ResponseWriter, r *http.Request) {
+	writeFixedItem(w, resourceTypeList, func(rt resourceTypeJSON) string { return rt.ID }, r.PathValue("name"),
+		"resource type "+strconv.Quote(r.PathValue("name"))+" not found: use User or Group")
+}
+
+// writeFixedList answers 200 with all of a fixed resource list, unpaged.
+func writeFixedList[T any](w http.ResponseWriter, items []T) {
+	all := make([]map[string]any, 0, len(items))
+	for _, item := range items {
+		all = append(all, toMap(item))
 	}
 	writeSCIM(w, http.StatusOK, listResponse{Schemas: []string{schemaList}, TotalResults: len(all), StartIndex: 1, ItemsPerPage: len(all), Resources: all})
 }
 
-func (s *Server) resourceType(w http.ResponseWriter, r *http.Request) {
-	for _, rt := range resourceTypeList {
-		if strings.EqualFold(rt.ID, r.PathValue("name")) {
-			writeSCIM(w, http.StatusOK, rt)
+// writeFixedItem answers 200 with the item whose id matches want
+// (case-insensitively), or 404 with notFound.
+func writeFixedItem[T any](w http.ResponseWriter, items []T, id func(T) string, want, notFound string) {
+	for _, item := range items {
+		if strings.EqualFold(id(item), want) {
+			writeSCIM(w, http.StatusOK, item)
 			return
 		}
 	}
-	writeSCIMError(w, http.StatusNotFound, "", "resource type "+strconv.Quote(r.PathValue("name"))+" not found: use User or Group")
+	writeSCIMError(w, http.StatusNotFound, "", notFound)
 }
 
 // schemaAttr is one attribute definition of a SCIM schema (RFC 7643 §7).
@@ -392,19 +404,10 @@ var scimSchemas = []schemaJSON{
 }
 
 func (s *Server) schemas(w http.ResponseWriter, r *http.Request) {
-	all := make([]map[string]any, 0, len(scimSchemas))
-	for _, sc := range scimSchemas {
-		all = append(all, toMap(sc))
-	}
-	writeSCIM(w, http.StatusOK, listResponse{Schemas: []string{schemaList}, TotalResults: len(all), StartIndex: 1, ItemsPerPage: len(all), Resources: all})
+	writeFixedList(w, scimSchemas)
 }
 
 func (s *Server) schema(w http.ResponseWriter, r *http.Request) {
-	for _, sc := range scimSchemas {
-		if strings.EqualFold(sc.ID, r.PathValue("id")) {
-			writeSCIM(w, http.StatusOK, sc)
-			return
-		}
-	}
-	writeSCIMError(w, http.StatusNotFound, "", "schema "+strconv.Quote(r.PathValue("id"))+" not found")
+	writeFixedItem(w, scimSchemas, func(sc schemaJSON) string { return sc.ID }, r.PathValue("id"),
+		"schema "+strconv.Quote(r.PathValue("id"))+" not found")
 }
