@@ -219,13 +219,13 @@ type paginated[T any] struct {
 	Results  []T     `json:"results"`
 }
 
-// paginate cuts one page out of all and builds absolute next/previous links.
-// A page past the end (other than page 1) is 404, as on Docker.
-func paginate[T any](w http.ResponseWriter, r *http.Request, all []T, p page) (paginated[T], bool) {
+// writePage answers 200 with page p of all, with absolute next/previous
+// links. A page past the end (other than page 1) is 404, as on Docker.
+func writePage[T any](w http.ResponseWriter, r *http.Request, all []T, p page) {
 	start := (p.number - 1) * p.size
 	if start >= len(all) && p.number > 1 {
 		writeHubError(w, http.StatusNotFound, "Invalid page: page "+strconv.Itoa(p.number)+" is past the last page")
-		return paginated[T]{}, false
+		return
 	}
 	end := min(start+p.size, len(all))
 	out := paginated[T]{Count: len(all), Results: all[start:end]}
@@ -245,7 +245,7 @@ func paginate[T any](w http.ResponseWriter, r *http.Request, all []T, p page) (p
 	if p.number > 1 {
 		out.Previous = link(p.number - 1)
 	}
-	return out, true
+	writeHub(w, http.StatusOK, out)
 }
 
 // accountJSON is Docker's `user` shape, shared by org_member and group_member.
@@ -318,9 +318,7 @@ func (s *Server) userOrgs(w http.ResponseWriter, r *http.Request) {
 	s.st.mu.Lock()
 	all := []orgJSON{s.orgJSON()}
 	s.st.mu.Unlock()
-	if out, ok := paginate(w, r, all, p); ok {
-		writeHub(w, http.StatusOK, out)
-	}
+	writePage(w, r, all, p)
 }
 
 // getOrg serves the undocumented GET /v2/orgs/{org}/ (PAT allowed, as on Docker).
@@ -366,7 +364,7 @@ func (s *Server) listMembers(w http.ResponseWriter, r *http.Request) {
 			if role != "" && u.Role != role {
 				continue
 			}
-			if search != "" && !strings.Contains(strings.ToLower(u.Username+"\x00"+u.fullName()+"\x00"+u.Email), search) {
+			if !u.matchesSearch(search) {
 				continue
 			}
 			_, domain, _ := strings.Cut(u.Email, "@")
@@ -377,9 +375,7 @@ func (s *Server) listMembers(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.st.mu.Unlock()
-	if out, ok := paginate(w, r, all, p); ok {
-		writeHub(w, http.StatusOK, out)
-	}
+	writePage(w, r, all, p)
 }
 
 type orgGroup struct {
@@ -417,9 +413,7 @@ func (s *Server) listGroups(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.st.mu.Unlock()
-	if out, ok := paginate(w, r, all, p); ok {
-		writeHub(w, http.StatusOK, out)
-	}
+	writePage(w, r, all, p)
 }
 
 // teamName is what Docker accepts as a team name.
@@ -447,16 +441,23 @@ func (s *Server) createGroup(w http.ResponseWriter, r *http.Request) {
 	writeHub(w, http.StatusCreated, groupJSON(s.st.createTeam(actor(r), req.Name, req.Description)))
 }
 
+// teamOr404 finds the request's {team}, or answers 404; the caller holds
+// the store lock.
+func (s *Server) teamOr404(w http.ResponseWriter, r *http.Request) *team {
+	t := s.st.team(r.PathValue("team"))
+	if t == nil {
+		writeHubError(w, http.StatusNotFound, "team "+strconv.Quote(r.PathValue("team"))+" not found")
+	}
+	return t
+}
+
 // getGroup serves GET /v2/orgs/{org}/groups/{team}.
 func (s *Server) getGroup(w http.ResponseWriter, r *http.Request) {
 	s.st.mu.Lock()
 	defer s.st.mu.Unlock()
-	t := s.st.team(r.PathValue("team"))
-	if t == nil {
-		writeHubError(w, http.StatusNotFound, "team "+strconv.Quote(r.PathValue("team"))+" not found")
-		return
+	if t := s.teamOr404(w, r); t != nil {
+		writeHub(w, http.StatusOK, groupJSON(t))
 	}
-	writeHub(w, http.StatusOK, groupJSON(t))
 }
 
 type groupMember struct {
@@ -472,23 +473,20 @@ func (s *Server) listGroupMembers(w http.ResponseWriter, r *http.Request) {
 	}
 	search := strings.ToLower(r.URL.Query().Get("search"))
 	s.st.mu.Lock()
-	t := s.st.team(r.PathValue("team"))
+	t := s.teamOr404(w, r)
 	if t == nil {
 		s.st.mu.Unlock()
-		writeHubError(w, http.StatusNotFound, "team "+strconv.Quote(r.PathValue("team"))+" not found")
 		return
 	}
 	var all []groupMember
 	for _, id := range t.Members {
 		u := s.st.byID[id]
-		if search == "" || strings.Contains(strings.ToLower(u.Username+"\x00"+u.fullName()+"\x00"+u.Email), search) {
+		if u.matchesSearch(search) {
 			all = append(all, groupMember{accountJSON: account(u), Email: u.Email})
 		}
 	}
 	s.st.mu.Unlock()
-	if out, ok := paginate(w, r, all, p); ok {
-		writeHub(w, http.StatusOK, out)
-	}
+	writePage(w, r, all, p)
 }
 
 type auditLogJSON struct {

@@ -95,6 +95,12 @@ type user struct {
 
 func (u *user) fullName() string { return strings.TrimSpace(u.GivenName + " " + u.FamilyName) }
 
+// matchesSearch reports whether search (lower case) is empty or part of u's
+// username, full name or email, as the Hub's member search matches.
+func (u *user) matchesSearch(search string) bool {
+	return search == "" || strings.Contains(strings.ToLower(u.Username+"\x00"+u.fullName()+"\x00"+u.Email), search)
+}
+
 // team is a Hub team (a "group" in the Hub API, a Group in SCIM).
 type team struct {
 	ID          int64     `json:"id"`
