@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -166,4 +167,15 @@ func (c *common) contentWidth() int {
 		w = 100
 	}
 	return w
+}
+
+// tickSpinner advances sp on a tick while active is true. An inactive
+// spinner drops the tick and returns no command, which ends its tick loop.
+func tickSpinner(sp *spinner.Model, active bool, msg spinner.TickMsg) tea.Cmd {
+	if !active {
+		return nil
+	}
+	var cmd tea.Cmd
+	*sp, cmd = sp.Update(msg)
+	return cmd
 }

@@ -106,12 +106,7 @@ func (s *connectionsScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		s.applyFilter()
 		return s, nil
 	case spinner.TickMsg:
-		if !s.loading {
-			return s, nil
-		}
-		var cmd tea.Cmd
-		s.spinner, cmd = s.spinner.Update(msg)
-		return s, cmd
+		return s, tickSpinner(&s.spinner, s.loading, msg)
 	case tea.KeyPressMsg:
 		if s.filtering {
 			return s.updateFilter(msg)
@@ -212,6 +207,12 @@ func (s *connectionsScreen) row(c client.Connection, width int) string {
 	}
 	nameW := max(8, width-typeW-scimW-2)
 	return fmt.Sprintf("%-*s %-*s %s", nameW, ansi.Truncate(c.Name, nameW, "…"), typeW, c.Type.Label(), scim)
+}
+
+// connHeading names the connection in bold, with its type and IdP, as the
+// screens after the connection step open.
+func connHeading(st styles, conn client.Connection) string {
+	return st.bold.Render(conn.Name) + st.subtle.Render("  "+conn.Type.Label()+" · "+idpLabel(conn.IdP))
 }
 
 func idpLabel(id string) string {

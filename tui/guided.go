@@ -302,7 +302,7 @@ func (s *guidedSetupScreen) render(level int) string {
 	}
 	var b strings.Builder
 	if s.conn.Name != "" && level < layoutShort {
-		b.WriteString(st.bold.Render(s.conn.Name) + st.subtle.Render("  "+s.conn.Type.Label()+" · "+idpLabel(s.conn.IdP)) + gap)
+		b.WriteString(connHeading(st, s.conn) + gap)
 	}
 	if level < layoutShort {
 		b.WriteString(st.wrap("Docker has no API for Setup SCIM, so do it in Docker Home: "+steps.SetupSCIMPath+

@@ -146,11 +146,7 @@ func (s *preflightScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 	case preflightLoadedMsg:
 		s.loading, s.err, s.facts = false, msg.err, msg.facts
 	case spinner.TickMsg:
-		if s.loading {
-			var cmd tea.Cmd
-			s.spinner, cmd = s.spinner.Update(msg)
-			return s, cmd
-		}
+		return s, tickSpinner(&s.spinner, s.loading, msg)
 	case tea.KeyPressMsg:
 		if s.loading {
 			return s, nil
@@ -177,7 +173,7 @@ func (s *preflightScreen) View() string {
 	st := s.c.styles
 	w := s.c.contentWidth()
 	var b strings.Builder
-	b.WriteString(st.bold.Render(s.conn.Name) + st.subtle.Render("  "+s.conn.Type.Label()+" · "+idpLabel(s.conn.IdP)) + "\n\n")
+	b.WriteString(connHeading(st, s.conn) + "\n\n")
 	switch {
 	case s.loading:
 		b.WriteString(s.spinner.View() + " Checking the organization…")

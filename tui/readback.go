@@ -182,12 +182,7 @@ func (s *readBackScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		}
 		return s, tea.Batch(s.pollSoon(resUsers), s.pollSoon(resTeams))
 	case spinner.TickMsg:
-		if !s.busy() {
-			return s, nil
-		}
-		var cmd tea.Cmd
-		s.spinner, cmd = s.spinner.Update(msg)
-		return s, cmd
+		return s, tickSpinner(&s.spinner, s.busy(), msg)
 	case tea.KeyPressMsg:
 		switch {
 		case key.Matches(msg, s.pollNow):

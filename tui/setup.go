@@ -77,12 +77,7 @@ func (s *setupScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		s.conn.SCIMEnabled = true
 		return s, emit(scimReadyMsg{creds: msg.creds})
 	case spinner.TickMsg:
-		if !s.busy {
-			return s, nil
-		}
-		var cmd tea.Cmd
-		s.spinner, cmd = s.spinner.Update(msg)
-		return s, cmd
+		return s, tickSpinner(&s.spinner, s.busy, msg)
 	case tea.KeyPressMsg:
 		if s.busy || !key.Matches(msg, s.confirm) {
 			return s, nil
@@ -100,7 +95,7 @@ func (s *setupScreen) View() string {
 	st := s.c.styles
 	w := s.c.contentWidth()
 	var b strings.Builder
-	b.WriteString(st.bold.Render(s.conn.Name) + st.subtle.Render("  "+s.conn.Type.Label()+" · "+idpLabel(s.conn.IdP)) + "\n\n")
+	b.WriteString(connHeading(st, s.conn) + "\n\n")
 	b.WriteString(st.wrap("In Docker: "+steps.SetupSCIMPath, w) + "\n\n")
 	b.WriteString(st.warn.Render("Note: ") + st.wrap(steps.SSONotEnforced, w-6) + "\n\n")
 	switch {

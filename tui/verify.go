@@ -89,12 +89,7 @@ func (s *verifyScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		}
 		return s, nil
 	case spinner.TickMsg:
-		if !s.running {
-			return s, nil
-		}
-		var cmd tea.Cmd
-		s.spinner, cmd = s.spinner.Update(msg)
-		return s, cmd
+		return s, tickSpinner(&s.spinner, s.running, msg)
 	case tea.KeyPressMsg:
 		if s.running {
 			return s, nil
