@@ -99,7 +99,7 @@ func (s *SCIM) Probe(ctx context.Context) ProbeResult {
 	timed(1, CheckUserFilter, func() (string, error) {
 		name := "docker-scim-probe-" + randomHex(8) + "@example.invalid"
 		q := url.Values{"filter": {`userName eq "` + name + `"`}, "startIndex": {"1"}, "count": {"1"}}
-		p, err := s.usersPage(ctx, "search SCIM users by userName", q)
+		p, err := scimPage[User](ctx, s, "search SCIM users by userName", "/Users", q)
 		if err != nil {
 			return "", err
 		}
@@ -111,7 +111,7 @@ func (s *SCIM) Probe(ctx context.Context) ProbeResult {
 		return "no match, as expected", nil
 	})
 	timed(2, CheckUserCount, func() (string, error) {
-		p, err := s.usersPage(ctx, "count SCIM users", url.Values{"startIndex": {"1"}, "count": {"1"}})
+		p, err := scimPage[User](ctx, s, "count SCIM users", "/Users", url.Values{"startIndex": {"1"}, "count": {"1"}})
 		if err != nil {
 			return "", err
 		}

@@ -114,6 +114,38 @@ func (l *listResponse[T]) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// wireRef is a SCIM reference to another resource (a user's group, a
+// group's member).
+type wireRef struct {
+	Value   string `json:"value"`
+	Display string `json:"display"`
+}
+
+// refNames is the display name of each reference, or its value when it has
+// none; nil when there are no references.
+func refNames(refs []wireRef) []string {
+	var out []string
+	for _, r := range refs {
+		name := r.Display
+		if name == "" {
+			name = r.Value
+		}
+		out = append(out, name)
+	}
+	return out
+}
+
+// wireMeta is a SCIM resource's meta attribute, as far as the client reads it.
+type wireMeta struct {
+	Created      string `json:"created"`
+	LastModified string `json:"lastModified"`
+}
+
+// times is the created and lastModified times; unreadable ones are zero.
+func (m wireMeta) times() (created, lastModified time.Time) {
+	return parseHubTime(m.Created), parseHubTime(m.LastModified)
+}
+
 // User is a user as Docker's SCIM API reports it.
 type User struct {
 	ID           string
@@ -138,15 +170,9 @@ func (u *User) UnmarshalJSON(b []byte) error {
 			GivenName  string `json:"givenName"`
 			FamilyName string `json:"familyName"`
 		} `json:"name"`
-		Active *bool `json:"active"`
-		Groups []struct {
-			Value   string `json:"value"`
-			Display string `json:"display"`
-		} `json:"groups"`
-		Meta struct {
-			Created      string `json:"created"`
-			LastModified string `json:"lastModified"`
-		} `json:"meta"`
+		Active *bool     `json:"active"`
+		Groups []wireRef `json:"groups"`
+		Meta   wireMeta  `json:"meta"`
 	}
 	if err := json.Unmarshal(b, &wire); err != nil {
 		return err
@@ -154,23 +180,16 @@ func (u *User) UnmarshalJSON(b []byte) error {
 	*u = User{
 		ID: wire.ID, UserName: wire.UserName, DisplayName: wire.DisplayName,
 		GivenName: wire.Name.GivenName, FamilyName: wire.Name.FamilyName,
-		Active:  wire.Active == nil || *wire.Active,
-		Created: parseHubTime(wire.Meta.Created), LastModified: parseHubTime(wire.Meta.LastModified),
+		Active: wire.Active == nil || *wire.Active, Groups: refNames(wire.Groups),
 	}
-	for _, g := range wire.Groups {
-		name := g.Display
-		if name == "" {
-			name = g.Value
-		}
-		u.Groups = append(u.Groups, name)
-	}
+	u.Created, u.LastModified = wire.Meta.times()
 	return nil
 }
 
-// usersPage reads one page of GET /Users.
-func (s *SCIM) usersPage(ctx context.Context, op string, q url.Values) (listResponse[User], error) {
-	var out listResponse[User]
-	err := s.get(ctx, op, "/Users?"+q.Encode(), &out)
+// scimPage reads one page of a SCIM list endpoint with query q.
+func scimPage[T any](ctx context.Context, s *SCIM, op, path string, q url.Values) (listResponse[T], error) {
+	var out listResponse[T]
+	err := s.get(ctx, op, path+"?"+q.Encode(), &out)
 	return out, err
 }
 
@@ -194,29 +213,16 @@ type Group struct {
 // UnmarshalJSON reads a SCIM group resource.
 func (g *Group) UnmarshalJSON(b []byte) error {
 	var wire struct {
-		ID          string `json:"id"`
-		DisplayName string `json:"displayName"`
-		Members     []struct {
-			Value   string `json:"value"`
-			Display string `json:"display"`
-		} `json:"members"`
-		Meta struct {
-			Created      string `json:"created"`
-			LastModified string `json:"lastModified"`
-		} `json:"meta"`
+		ID          string    `json:"id"`
+		DisplayName string    `json:"displayName"`
+		Members     []wireRef `json:"members"`
+		Meta        wireMeta  `json:"meta"`
 	}
 	if err := json.Unmarshal(b, &wire); err != nil {
 		return err
 	}
-	*g = Group{ID: wire.ID, DisplayName: wire.DisplayName,
-		Created: parseHubTime(wire.Meta.Created), LastModified: parseHubTime(wire.Meta.LastModified)}
-	for _, m := range wire.Members {
-		name := m.Display
-		if name == "" {
-			name = m.Value
-		}
-		g.Members = append(g.Members, name)
-	}
+	*g = Group{ID: wire.ID, DisplayName: wire.DisplayName, Members: refNames(wire.Members)}
+	g.Created, g.LastModified = wire.Meta.times()
 	return nil
 }
 
@@ -234,9 +240,9 @@ func listSCIM[T any](ctx context.Context, s *SCIM, op, path string) ([]T, error)
 	var out []T
 	start := 1
 	for pages := 0; pages < maxPages; pages++ {
-		var p listResponse[T]
 		q := url.Values{"startIndex": {strconv.Itoa(start)}, "count": {strconv.Itoa(scimMaxCount)}}
-		if err := s.get(ctx, op, path+"?"+q.Encode(), &p); err != nil {
+		p, err := scimPage[T](ctx, s, op, path, q)
+		if err != nil {
 			return out, err
 		}
 		out = append(out, p.Resources...)
