@@ -206,12 +206,12 @@ func (c SandboxConsole) Connections(ctx context.Context, org string) ([]Connecti
 
 // SetupSCIM enables SCIM on the connection and returns its credentials.
 func (c SandboxConsole) SetupSCIM(ctx context.Context, org, id string) (SCIMCredentials, error) {
-	return c.issue(ctx, "set up SCIM", orgPath(org)+"/"+url.PathEscape(id)+"/scim")
+	return c.issue(ctx, "set up SCIM", connPath(org, id)+"/scim")
 }
 
 // RefreshSCIMToken issues a new API Token for the connection.
 func (c SandboxConsole) RefreshSCIMToken(ctx context.Context, org, id string) (SCIMCredentials, error) {
-	return c.issue(ctx, "refresh the SCIM token", orgPath(org)+"/"+url.PathEscape(id)+"/scim/token")
+	return c.issue(ctx, "refresh the SCIM token", connPath(org, id)+"/scim/token")
 }
 
 func (c SandboxConsole) issue(ctx context.Context, op, path string) (SCIMCredentials, error) {
