@@ -7,134 +7,26 @@ import (
 	"strings"
 	"testing"
 
-	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/docker-scim/docker-scim/client"
 	"github.com/docker-scim/docker-scim/steps"
 )
 
-// formDriver runs one screen inside the root Model, synchronously: it
-// feeds every message a command returns back into Update, drops spinner
-// ticks, and records the flow messages the screen emits (connectionChosenMsg,
-// scimReadyMsg) instead of letting the root move on, so the test stays on the
-// screen under test. Keys go through the root, so its global keys (q, esc, ?)
-// and its typing rule apply as in the wizard.
-type formDriver struct {
-	t    *testing.T
-	m    Model
-	flow []tea.Msg
-	quit bool
-}
-
-func driveForm(t *testing.T, cfg Config, w, h int, build func(c *common) screen) *formDriver {
-	t.Helper()
-	if cfg.Org == "" {
-		cfg.Org = "moby"
-	}
-	m := New(cfg)
-	m.stack = []screen{build(m.c)}
-	d := &formDriver{t: t, m: m}
-	d.send(tea.WindowSizeMsg{Width: w, Height: h})
-	d.run(m.top().Init())
-	return d
-}
-
-func (d *formDriver) send(msg tea.Msg) {
-	m, cmd := d.m.Update(msg)
-	d.m = m.(Model)
-	d.run(cmd)
-}
-
-func (d *formDriver) run(cmd tea.Cmd) {
-	if cmd == nil {
-		return
-	}
-	switch msg := cmd().(type) {
-	case nil, spinner.TickMsg:
-	case tea.BatchMsg:
-		for _, c := range msg {
-			d.run(c)
-		}
-	case tea.QuitMsg, tea.InterruptMsg:
-		d.quit = true
-	case connectionChosenMsg, scimReadyMsg:
-		d.flow = append(d.flow, msg)
-	default:
-		d.send(msg)
-	}
-}
-
-// press sends keys by name ("tab", "shift+tab", "ctrl+r", "left", "q", …).
-func (d *formDriver) press(keys ...string) {
-	for _, k := range keys {
-		d.send(namedKey(k))
-	}
-}
-
-// typeText types s one key at a time.
-func (d *formDriver) typeText(s string) {
-	for _, r := range s {
-		d.send(tea.KeyPressMsg{Code: r, Text: string(r)})
-	}
-}
-
-func (d *formDriver) paste(s string) { d.send(tea.PasteMsg{Content: s}) }
-
-// view is the whole frame (header, screen, footer) without ANSI styling.
-func (d *formDriver) view() string { return ansi.Strip(d.m.View().Content) }
-
-// last is the last flow message the screen emitted, or nil.
-func (d *formDriver) last() tea.Msg {
-	if len(d.flow) == 0 {
-		return nil
-	}
-	return d.flow[len(d.flow)-1]
-}
-
-// namedKey extends keyPress (driver_test.go) with the keys forms use.
-func namedKey(k string) tea.KeyPressMsg {
-	switch k {
-	case "tab":
-		return tea.KeyPressMsg{Code: tea.KeyTab}
-	case "shift+tab":
-		return tea.KeyPressMsg{Code: tea.KeyTab, Mod: tea.ModShift}
-	case "left":
-		return tea.KeyPressMsg{Code: tea.KeyLeft}
-	case "right":
-		return tea.KeyPressMsg{Code: tea.KeyRight}
-	case "backspace":
-		return tea.KeyPressMsg{Code: tea.KeyBackspace}
-	}
-	if c, ok := strings.CutPrefix(k, "ctrl+"); ok && len(c) == 1 {
-		return tea.KeyPressMsg{Code: rune(c[0]), Mod: tea.ModCtrl}
-	}
-	return keyPress(k)
-}
-
-func TestNamedKeysMatchTheirNames(t *testing.T) {
-	for _, k := range []string{"tab", "shift+tab", "left", "right", "backspace", "ctrl+r", "ctrl+v", "ctrl+o", "enter", "esc", "space", "up", "down", "q"} {
-		if got := namedKey(k).String(); got != k {
-			t.Errorf("namedKey(%q).String() = %q", k, got)
-		}
-	}
-}
-
 func connForm(preset client.Connection) func(c *common) screen {
 	return func(c *common) screen { return newConnectionFormScreen(c, preset) }
 }
 
-func (d *formDriver) form() *connectionFormScreen { return d.m.top().(*connectionFormScreen) }
+func (d *driver) form() *connectionFormScreen { return d.m.top().(*connectionFormScreen) }
 
 func TestConnFormRequiresName(t *testing.T) {
-	d := driveForm(t, Config{}, 80, 24, connForm(client.Connection{}))
+	d := driveScreen(t, Config{}, 80, 24, connForm(client.Connection{}))
 	d.press("enter")
 	if d.last() != nil {
 		t.Fatalf("empty name submitted: %#v", d.last())
 	}
-	if !strings.Contains(d.view(), "✗ Type the connection's name") {
-		t.Fatalf("no reason for the refusal:\n%s", d.view())
+	if !strings.Contains(d.screen(), "✗ Type the connection's name") {
+		t.Fatalf("no reason for the refusal:\n%s", d.screen())
 	}
 	d.typeText("   ")
 	d.press("enter")
@@ -150,7 +42,7 @@ func TestConnFormRequiresName(t *testing.T) {
 }
 
 func TestConnFormTypeRestrictsIdP(t *testing.T) {
-	d := driveForm(t, Config{}, 80, 24, connForm(client.Connection{Name: "Corp", IdP: "okta"}))
+	d := driveScreen(t, Config{}, 80, 24, connForm(client.Connection{Name: "Corp", IdP: "okta"}))
 	all := steps.IdPs()
 	if got := d.form().idps(); !slices.Equal(got, all) {
 		t.Fatalf("SAML offers %v, want %v", got, all)
@@ -160,7 +52,7 @@ func TestConnFormTypeRestrictsIdP(t *testing.T) {
 	if f.ctype != client.AzureOIDC || f.idp != steps.Entra || !slices.Equal(f.idps(), []steps.IdP{steps.Entra}) {
 		t.Fatalf("after OIDC: type %s, idp %s, offered %v", f.ctype, f.idp, f.idps())
 	}
-	if v := d.view(); strings.Contains(v, "Okta") && !strings.Contains(v, "Entra ID only") {
+	if v := d.screen(); strings.Contains(v, "Okta") && !strings.Contains(v, "Entra ID only") {
 		t.Fatalf("OIDC still offers other IdPs:\n%s", v)
 	}
 	d.press("tab", "right", "space", "left") // cycling among one IdP keeps Entra
@@ -197,7 +89,7 @@ func TestConnFormPrefill(t *testing.T) {
 			client.Connection{Name: "Y", Type: client.SAML, IdP: "okta"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			d := driveForm(t, Config{Preset: Preset{IdP: tc.presetIdP}}, 80, 24, connForm(tc.preset))
+			d := driveScreen(t, Config{Preset: Preset{IdP: tc.presetIdP}}, 80, 24, connForm(tc.preset))
 			d.press("enter")
 			if got := d.last(); !reflect.DeepEqual(got, tea.Msg(connectionChosenMsg{conn: tc.want})) {
 				t.Fatalf("emitted %#v, want %#v", got, tc.want)
@@ -207,7 +99,7 @@ func TestConnFormPrefill(t *testing.T) {
 }
 
 func TestConnFormFieldNavigation(t *testing.T) {
-	d := driveForm(t, Config{}, 80, 24, connForm(client.Connection{}))
+	d := driveScreen(t, Config{}, 80, 24, connForm(client.Connection{}))
 	for _, step := range []struct {
 		key  string
 		want int
@@ -231,7 +123,7 @@ func TestConnFormFieldNavigation(t *testing.T) {
 }
 
 func TestConnFormTypingKeepsGlobalKeysOut(t *testing.T) {
-	d := driveForm(t, Config{}, 80, 24, connForm(client.Connection{}))
+	d := driveScreen(t, Config{}, 80, 24, connForm(client.Connection{}))
 	d.typeText("q?")
 	if d.quit || d.m.help.ShowAll {
 		t.Fatal("q or ? typed into the name acted globally")
@@ -266,10 +158,10 @@ func TestConnFormGolden(t *testing.T) {
 		}
 		for _, s := range shots {
 			t.Run(s.name+"-"+sizeName(size.w, size.h), func(t *testing.T) {
-				d := driveForm(t, Config{}, size.w, size.h, connForm(s.preset))
+				d := driveScreen(t, Config{}, size.w, size.h, connForm(s.preset))
 				d.press(s.keys...)
-				requireFits(t, d.view(), size.h)
-				golden.RequireEqual(t, d.view())
+				requireFits(t, d.screen(), size.h)
+				golden.RequireEqual(t, d.screen())
 			})
 		}
 	}

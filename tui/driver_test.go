@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -17,41 +19,82 @@ import (
 	"github.com/docker-scim/docker-scim/steps"
 )
 
-// driver runs a model the way a tea.Program would, synchronously: it feeds
-// every message a command returns back into Update. Spinner ticks are
-// dropped (they only animate), so nothing sleeps.
+// driver runs the root Model the way a tea.Program would, synchronously:
+// it feeds every message a command returns back into Update. Spinner ticks
+// are dropped (they only animate), timers set with Config.After are
+// recorded and fired by hand on a fake clock, and OSC 52 copies are
+// recorded, so nothing sleeps. Keys always go through the root, so its
+// global keys (q, esc, ?) and its typing rule apply as in the wizard.
 type driver struct {
-	t           *testing.T
-	m           tea.Model
+	t           testing.TB
+	m           Model
 	quit        bool
 	interrupted bool
 	osc52       []string
+	// now is the fake clock, the wizard's Config.Now unless the test set
+	// its own; fire moves it to each timer it delivers.
+	now time.Time
 	// timers holds what the model scheduled with Config.After, in order.
 	timers []timer
+	// oneScreen is set by driveScreen: flow messages are then recorded in
+	// flow instead of moving the wizard on.
+	oneScreen bool
+	flow      []tea.Msg
 }
 
 // timer is a message the model asked to receive after a delay.
 type timer struct {
+	due   time.Time
 	after time.Duration
 	msg   tea.Msg
 }
 
-func newDriver(t *testing.T, cfg Config, w, h int) *driver {
-	t.Helper()
-	d := &driver{t: t}
-	cfg.After = func(after time.Duration, msg tea.Msg) tea.Cmd {
-		d.timers = append(d.timers, timer{after, msg})
-		return nil
-	}
-	d.m = New(cfg)
-	d.send(tea.WindowSizeMsg{Width: w, Height: h})
+// testNow is where the driver's fake clock starts.
+var testNow = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+
+// newDriver runs the whole wizard at w×h from its first screen, Init run.
+func newDriver(tb testing.TB, cfg Config, w, h int) *driver {
+	tb.Helper()
+	d := start(tb, cfg, w, h)
 	d.run(d.m.Init())
 	return d
 }
 
+// driveScreen runs the screen build returns as the wizard's only screen at
+// w×h (org "moby" unless cfg names one), so a test stays on the screen
+// under test: the flow messages it emits are recorded (see last). The
+// screen's Init is not run; call init.
+func driveScreen(tb testing.TB, cfg Config, w, h int, build func(c *common) screen) *driver {
+	tb.Helper()
+	if cfg.Org == "" {
+		cfg.Org = "moby"
+	}
+	d := start(tb, cfg, w, h)
+	d.oneScreen = true
+	d.m.stack = []screen{build(d.m.c)}
+	return d
+}
+
+func start(tb testing.TB, cfg Config, w, h int) *driver {
+	d := &driver{t: tb, now: testNow}
+	if cfg.Now == nil {
+		cfg.Now = func() time.Time { return d.now }
+	}
+	cfg.After = func(after time.Duration, msg tea.Msg) tea.Cmd {
+		d.timers = append(d.timers, timer{due: d.now.Add(after), after: after, msg: msg})
+		return nil
+	}
+	d.m = New(cfg)
+	d.send(tea.WindowSizeMsg{Width: w, Height: h})
+	return d
+}
+
+// init runs the current screen's Init.
+func (d *driver) init() { d.run(d.m.top().Init()) }
+
 func (d *driver) send(msg tea.Msg) {
 	m, cmd := d.m.Update(msg)
-	d.m = m
+	d.m = m.(Model)
 	d.run(cmd)
 }
 
@@ -74,15 +117,43 @@ func (d *driver) run(cmd tea.Cmd) {
 			d.osc52 = append(d.osc52, fmt.Sprint(msg))
 			return
 		}
+		if d.oneScreen && isFlowMsg(msg) {
+			d.flow = append(d.flow, msg)
+			return
+		}
 		d.send(msg)
 	}
 }
 
-// fire delivers the pending timers' messages, oldest first.
+// isFlowMsg reports whether msg is one a screen sends when its step is
+// done, for Model.advance to open the next screen.
+func isFlowMsg(msg tea.Msg) bool {
+	switch msg.(type) {
+	case connectionChosenMsg, preflightDoneMsg, scimReadyMsg, verifiedMsg, credentialsDoneMsg,
+		idpChosenMsg, checklistDoneMsg, readBackDoneMsg:
+		return true
+	}
+	return false
+}
+
+// last is the last flow message the screen emitted, or nil.
+func (d *driver) last() tea.Msg {
+	if len(d.flow) == 0 {
+		return nil
+	}
+	return d.flow[len(d.flow)-1]
+}
+
+// fire moves the clock to each pending timer in turn, soonest first, and
+// delivers its message.
 func (d *driver) fire() {
 	pending := d.timers
 	d.timers = nil
+	slices.SortStableFunc(pending, func(a, b timer) int { return a.due.Compare(b.due) })
 	for _, tm := range pending {
+		if tm.due.After(d.now) {
+			d.now = tm.due
+		}
 		d.send(tm.msg)
 	}
 }
@@ -92,46 +163,80 @@ func (d *driver) fire() {
 func (d *driver) enterUntil(id steps.StepID) {
 	d.t.Helper()
 	for range 12 {
-		if d.root().top().step() == id {
+		if d.m.top().step() == id {
 			return
 		}
 		d.press("enter")
 	}
-	d.t.Fatalf("enter never reached step %s; at %s:\n%s", id, d.root().top().step(), d.screen())
+	d.t.Fatalf("enter never reached step %s; at %s:\n%s", id, d.m.top().step(), d.screen())
 }
 
-// press sends key presses by name: "enter", "down", "space", "c", …
+// press sends key presses by name (see keyPress).
 func (d *driver) press(keys ...string) {
 	for _, k := range keys {
 		d.send(keyPress(k))
 	}
 }
 
+// typeText types s one key at a time.
+func (d *driver) typeText(s string) {
+	for _, r := range s {
+		d.send(tea.KeyPressMsg{Code: r, Text: string(r)})
+	}
+}
+
+// paste sends s as a bracketed paste.
+func (d *driver) paste(s string) { d.send(tea.PasteMsg{Content: s}) }
+
+// namedKeys are the keys keyPress knows by name besides single characters
+// and ctrl+<letter>.
+var namedKeys = map[string]tea.KeyPressMsg{
+	"enter":     {Code: tea.KeyEnter},
+	"esc":       {Code: tea.KeyEscape},
+	"up":        {Code: tea.KeyUp},
+	"down":      {Code: tea.KeyDown},
+	"left":      {Code: tea.KeyLeft},
+	"right":     {Code: tea.KeyRight},
+	"tab":       {Code: tea.KeyTab},
+	"shift+tab": {Code: tea.KeyTab, Mod: tea.ModShift},
+	"backspace": {Code: tea.KeyBackspace},
+	"space":     {Code: tea.KeySpace, Text: " "},
+}
+
+// keyPress is the key press named k: a name in namedKeys, "ctrl+<letter>",
+// or a single character ("c", "/", …).
 func keyPress(k string) tea.KeyPressMsg {
-	switch k {
-	case "enter":
-		return tea.KeyPressMsg{Code: tea.KeyEnter}
-	case "esc":
-		return tea.KeyPressMsg{Code: tea.KeyEscape}
-	case "up":
-		return tea.KeyPressMsg{Code: tea.KeyUp}
-	case "down":
-		return tea.KeyPressMsg{Code: tea.KeyDown}
-	case "space":
-		return tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
-	case "ctrl+c":
-		return tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
+	if msg, ok := namedKeys[k]; ok {
+		return msg
+	}
+	if c, ok := strings.CutPrefix(k, "ctrl+"); ok && len(c) == 1 {
+		return tea.KeyPressMsg{Code: rune(c[0]), Mod: tea.ModCtrl}
 	}
 	r := []rune(k)[0]
 	return tea.KeyPressMsg{Code: r, Text: k}
 }
 
-// screen is the current view without ANSI styling.
+func TestKeyPressMatchesItsName(t *testing.T) {
+	for _, k := range []string{"tab", "shift+tab", "left", "right", "backspace", "ctrl+r", "ctrl+v", "ctrl+o", "ctrl+c",
+		"enter", "esc", "space", "up", "down", "q", "/"} {
+		if got := keyPress(k).String(); got != k {
+			t.Errorf("keyPress(%q).String() = %q", k, got)
+		}
+	}
+}
+
+// screen is the whole frame (header, screen, footer) without ANSI styling.
 func (d *driver) screen() string {
 	return ansi.Strip(d.m.View().Content)
 }
 
-func (d *driver) root() Model { return d.m.(Model) }
+// body is the current screen's own view, without the root's header and
+// footer, without ANSI styling.
+func (d *driver) body() string { return ansi.Strip(d.m.top().View()) }
+
+// setTop replaces the current screen, for tests that call its Update
+// directly.
+func (d *driver) setTop(s screen) { d.m.stack[len(d.m.stack)-1] = s }
 
 // fakeConsole is a Console with fixed answers, for stable golden files.
 type fakeConsole struct {

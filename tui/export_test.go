@@ -14,7 +14,7 @@ func TestExportRunbook(t *testing.T) {
 	d := newDriver(t, cfg, 100, 40)
 	d.enterUntil(steps.StepChecklist)
 	d.press("space", "e")
-	notice := d.root().notice
+	notice := d.m.notice
 	if !strings.HasPrefix(notice, "Runbook written to "+cfg.ExportDir) {
 		t.Fatalf("notice = %q", notice)
 	}
@@ -35,7 +35,7 @@ func TestExportRunbook(t *testing.T) {
 	}
 	// A second export in the same second gets its own file.
 	d.press("e")
-	if want := strings.TrimSuffix(path, ".md") + "-2.md"; !strings.Contains(d.root().notice, want) {
-		t.Fatalf("second export in the same second: %q, want %s", d.root().notice, want)
+	if want := strings.TrimSuffix(path, ".md") + "-2.md"; !strings.Contains(d.m.notice, want) {
+		t.Fatalf("second export in the same second: %q, want %s", d.m.notice, want)
 	}
 }

@@ -21,20 +21,20 @@ func guided(preset client.SCIMCredentials) func(c *common) screen {
 	return func(c *common) screen { return newGuidedSetupScreen(c, guidedConn, preset) }
 }
 
-func (d *formDriver) guided() *guidedSetupScreen { return d.m.top().(*guidedSetupScreen) }
+func (d *driver) guided() *guidedSetupScreen { return d.m.top().(*guidedSetupScreen) }
 
 // ready is the credentials of the last scimReadyMsg, or fails the test.
-func (d *formDriver) ready() client.SCIMCredentials {
+func (d *driver) ready() client.SCIMCredentials {
 	d.t.Helper()
 	msg, ok := d.last().(scimReadyMsg)
 	if !ok {
-		d.t.Fatalf("no scimReadyMsg; last flow message %#v; view:\n%s", d.last(), d.view())
+		d.t.Fatalf("no scimReadyMsg; last flow message %#v; view:\n%s", d.last(), d.screen())
 	}
 	return msg.creds
 }
 
 func TestGuidedPasteNormalisesBaseURL(t *testing.T) {
-	d := driveForm(t, Config{}, 80, 24, guided(client.SCIMCredentials{}))
+	d := driveScreen(t, Config{}, 80, 24, guided(client.SCIMCredentials{}))
 	d.paste(messyURL) // nothing focused: lands in the first field still empty
 	if d.guided().fields[guidedFieldURL].Value() != messyURL {
 		t.Fatalf("paste did not land in the URL field: %q", d.guided().fields[guidedFieldURL].Value())
@@ -44,7 +44,7 @@ func TestGuidedPasteNormalisesBaseURL(t *testing.T) {
 		t.Fatalf("focus after pasting a valid URL: %d", d.guided().focus)
 	}
 	d.press("shift+tab")
-	v := d.view()
+	v := d.screen()
 	for _, want := range []string{"✓ " + cleanURL, "removed spaces around the URL", "removed the trailing slash"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("view lacks %q:\n%s", want, v)
@@ -64,7 +64,7 @@ func TestGuidedPasteNormalisesBaseURL(t *testing.T) {
 // TestGuidedPasteURLThenToken pastes the two values one after the other,
 // as an admin copying from the Admin Console does: each lands in its field.
 func TestGuidedPasteURLThenToken(t *testing.T) {
-	d := driveForm(t, Config{}, 80, 24, guided(client.SCIMCredentials{}))
+	d := driveScreen(t, Config{}, 80, 24, guided(client.SCIMCredentials{}))
 	d.paste(cleanURL)
 	d.paste(guidedToken)
 	if got := d.guided().fields[guidedFieldURL].Value(); got != cleanURL {
@@ -84,9 +84,9 @@ func TestGuidedRefusesBadBaseURL(t *testing.T) {
 		{"https://admin:pw@hub.docker.com/v2/scim/2.0", "contains a user name or password"},
 	} {
 		t.Run(tc.raw, func(t *testing.T) {
-			d := driveForm(t, Config{}, 80, 24, guided(client.SCIMCredentials{Token: client.NewSecret(guidedToken)}))
+			d := driveScreen(t, Config{}, 80, 24, guided(client.SCIMCredentials{Token: client.NewSecret(guidedToken)}))
 			d.paste(tc.raw)
-			if v := d.view(); !strings.Contains(v, "✗ ") || !strings.Contains(v, tc.reason) {
+			if v := d.screen(); !strings.Contains(v, "✗ ") || !strings.Contains(v, tc.reason) {
 				t.Fatalf("reason %q not shown:\n%s", tc.reason, v)
 			}
 			d.press("enter", "tab", "enter")
@@ -111,10 +111,10 @@ func TestGuidedTokenNormalisedAndRefused(t *testing.T) {
 		{"URL in the token field", cleanURL, "", "this is a URL, not the API Token"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			d := driveForm(t, Config{}, 80, 24, guided(client.SCIMCredentials{BaseURL: cleanURL}))
+			d := driveScreen(t, Config{}, 80, 24, guided(client.SCIMCredentials{BaseURL: cleanURL}))
 			d.press("tab", "tab")
 			d.paste(tc.raw)
-			if v := d.view(); !strings.Contains(v, tc.shown) {
+			if v := d.screen(); !strings.Contains(v, tc.shown) {
 				t.Fatalf("view lacks %q:\n%s", tc.shown, v)
 			}
 			d.press("enter")
@@ -132,21 +132,21 @@ func TestGuidedTokenNormalisedAndRefused(t *testing.T) {
 }
 
 func TestGuidedTokenMaskedUnlessRevealed(t *testing.T) {
-	d := driveForm(t, Config{}, 120, 40, guided(client.SCIMCredentials{}))
+	d := driveScreen(t, Config{}, 120, 40, guided(client.SCIMCredentials{}))
 	d.press("tab", "tab")
 	d.typeText(guidedToken)
-	if strings.Contains(d.view(), guidedToken) || strings.Contains(d.view(), "0123456789") {
-		t.Fatalf("token visible while masked:\n%s", d.view())
+	if strings.Contains(d.screen(), guidedToken) || strings.Contains(d.screen(), "0123456789") {
+		t.Fatalf("token visible while masked:\n%s", d.screen())
 	}
-	if !strings.Contains(d.view(), strings.Repeat("•", len(guidedToken))) {
-		t.Fatalf("typed token not echoed as bullets:\n%s", d.view())
-	}
-	d.press("ctrl+r")
-	if !strings.Contains(d.view(), guidedToken) {
-		t.Fatalf("ctrl+r did not reveal:\n%s", d.view())
+	if !strings.Contains(d.screen(), strings.Repeat("•", len(guidedToken))) {
+		t.Fatalf("typed token not echoed as bullets:\n%s", d.screen())
 	}
 	d.press("ctrl+r")
-	if strings.Contains(d.view(), guidedToken) {
+	if !strings.Contains(d.screen(), guidedToken) {
+		t.Fatalf("ctrl+r did not reveal:\n%s", d.screen())
+	}
+	d.press("ctrl+r")
+	if strings.Contains(d.screen(), guidedToken) {
 		t.Fatal("second ctrl+r did not hide the token")
 	}
 	if got := d.guided().fields[guidedFieldToken].Value(); got != guidedToken {
@@ -156,9 +156,9 @@ func TestGuidedTokenMaskedUnlessRevealed(t *testing.T) {
 
 func TestGuidedPrefill(t *testing.T) {
 	preset := client.SCIMCredentials{BaseURL: cleanURL + "/", Token: client.NewSecret(guidedToken)}
-	d := driveForm(t, Config{}, 80, 24, guided(preset))
-	if strings.Contains(d.view(), guidedToken) {
-		t.Fatalf("preset token shown:\n%s", d.view())
+	d := driveScreen(t, Config{}, 80, 24, guided(preset))
+	if strings.Contains(d.screen(), guidedToken) {
+		t.Fatalf("preset token shown:\n%s", d.screen())
 	}
 	if d.guided().typing() {
 		t.Fatal("the screen starts inside a field")
@@ -170,9 +170,9 @@ func TestGuidedPrefill(t *testing.T) {
 }
 
 func TestGuidedEnterOnEmptyFlagsBoth(t *testing.T) {
-	d := driveForm(t, Config{}, 80, 24, guided(client.SCIMCredentials{}))
+	d := driveScreen(t, Config{}, 80, 24, guided(client.SCIMCredentials{}))
 	d.press("enter")
-	v := d.view()
+	v := d.screen()
 	if d.last() != nil || !strings.Contains(v, "the SCIM Base URL is empty") || !strings.Contains(v, "the API Token is empty") {
 		t.Fatalf("flow %#v; view:\n%s", d.last(), v)
 	}
@@ -197,13 +197,13 @@ func TestGuidedOpenDockerHome(t *testing.T) {
 			"✓ Opened https://app.docker.com in your browser."},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			d := driveForm(t, Config{OpenURL: tc.open}, 80, 24, guided(client.SCIMCredentials{}))
-			if !strings.Contains(d.view(), tc.before) {
-				t.Fatalf("before o, view lacks %q:\n%s", tc.before, d.view())
+			d := driveScreen(t, Config{OpenURL: tc.open}, 80, 24, guided(client.SCIMCredentials{}))
+			if !strings.Contains(d.screen(), tc.before) {
+				t.Fatalf("before o, view lacks %q:\n%s", tc.before, d.screen())
 			}
 			d.press("o")
-			if !strings.Contains(flat(d.view()), tc.after) {
-				t.Fatalf("after o, view lacks %q:\n%s", tc.after, d.view())
+			if !strings.Contains(flat(d.screen()), tc.after) {
+				t.Fatalf("after o, view lacks %q:\n%s", tc.after, d.screen())
 			}
 		})
 	}
@@ -215,7 +215,7 @@ func TestGuidedOpenDockerHome(t *testing.T) {
 func TestGuidedTypingKeepsKeysInField(t *testing.T) {
 	opened := 0
 	cfg := Config{OpenURL: func(string) error { opened++; return nil }}
-	d := driveForm(t, cfg, 80, 24, guided(client.SCIMCredentials{}))
+	d := driveScreen(t, cfg, 80, 24, guided(client.SCIMCredentials{}))
 	d.press("tab")
 	d.typeText("q?o")
 	if d.quit || d.m.help.ShowAll || opened != 0 {
@@ -257,13 +257,13 @@ func TestGuidedClipboardPaste(t *testing.T) {
 			if tc.cb != nil {
 				cfg.Clipboard = tc.cb
 			}
-			d := driveForm(t, cfg, 80, 24, guided(client.SCIMCredentials{}))
+			d := driveScreen(t, cfg, 80, 24, guided(client.SCIMCredentials{}))
 			d.press("ctrl+v")
 			if got := d.guided().fields[guidedFieldURL].Value(); got != tc.want {
 				t.Fatalf("field holds %q, want %q", got, tc.want)
 			}
-			if !strings.Contains(d.view(), tc.msg) {
-				t.Fatalf("view lacks %q:\n%s", tc.msg, d.view())
+			if !strings.Contains(d.screen(), tc.msg) {
+				t.Fatalf("view lacks %q:\n%s", tc.msg, d.screen())
 			}
 		})
 	}
@@ -303,16 +303,16 @@ func TestGuidedGolden(t *testing.T) {
 		shots := []struct {
 			name  string
 			cfg   Config
-			steps func(d *formDriver)
+			steps func(d *driver)
 		}{
-			{"start", Config{OpenURL: opener}, func(*formDriver) {}},
-			{"pasted", Config{OpenURL: opener}, func(d *formDriver) {
+			{"start", Config{OpenURL: opener}, func(*driver) {}},
+			{"pasted", Config{OpenURL: opener}, func(d *driver) {
 				d.press("o")
 				d.paste(messyURL)
 				d.press("enter")
 				d.paste("Bearer " + guidedToken)
 			}},
-			{"refused-no-browser", Config{}, func(d *formDriver) {
+			{"refused-no-browser", Config{}, func(d *driver) {
 				d.press("o")
 				d.paste("https://hub.docker.com/v2/orgs/moby")
 				d.press("enter")
@@ -320,9 +320,9 @@ func TestGuidedGolden(t *testing.T) {
 		}
 		for _, s := range shots {
 			t.Run(s.name+"-"+sizeName(size.w, size.h), func(t *testing.T) {
-				d := driveForm(t, s.cfg, size.w, size.h, guided(client.SCIMCredentials{}))
+				d := driveScreen(t, s.cfg, size.w, size.h, guided(client.SCIMCredentials{}))
 				s.steps(d)
-				v := d.view()
+				v := d.screen()
 				if strings.Contains(v, guidedToken) {
 					t.Fatal("token in the view")
 				}
@@ -335,22 +335,22 @@ func TestGuidedGolden(t *testing.T) {
 
 func TestGuidedPasteWithBothValuesSetChangesNothing(t *testing.T) {
 	preset := client.SCIMCredentials{BaseURL: cleanURL, Token: client.NewSecret(guidedToken)}
-	d := driveForm(t, Config{Clipboard: &fakeClipboard{text: "stray"}}, 80, 24, guided(preset))
+	d := driveScreen(t, Config{Clipboard: &fakeClipboard{text: "stray"}}, 80, 24, guided(preset))
 	d.paste("stray")
 	d.press("ctrl+v")
 	g := d.guided()
 	if g.fields[guidedFieldURL].Value() != cleanURL || g.fields[guidedFieldToken].Value() != guidedToken {
 		t.Fatal("a paste with no field focused changed a value that was already set")
 	}
-	if !strings.Contains(flat(d.view()), bothSetNote) {
-		t.Fatalf("no explanation:\n%s", d.view())
+	if !strings.Contains(flat(d.screen()), bothSetNote) {
+		t.Fatalf("no explanation:\n%s", d.screen())
 	}
 }
 
 // TestGuidedKeepsValuesAcrossBack goes forward with scimReadyMsg through the
 // real root, comes back with esc, and finds everything as it was.
 func TestGuidedKeepsValuesAcrossBack(t *testing.T) {
-	d := driveForm(t, Config{}, 80, 24, guided(client.SCIMCredentials{}))
+	d := driveScreen(t, Config{}, 80, 24, guided(client.SCIMCredentials{}))
 	d.paste(messyURL) // the focus moves on to the token by itself
 	d.paste(guidedToken)
 	d.press("ctrl+r", "enter")

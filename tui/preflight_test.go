@@ -46,10 +46,10 @@ func TestPreflightOnSandboxFindsJITAndPreSCIMMembers(t *testing.T) {
 		t.Errorf("m did not show the migration steps:\n%s", d.screen())
 	}
 	d.press("enter")
-	if d.root().top().step() != steps.StepSetupSCIM {
-		t.Fatalf("enter did not continue: %s", d.root().top().step())
+	if d.m.top().step() != steps.StepSetupSCIM {
+		t.Fatalf("enter did not continue: %s", d.m.top().step())
 	}
-	if len(d.root().session.findings) == 0 {
+	if len(d.m.session.findings) == 0 {
 		t.Fatal("findings not kept for the runbook")
 	}
 }
@@ -59,7 +59,7 @@ func TestPreflightBlocksWithoutBusiness(t *testing.T) {
 	console.org.Plan = "team"
 	d := newDriver(t, testConfig(console, nil), 100, 40)
 	d.press("enter", "enter")
-	if d.root().top().step() != steps.StepPreflight || !strings.Contains(d.screen(), "SCIM needs Docker Business") ||
+	if d.m.top().step() != steps.StepPreflight || !strings.Contains(d.screen(), "SCIM needs Docker Business") ||
 		!strings.Contains(d.screen(), "Fix the blockers above") {
 		t.Fatalf("a Team plan was not blocked:\n%s", d.screen())
 	}

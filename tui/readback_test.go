@@ -13,11 +13,11 @@ import (
 	"github.com/docker-scim/docker-scim/steps"
 )
 
-func readBackDriver(t *testing.T, cfg Config, in readBackInput, w, h int) *vrDriver {
-	return newVRDriver(t, cfg, w, h, func(c *common) screen { return newReadBackScreen(c, in) })
+func readBackDriver(t *testing.T, cfg Config, in readBackInput, w, h int) *driver {
+	return driveScreen(t, cfg, w, h, func(c *common) screen { return newReadBackScreen(c, in) })
 }
 
-func (d *vrDriver) readBack() *readBackScreen { return d.s.(*readBackScreen) }
+func (d *driver) readBack() *readBackScreen { return d.m.top().(*readBackScreen) }
 
 func TestReadBackShowsPushedUserAfterPollTimer(t *testing.T) {
 	ts := newVRSandbox(t)
@@ -27,8 +27,8 @@ func TestReadBackShowsPushedUserAfterPollTimer(t *testing.T) {
 	in := readBackInput{org: "moby", conn: ts.conn, idp: steps.Okta, creds: ts.creds, since: since}
 	d := readBackDriver(t, ts.config(), in, 100, 30)
 	d.init()
-	if v := d.view(); !strings.Contains(v, "SCIM users since") || !strings.Contains(v, "None yet") || !strings.Contains(v, "Provision User") {
-		t.Fatalf("first poll:\n%s", d.view())
+	if v := d.body(); !strings.Contains(v, "SCIM users since") || !strings.Contains(v, "None yet") || !strings.Contains(v, "Provision User") {
+		t.Fatalf("first poll:\n%s", d.body())
 	}
 	if len(d.timers) != 2 {
 		t.Fatalf("timers after the first polls: %+v, want one per resource", d.timers)
@@ -43,7 +43,7 @@ func TestReadBackShowsPushedUserAfterPollTimer(t *testing.T) {
 	if !strings.HasSuffix(user, "@moby.example") || s.pushed.req.Group != "moby:"+testTeam {
 		t.Fatalf("pushed %+v", s.pushed.req)
 	}
-	if v := d.view(); !strings.Contains(v, "pushed the user "+user) || strings.Contains(v, "✓ "+user) {
+	if v := d.body(); !strings.Contains(v, "pushed the user "+user) || strings.Contains(v, "✓ "+user) {
 		t.Fatalf("after p, before the poll timer fired:\n%s", v)
 	}
 	if s.userPoll.inFlight || s.userPoll.next != minPoll {
@@ -52,7 +52,7 @@ func TestReadBackShowsPushedUserAfterPollTimer(t *testing.T) {
 
 	requests := ts.sb.RequestCount()
 	d.fire() // the superseded timers are ignored, the new ones poll
-	v := d.view()
+	v := d.body()
 	if !strings.Contains(v, "✓ "+user) || !strings.Contains(v, "moby:"+testTeam) {
 		t.Fatalf("pushed user or team not in the feed:\n%s", v)
 	}
@@ -63,10 +63,10 @@ func TestReadBackShowsPushedUserAfterPollTimer(t *testing.T) {
 	}
 
 	d.press("enter")
-	if len(d.emitted) != 1 {
-		t.Fatalf("enter emitted %v", d.emitted)
+	if len(d.flow) != 1 {
+		t.Fatalf("enter emitted %v", d.flow)
 	}
-	done := d.emitted[0].(readBackDoneMsg)
+	done := d.flow[0].(readBackDoneMsg)
 	// The user also joined the connection's default team, "company".
 	hasTeam := slices.ContainsFunc(done.teams, func(t client.Team) bool { return t.Name == testTeam })
 	if len(done.users) != 1 || done.users[0].UserName != user || !hasTeam {
@@ -81,7 +81,7 @@ func TestReadBackErrorKeepsPollingWithBackoff(t *testing.T) {
 	bad := client.SCIMCredentials{BaseURL: ts.creds.BaseURL, Token: client.NewSecret("refreshed-token")}
 	d := readBackDriver(t, cfg, readBackInput{org: "moby", conn: ts.conn, idp: steps.Entra, creds: bad, since: time.Now()}, 100, 30)
 	d.init()
-	v := d.view()
+	v := d.body()
 	if !strings.Contains(v, "401 Unauthorized") || !strings.Contains(v, "r retry") || !strings.Contains(v, "Provision on demand") {
 		t.Fatalf("error panel or Entra test step missing:\n%s", v)
 	}
@@ -107,7 +107,7 @@ func TestReadBackErrorKeepsPollingWithBackoff(t *testing.T) {
 }
 
 // fakeReadBack is a read-back screen on fixed data that sends no request.
-func fakeReadBack(t *testing.T, hub bool, w, h int) *vrDriver {
+func fakeReadBack(t *testing.T, hub bool, w, h int) *driver {
 	cfg := Config{Org: "moby", Sandbox: true}
 	if hub {
 		h, err := client.NewHub("https://hub.docker.com")
@@ -116,26 +116,26 @@ func fakeReadBack(t *testing.T, hub bool, w, h int) *vrDriver {
 		}
 		cfg.Hub, cfg.Console = h, client.SandboxConsole{Hub: h}
 	}
-	in := readBackInput{org: "moby", idp: steps.Okta, since: vrNow,
+	in := readBackInput{org: "moby", idp: steps.Okta, since: testNow,
 		conn:  client.Connection{Name: "Okta SAML", Type: client.SAML, IdP: "okta", Domains: []string{"moby.example"}},
 		creds: client.SCIMCredentials{BaseURL: vrBaseURL, Token: client.NewSecret("t")}}
 	return readBackDriver(t, cfg, in, w, h)
 }
 
 // answer delivers a poll's answer the way a finished request does.
-func (d *vrDriver) answer(m polledMsg) {
+func (d *driver) answer(m polledMsg) {
 	s := d.readBack()
 	m.owner = s
 	s.poller(m.res).inFlight, s.poller(m.res).lastStart = true, d.now
 	s2, _ := s.Update(m) // the next poll's request is not sent
-	d.s = s2
+	d.setTop(s2)
 }
 
 var (
 	vrUser = client.User{ID: "u1", UserName: "ada@moby.example", GivenName: "Ada", FamilyName: "Lovelace", Active: true,
-		Created: vrNow.Add(time.Minute), LastModified: vrNow.Add(time.Minute)}
+		Created: testNow.Add(time.Minute), LastModified: testNow.Add(time.Minute)}
 	vrGone = client.User{ID: "u2", UserName: "bob@moby.example", DisplayName: "bob", Active: false,
-		Created: vrNow.Add(-time.Hour), LastModified: vrNow.Add(time.Minute)}
+		Created: testNow.Add(-time.Hour), LastModified: testNow.Add(time.Minute)}
 	vrTeam = teamFeed{team: client.Team{Name: "developers", MemberCount: 2},
 		members: []client.Member{{Username: "ada", Email: "ada@moby.example"}, {Username: "old", Email: "old@moby.example"}}}
 )
@@ -166,7 +166,7 @@ func TestReadBackGolden(t *testing.T) {
 				for _, m := range tc.msgs {
 					d.answer(m)
 				}
-				golden.RequireEqual(t, d.view())
+				golden.RequireEqual(t, d.body())
 			})
 		}
 	}
@@ -191,7 +191,7 @@ func TestReadBackBackoffGrowsAndResets(t *testing.T) {
 
 func TestReadBackSlowsDownWhenRateLimitIsLow(t *testing.T) {
 	d := fakeReadBack(t, false, 80, 24)
-	reset := vrNow.Add(45 * time.Second)
+	reset := testNow.Add(45 * time.Second)
 	d.answer(polledMsg{res: resUsers, rl: client.RateLimit{Limit: 100, Remaining: 9, Reset: reset}})
 	if got := d.timers[len(d.timers)-1].after; got != 45*time.Second {
 		t.Fatalf("wait with 9 of 100 left = %v, want until the reset (45 s)", got)
@@ -203,7 +203,7 @@ func TestReadBackSlowsDownWhenRateLimitIsLow(t *testing.T) {
 }
 
 func TestReadBackSchedulingDecisions(t *testing.T) {
-	reset := vrNow.Add(20 * time.Second)
+	reset := testNow.Add(20 * time.Second)
 	for _, tc := range []struct {
 		name      string
 		interval  time.Duration
@@ -212,15 +212,15 @@ func TestReadBackSchedulingDecisions(t *testing.T) {
 		want      time.Duration
 	}{
 		{"first poll", 0, time.Time{}, client.RateLimit{}, 0},
-		{"right after a poll", 0, vrNow.Add(-500 * time.Millisecond), client.RateLimit{}, 1500 * time.Millisecond},
-		{"long after a poll", 0, vrNow.Add(-time.Minute), client.RateLimit{}, 0},
-		{"backoff", 8 * time.Second, vrNow, client.RateLimit{}, 8 * time.Second},
-		{"plenty left", 2 * time.Second, vrNow, client.RateLimit{Limit: 100, Remaining: 50, Reset: reset}, 2 * time.Second},
-		{"under 10 % left", 2 * time.Second, vrNow, client.RateLimit{Limit: 100, Remaining: 3, Reset: reset}, 20 * time.Second},
-		{"window already reset", 2 * time.Second, vrNow, client.RateLimit{Limit: 100, Remaining: 0, Reset: vrNow.Add(-time.Second)}, 2 * time.Second},
-		{"no limit reported", 2 * time.Second, vrNow, client.RateLimit{Remaining: 0, Reset: reset}, 2 * time.Second},
+		{"right after a poll", 0, testNow.Add(-500 * time.Millisecond), client.RateLimit{}, 1500 * time.Millisecond},
+		{"long after a poll", 0, testNow.Add(-time.Minute), client.RateLimit{}, 0},
+		{"backoff", 8 * time.Second, testNow, client.RateLimit{}, 8 * time.Second},
+		{"plenty left", 2 * time.Second, testNow, client.RateLimit{Limit: 100, Remaining: 50, Reset: reset}, 2 * time.Second},
+		{"under 10 % left", 2 * time.Second, testNow, client.RateLimit{Limit: 100, Remaining: 3, Reset: reset}, 20 * time.Second},
+		{"window already reset", 2 * time.Second, testNow, client.RateLimit{Limit: 100, Remaining: 0, Reset: testNow.Add(-time.Second)}, 2 * time.Second},
+		{"no limit reported", 2 * time.Second, testNow, client.RateLimit{Remaining: 0, Reset: reset}, 2 * time.Second},
 	} {
-		if got := pollDelay(tc.interval, tc.lastStart, tc.rl, vrNow); got != tc.want {
+		if got := pollDelay(tc.interval, tc.lastStart, tc.rl, testNow); got != tc.want {
 			t.Errorf("%s: pollDelay = %v, want %v", tc.name, got, tc.want)
 		}
 	}
@@ -255,7 +255,7 @@ func TestReadBackNeverDoublesAPollInFlight(t *testing.T) {
 	if _, cmd := s.Update(stale); cmd != nil {
 		t.Fatal("a superseded timer started a poll")
 	}
-	other := newReadBackScreen(d.c, s.in)
+	other := newReadBackScreen(d.m.c, s.in)
 	if _, cmd := s.Update(pollMsg{owner: other, res: resUsers, gen: s.userPoll.gen}); cmd != nil {
 		t.Fatal("another read-back screen's timer started a poll")
 	}

@@ -124,7 +124,7 @@ func TestResumeAfterRestart(t *testing.T) {
 		t.Fatalf("no resume offer:\n%s", d2.screen())
 	}
 	d2.press("enter")
-	if got := d2.root().top().step(); got != steps.StepChecklist {
+	if got := d2.m.top().step(); got != steps.StepChecklist {
 		t.Fatalf("resumed at %s", got)
 	}
 	cl, _ := steps.ChecklistFor(steps.Entra, steps.SAML)
@@ -132,7 +132,7 @@ func TestResumeAfterRestart(t *testing.T) {
 		t.Fatalf("ticks not restored:\n%s", d2.screen())
 	}
 	d2.press("esc")
-	if d2.root().top().step() != steps.StepConnection {
+	if d2.m.top().step() != steps.StepConnection {
 		t.Fatal("esc from a resumed screen does not go back to the start")
 	}
 }
@@ -187,7 +187,7 @@ func TestLateTickIgnored(t *testing.T) {
 	d := newDriver(t, testConfig(seededConsole(), nil), 80, 24)
 	d.send(checkedMsg{checked: map[string]bool{"a": true, "b": true}, seq: 2})
 	d.send(checkedMsg{checked: map[string]bool{"a": true}, seq: 1})
-	if got := d.root().session.checked; !got["b"] {
+	if got := d.m.session.checked; !got["b"] {
 		t.Fatalf("a late tick overwrote a newer one: %v", got)
 	}
 }

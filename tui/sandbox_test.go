@@ -32,7 +32,7 @@ func TestFlowAgainstSandbox(t *testing.T) {
 	}
 	d.enterUntil(steps.StepCredentials)
 	d.press("down", "c")
-	base := d.root().session.creds.BaseURL
+	base := d.m.session.creds.BaseURL
 	if !strings.HasPrefix(base, srv.URL) || !strings.Contains(d.screen(), base) {
 		t.Fatalf("base URL %q not shown:\n%s", base, d.screen())
 	}

@@ -56,7 +56,7 @@ func TestFullFlowState(t *testing.T) {
 	cb := &fakeClipboard{}
 	d := newDriver(t, testConfig(console, cb), 100, 30)
 	d.press("enter") // Okta SAML
-	if got := d.root().top().step(); got != steps.StepPreflight {
+	if got := d.m.top().step(); got != steps.StepPreflight {
 		t.Fatalf("after choosing a connection: step %s", got)
 	}
 	d.enterUntil(steps.StepCredentials)
@@ -94,7 +94,7 @@ func TestFullFlowState(t *testing.T) {
 	}
 	d.press("space", "down", "space", "up", "space") // ticks 1, 2, unticks 1
 	entra, _ := steps.ChecklistFor(steps.Entra, steps.SAML)
-	if got := d.root().session.checked; !got[entra.Items[1].ID] || got[entra.Items[0].ID] {
+	if got := d.m.session.checked; !got[entra.Items[1].ID] || got[entra.Items[0].ID] {
 		t.Fatalf("checked = %v", got)
 	}
 	d.enterUntil(steps.StepDone)
@@ -121,7 +121,7 @@ func TestBackKeepsChoices(t *testing.T) {
 	d.enterUntil(steps.StepChecklist)
 	d.press("space")
 	d.press("esc", "esc")
-	if got := d.root().top().step(); got != steps.StepCredentials {
+	if got := d.m.top().step(); got != steps.StepCredentials {
 		t.Fatalf("esc esc from checklist: %s", got)
 	}
 	// Forward again: a new checklist screen; its ticks must still count.
@@ -129,10 +129,10 @@ func TestBackKeepsChoices(t *testing.T) {
 	d.press("down", "space")
 	d.enterUntil(steps.StepDone)
 	okta, _ := steps.ChecklistFor(steps.Okta, steps.SAML)
-	if !d.root().session.checked[okta.Items[0].ID] {
+	if !d.m.session.checked[okta.Items[0].ID] {
 		t.Fatal("going back lost the ticked item")
 	}
-	if n := d.root().summary().done; n != 2 {
+	if n := d.m.summary().done; n != 2 {
 		t.Fatalf("done = %d, want 2 (a tick on the re-opened checklist was dropped)", n)
 	}
 }
@@ -141,7 +141,7 @@ func TestBackFromSetupDoesNotRunSetupTwice(t *testing.T) {
 	console := seededConsole()
 	d := newDriver(t, testConfig(console, nil), 80, 24)
 	d.enterUntil(steps.StepCredentials)
-	for d.root().top().step() != steps.StepSetupSCIM {
+	for d.m.top().step() != steps.StepSetupSCIM {
 		d.press("esc")
 	}
 	d.enterUntil(steps.StepCredentials)
@@ -240,7 +240,7 @@ func TestHelpToggles(t *testing.T) {
 	d := newDriver(t, testConfig(seededConsole(), nil), 80, 24)
 	short := d.screen()
 	d.press("?")
-	if d.screen() == short || !d.root().help.ShowAll {
+	if d.screen() == short || !d.m.help.ShowAll {
 		t.Fatal("? did not show the full help")
 	}
 }

@@ -10,99 +10,11 @@ import (
 	"testing"
 	"time"
 
-	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/docker-scim/docker-scim/client"
 	"github.com/docker-scim/docker-scim/sandbox"
 )
-
-// vrDriver runs one screen the way a tea.Program would, synchronously:
-// every message a command returns goes back into Update, except spinner
-// ticks (dropped) and flow messages for the root (recorded in emitted).
-// Timers set with common.after are recorded and fired by hand on a fake
-// clock, so nothing sleeps.
-type vrDriver struct {
-	t       *testing.T
-	c       *common
-	s       screen
-	now     time.Time
-	timers  []vrTimer
-	emitted []tea.Msg
-}
-
-// vrTimer is a message the screen asked to receive at a time.
-type vrTimer struct {
-	due   time.Time
-	after time.Duration
-	msg   tea.Msg
-}
-
-// vrNow is the fake clock's start.
-var vrNow = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
-
-// newVRDriver builds a screen with build at w×h; it does not run Init.
-func newVRDriver(t *testing.T, cfg Config, w, h int, build func(*common) screen) *vrDriver {
-	t.Helper()
-	d := &vrDriver{t: t, now: vrNow}
-	cfg.Now = func() time.Time { return d.now }
-	cfg.After = func(after time.Duration, msg tea.Msg) tea.Cmd {
-		d.timers = append(d.timers, vrTimer{due: d.now.Add(after), after: after, msg: msg})
-		return nil
-	}
-	d.c = &common{cfg: cfg, width: w, height: h, styles: newStyles(true)}
-	d.s = build(d.c)
-	return d
-}
-
-// init runs the screen's Init.
-func (d *vrDriver) init() { d.run(d.s.Init()) }
-
-func (d *vrDriver) send(msg tea.Msg) {
-	s, cmd := d.s.Update(msg)
-	d.s = s
-	d.run(cmd)
-}
-
-func (d *vrDriver) run(cmd tea.Cmd) {
-	if cmd == nil {
-		return
-	}
-	switch msg := cmd().(type) {
-	case nil, spinner.TickMsg:
-	case tea.BatchMsg:
-		for _, c := range msg {
-			d.run(c)
-		}
-	case verifiedMsg, readBackDoneMsg:
-		d.emitted = append(d.emitted, msg)
-	default:
-		d.send(msg)
-	}
-}
-
-// press sends key presses by name ("enter", "r", …).
-func (d *vrDriver) press(keys ...string) {
-	for _, k := range keys {
-		d.send(keyPress(k))
-	}
-}
-
-// fire moves the clock to each pending timer in turn and delivers it.
-func (d *vrDriver) fire() {
-	pending := d.timers
-	d.timers = nil
-	slices.SortStableFunc(pending, func(a, b vrTimer) int { return a.due.Compare(b.due) })
-	for _, tm := range pending {
-		if tm.due.After(d.now) {
-			d.now = tm.due
-		}
-		d.send(tm.msg)
-	}
-}
-
-func (d *vrDriver) view() string { return ansi.Strip(d.s.View()) }
 
 // vrSandbox is the real sandbox over HTTP, with SCIM set up on the Okta
 // SAML connection and a Hub client signed in with the org access token.
@@ -169,8 +81,8 @@ func (ts vrSandbox) config() Config {
 	return Config{Org: ts.sb.Credentials().Org, Console: ts.console, Hub: ts.hub, Sandbox: true}
 }
 
-func verifyDriver(t *testing.T, cfg Config, creds client.SCIMCredentials, w, h int) *vrDriver {
-	return newVRDriver(t, cfg, w, h, func(c *common) screen { return newVerifyScreen(c, creds) })
+func verifyDriver(t *testing.T, cfg Config, creds client.SCIMCredentials, w, h int) *driver {
+	return driveScreen(t, cfg, w, h, func(c *common) screen { return newVerifyScreen(c, creds) })
 }
 
 func TestVerifyPassesAndContinues(t *testing.T) {
@@ -178,17 +90,17 @@ func TestVerifyPassesAndContinues(t *testing.T) {
 	d := verifyDriver(t, ts.config(), ts.creds, 80, 24)
 	d.press("enter") // before the probe ran: nothing happens
 	d.init()
-	v := d.view()
+	v := d.body()
 	for _, want := range []string{"✓ " + client.CheckServiceProviderConfig, "4 of 4 checks passed", "The credentials work", "offered (dockerRole", ts.creds.BaseURL} {
 		if !strings.Contains(v, want) {
 			t.Errorf("view lacks %q:\n%s", want, v)
 		}
 	}
 	d.press("enter")
-	if len(d.emitted) != 1 {
-		t.Fatalf("enter emitted %v, want one verifiedMsg", d.emitted)
+	if len(d.flow) != 1 {
+		t.Fatalf("enter emitted %v, want one verifiedMsg", d.flow)
 	}
-	if got := d.emitted[0].(verifiedMsg); !got.result.OK() || len(got.result.Checks) != 4 {
+	if got := d.flow[0].(verifiedMsg); !got.result.OK() || len(got.result.Checks) != 4 {
 		t.Fatalf("verifiedMsg carries %+v", got.result)
 	}
 }
@@ -198,7 +110,7 @@ func TestVerifyWrongTokenShowsDiagnosis(t *testing.T) {
 	wrong := client.SCIMCredentials{BaseURL: ts.creds.BaseURL, Token: client.NewSecret("mistyped-token")}
 	d := verifyDriver(t, ts.config(), wrong, 80, 24)
 	d.init()
-	v := d.view()
+	v := d.body()
 	for _, want := range []string{"✗ " + client.CheckServiceProviderConfig, "The API Token is wrong, or was refreshed",
 		"Copy the API Token again from Admin Console > SSO and SCIM", "0 of 4 checks passed", "esc back"} {
 		if !strings.Contains(v, want) {
@@ -209,10 +121,10 @@ func TestVerifyWrongTokenShowsDiagnosis(t *testing.T) {
 		t.Fatal("the token is on screen")
 	}
 	d.press("enter")
-	if len(d.emitted) != 0 {
-		t.Fatalf("enter continued after a failed test: %v", d.emitted)
+	if len(d.flow) != 0 {
+		t.Fatalf("enter continued after a failed test: %v", d.flow)
 	}
-	if v := d.view(); !strings.Contains(v, "Press esc to go back and paste the values again") {
+	if v := d.body(); !strings.Contains(v, "Press esc to go back and paste the values again") {
 		t.Fatalf("enter did not explain what to do:\n%s", v)
 	}
 }
@@ -224,25 +136,25 @@ func TestVerifyRetryAfterInjected503(t *testing.T) {
 		Status: 503, Header: map[string]string{"Retry-After": "3600"}, Times: 1}))
 	d := verifyDriver(t, ts.config(), ts.creds, 80, 24)
 	d.init()
-	if v := d.view(); !strings.Contains(v, "Docker had a server error") || !strings.Contains(v, "3 of 4 checks passed") {
+	if v := d.body(); !strings.Contains(v, "Docker had a server error") || !strings.Contains(v, "3 of 4 checks passed") {
 		t.Fatalf("503 not diagnosed:\n%s", v)
 	}
 	d.press("r")
-	if v := d.view(); !strings.Contains(v, "4 of 4 checks passed") {
+	if v := d.body(); !strings.Contains(v, "4 of 4 checks passed") {
 		t.Fatalf("r did not test again:\n%s", v)
 	}
 	d.press("enter")
-	if len(d.emitted) != 1 {
-		t.Fatalf("enter after a passing retry emitted %v", d.emitted)
+	if len(d.flow) != 1 {
+		t.Fatalf("enter after a passing retry emitted %v", d.flow)
 	}
 }
 
 func TestVerifyIgnoresStaleProbe(t *testing.T) {
 	d := verifyDriver(t, Config{}, client.SCIMCredentials{BaseURL: vrBaseURL}, 80, 24)
-	other := newVerifyScreen(d.c, client.SCIMCredentials{})
-	d.s.(*verifyScreen).running = true
+	other := newVerifyScreen(d.m.c, client.SCIMCredentials{})
+	d.m.top().(*verifyScreen).running = true
 	d.send(probeDoneMsg{owner: other, result: client.ProbeResult{Checks: []client.CheckResult{{Name: "x", OK: true}}}})
-	if !d.s.(*verifyScreen).running {
+	if !d.m.top().(*verifyScreen).running {
 		t.Fatal("a probe started by another verify screen was taken as this one's")
 	}
 }
@@ -290,13 +202,13 @@ func TestVerifyGolden(t *testing.T) {
 		for _, tc := range cases {
 			t.Run(fmt.Sprintf("%s-%dx%d", tc.name, size[0], size[1]), func(t *testing.T) {
 				d := verifyDriver(t, ts.config(), client.SCIMCredentials{BaseURL: vrBaseURL}, size[0], size[1])
-				s := d.s.(*verifyScreen)
+				s := d.m.top().(*verifyScreen)
 				s.running = true // as after Init, without sending requests
 				for _, m := range tc.msgs(s) {
 					d.send(m)
 				}
 				d.press(tc.keys...)
-				golden.RequireEqual(t, d.view())
+				golden.RequireEqual(t, d.body())
 			})
 		}
 	}
