@@ -1,16 +1,13 @@
 package tui
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
-	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 	"github.com/docker-scim/docker-scim/client"
 	"github.com/docker-scim/docker-scim/sandbox"
@@ -94,59 +91,18 @@ func requestsToCredentialsCopied(b *testing.B) []string {
 		sb.ServeHTTP(w, r)
 	}))
 	defer srv.Close()
-	hub, err := client.NewHub(srv.URL)
-	if err != nil {
-		b.Fatal(err)
+	cfg := signedInConfig(b, srv.URL, sb.Credentials())
+	cfg.ClipboardMode = ClipboardOSC52
+	d := newDriver(b, cfg, 100, 30)
+	d.enterUntil(steps.StepCredentials)
+	d.press("down", "c")
+	if !d.m.session.secured {
+		b.Fatalf("the API Token was not copied; screen:\n%s", d.screen())
 	}
-	creds := sb.Credentials()
-	if err := hub.SignIn(context.Background(), creds.Org, client.NewSecret(creds.OAT)); err != nil {
-		b.Fatal(err)
+	mu.Lock()
+	defer mu.Unlock()
+	if n := sb.RequestCount(); n != len(paths) {
+		b.Fatalf("the sandbox counted %d requests, the recorder %d", n, len(paths))
 	}
-	cfg := Config{
-		Org: creds.Org, Hub: hub, Console: client.SandboxConsole{Hub: hub}, Sandbox: true,
-		ClipboardMode: ClipboardOSC52,
-		After:         func(time.Duration, tea.Msg) tea.Cmd { return nil },
-	}
-	var m tea.Model = New(cfg)
-	feed := func(msg tea.Msg) {}
-	var run func(cmd tea.Cmd)
-	run = func(cmd tea.Cmd) {
-		if cmd == nil {
-			return
-		}
-		switch msg := cmd().(type) {
-		case nil, spinner.TickMsg, tea.QuitMsg, tea.InterruptMsg:
-		case tea.BatchMsg:
-			for _, c := range msg {
-				run(c)
-			}
-		default:
-			feed(msg)
-		}
-	}
-	feed = func(msg tea.Msg) {
-		var cmd tea.Cmd
-		m, cmd = m.Update(msg)
-		run(cmd)
-	}
-	feed(tea.WindowSizeMsg{Width: 100, Height: 30})
-	run(m.Init())
-	for range 10 {
-		if m.(Model).top().step() == steps.StepCredentials {
-			feed(keyPress("down"))
-			feed(keyPress("c"))
-			if !m.(Model).session.secured {
-				b.Fatalf("the API Token was not copied; screen:\n%s", m.View().Content)
-			}
-			mu.Lock()
-			defer mu.Unlock()
-			if n := sb.RequestCount(); n != len(paths) {
-				b.Fatalf("the sandbox counted %d requests, the recorder %d", n, len(paths))
-			}
-			return paths
-		}
-		feed(keyPress("enter"))
-	}
-	b.Fatalf("enter on every screen did not reach the credentials; screen:\n%s", m.View().Content)
-	return nil
+	return paths
 }

@@ -12,20 +12,26 @@ import (
 )
 
 // sandboxConfig signs in to a fresh sandbox served over HTTP.
-func sandboxConfig(t *testing.T, opts ...sandbox.Option) (Config, *sandbox.Server, string) {
-	t.Helper()
+func sandboxConfig(tb testing.TB, opts ...sandbox.Option) (Config, *sandbox.Server, string) {
+	tb.Helper()
 	sb := sandbox.New(opts...)
 	srv := httptest.NewServer(sb)
-	t.Cleanup(srv.Close)
-	hub, err := client.NewHub(srv.URL)
+	tb.Cleanup(srv.Close)
+	return signedInConfig(tb, srv.URL, sb.Credentials()), sb, srv.URL
+}
+
+// signedInConfig is the wizard's configuration for the sandbox served at
+// url, with a Hub client signed in with the sandbox's org access token.
+func signedInConfig(tb testing.TB, url string, seed sandbox.Credentials) Config {
+	tb.Helper()
+	hub, err := client.NewHub(url)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	creds := sb.Credentials()
-	if err := hub.SignIn(context.Background(), creds.Org, client.NewSecret(creds.OAT)); err != nil {
-		t.Fatal(err)
+	if err := hub.SignIn(context.Background(), seed.Org, client.NewSecret(seed.OAT)); err != nil {
+		tb.Fatal(err)
 	}
-	return Config{Org: creds.Org, Console: client.SandboxConsole{Hub: hub}, Hub: hub, Sandbox: true}, sb, srv.URL
+	return Config{Org: seed.Org, Console: client.SandboxConsole{Hub: hub}, Hub: hub, Sandbox: true}
 }
 
 func TestPreflightOnSandboxFindsJITAndPreSCIMMembers(t *testing.T) {

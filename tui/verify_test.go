@@ -3,7 +3,6 @@ package tui
 import (
 	"context"
 	"fmt"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -19,31 +18,19 @@ import (
 // vrSandbox is the real sandbox over HTTP, with SCIM set up on the Okta
 // SAML connection and a Hub client signed in with the org access token.
 type vrSandbox struct {
-	sb      *sandbox.Server
-	clock   *vrClock
-	hub     *client.Hub
-	console client.SandboxConsole
-	conn    client.Connection
-	creds   client.SCIMCredentials
+	sb    *sandbox.Server
+	clock *vrClock
+	cfg   Config
+	conn  client.Connection
+	creds client.SCIMCredentials
 }
 
 func newVRSandbox(t *testing.T, opts ...sandbox.Option) vrSandbox {
 	t.Helper()
 	clock := &vrClock{}
-	sb := sandbox.New(append(opts, sandbox.WithClock(clock.now))...)
-	srv := httptest.NewServer(sb)
-	t.Cleanup(srv.Close)
-	hub, err := client.NewHub(srv.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg, sb, _ := sandboxConfig(t, append(opts, sandbox.WithClock(clock.now))...)
 	ctx := context.Background()
-	seed := sb.Credentials()
-	if err := hub.SignIn(ctx, seed.Org, client.NewSecret(seed.OAT)); err != nil {
-		t.Fatal(err)
-	}
-	console := client.SandboxConsole{Hub: hub}
-	conns, err := console.Connections(ctx, seed.Org)
+	conns, err := cfg.Console.Connections(ctx, cfg.Org)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,11 +38,11 @@ func newVRSandbox(t *testing.T, opts ...sandbox.Option) vrSandbox {
 	if i < 0 {
 		t.Fatalf("no conn-okta-saml in %+v", conns)
 	}
-	creds, err := console.SetupSCIM(ctx, seed.Org, conns[i].ID)
+	creds, err := cfg.Console.SetupSCIM(ctx, cfg.Org, conns[i].ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return vrSandbox{sb: sb, clock: clock, hub: hub, console: console, conn: conns[i], creds: creds}
+	return vrSandbox{sb: sb, clock: clock, cfg: cfg, conn: conns[i], creds: creds}
 }
 
 // vrClock is the sandbox's clock: real time plus an offset that tests
@@ -77,9 +64,8 @@ func (c *vrClock) advanceToMidSecond() time.Time {
 	return c.advance(2*time.Second + 500*time.Millisecond - time.Duration(c.now().Nanosecond()))
 }
 
-func (ts vrSandbox) config() Config {
-	return Config{Org: ts.sb.Credentials().Org, Console: ts.console, Hub: ts.hub, Sandbox: true}
-}
+// config is the wizard's configuration for the sandbox, signed in.
+func (ts vrSandbox) config() Config { return ts.cfg }
 
 func verifyDriver(t *testing.T, cfg Config, creds client.SCIMCredentials, w, h int) *driver {
 	return driveScreen(t, cfg, w, h, func(c *common) screen { return newVerifyScreen(c, creds) })
