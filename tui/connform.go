@@ -157,6 +157,10 @@ func (s *connectionFormScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		s.name, cmd = s.name.Update(msg)
 		return s, cmd
 	case tea.KeyPressMsg:
+		if focus, ok := s.keymap.move(msg, s.focus, connFields, s.typing()); ok {
+			s.setFocus(focus)
+			return s, nil
+		}
 		switch {
 		case key.Matches(msg, s.submit):
 			if s.connection().Name == "" {
@@ -165,15 +169,6 @@ func (s *connectionFormScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 				return s, nil
 			}
 			return s, emit(connectionChosenMsg{conn: s.connection()})
-		case key.Matches(msg, s.keymap.Next):
-			s.setFocus(nextField(s.focus, connFields))
-			return s, nil
-		case key.Matches(msg, s.keymap.Prev):
-			s.setFocus(prevField(s.focus, connFields))
-			return s, nil
-		case s.focus == connFieldName && key.Matches(msg, s.keymap.Leave):
-			s.setFocus(formUnfocused)
-			return s, nil
 		case s.focus == connFieldType && key.Matches(msg, s.cycle):
 			s.ctype = cycleChoice(connectionTypes, s.ctype, msg.String() == "left")
 			s.fitIdP()
@@ -188,6 +183,21 @@ func (s *connectionFormScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		}
 	}
 	return s, nil
+}
+
+// move is the field tab/↓ or shift+tab/↑ focuses among n fields, or
+// formUnfocused for esc while in a text field (inText); ok is false for any
+// other key.
+func (k formKeys) move(msg tea.KeyPressMsg, focus, n int, inText bool) (next int, ok bool) {
+	switch {
+	case key.Matches(msg, k.Next):
+		return nextField(focus, n), true
+	case key.Matches(msg, k.Prev):
+		return prevField(focus, n), true
+	case inText && key.Matches(msg, k.Leave):
+		return formUnfocused, true
+	}
+	return focus, false
 }
 
 // nextField is the field after focus among n, wrapping; from formUnfocused

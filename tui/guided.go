@@ -215,6 +215,10 @@ func (s *guidedSetupScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 }
 
 func (s *guidedSetupScreen) updateKey(msg tea.KeyPressMsg) (screen, tea.Cmd) {
+	if focus, ok := s.keymap.move(msg, s.focus, guidedFields, s.typing()); ok {
+		s.setFocus(focus)
+		return s, nil
+	}
 	switch {
 	case key.Matches(msg, s.submit):
 		if s.valid() {
@@ -226,15 +230,6 @@ func (s *guidedSetupScreen) updateKey(msg tea.KeyPressMsg) (screen, tea.Cmd) {
 		}
 		s.tried = true
 		s.setFocus(s.firstInvalid())
-		return s, nil
-	case key.Matches(msg, s.keymap.Next):
-		s.setFocus(nextField(s.focus, guidedFields))
-		return s, nil
-	case key.Matches(msg, s.keymap.Prev):
-		s.setFocus(prevField(s.focus, guidedFields))
-		return s, nil
-	case s.typing() && key.Matches(msg, s.keymap.Leave):
-		s.setFocus(formUnfocused)
 		return s, nil
 	case key.Matches(msg, s.reveal):
 		s.revealed = !s.revealed
