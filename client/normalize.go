@@ -137,12 +137,10 @@ func hostOnly(hostport string) string {
 	return u.Hostname()
 }
 
-// NormalizeToken cleans up a pasted SCIM API Token: it strips whitespace,
-// line breaks, quotes and a leading "Bearer ", and refuses an empty value or
-// a Docker access token pasted in the wrong field. Errors never quote the
-// token.
-func NormalizeToken(raw string) (Secret, error) {
-	s := strings.Join(strings.Fields(raw), " ")
+// cleanToken is one pass of NormalizeToken's clean-up: spaces, quotes, an
+// "Authorization:" and a "Bearer " prefix, then any whitespace left inside.
+func cleanToken(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
 	s = strings.Trim(s, `"'`+"`")
 	for {
 		lower := strings.ToLower(s)
@@ -157,7 +155,20 @@ func NormalizeToken(raw string) (Secret, error) {
 		break
 	}
 	s = strings.Trim(s, `"'`+"`")
-	s = strings.Join(strings.Fields(s), "")
+	return strings.Join(strings.Fields(s), "")
+}
+
+// NormalizeToken cleans up a pasted SCIM API Token: it strips whitespace,
+// line breaks, quotes and a leading "Bearer ", and refuses an empty value or
+// a Docker access token pasted in the wrong field. Errors never quote the
+// token.
+func NormalizeToken(raw string) (Secret, error) {
+	// Each pass only removes characters; repeat until nothing changes, so
+	// that normalising a normalised token changes nothing (`" "0` needs two).
+	s := raw
+	for next := cleanToken(s); next != s; next = cleanToken(s) {
+		s = next
+	}
 	switch {
 	case s == "":
 		return Secret{}, errors.New("the API Token is empty: copy it from Admin Console > SSO and SCIM (refresh it there if it is no longer shown)")

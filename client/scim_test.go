@@ -13,17 +13,6 @@ import (
 	"github.com/docker-scim/docker-scim/sandbox"
 )
 
-func check(t *testing.T, res client.ProbeResult, name string) client.CheckResult {
-	t.Helper()
-	for _, c := range res.Checks {
-		if c.Name == name {
-			return c
-		}
-	}
-	t.Fatalf("no %q check in %+v", name, res.Checks)
-	return client.CheckResult{}
-}
-
 func TestProbeHealthy(t *testing.T) {
 	_, s, _ := scimSandbox(t, 0)
 	res := s.Probe(context.Background())

@@ -1,10 +1,12 @@
 package sandbox_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/docker-scim/docker-scim/sandbox"
 )
@@ -160,6 +162,38 @@ func TestSeededSCIMTokenOption(t *testing.T) {
 		resp.Body.Close()
 		if resp.StatusCode != want {
 			t.Errorf("token %q: status %d, want %d", token, resp.StatusCode, want)
+		}
+	}
+}
+
+// TestSeedPredatesStart: seeded users were provisioned before the sandbox
+// started, so "users since setup" never includes them.
+func TestSeedPredatesStart(t *testing.T) {
+	start := time.Now()
+	sb := sandbox.New()
+	srv := httptest.NewServer(sb)
+	defer srv.Close()
+	req, _ := http.NewRequest(http.MethodGet, srv.URL+sandbox.SCIMPath+"/Users", nil)
+	req.Header.Set("Authorization", "Bearer "+sb.Credentials().SCIMToken)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var list struct {
+		Resources []struct {
+			Meta struct{ Created time.Time } `json:"meta"`
+		} `json:"Resources"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&list); err != nil {
+		t.Fatal(err)
+	}
+	if len(list.Resources) == 0 {
+		t.Fatal("no seeded SCIM user")
+	}
+	for _, u := range list.Resources {
+		if !u.Meta.Created.Before(start.Add(-time.Hour)) {
+			t.Errorf("seeded user created at %v, not before the sandbox started (%v)", u.Meta.Created, start)
 		}
 	}
 }

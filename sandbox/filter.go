@@ -66,7 +66,8 @@ func lookup(m map[string]any, key string) (any, bool) {
 func attrValues(res map[string]any, p filter.AttributePath) []any {
 	obj := res
 	if uri := p.URI(); uri != "" && !strings.EqualFold(uri, schemaUser) && !strings.EqualFold(uri, schemaGroup) {
-		ext, ok := lookup(res, uri)
+		ext, _ := lookup(res, uri) // a missing extension is nil: not a map
+		var ok bool
 		if obj, ok = ext.(map[string]any); !ok {
 			return nil
 		}

@@ -159,7 +159,10 @@ const seedPassword = "sandbox-password"
 
 // seed fills an empty store with the organization the sandbox starts with.
 func seed(st *store) {
-	now := st.now().UTC()
+	// The seeded org and its members predate the sandbox's start, as a real
+	// org's would: a read-back of users provisioned "since setup" must not
+	// count them, even when setup happens in the sandbox's first second.
+	now := st.now().UTC().Add(-30 * 24 * time.Hour)
 	st.Org = orgInfo{ID: newUUID(), Name: "moby", FullName: "Moby Project", Plan: "business", Domains: []string{"moby.example"}, Joined: now}
 	st.AdminName = "mobyadmin"
 	st.PasswordHash = hashSecret(seedPassword)

@@ -199,8 +199,6 @@ func (s *store) newSCIMToken(c *connection) string {
 	return tok
 }
 
-func (s *store) admin() *user { return s.byUsername[strings.ToLower(s.AdminName)] }
-
 func (s *store) team(name string) *team {
 	for _, t := range s.Teams {
 		if strings.EqualFold(t.Name, name) {

@@ -62,11 +62,14 @@ type preflightScreen struct {
 	retry     key.Binding
 	jitKey    key.Binding
 	steps     key.Binding
+	up, down  key.Binding
 	loading   bool
 	err       error
 	facts     preflightFacts
 	jit       bool
 	showSteps bool
+	// scroll is the first finding line shown when they do not all fit.
+	scroll int
 }
 
 func newPreflightScreen(c *common, conn client.Connection) *preflightScreen {
@@ -77,7 +80,9 @@ func newPreflightScreen(c *common, conn client.Connection) *preflightScreen {
 		next:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "continue")),
 		retry:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "check again")),
 		jitKey:  key.NewBinding(key.WithKeys("j"), key.WithHelp("j", "JIT is on/off")),
-		steps:   key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "show fix steps")),
+		steps:   key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "details")),
+		up:      key.NewBinding(key.WithKeys("up"), key.WithHelp("↑/↓", "scroll")),
+		down:    key.NewBinding(key.WithKeys("down"), key.WithHelp("↓", "scroll")),
 		jit:     conn.JIT,
 	}
 	if !c.cfg.Sandbox {
@@ -102,6 +107,9 @@ func (s *preflightScreen) keys() []key.Binding {
 		return []key.Binding{s.retry}
 	}
 	keys := []key.Binding{s.next, s.retry, s.steps}
+	if body, tail := s.content(s.c.contentWidth()); len(body) > s.rows(tail) {
+		keys = append(keys, s.up)
+	}
 	if !s.c.cfg.Sandbox {
 		keys = append(keys, s.jitKey)
 	}
@@ -157,6 +165,11 @@ func (s *preflightScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		case s.err != nil:
 		case key.Matches(msg, s.steps):
 			s.showSteps = !s.showSteps
+		case key.Matches(msg, s.up):
+			s.scroll = max(0, s.scroll-1)
+		case key.Matches(msg, s.down):
+			body, tail := s.content(s.c.contentWidth())
+			s.scroll = min(s.scroll+1, max(0, len(body)-s.rows(tail)+2))
 		case !s.c.cfg.Sandbox && key.Matches(msg, s.jitKey):
 			s.jit = !s.jit
 		case key.Matches(msg, s.next):
@@ -182,7 +195,29 @@ func (s *preflightScreen) View() string {
 		b.WriteString(errorPanel(st, s.err, w))
 		return b.String()
 	}
+	body, tail := s.content(w)
+	// The window shows what fits; ↑/↓ scroll the rest. The line that says
+	// how to go on always stays in view.
+	rows := s.rows(tail)
+	if len(body) > rows {
+		rows -= 2 // the two "more" lines
+		first := min(s.scroll, len(body)-rows)
+		end := first + rows
+		b.WriteString(st.subtle.Render(fmt.Sprintf("↑ %d more line(s)", first)) + "\n")
+		b.WriteString(strings.Join(body[first:end], "\n") + "\n")
+		b.WriteString(st.subtle.Render(fmt.Sprintf("↓ %d more line(s) · m details", len(body)-end)) + "\n")
+	} else {
+		b.WriteString(strings.Join(body, "\n") + "\n")
+	}
+	b.WriteString(tail)
+	return b.String()
+}
+
+// content is the findings as lines, and the last line (how to go on).
+func (s *preflightScreen) content(w int) (body []string, tail string) {
+	st := s.c.styles
 	findings := s.findings()
+	add := func(text string) { body = append(body, strings.Split(text, "\n")...) }
 	for _, f := range findings {
 		icon := st.ok.Render("i")
 		switch f.Severity {
@@ -191,32 +226,41 @@ func (s *preflightScreen) View() string {
 		case steps.Blocker:
 			icon = st.err.Render("✗")
 		}
-		b.WriteString(icon + " " + st.bold.Render(f.Title) + "\n")
-		b.WriteString(indent(st.wrap(f.Detail, w-2), "  ") + "\n")
-		if f.Fix != "" {
-			b.WriteString(indent(st.wrap("Fix: "+f.Fix, w-2), "  ") + "\n")
+		add(icon + " " + st.bold.Render(f.Title))
+		if s.showSteps || f.Fix == "" {
+			add(indent(st.wrap(f.Detail, w-2), "  "))
 		}
-		if len(f.Steps) > 0 && s.showSteps {
+		if f.Fix != "" {
+			add(indent(st.wrap("Fix: "+f.Fix, w-2), "  "))
+		}
+		if s.showSteps {
 			for i, step := range f.Steps {
-				b.WriteString(indent(st.wrap(fmt.Sprintf("%d. %s", i+1, step), w-4), "    ") + "\n")
+				add(indent(st.wrap(fmt.Sprintf("%d. %s", i+1, step), w-4), "    "))
 			}
 		}
-		b.WriteString("\n")
 	}
 	if !s.c.cfg.Sandbox {
 		state := "on (Docker's default)"
 		if !s.jit {
 			state = "off"
 		}
-		b.WriteString(st.wrapIn(st.subtle, "Docker has no API for the JIT setting: you said it is "+state+"; press j to change.", w) + "\n")
+		add(st.wrapIn(st.subtle, "Docker has no API for the JIT setting: you said it is "+state+"; press j to change.", w))
 		if s.c.cfg.Hub == nil {
-			b.WriteString(st.wrapIn(st.subtle, "Sign in with an organization access token to also check the members SCIM will not manage.", w) + "\n")
+			add(st.wrapIn(st.subtle, "Sign in with an organization access token to also check the members SCIM will not manage.", w))
 		}
 	}
+	tail = "Press enter to continue to Setup SCIM."
 	if steps.Blocked(findings) {
-		b.WriteString(st.wrapIn(st.err, "Fix the blockers above before setting up SCIM: it will not work until they are resolved.", w))
-	} else {
-		b.WriteString("Press enter to continue to Setup SCIM.")
+		tail = st.wrapIn(st.err, "Fix the blockers above before setting up SCIM: it will not work until they are resolved.", w)
 	}
-	return strings.TrimRight(b.String(), "\n")
+	return body, tail
 }
+
+// rows is how many finding lines fit above tail.
+func (s *preflightScreen) rows(tail string) int {
+	return max(3, s.c.height-preflightChrome-strings.Count(tail, "\n"))
+}
+
+// preflightChrome is the lines around the findings: the root's header and
+// footer (5), the connection line and its gap (2), and the last line (1).
+const preflightChrome = 8

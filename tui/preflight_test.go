@@ -103,3 +103,31 @@ func TestPreflightOnRealDockerAsksForJIT(t *testing.T) {
 		t.Fatalf("j did not record JIT off:\n%s", d.screen())
 	}
 }
+
+// TestPreflightFitsAndScrolls: however many findings, the frame fits the
+// window, the way on stays visible, and ↑/↓ scroll the rest.
+func TestPreflightFitsAndScrolls(t *testing.T) {
+	cfg := testConfig(client.DockerConsole{}, nil)
+	cfg.Sandbox = false
+	for _, size := range [][2]int{{60, 20}, {80, 24}, {100, 30}} {
+		d := newDriver(t, cfg, size[0], size[1])
+		d.send(connectionChosenMsg{conn: client.Connection{Name: "Okta prod", Type: client.SAML, IdP: "okta"}})
+		d.press("m") // details make it longer
+		screen := d.screen()
+		if n := strings.Count(screen, "\n") + 1; n > size[1] {
+			t.Fatalf("%dx%d: the frame has %d lines:\n%s", size[0], size[1], n, screen)
+		}
+		if !strings.Contains(screen, "Press enter to continue") {
+			t.Fatalf("%dx%d: the way on is not visible:\n%s", size[0], size[1], screen)
+		}
+		if strings.Contains(screen, "more line(s)") && !strings.Contains(screen, "↑ 0 more") {
+			t.Fatalf("%dx%d: scrolled before any key:\n%s", size[0], size[1], screen)
+		}
+		if strings.Contains(screen, "more line(s)") {
+			d.press("down")
+			if d.screen() == screen || !strings.Contains(d.screen(), "↑ 1 more") {
+				t.Fatalf("%dx%d: down did not scroll:\n%s", size[0], size[1], d.screen())
+			}
+		}
+	}
+}

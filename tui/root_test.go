@@ -204,3 +204,17 @@ func TestFooterFitsWidth(t *testing.T) {
 		}
 	}
 }
+
+// TestSaveFailureIsReported: a progress file that cannot be written must
+// say so, not pass for saved.
+func TestSaveFailureIsReported(t *testing.T) {
+	dir := t.TempDir()
+	// A directory where the file should go makes the final rename fail.
+	if err := os.Mkdir(filepath.Join(dir, stateFile), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	msg := saveStateCmd(dir, savedState{Version: stateVersion, Step: steps.StepConnection})()
+	if saved := msg.(stateSavedMsg); saved.err == nil {
+		t.Fatal("a failed save was reported as saved")
+	}
+}

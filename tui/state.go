@@ -88,14 +88,15 @@ func saveStateCmd(dir string, st savedState) tea.Cmd {
 			return stateSavedMsg{err: fmt.Errorf("save progress: %w", err)}
 		}
 		defer os.Remove(tmp.Name())
-		if err := tmp.Chmod(0o600); err == nil {
+		err = tmp.Chmod(0o600)
+		if err == nil {
 			_, err = tmp.Write(raw)
-			if cerr := tmp.Close(); err == nil {
-				err = cerr
-			}
-			if err == nil {
-				err = os.Rename(tmp.Name(), filepath.Join(dir, stateFile))
-			}
+		}
+		if cerr := tmp.Close(); err == nil {
+			err = cerr
+		}
+		if err == nil {
+			err = os.Rename(tmp.Name(), filepath.Join(dir, stateFile))
 		}
 		if err != nil {
 			return stateSavedMsg{err: fmt.Errorf("save progress: %w", err)}
