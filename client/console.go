@@ -67,6 +67,9 @@ type OrgInfo struct {
 	Name    string   `json:"name"`
 	Plan    string   `json:"plan"`
 	Domains []Domain `json:"domains"`
+	// Connections are the org's SSO connections, as the Admin Console's SSO
+	// and SCIM page lists them with the org.
+	Connections []Connection `json:"connections"`
 }
 
 // Domain is a domain of the organization and whether it is verified.

@@ -173,6 +173,9 @@ func TestConsoleSteps(t *testing.T) {
 	if err != nil || org.Name != "moby" || org.Plan == "" || len(org.Domains) == 0 || !org.Domains[0].Verified {
 		t.Fatalf("Org = %+v, %v", org, err)
 	}
+	if len(org.Connections) == 0 || org.Connections[0].ID != "conn-okta-saml" || org.Connections[0].Type != client.SAML {
+		t.Fatalf("Org connections = %+v", org.Connections)
+	}
 	conn, err := console.SetJIT(ctx, "moby", "conn-okta-saml", false)
 	if err != nil || conn.JIT || conn.ID != "conn-okta-saml" {
 		t.Fatalf("SetJIT = %+v, %v", conn, err)

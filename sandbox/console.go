@@ -25,18 +25,23 @@ type domainJSON struct {
 }
 
 // OrgSummary is the console's view of the organization: its plan and
-// verified domains, which SCIM requires.
+// verified domains, which SCIM requires, and its SSO connections, as the
+// Admin Console's SSO and SCIM page shows them together (one request).
 type OrgSummary struct {
-	Name    string       `json:"name"`
-	Plan    string       `json:"plan"`
-	Domains []domainJSON `json:"domains"`
+	Name        string       `json:"name"`
+	Plan        string       `json:"plan"`
+	Domains     []domainJSON `json:"domains"`
+	Connections []Connection `json:"connections"`
 }
 
 func (s *Server) consoleOrg(w http.ResponseWriter, r *http.Request) {
 	s.st.mu.Lock()
-	out := OrgSummary{Name: s.st.Org.Name, Plan: s.st.Org.Plan, Domains: []domainJSON{}}
+	out := OrgSummary{Name: s.st.Org.Name, Plan: s.st.Org.Plan, Domains: []domainJSON{}, Connections: []Connection{}}
 	for _, d := range s.st.Org.Domains {
 		out.Domains = append(out.Domains, domainJSON{Name: d, Verified: true})
+	}
+	for _, c := range s.st.Conns {
+		out.Connections = append(out.Connections, publicConnection(c))
 	}
 	s.st.mu.Unlock()
 	writeHub(w, http.StatusOK, out)

@@ -2,6 +2,7 @@ package sandbox_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -16,8 +17,22 @@ const console = sandbox.ConsolePrefix + "/orgs/moby"
 func TestConsoleOrg(t *testing.T) {
 	e := newEnv(t)
 	r := e.must(e.do("GET", console, e.jwt, nil), 200)
-	if string(r.raw) != `{"name":"moby","plan":"business","domains":[{"name":"moby.example","verified":true}]}`+"\n" {
+	var org sandbox.OrgSummary
+	if err := json.Unmarshal(r.raw, &org); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(string(r.raw), `{"name":"moby","plan":"business","domains":[{"name":"moby.example","verified":true}],"connections":[`) {
 		t.Fatalf("org: %s", r.raw)
+	}
+	// The same connections as the connections route: one request serves
+	// the wizard's first screen and its preflight.
+	list := e.must(e.do("GET", console+"/connections", e.jwt, nil), 200)
+	var conns struct{ Connections []sandbox.Connection }
+	if err := json.Unmarshal(list.raw, &conns); err != nil {
+		t.Fatal(err)
+	}
+	if len(org.Connections) != 5 || fmt.Sprint(org.Connections) != fmt.Sprint(conns.Connections) {
+		t.Fatalf("org connections %v, connections route %v", org.Connections, conns.Connections)
 	}
 	hubErrorShape(t, e.must(e.do("GET", sandbox.ConsolePrefix+"/orgs/acme", e.jwt, nil), 404))
 	e.must(e.do("GET", console, "", nil), 401)

@@ -9,6 +9,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -73,15 +74,20 @@ type noteData struct {
 	ConnectionTypes []ConnectionType `yaml:"connection_types"`
 }
 
-// catalog is every data file, loaded and validated once at start.
+// catalog is every data file, loaded and validated once, on first use.
 type catalog struct {
 	idps   map[IdP]fileData
 	common fileData
 }
 
-// loaded is the catalog built from the embedded files. A broken file panics
-// at start; TestEmbeddedDataIsValid catches that before a release.
-var loaded = mustLoad()
+// loaded returns the catalog built from the embedded files, decoding them on
+// first use so that start-up (the first frame) does not wait for it. A broken
+// file panics; TestEmbeddedDataIsValid catches that before a release.
+var loaded = sync.OnceValue(mustLoad)
+
+// Preload decodes the embedded files in the background, so the first screen
+// that needs them does not wait (call it early, at start).
+func Preload() { go loaded() }
 
 func mustLoad() catalog {
 	c, err := loadCatalog(dataFS)

@@ -22,7 +22,7 @@ func IdPs() []IdP { return []IdP{Okta, Entra, OneLogin} }
 
 // Label is the provider's display name, from its data file.
 func (p IdP) Label() string {
-	if f, ok := loaded.idps[p]; ok {
+	if f, ok := loaded().idps[p]; ok {
 		return f.Label
 	}
 	return string(p)
@@ -32,7 +32,7 @@ func (p IdP) Label() string {
 // Docker's only OIDC connection type is Azure AD (OIDC), so Okta and OneLogin
 // have SAML only.
 func (p IdP) ConnectionTypes() []ConnectionType {
-	return append([]ConnectionType(nil), loaded.idps[p].ConnectionTypes...)
+	return append([]ConnectionType(nil), loaded().idps[p].ConnectionTypes...)
 }
 
 // ParseIdP accepts an IdP's id or a common alias ("azure", "azure-ad").
@@ -164,7 +164,7 @@ type Checklist struct {
 // ChecklistFor returns the checklist for p and connection type ct: the IdP's
 // items for ct followed by the items common to every IdP.
 func ChecklistFor(p IdP, ct ConnectionType) (Checklist, error) {
-	f, ok := loaded.idps[p]
+	f, ok := loaded().idps[p]
 	if !ok {
 		return Checklist{}, fmt.Errorf("no checklist for identity provider %q: use okta, entra or onelogin", p)
 	}
@@ -173,7 +173,7 @@ func ChecklistFor(p IdP, ct ConnectionType) (Checklist, error) {
 			f.Label, ct.Label(), OIDC.Label(), f.Label)
 	}
 	c := Checklist{IdP: p, ConnectionType: ct, Intro: f.Intro}
-	for _, src := range []fileData{f, loaded.common} {
+	for _, src := range []fileData{f, loaded().common} {
 		c.Items = append(c.Items, src.items(ct)...)
 		for _, n := range src.Notes {
 			if appliesTo(n.ConnectionTypes, ct) {
@@ -228,7 +228,7 @@ func CredentialLabels(p IdP, ct ConnectionType) FieldLabels {
 	if _, err := ChecklistFor(p, ct); err != nil {
 		return FieldLabels{Note: err.Error()}
 	}
-	c := loaded.idps[p].Credentials
+	c := loaded().idps[p].Credentials
 	return FieldLabels{BaseURL: c.BaseURL, Token: c.Token, AddsBearer: c.AddsBearer, Note: c.Note}
 }
 

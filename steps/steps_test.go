@@ -355,3 +355,13 @@ func TestSegments(t *testing.T) {
 		t.Fatal("Plain did not strip bold markers")
 	}
 }
+
+// TestPreloadRacesSafelyWithUse: decoding in the background while a screen
+// asks for a checklist must be safe (run with -race).
+func TestPreloadRacesSafelyWithUse(t *testing.T) {
+	Preload()
+	Preload()
+	if c, err := ChecklistFor(Okta, SAML); err != nil || len(c.Items) == 0 {
+		t.Fatalf("ChecklistFor after Preload: %d items, %v", len(c.Items), err)
+	}
+}

@@ -23,8 +23,8 @@ const requestTimeout = 30 * time.Second
 const chromeLines = 10
 
 type connectionsLoadedMsg struct {
-	conns []client.Connection
-	err   error
+	org client.OrgInfo
+	err error
 }
 
 // connectionsScreen lists the organization's SSO connections, with a filter.
@@ -38,10 +38,12 @@ type connectionsScreen struct {
 	filtering  bool
 	loading    bool
 	err        error
+	org        client.OrgInfo
 	conns      []client.Connection
-	visible    []int // indexes into conns that match the filter
-	cursor     int   // index into visible
-	firstShown int   // index into visible of the first row on screen
+	haystack   []string // per connection, the lower-cased text the filter searches
+	visible    []int    // indexes into conns that match the filter
+	cursor     int      // index into visible
+	firstShown int      // index into visible of the first row on screen
 }
 
 func newConnectionsScreen(c *common) *connectionsScreen {
@@ -68,12 +70,14 @@ func (s *connectionsScreen) Init() tea.Cmd {
 	return tea.Batch(s.spinner.Tick, loadConnections(s.c.cfg.Console, s.c.cfg.Org))
 }
 
+// loadConnections reads the org with its SSO connections in one request;
+// the preflight step reuses the plan and domains.
 func loadConnections(console client.Console, org string) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
 		defer cancel()
-		conns, err := console.Connections(ctx, org)
-		return connectionsLoadedMsg{conns: conns, err: err}
+		info, err := console.Org(ctx, org)
+		return connectionsLoadedMsg{org: info, err: err}
 	}
 }
 
@@ -91,8 +95,8 @@ func (s *connectionsScreen) keys() []key.Binding {
 func (s *connectionsScreen) applyFilter() {
 	q := strings.ToLower(strings.TrimSpace(s.filter.Value()))
 	s.visible = s.visible[:0]
-	for i, c := range s.conns {
-		if q == "" || strings.Contains(strings.ToLower(c.Name+" "+c.Type.Label()+" "+idpLabel(c.IdP)), q) {
+	for i := range s.conns {
+		if q == "" || strings.Contains(s.haystack[i], q) {
 			s.visible = append(s.visible, i)
 		}
 	}
@@ -102,7 +106,12 @@ func (s *connectionsScreen) applyFilter() {
 func (s *connectionsScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 	switch msg := msg.(type) {
 	case connectionsLoadedMsg:
-		s.loading, s.err, s.conns = false, msg.err, msg.conns
+		s.loading, s.err, s.org, s.conns = false, msg.err, msg.org, msg.org.Connections
+		// What the filter searches, lower-cased once rather than per key.
+		s.haystack = make([]string, len(s.conns))
+		for i, c := range s.conns {
+			s.haystack[i] = strings.ToLower(c.Name + " " + c.Type.Label() + " " + idpLabel(c.IdP))
+		}
 		s.applyFilter()
 		return s, nil
 	case spinner.TickMsg:
@@ -125,7 +134,8 @@ func (s *connectionsScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		case key.Matches(msg, s.keymap.Down):
 			s.move(1)
 		case key.Matches(msg, s.keymap.Choose) && len(s.visible) > 0:
-			return s, emit(connectionChosenMsg{conn: s.conns[s.visible[s.cursor]]})
+			org := s.org
+			return s, emit(connectionChosenMsg{conn: s.conns[s.visible[s.cursor]], org: &org})
 		}
 	}
 	return s, nil

@@ -247,6 +247,7 @@ type fakeConsole struct {
 	refreshes int
 	org       client.OrgInfo
 	orgErr    error
+	orgReads  int
 }
 
 const fakeToken = "fake-scim-token-0123456789abcdef"
@@ -269,7 +270,13 @@ func (f *fakeConsole) RefreshSCIMToken(ctx context.Context, org, id string) (cli
 }
 
 func (f *fakeConsole) Org(_ context.Context, org string) (client.OrgInfo, error) {
-	return f.org, f.orgErr
+	f.orgReads++
+	if f.listErr != nil {
+		return client.OrgInfo{}, f.listErr
+	}
+	info := f.org
+	info.Connections = f.conns
+	return info, f.orgErr
 }
 
 func (f *fakeConsole) DisableSCIM(context.Context, string, string) error { return nil }

@@ -17,7 +17,7 @@ func (m Model) advance(msg tea.Msg) (next tea.Model, cmd tea.Cmd, ok bool) {
 		if idp, err := steps.ParseIdP(msg.conn.IdP); err == nil {
 			m.session.idp = idp
 		}
-		next, cmd = m.push(newPreflightScreen(m.c, msg.conn))
+		next, cmd = m.push(newPreflightScreen(m.c, msg.conn, msg.org))
 	case preflightDoneMsg:
 		m.session.findings = msg.findings
 		next, cmd = m.push(m.setupScreen())

@@ -8,10 +8,15 @@ import (
 
 // Messages screens send to the root to move through the flow.
 type (
-	connectionChosenMsg struct{ conn client.Connection }
-	scimReadyMsg        struct{ creds client.SCIMCredentials }
-	credentialsDoneMsg  struct{}
-	idpChosenMsg        struct{ idp steps.IdP }
+	// connectionChosenMsg: org is what the connection list already read
+	// (plan, domains), or nil when nothing was (the real-Docker form).
+	connectionChosenMsg struct {
+		conn client.Connection
+		org  *client.OrgInfo
+	}
+	scimReadyMsg       struct{ creds client.SCIMCredentials }
+	credentialsDoneMsg struct{}
+	idpChosenMsg       struct{ idp steps.IdP }
 	// checkedMsg carries the checklist's ticks after a change. Commands run
 	// concurrently, so two quick ticks can arrive out of order: seq orders
 	// them and the root keeps the newest.

@@ -27,18 +27,18 @@ type preflightLoadedMsg struct {
 	err   error
 }
 
-// loadPreflight reads the org's plan and domains (sandbox console only) and,
-// when signed in to the Hub API, its members.
-func loadPreflight(console client.Console, hub *client.Hub, org string) tea.Cmd {
+// loadPreflight reads the org's plan and domains (sandbox console only),
+// unless known already, and, when signed in to the Hub API, its members.
+func loadPreflight(console client.Console, hub *client.Hub, org string, known *client.OrgInfo) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
 		defer cancel()
 		var facts preflightFacts
-		info, err := console.Org(ctx, org)
-		switch {
-		case err == nil:
+		if known != nil {
+			facts.org, facts.orgKnown = *known, true
+		} else if info, err := console.Org(ctx, org); err == nil {
 			facts.org, facts.orgKnown = info, true
-		case !errors.Is(err, client.ErrNoConsoleAPI):
+		} else if !errors.Is(err, client.ErrNoConsoleAPI) {
 			return preflightLoadedMsg{err: err}
 		}
 		if hub != nil {
@@ -68,11 +68,14 @@ type preflightScreen struct {
 	facts     preflightFacts
 	jit       bool
 	showSteps bool
+	// org is the org read with the connection list; nil makes Init read it.
+	org *client.OrgInfo
 	// scroll is the first finding line shown when they do not all fit.
 	scroll int
 }
 
-func newPreflightScreen(c *common, conn client.Connection) *preflightScreen {
+// org is the org as the connection list read it, or nil.
+func newPreflightScreen(c *common, conn client.Connection, org *client.OrgInfo) *preflightScreen {
 	s := &preflightScreen{
 		c:       c,
 		conn:    conn,
@@ -84,6 +87,7 @@ func newPreflightScreen(c *common, conn client.Connection) *preflightScreen {
 		up:      key.NewBinding(key.WithKeys("up"), key.WithHelp("↑/↓", "scroll")),
 		down:    key.NewBinding(key.WithKeys("down"), key.WithHelp("↓", "scroll")),
 		jit:     conn.JIT,
+		org:     org,
 	}
 	if !c.cfg.Sandbox {
 		// Docker has no API for the JIT state; it is on by default.
@@ -96,7 +100,7 @@ func (s *preflightScreen) step() steps.StepID { return steps.StepPreflight }
 
 func (s *preflightScreen) Init() tea.Cmd {
 	s.loading, s.err = true, nil
-	return tea.Batch(s.spinner.Tick, loadPreflight(s.c.cfg.Console, s.c.cfg.Hub, s.c.cfg.Org))
+	return tea.Batch(s.spinner.Tick, loadPreflight(s.c.cfg.Console, s.c.cfg.Hub, s.c.cfg.Org, s.org))
 }
 
 func (s *preflightScreen) keys() []key.Binding {

@@ -72,17 +72,27 @@ func TestPreflightBlocksWithoutBusiness(t *testing.T) {
 }
 
 func TestPreflightErrorRetries(t *testing.T) {
-	console := seededConsole()
-	console.orgErr = &client.Error{Op: "read the organization", Kind: client.KindServer, Status: 502}
-	d := newDriver(t, testConfig(console, nil), 100, 40)
+	cfg, sb, _ := sandboxConfig(t)
+	d := newDriver(t, cfg, 100, 40)
+	sb.AddFault(sandbox.Fault{Path: "/v2/orgs/moby/members", Status: 500, Times: 1})
 	d.press("enter")
-	if !strings.Contains(d.screen(), "502 Bad Gateway") {
+	if !strings.Contains(d.screen(), "500 Internal Server Error") {
 		t.Fatalf("error not shown:\n%s", d.screen())
 	}
-	console.orgErr = nil
 	d.press("r")
 	if !strings.Contains(d.screen(), "Press enter to continue") {
 		t.Fatalf("r did not re-run the checks:\n%s", d.screen())
+	}
+}
+
+// TestPreflightReusesTheOrgRead: the connection list read the org's plan and
+// domains with the connections; the preflight does not read them again.
+func TestPreflightReusesTheOrgRead(t *testing.T) {
+	console := seededConsole()
+	d := newDriver(t, testConfig(console, nil), 100, 40)
+	d.press("enter")
+	if d.m.top().step() != steps.StepPreflight || console.orgReads != 1 {
+		t.Fatalf("org read %d times by the preflight at %s", console.orgReads, d.m.top().step())
 	}
 }
 
