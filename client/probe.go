@@ -116,6 +116,9 @@ func (s *SCIM) Probe(ctx context.Context) ProbeResult {
 			return "", err
 		}
 		res.TotalUsers = p.TotalResults
+		if p.TotalResults == 1 {
+			return "1 user provisioned", nil
+		}
 		return strconv.Itoa(p.TotalResults) + " users provisioned", nil
 	})
 	timed(3, CheckSchemas, func() (string, error) {
