@@ -262,7 +262,7 @@ func (s *readBackScreen) View() string {
 	for _, it := range s.testSteps {
 		b.WriteString(bullet(st.wrap(it.Text, w-2)) + "\n")
 		if it.Detail != "" && s.c.height >= 30 {
-			b.WriteString(indent(paint(st.subtle, st.wrap(it.Detail, w-2)), "  ") + "\n")
+			b.WriteString(indent(st.wrapIn(st.subtle, it.Detail, w-2), "  ") + "\n")
 		}
 	}
 	if len(s.testSteps) == 0 {
@@ -330,7 +330,7 @@ func (s *readBackScreen) usersView(w int) string {
 func (s *readBackScreen) teamsView(w int) string {
 	st := s.c.styles
 	if s.c.cfg.Hub == nil {
-		return paint(st.subtle, st.wrap("Sign in to the Hub API (org and access token) to see teams and their members too.", w)) + "\n"
+		return st.wrapIn(st.subtle, "Sign in to the Hub API (org and access token) to see teams and their members too.", w) + "\n"
 	}
 	var b strings.Builder
 	teams := 0

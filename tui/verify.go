@@ -9,7 +9,6 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
-	"charm.land/lipgloss/v2"
 	"github.com/docker-scim/docker-scim/client"
 	"github.com/docker-scim/docker-scim/steps"
 )
@@ -144,7 +143,7 @@ func (s *verifyScreen) resultView(w int) string {
 		}
 		fmt.Fprintf(&b, "%s %-*s %8s\n", mark, nameW, c.Name, latency(c.Latency))
 		if c.OK {
-			b.WriteString(indent(paint(st.subtle, st.wrap(c.Detail, w-4)), "    ") + "\n")
+			b.WriteString(indent(st.wrapIn(st.subtle, c.Detail, w-4), "    ") + "\n")
 			continue
 		}
 		// Checks that failed for the same reason share one explanation,
@@ -170,8 +169,8 @@ func (s *verifyScreen) resultView(w int) string {
 	}
 	b.WriteString(st.err.Render("✗ The credentials do not work yet. ") + verdict + "\n")
 	if s.explain {
-		b.WriteString("\n" + paint(st.warn, st.wrap("The identity provider would fail the same way, so the wizard does not continue. "+
-			"Press esc to go back and paste the values again (nothing else is lost), or r to test again.", w)) + "\n")
+		b.WriteString("\n" + st.wrapIn(st.warn, "The identity provider would fail the same way, so the wizard does not continue. "+
+			"Press esc to go back and paste the values again (nothing else is lost), or r to test again.", w) + "\n")
 	} else {
 		b.WriteString(st.subtle.Render("r test again · esc back to paste the values again") + "\n")
 	}
@@ -181,16 +180,6 @@ func (s *verifyScreen) resultView(w int) string {
 // sameCause reports whether two checks failed for the same reason.
 func sameCause(a, b client.CheckResult) bool {
 	return !a.OK && !b.OK && a.Diagnosis == b.Diagnosis && a.Fix == b.Fix
-}
-
-// paint styles each line of text on its own, so lines are not padded to
-// the width of the longest.
-func paint(style lipgloss.Style, text string) string {
-	lines := strings.Split(text, "\n")
-	for i, l := range lines {
-		lines[i] = style.Render(l)
-	}
-	return strings.Join(lines, "\n")
 }
 
 // sentence ends s with a full stop unless it has one.
