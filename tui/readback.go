@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -45,6 +46,8 @@ type readBackScreen struct {
 
 	users     []client.User
 	teams     []teamFeed
+	audit     []client.AuditLog
+	auditErr  error
 	userPoll  poller
 	teamPoll  poller
 	pushing   bool
@@ -156,7 +159,7 @@ func (s *readBackScreen) start(r resource) tea.Cmd {
 	if r == resUsers {
 		return pollUsers(s, s.scim, s.in.since)
 	}
-	return pollTeams(s, s.c.cfg.Hub, s.in.org, s.teams)
+	return pollTeams(s, s.c.cfg.Hub, s.in.org, s.teams, s.in.since)
 }
 
 func (s *readBackScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
@@ -211,7 +214,8 @@ func (s *readBackScreen) onPolled(msg polledMsg) tea.Cmd {
 		if msg.res == resUsers {
 			s.users, fp = msg.users, usersFingerprint(msg.users)
 		} else {
-			s.teams, fp = msg.teams, teamsFingerprint(msg.teams)
+			s.teams, s.audit, s.auditErr = msg.teams, msg.audit, msg.auditErr
+			fp = teamsFingerprint(msg.teams) + fmt.Sprintf("|audit:%d", len(msg.audit))
 		}
 		changed, p.fingerprint = fp != p.fingerprint, fp
 	}
@@ -353,7 +357,39 @@ func (s *readBackScreen) teamsView(w int) string {
 	if s.teamPoll.err != nil {
 		b.WriteString(errorPanel(st, s.teamPoll.err, w) + "\n")
 	}
+	if line := s.auditLine(); line != "" {
+		b.WriteString(st.wrapIn(st.subtle, line, w) + "\n")
+	}
 	return b.String()
+}
+
+// auditLine sums up the audit log since setup: how many events of each
+// action, or why it could not be read.
+func (s *readBackScreen) auditLine() string {
+	if s.auditErr != nil {
+		var ce *client.Error
+		if errors.As(s.auditErr, &ce) && (ce.Kind == client.KindForbidden || ce.Kind == client.KindPATNotAllowed) {
+			return "Audit log: not readable with this token (it needs the scope-activity-read scope)."
+		}
+		return "Audit log: could not be read (" + s.auditErr.Error() + ")."
+	}
+	if len(s.audit) == 0 {
+		return ""
+	}
+	counts := map[string]int{}
+	var actions []string
+	for _, e := range s.audit {
+		if counts[e.Action] == 0 {
+			actions = append(actions, e.Action)
+		}
+		counts[e.Action]++
+	}
+	slices.Sort(actions)
+	parts := make([]string, len(actions))
+	for i, a := range actions {
+		parts[i] = fmt.Sprintf("%s ×%d", a, counts[a])
+	}
+	return fmt.Sprintf("Audit log since setup: %d event(s): %s.", len(s.audit), strings.Join(parts, ", "))
 }
 
 func (s *readBackScreen) pushView(w int) string {
@@ -413,8 +449,11 @@ type polledMsg struct {
 	res   resource
 	users []client.User
 	teams []teamFeed
-	rl    client.RateLimit
-	err   error
+	// audit and auditErr are the audit log read with the teams.
+	audit    []client.AuditLog
+	auditErr error
+	rl       client.RateLimit
+	err      error
 }
 
 // teamFeed is a team and its members.
@@ -483,7 +522,11 @@ func pollUsers(owner *readBackScreen, scim *client.SCIM, since time.Time) tea.Cm
 
 // pollTeams lists the org's teams, and the members of each team that is new
 // or whose member count changed since prev (the others keep prev's list).
-func pollTeams(owner *readBackScreen, hub *client.Hub, org string, prev []teamFeed) tea.Cmd {
+//
+// It also reads the audit log since setup (member.add, team.member.add,
+// sso.connection.scim_toggle…): evidence that provisioning reached Docker.
+// An audit log the token may not read is reported, not fatal.
+func pollTeams(owner *readBackScreen, hub *client.Hub, org string, prev []teamFeed, since time.Time) tea.Cmd {
 	known := make(map[string]teamFeed, len(prev))
 	for _, t := range prev {
 		known[t.team.Name] = t
@@ -507,7 +550,8 @@ func pollTeams(owner *readBackScreen, hub *client.Hub, org string, prev []teamFe
 			}
 			out = append(out, teamFeed{team: t, members: members})
 		}
-		return polledMsg{owner: owner, res: resTeams, teams: out, rl: hub.RateLimit()}
+		audit, auditErr := hub.AuditLogs(ctx, org, client.AuditLogOptions{From: since.Truncate(time.Second)})
+		return polledMsg{owner: owner, res: resTeams, teams: out, audit: audit, auditErr: auditErr, rl: hub.RateLimit()}
 	}
 }
 

@@ -56,9 +56,14 @@ func TestReadBackShowsPushedUserAfterPollTimer(t *testing.T) {
 	if !strings.Contains(v, "✓ "+user) || !strings.Contains(v, "moby:"+testTeam) {
 		t.Fatalf("pushed user or team not in the feed:\n%s", v)
 	}
-	// One request for the users, one for the teams, and one per team whose
-	// member count changed: no superseded timer polled twice.
-	if got := ts.sb.RequestCount() - requests; got > 2+len(s.teams) {
+	// The audit log since setup is the Docker-side evidence of the push.
+	if !strings.Contains(v, "Audit log since setup") || !strings.Contains(v, "member.add ×1") {
+		t.Fatalf("no audit evidence of the push:\n%s", v)
+	}
+	// One request for the users, one for the teams, one for the audit log,
+	// and one per team whose member count changed: no superseded timer
+	// polled twice.
+	if got := ts.sb.RequestCount() - requests; got > 3+len(s.teams) {
 		t.Fatalf("%d requests for one poll of each resource", got)
 	}
 
@@ -309,4 +314,20 @@ func manyTeams(n int) []teamFeed {
 			members: []client.Member{{Email: fmt.Sprintf("user%d@moby.example", i)}}})
 	}
 	return out
+}
+
+// TestReadBackAuditLine sums the audit log by action and explains a token
+// that may not read it.
+func TestReadBackAuditLine(t *testing.T) {
+	s := &readBackScreen{audit: []client.AuditLog{{Action: "team.member.add"}, {Action: "member.add"}, {Action: "team.member.add"}}}
+	if got, want := s.auditLine(), "Audit log since setup: 3 event(s): member.add ×1, team.member.add ×2."; got != want {
+		t.Fatalf("auditLine = %q, want %q", got, want)
+	}
+	s = &readBackScreen{auditErr: &client.Error{Op: "read the audit log of moby", Kind: client.KindForbidden, Status: 403}}
+	if got := s.auditLine(); !strings.Contains(got, "scope-activity-read") {
+		t.Fatalf("auditLine for a 403 = %q", got)
+	}
+	if got := (&readBackScreen{}).auditLine(); got != "" {
+		t.Fatalf("auditLine with no events = %q", got)
+	}
 }
