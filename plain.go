@@ -38,15 +38,7 @@ func (u *plainUI) say(format string, args ...any) {
 
 // rich renders the **bold** labels of the steps text in bold.
 func (u *plainUI) rich(s string) string {
-	var b strings.Builder
-	for _, seg := range steps.Segments(s) {
-		if seg.Bold {
-			b.WriteString(u.bold.Render(seg.Text))
-		} else {
-			b.WriteString(seg.Text)
-		}
-	}
-	return b.String()
+	return steps.RenderBold(s, func(t string) string { return u.bold.Render(t) })
 }
 
 // step prints a step's header, "Step 2 of 6: Setup SCIM".

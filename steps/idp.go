@@ -237,6 +237,20 @@ var boldRE = regexp.MustCompile(`\*\*([^*]+)\*\*`)
 // Plain removes the **bold** markers from s.
 func Plain(s string) string { return boldRE.ReplaceAllString(s, "$1") }
 
+// RenderBold writes s with each **bold** run passed through bold (a terminal
+// style, Markdown, …) and the rest as it is.
+func RenderBold(s string, bold func(string) string) string {
+	var b strings.Builder
+	for _, seg := range Segments(s) {
+		if seg.Bold {
+			b.WriteString(bold(seg.Text))
+		} else {
+			b.WriteString(seg.Text)
+		}
+	}
+	return b.String()
+}
+
 // Segment is a run of text, bold or not.
 type Segment struct {
 	Text string

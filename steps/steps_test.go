@@ -365,3 +365,10 @@ func TestPreloadRacesSafelyWithUse(t *testing.T) {
 		t.Fatalf("ChecklistFor after Preload: %d items, %v", len(c.Items), err)
 	}
 }
+
+func TestRenderBold(t *testing.T) {
+	got := RenderBold("Select **Save**, then **Push Now**.", func(s string) string { return "<" + s + ">" })
+	if got != "Select <Save>, then <Push Now>." {
+		t.Fatalf("RenderBold = %q", got)
+	}
+}

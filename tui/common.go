@@ -131,15 +131,7 @@ func newStyles(isDark bool) styles {
 
 // rich renders text whose UI labels are marked **bold**.
 func (s styles) rich(text string) string {
-	var b strings.Builder
-	for _, seg := range steps.Segments(text) {
-		if seg.Bold {
-			b.WriteString(s.bold.Render(seg.Text))
-		} else {
-			b.WriteString(seg.Text)
-		}
-	}
-	return b.String()
+	return steps.RenderBold(text, func(t string) string { return s.bold.Render(t) })
 }
 
 // wrap renders rich text wrapped to width.
