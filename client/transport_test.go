@@ -308,3 +308,24 @@ func TestSandboxRateLimitIsTyped(t *testing.T) {
 
 // quietLog discards the test servers' logs of refused TLS handshakes.
 func quietLog() *log.Logger { return log.New(io.Discard, "", 0) }
+
+// TestRedirectToPlainHTTPRefused: a loopback server (allowed over http) that
+// redirects to plain http elsewhere must not get the request followed: the
+// bearer token would travel unencrypted.
+func TestRedirectToPlainHTTPRefused(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "http://scim.example.invalid/v2/scim/2.0/ServiceProviderConfig", http.StatusFound)
+	}))
+	defer srv.Close()
+	scim, err := client.NewSCIM(srv.URL+"/v2/scim/2.0", client.NewSecret("redirect-test-token"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = scim.ServiceProviderConfig(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "refusing a redirect") {
+		t.Fatalf("redirect to plain http followed or misreported: %v", err)
+	}
+	if strings.Contains(err.Error(), "redirect-test-token") {
+		t.Fatal("the error leaks the token")
+	}
+}
