@@ -134,7 +134,9 @@ func (h *Hub) send(ctx context.Context, op, method, path string, out any, hints 
 	return h.sendBody(ctx, call{op: op, method: method, url: h.base.String() + path, out: out, hints: hints})
 }
 
-// sendBody sends c with the current JWT.
+// sendBody sends c with the current JWT. When Docker answers 401 although
+// the JWT has not expired (it was revoked, or the server restarted), the Hub
+// signs in again once and resends: a 401 means nothing was done.
 func (h *Hub) sendBody(ctx context.Context, c call) error {
 	tok, err := h.token(ctx)
 	if err != nil {
@@ -144,7 +146,33 @@ func (h *Hub) sendBody(ctx context.Context, c call) error {
 	h.mu.Lock()
 	c.secrets = append(c.secrets, h.secret)
 	h.mu.Unlock()
+	err = h.t.do(ctx, c)
+	var ce *Error
+	if !errors.As(err, &ce) || ce.Kind != KindUnauthorized {
+		return err
+	}
+	if c.bearer, err = h.renew(ctx, tok); err != nil {
+		return ce // the first answer says more than a failed sign-in
+	}
 	return h.t.do(ctx, c)
+}
+
+// renew signs in again unless another request already replaced stale.
+func (h *Hub) renew(ctx context.Context, stale Secret) (Secret, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.secret.IsZero() {
+		return Secret{}, errors.New("not signed in")
+	}
+	if h.jwt.Value() != stale.Value() {
+		return h.jwt, nil
+	}
+	tok, exp, err := h.exchange(ctx, h.identifier, h.secret)
+	if err != nil {
+		return Secret{}, err
+	}
+	h.jwt, h.expires = tok, exp
+	return tok, nil
 }
 
 // page is Docker's paginated list: {count, next, previous, results}.

@@ -2,6 +2,7 @@ package client_test
 
 import (
 	"context"
+	"errors"
 	"net/http/httptest"
 	"slices"
 	"sort"
@@ -193,5 +194,28 @@ func TestAuditLogsPageToTheEnd(t *testing.T) {
 	}
 	if jit[0].Timestamp.IsZero() || jit[0].Actor == "" || jit[0].Data["connection"] != "conn-okta-saml" {
 		t.Fatalf("event decoded as %+v", jit[0])
+	}
+}
+
+// TestUnexpected401SignsInAgain: a JWT Docker no longer accepts before its
+// exp (revoked, or the server restarted) is replaced once, and the call goes
+// through; a second 401 is reported.
+func TestUnexpected401SignsInAgain(t *testing.T) {
+	sb, hub := hubSandbox(t, nil)
+	ctx := context.Background()
+	sb.AddFault(sandbox.Fault{Path: "/v2/orgs/moby/groups", Status: 401, Times: 1})
+	before := sb.RequestCount()
+	if _, err := hub.Teams(ctx, "moby"); err != nil {
+		t.Fatalf("Teams after one 401: %v", err)
+	}
+	// The refused call, a sign-in, and the call again.
+	if got := sb.RequestCount() - before; got != 3 {
+		t.Fatalf("%d requests, want 3 (refused call, sign-in, call)", got)
+	}
+	sb.AddFault(sandbox.Fault{Path: "/v2/orgs/moby/groups", Status: 401, Times: 2})
+	_, err := hub.Teams(ctx, "moby")
+	var ce *client.Error
+	if !errors.As(err, &ce) || ce.Kind != client.KindUnauthorized {
+		t.Fatalf("two 401s: %v, want an unauthorized error", err)
 	}
 }
