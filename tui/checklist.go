@@ -101,8 +101,9 @@ func (s *checklistScreen) View() string {
 	st := s.c.styles
 	w := s.c.contentWidth()
 	done, total := s.done(), len(s.list.Items)
-	s.bar.SetWidth(min(30, w/3))
-	head := st.bold.Render(s.list.IdP.Label()) + "  " + s.bar.ViewAs(float64(done)/float64(max(total, 1))) +
+	bar := s.bar // View changes nothing: size a copy
+	bar.SetWidth(min(30, w/3))
+	head := st.bold.Render(s.list.IdP.Label()) + "  " + bar.ViewAs(float64(done)/float64(max(total, 1))) +
 		st.subtle.Render(fmt.Sprintf(" %d of %d done", done, total))
 
 	// Lines of the list, with where the focused item starts and ends, so the

@@ -43,6 +43,9 @@ const (
 type copiedMsg struct {
 	label string
 	path  copyPath
+	// text is what was copied: OSC 52 sends it, whatever has the focus by
+	// the time this message arrives.
+	text string
 }
 
 // copyCmd writes text to the native clipboard when mode allows and it works.
@@ -52,17 +55,17 @@ func copyCmd(cb Clipboard, mode ClipboardMode, label, text string) tea.Cmd {
 	return func() tea.Msg {
 		if mode == ClipboardOSC52 || cb == nil {
 			if mode == ClipboardNative {
-				return copiedMsg{label: label, path: copyFailed}
+				return copiedMsg{label: label, path: copyFailed, text: text}
 			}
-			return copiedMsg{label: label, path: copiedOSC52}
+			return copiedMsg{label: label, path: copiedOSC52, text: text}
 		}
 		if err := cb.WriteAll(text); err == nil {
-			return copiedMsg{label: label, path: copiedNative}
+			return copiedMsg{label: label, path: copiedNative, text: text}
 		}
 		if mode == ClipboardNative {
-			return copiedMsg{label: label, path: copyFailed}
+			return copiedMsg{label: label, path: copyFailed, text: text}
 		}
-		return copiedMsg{label: label, path: copiedOSC52}
+		return copiedMsg{label: label, path: copiedOSC52, text: text}
 	}
 }
 

@@ -68,8 +68,7 @@ func (s *credentialsScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 	case copiedMsg:
 		s.status = copyResult(msg, s.c.cfg.InTmux)
 		if msg.path == copiedOSC52 {
-			_, value := s.focused()
-			return s, tea.SetClipboard(value)
+			return s, tea.SetClipboard(msg.text)
 		}
 	case tea.KeyPressMsg:
 		switch {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -113,8 +114,16 @@ func (d *driver) run(cmd tea.Cmd) {
 	case tea.InterruptMsg:
 		d.quit, d.interrupted = true, true
 	default:
-		if fmt.Sprintf("%T", msg) == "tea.setClipboardMsg" {
+		switch fmt.Sprintf("%T", msg) {
+		case "tea.setClipboardMsg":
 			d.osc52 = append(d.osc52, fmt.Sprint(msg))
+			return
+		case "tea.sequenceMsg":
+			// tea.Sequence: run its commands in order, as the program does.
+			seq := reflect.ValueOf(msg)
+			for i := range seq.Len() {
+				d.run(seq.Index(i).Interface().(tea.Cmd))
+			}
 			return
 		}
 		if d.oneScreen && isFlowMsg(msg) {
@@ -248,6 +257,8 @@ type fakeConsole struct {
 	org       client.OrgInfo
 	orgErr    error
 	orgReads  int
+	// conflictOnce makes the next SetupSCIM answer 409.
+	conflictOnce bool
 }
 
 const fakeToken = "fake-scim-token-0123456789abcdef"
@@ -258,6 +269,10 @@ func (f *fakeConsole) Connections(context.Context, string) ([]client.Connection,
 
 func (f *fakeConsole) SetupSCIM(context.Context, string, string) (client.SCIMCredentials, error) {
 	f.setups++
+	if f.conflictOnce {
+		f.conflictOnce = false
+		return client.SCIMCredentials{}, &client.Error{Op: "set up SCIM", Kind: client.KindConflict, Status: 409}
+	}
 	if f.setupErr != nil {
 		return client.SCIMCredentials{}, f.setupErr
 	}

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/docker-scim/docker-scim/client"
 	"github.com/docker-scim/docker-scim/steps"
 )
 
@@ -13,7 +14,13 @@ import (
 func (m Model) advance(msg tea.Msg) (next tea.Model, cmd tea.Cmd, ok bool) {
 	switch msg := msg.(type) {
 	case connectionChosenMsg:
+		if msg.conn.ID != m.session.conn.ID || msg.conn.Name != m.session.conn.Name {
+			// Another connection: what was issued for the last one is not its.
+			m.session.creds, m.session.setupAt, m.session.probe = client.SCIMCredentials{}, time.Time{}, client.ProbeResult{}
+		}
+		scimOn := m.session.conn.SCIMEnabled && msg.conn.ID == m.session.conn.ID
 		m.session.conn = msg.conn
+		m.session.conn.SCIMEnabled = m.session.conn.SCIMEnabled || scimOn
 		if idp, err := steps.ParseIdP(msg.conn.IdP); err == nil {
 			m.session.idp = idp
 		}
@@ -22,16 +29,23 @@ func (m Model) advance(msg tea.Msg) (next tea.Model, cmd tea.Cmd, ok bool) {
 		m.session.findings = msg.findings
 		next, cmd = m.push(m.setupScreen())
 	case scimReadyMsg:
+		if msg.creds.Token.Value() != m.session.creds.Token.Value() {
+			// A token the admin pasted is one they have; one the sandbox
+			// issued must be copied or revealed before quitting.
+			m.session.secured = !m.c.cfg.Sandbox
+		}
 		m.session.creds = msg.creds
-		m.session.secured = false
-		m.session.setupAt = m.c.cfg.Now()
+		m.session.conn.SCIMEnabled = true
+		if m.session.readBackDepth == 0 || m.session.setupAt.IsZero() {
+			m.session.setupAt = m.c.cfg.Now()
+		}
 		next, cmd = m.push(newVerifyScreen(m.c, msg.creds))
 	case verifiedMsg:
 		m.session.probe = msg.result
-		if m.session.tokenForReadBack {
+		if m.session.readBackDepth > 0 {
 			// Resumed after the checklist: the token was asked for again
 			// only to read back.
-			m.session.tokenForReadBack = false
+			m.session.readBackDepth = 0
 			next, cmd = m.push(m.readBackScreen())
 			break
 		}
@@ -44,9 +58,11 @@ func (m Model) advance(msg tea.Msg) (next tea.Model, cmd tea.Cmd, ok bool) {
 	case checklistDoneMsg:
 		if m.session.creds.Token.IsZero() {
 			// Resumed: the token is never saved, and reading back needs it.
-			m.session.tokenForReadBack = true
-			m.notice = "The API Token is never saved between runs: give it again to verify and read back."
+			m.session.readBackDepth = len(m.stack) + 1
 			next, cmd = m.push(m.setupScreen())
+			nm := next.(Model)
+			nm.notice = "The API Token is never saved between runs: give it again to verify and read back."
+			next = nm
 			break
 		}
 		next, cmd = m.push(m.readBackScreen())
@@ -86,14 +102,26 @@ func (m Model) readBackScreen() screen {
 
 // setupScreen performs Setup SCIM on the sandbox; against real Docker it
 // guides the admin through the Admin Console and takes the pasted values.
+//
+// Credentials this session already has for the connection are reused, so
+// going back and forth neither asks Docker for a new token nor loses a
+// pasted one.
 func (m Model) setupScreen() screen {
 	if m.c.cfg.Sandbox {
-		return newSetupScreen(m.c, m.session.conn)
+		var issued *client.SCIMCredentials
+		if !m.session.creds.Token.IsZero() {
+			creds := m.session.creds
+			issued = &creds
+		}
+		return newSetupScreen(m.c, m.session.conn, issued)
 	}
 	preset := m.c.cfg.Preset.Credentials
 	if preset.BaseURL == "" {
 		// The base URL saved with the progress (never the token).
 		preset.BaseURL = m.session.creds.BaseURL
+	}
+	if preset.Token.IsZero() {
+		preset.Token = m.session.creds.Token
 	}
 	return newGuidedSetupScreen(m.c, m.session.conn, preset)
 }

@@ -456,6 +456,16 @@ type polledMsg struct {
 	err      error
 }
 
+func (m polledMsg) ownerScreen() screen { return m.owner }
+
+func (m pushedMsg) ownerScreen() screen { return m.owner }
+
+// resume polls again at once when the screen is shown again: its timers
+// were dropped while another screen was on top.
+func (s *readBackScreen) resume() tea.Cmd {
+	return tea.Batch(s.pollSoon(resUsers), s.pollSoon(resTeams))
+}
+
 // teamFeed is a team and its members.
 type teamFeed struct {
 	team    client.Team

@@ -37,6 +37,19 @@ type typingScreen interface {
 	typing() bool
 }
 
+// ownedMsg is a command's result for the screen that started it: it is
+// delivered to that screen wherever it is on the stack (the admin may have
+// gone back meanwhile), and dropped once the screen is gone.
+type ownedMsg interface {
+	ownerScreen() screen
+}
+
+// resumer is a screen that restarts work (polling) when it is shown again
+// after the screen above it was closed.
+type resumer interface {
+	resume() tea.Cmd
+}
+
 // session is what the admin has chosen so far.
 type session struct {
 	conn    client.Connection
@@ -57,9 +70,13 @@ type session struct {
 	// users and teams are what the read-back saw.
 	users []client.User
 	teams []client.Team
-	// tokenForReadBack is set when a resumed session asks for the token
-	// again only to read back: after verify, the read-back follows.
-	tokenForReadBack bool
+	// readBackDepth is set when a resumed session asks for the token again
+	// only to read back: the stack depth of that Setup SCIM screen. After
+	// verify, the read-back follows; going back below it clears it.
+	readBackDepth int
+	// onClipboard is the token while it is on the native clipboard; it is
+	// cleared from there before the wizard exits.
+	onClipboard client.Secret
 }
 
 // Model is the root of the wizard.
@@ -140,21 +157,19 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 				m.help.ShowAll = !m.help.ShowAll
 				return m, nil
 			case key.Matches(msg, m.global.Back):
-				if len(m.stack) > 1 {
-					m.stack = m.stack[:len(m.stack)-1]
-					return m, m.persist()
-				}
-				return m, nil
+				return m.back()
 			}
 		}
 	case stateLoadedMsg:
 		return m.onStateLoaded(msg)
 	case stateSavedMsg:
-		if msg.err != nil {
+		if msg.err != nil && !m.finishing {
 			m.notice = msg.err.Error()
 		}
+		return m, nil
+	case stateClearedMsg:
 		if m.finishing {
-			return m, tea.Quit
+			return m.quit(tea.Quit)
 		}
 		return m, nil
 	case resumeMsg:
@@ -168,6 +183,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		cmd := m.forward(msg)
 		if msg.label == labelToken && msg.path == copiedNative {
+			m.session.onClipboard = m.session.creds.Token
 			// Clear the token from the native clipboard after a while, if it
 			// is still there (checked when the timer fires).
 			cmd = tea.Batch(cmd, m.c.after(clipboardTTL, clearClipboardMsg{token: m.session.creds.Token}))
@@ -176,6 +192,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case clearClipboardMsg:
 		return m, clearClipboardCmd(m.c.cfg.Clipboard, msg.token)
 	case clipboardClearedMsg:
+		m.session.onClipboard = client.Secret{}
 		if msg.cleared {
 			m.notice = "The API Token was cleared from the clipboard after 60 s."
 		}
@@ -203,7 +220,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.persist()
 	case finishMsg:
 		if m.c.cfg.StateDir == "" {
-			return m, tea.Quit
+			return m.quit(tea.Quit)
 		}
 		m.finishing = true
 		return m, clearStateCmd(m.c.cfg.StateDir)
@@ -211,7 +228,41 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if next, cmd, ok := m.advance(msg); ok {
 		return next, cmd
 	}
+	if om, ok := msg.(ownedMsg); ok {
+		return m, m.deliver(om)
+	}
 	return m, m.forward(msg)
+}
+
+// deliver passes an owned message to its screen, wherever it is.
+func (m Model) deliver(msg ownedMsg) tea.Cmd {
+	for i, s := range m.stack {
+		if s == msg.ownerScreen() {
+			next, cmd := s.Update(msg)
+			m.stack[i] = next
+			return cmd
+		}
+	}
+	return nil
+}
+
+// back closes the current screen; the one below resumes its work.
+func (m Model) back() (tea.Model, tea.Cmd) {
+	if len(m.stack) <= 1 {
+		return m, nil
+	}
+	m.stack = m.stack[:len(m.stack)-1]
+	m.notice = ""
+	if len(m.stack) < m.session.readBackDepth {
+		// The admin went back past the token re-entry: the flow is the
+		// normal one again.
+		m.session.readBackDepth = 0
+	}
+	cmd := m.persist()
+	if r, ok := m.top().(resumer); ok {
+		cmd = tea.Batch(cmd, r.resume())
+	}
+	return m, cmd
 }
 
 // forward passes msg to the current screen.
@@ -228,15 +279,24 @@ func (m Model) quit(how tea.Cmd) (tea.Model, tea.Cmd) {
 		m.confirmQuit = true
 		return m, nil
 	}
-	return m, how
+	return m, m.leave(how)
+}
+
+// leave ends the program with how, first taking the API Token off the
+// native clipboard when the wizard put it there and it is still there.
+func (m Model) leave(how tea.Cmd) tea.Cmd {
+	if m.session.onClipboard.IsZero() {
+		return how
+	}
+	return tea.Sequence(clearClipboardCmd(m.c.cfg.Clipboard, m.session.onClipboard), how)
 }
 
 func (m Model) updateConfirmQuit(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	switch msg.String() {
 	case "ctrl+c":
-		return m, tea.Interrupt
+		return m, m.leave(tea.Interrupt)
 	case "y", "q":
-		return m, tea.Quit
+		return m, m.leave(tea.Quit)
 	case "n", "esc":
 		m.confirmQuit = false
 	}
@@ -245,6 +305,7 @@ func (m Model) updateConfirmQuit(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 
 func (m Model) push(s screen) (tea.Model, tea.Cmd) {
 	m.stack = append(m.stack[:len(m.stack):len(m.stack)], s)
+	m.notice = ""
 	return m, tea.Batch(s.Init(), m.persist())
 }
 
@@ -271,6 +332,7 @@ func (m Model) persist() tea.Cmd {
 		BaseURL:    m.session.creds.BaseURL,
 		IdP:        m.session.idp,
 		Checked:    m.session.checked,
+		SetupAt:    m.session.setupAt,
 		SavedAt:    m.c.cfg.Now().UTC(),
 	})
 }
@@ -292,7 +354,7 @@ func (m Model) onStateLoaded(msg stateLoadedMsg) (tea.Model, tea.Cmd) {
 // at Setup SCIM so the token can be issued or pasted again.
 func (m Model) resume(st savedState) (tea.Model, tea.Cmd) {
 	m.stack = m.stack[:1]
-	m.session = session{conn: st.Connection, idp: st.IdP, checked: st.Checked}
+	m.session = session{conn: st.Connection, idp: st.IdP, checked: st.Checked, setupAt: st.SetupAt}
 	m.session.creds.BaseURL = st.BaseURL
 	switch st.Step {
 	case steps.StepIdP:

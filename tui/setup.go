@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"errors"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -11,10 +12,15 @@ import (
 	"github.com/docker-scim/docker-scim/steps"
 )
 
+// setupDoneMsg carries the outcome of Setup SCIM to the screen that asked,
+// even when the admin went back meanwhile (the token is issued only once).
 type setupDoneMsg struct {
+	owner *setupScreen
 	creds client.SCIMCredentials
 	err   error
 }
+
+func (m setupDoneMsg) ownerScreen() screen { return m.owner }
 
 // setupScreen confirms and performs Setup SCIM on the chosen connection.
 type setupScreen struct {
@@ -27,9 +33,14 @@ type setupScreen struct {
 	creds   *client.SCIMCredentials
 }
 
-func newSetupScreen(c *common, conn client.Connection) *setupScreen {
+// issued holds credentials this session already got for conn, or is nil:
+// then enter goes on with them instead of asking Docker again.
+func newSetupScreen(c *common, conn client.Connection, issued *client.SCIMCredentials) *setupScreen {
 	label := "set up SCIM"
-	if conn.SCIMEnabled {
+	switch {
+	case issued != nil:
+		label = "continue"
+	case conn.SCIMEnabled:
 		label = "refresh the API Token"
 	}
 	return &setupScreen{
@@ -37,6 +48,7 @@ func newSetupScreen(c *common, conn client.Connection) *setupScreen {
 		conn:    conn,
 		confirm: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", label)),
 		spinner: spinner.New(spinner.WithSpinner(spinner.Dot)),
+		creds:   issued,
 	}
 }
 
@@ -51,18 +63,23 @@ func (s *setupScreen) keys() []key.Binding {
 	return []key.Binding{s.confirm}
 }
 
-func runSetup(console client.Console, org string, conn client.Connection) tea.Cmd {
+// runSetup performs Setup SCIM, or refreshes the token of a connection that
+// already has SCIM (also when Docker answers 409 because it was set up
+// meanwhile: that token was never shown, so a new one is what is needed).
+func runSetup(owner *setupScreen, console client.Console, org string, conn client.Connection) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
 		defer cancel()
 		var creds client.SCIMCredentials
 		var err error
-		if conn.SCIMEnabled {
-			creds, err = console.RefreshSCIMToken(ctx, org, conn.ID)
-		} else {
+		if !conn.SCIMEnabled {
 			creds, err = console.SetupSCIM(ctx, org, conn.ID)
 		}
-		return setupDoneMsg{creds: creds, err: err}
+		var ce *client.Error
+		if conn.SCIMEnabled || errors.As(err, &ce) && ce.Kind == client.KindConflict {
+			creds, err = console.RefreshSCIMToken(ctx, org, conn.ID)
+		}
+		return setupDoneMsg{owner: owner, creds: creds, err: err}
 	}
 }
 
@@ -86,7 +103,7 @@ func (s *setupScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 			return s, emit(scimReadyMsg{creds: *s.creds})
 		}
 		s.busy, s.err = true, nil
-		return s, tea.Batch(s.spinner.Tick, runSetup(s.c.cfg.Console, s.c.cfg.Org, s.conn))
+		return s, tea.Batch(s.spinner.Tick, runSetup(s, s.c.cfg.Console, s.c.cfg.Org, s.conn))
 	}
 	return s, nil
 }

@@ -36,7 +36,10 @@ type savedState struct {
 	BaseURL    string            `json:"scim_base_url,omitempty"`
 	IdP        steps.IdP         `json:"idp,omitempty"`
 	Checked    map[string]bool   `json:"checked,omitempty"`
-	SavedAt    time.Time         `json:"saved_at"`
+	// SetupAt is when the SCIM credentials were issued or pasted: the
+	// read-back looks for users provisioned since then.
+	SetupAt time.Time `json:"setup_at,omitzero"`
+	SavedAt time.Time `json:"saved_at"`
 }
 
 type stateLoadedMsg struct {
@@ -47,6 +50,9 @@ type stateLoadedMsg struct {
 }
 
 type stateSavedMsg struct{ err error }
+
+// stateClearedMsg reports that the saved progress was removed.
+type stateClearedMsg struct{ err error }
 
 // loadStateCmd reads the saved progress. A file that cannot be decoded is
 // renamed to progress.json.corrupt-<time> so the wizard can start afresh.
@@ -113,6 +119,6 @@ func clearStateCmd(dir string) tea.Cmd {
 		if errors.Is(err, fs.ErrNotExist) {
 			err = nil
 		}
-		return stateSavedMsg{err: err}
+		return stateClearedMsg{err: err}
 	}
 }

@@ -21,6 +21,8 @@ type probeDoneMsg struct {
 	err error
 }
 
+func (m probeDoneMsg) ownerScreen() screen { return m.owner }
+
 // runProbe tests creds with the client's read-only probe.
 func runProbe(owner *verifyScreen, creds client.SCIMCredentials, opts []client.Option) tea.Cmd {
 	return func() tea.Msg {
