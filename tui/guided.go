@@ -159,6 +159,20 @@ func (s *guidedSetupScreen) firstInvalid() int {
 // bothSetNote answers a paste with no field focused once both values are set.
 const bothSetNote = "Both values are set: press tab to choose the field to paste into."
 
+// looksLikeToken reports whether pasted text is a token rather than a URL:
+// the token normaliser takes it, the URL normaliser does not, and it has no
+// scheme or path in it.
+func looksLikeToken(text string) bool {
+	if strings.ContainsAny(strings.TrimSpace(text), "/:") {
+		return false
+	}
+	if _, _, err := client.NormalizeBaseURL(text); err == nil {
+		return false
+	}
+	_, err := client.NormalizeToken(text)
+	return err == nil
+}
+
 // pasteTarget is the field a paste goes to: the focused one, else the first
 // that still needs a value; ok is false when nothing is focused and both
 // values are set (a paste would corrupt one of them).
@@ -175,8 +189,16 @@ func (s *guidedSetupScreen) pasteTarget() (field int, ok bool) {
 // pasteInto inserts text at the cursor of field, focusing it. When the
 // paste makes the field valid while the other still needs a value, the focus
 // moves there, so pasting the base URL and then the token just works.
+//
+// Text that is plainly a token (no scheme, no slash) never lands in the
+// unmasked base URL field: it goes to the API Token field instead, so the
+// token does not show on screen.
 func (s *guidedSetupScreen) pasteInto(field int, text string) tea.Cmd {
 	s.pasteNote = ""
+	if field == guidedFieldURL && looksLikeToken(text) {
+		field = guidedFieldToken
+		s.pasteNote = "That was the API Token, not a URL: it went into the API Token field (masked)."
+	}
 	s.setFocus(field)
 	var cmd tea.Cmd
 	s.fields[field], cmd = s.fields[field].Update(tea.PasteMsg{Content: text})

@@ -373,3 +373,21 @@ func TestGuidedKeepsValuesAcrossBack(t *testing.T) {
 		t.Fatalf("re-submitted %q", got.BaseURL)
 	}
 }
+
+// TestGuidedTokenPastedFirstStaysMasked: pasting the token before the URL
+// (or into the URL field) must not show it in the clear.
+func TestGuidedTokenPastedFirstStaysMasked(t *testing.T) {
+	d := driveScreen(t, Config{}, 80, 24, guided(client.SCIMCredentials{}))
+	d.paste(guidedToken)
+	if strings.Contains(d.screen(), guidedToken) {
+		t.Fatalf("the token is on screen:\n%s", d.screen())
+	}
+	if got := d.guided().fields[guidedFieldToken].Value(); got != guidedToken {
+		t.Fatalf("token field holds %q", got)
+	}
+	d.paste(cleanURL)
+	d.press("enter")
+	if got := d.ready(); got.BaseURL != cleanURL || got.Token.Value() != guidedToken {
+		t.Fatalf("emitted %q", got.BaseURL)
+	}
+}
