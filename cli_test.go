@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"os/exec"
 	"strconv"
 	"strings"
@@ -189,5 +190,24 @@ func TestInterruptExits130(t *testing.T) {
 	}
 	if stdout.Len() != 0 {
 		t.Fatalf("an interrupted run printed a result: %q", stdout.String())
+	}
+}
+
+// TestRunbookIsPrivateEvenOverAnOldFile: the runbook can name members, so it
+// is 0600 even when it replaces a file that was readable by others.
+func TestRunbookIsPrivateEvenOverAnOldFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "run.md")
+	if err := os.WriteFile(path, []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := writeRunbook(path, wizardResult{}); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o600 {
+		t.Fatalf("runbook mode %v, want 0600", fi.Mode().Perm())
 	}
 }

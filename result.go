@@ -120,8 +120,13 @@ func writeRunbook(path string, r wizardResult) error {
 	} else {
 		out = []byte(rb.Markdown())
 	}
+	// WriteFile keeps the mode of a file that exists: make it 0600 either way
+	// (findings can name members).
 	if err := os.WriteFile(path, out, 0o600); err != nil {
 		return fmt.Errorf("write the runbook: %w; choose another --runbook path", err)
+	}
+	if err := os.Chmod(path, 0o600); err != nil {
+		return fmt.Errorf("make the runbook private (mode 0600): %w", err)
 	}
 	return nil
 }

@@ -34,10 +34,10 @@ func runbookPath(dir, org string, at time.Time) string {
 func writeRunbookCmd(path string, rb steps.Runbook) tea.Cmd {
 	return func() tea.Msg {
 		base := strings.TrimSuffix(path, ".md")
-		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 		for n := 2; errors.Is(err, fs.ErrExist) && n < 100; n++ {
 			path = fmt.Sprintf("%s-%d.md", base, n)
-			f, err = os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+			f, err = os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 		}
 		if err != nil {
 			return runbookWrittenMsg{err: fmt.Errorf("export the runbook: %w", err)}

@@ -23,6 +23,9 @@ func TestExportRunbook(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o600 {
+		t.Errorf("runbook mode %v, want 0600 (findings can name members)", fi.Mode().Perm())
+	}
 	md := string(raw)
 	if strings.Contains(md, fakeToken) {
 		t.Fatal("the runbook contains the API Token")
