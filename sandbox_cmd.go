@@ -2,14 +2,11 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
-	"net/url"
 	"os"
 	"os/signal"
 	"strings"
@@ -18,6 +15,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/docker-scim/docker-scim/client"
 	"github.com/docker-scim/docker-scim/sandbox"
 )
 
@@ -61,7 +59,7 @@ duration), drop and times. See docs/sandbox.md.`,
 		Example: `  docker-scim sandbox --addr 127.0.0.1:0 --json
   docker-scim sandbox --state ~/.cache/docker-scim-sandbox.json
   docker-scim sandbox --rate-limit 30 --fault '{"path":"/v2/scim/2.0/Users","status":503,"times":2}'`,
-		Args: cobra.NoArgs,
+		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runSandbox(cmd.Context(), opts, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
@@ -89,7 +87,7 @@ func runSandbox(ctx context.Context, opts sandboxOptions, stdout, stderr io.Writ
 		sopts = append(sopts, sandbox.WithState(opts.state))
 	}
 	if opts.rateLimit < 0 {
-		return fmt.Errorf("--rate-limit %d: use a positive number of requests per minute", opts.rateLimit)
+		return usagef("--rate-limit %d: use a positive number of requests per minute", opts.rateLimit)
 	}
 	if opts.rateLimit > 0 {
 		sopts = append(sopts, sandbox.WithRateLimit(opts.rateLimit))
@@ -97,7 +95,7 @@ func runSandbox(ctx context.Context, opts sandboxOptions, stdout, stderr io.Writ
 	for _, raw := range opts.faults {
 		f, err := sandbox.ParseFault([]byte(raw))
 		if err != nil {
-			return fmt.Errorf("--fault: %w", err)
+			return usagef("--fault: %v", err)
 		}
 		sopts = append(sopts, sandbox.WithFault(f))
 	}
@@ -151,7 +149,7 @@ the email's local part (ada.lovelace@… is Ada Lovelace).`,
 		Example: `  echo "$SCIM_TOKEN" | docker-scim sandbox push --url http://127.0.0.1:8080 --token-stdin \
       --user ada.lovelace@moby.example --user "alan@moby.example=Alan Turing" --group moby:developers
   echo "$SCIM_TOKEN" | docker-scim sandbox push --url http://127.0.0.1:8080 --token-stdin --deactivate alan@moby.example`,
-		Args: cobra.NoArgs,
+		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runPush(cmd.Context(), opts, cmd.InOrStdin(), cmd.OutOrStdout())
 		},
@@ -189,14 +187,16 @@ func parsePushUser(raw string) sandbox.SimUser {
 
 func runPush(ctx context.Context, opts pushOptions, stdin io.Reader, stdout io.Writer) error {
 	if opts.url == "" {
-		return errors.New("--url is required: the sandbox's URL, as printed by docker-scim sandbox")
+		return usagef("--url is required: the sandbox's URL, as printed by docker-scim sandbox")
 	}
-	base, err := url.Parse(strings.TrimRight(opts.url, "/"))
-	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
-		return fmt.Errorf("--url %q: use the sandbox's http://host:port", opts.url)
+	// The client sends the token only over https, or plain http to loopback
+	// (where the sandbox listens), and never puts it in an error.
+	hub, err := client.NewHub(opts.url)
+	if err != nil {
+		return usagef("--url: %v", err)
 	}
 	if !opts.tokenStdin {
-		return errors.New("--token-stdin is required: pipe the connection's SCIM API token into this command")
+		return usagef("--token-stdin is required: pipe the connection's SCIM API token into this command")
 	}
 	line, err := bufio.NewReader(stdin).ReadString('\n')
 	if err != nil && !errors.Is(err, io.EOF) {
@@ -204,58 +204,25 @@ func runPush(ctx context.Context, opts pushOptions, stdin io.Reader, stdout io.W
 	}
 	token := strings.TrimSpace(line)
 	if token == "" {
-		return errors.New("no SCIM token on stdin: pipe the connection's SCIM API token into this command")
+		return usagef("no SCIM token on stdin: pipe the connection's SCIM API token into this command")
 	}
-	p := sandbox.Push{Group: opts.group, Deactivate: opts.deactivate}
+	req := client.PushRequest{Group: opts.group, Deactivate: opts.deactivate}
 	for _, raw := range opts.users {
 		u := parsePushUser(raw)
 		if u.UserName == "" {
-			return fmt.Errorf("--user %q: give an email address", raw)
+			return usagef("--user %q: give an email address", raw)
 		}
-		p.Users = append(p.Users, u)
+		req.Users = append(req.Users, client.PushUser{UserName: u.UserName, GivenName: u.GivenName, FamilyName: u.FamilyName})
 	}
-	if len(p.Users) == 0 && p.Group == "" && len(p.Deactivate) == 0 {
-		return errors.New("nothing to push: give --user, --group or --deactivate")
+	if len(req.Users) == 0 && req.Group == "" && len(req.Deactivate) == 0 {
+		return usagef("nothing to push: give --user, --group or --deactivate")
 	}
-	body, err := json.Marshal(p)
+	res, err := client.SandboxConsole{Hub: hub}.SimulatePush(ctx, client.SCIMCredentials{Token: client.NewSecret(token)}, req)
 	if err != nil {
 		return err
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base.String()+sandbox.IdPPushPath, bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Authorization", "Bearer "+token)
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := (&http.Client{Timeout: 2 * time.Minute}).Do(req)
-	if err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err
-		}
-		return fmt.Errorf("push to %s: %v; is docker-scim sandbox running there?", base, err)
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	if err != nil {
-		return fmt.Errorf("push to %s: reading the answer: %w", base, err)
-	}
-	if resp.StatusCode != http.StatusOK {
-		var e struct {
-			Message string `json:"message"`
-		}
-		if json.Unmarshal(data, &e) != nil || e.Message == "" {
-			e.Message = strings.TrimSpace(string(data))
-		}
-		return fmt.Errorf("push to %s: %d %s: %s", base, resp.StatusCode, http.StatusText(resp.StatusCode), e.Message)
 	}
 	if opts.json {
-		_, err := stdout.Write(data)
-		return err
-	}
-	var res sandbox.PushResult
-	if err := json.Unmarshal(data, &res); err != nil {
-		return fmt.Errorf("push to %s: the answer is not the JSON expected: %w", base, err)
+		return json.NewEncoder(stdout).Encode(res)
 	}
 	for _, r := range res.Created {
 		fmt.Fprintf(stdout, "created      %s (%s)\n", r.UserName, r.ID)
@@ -263,7 +230,7 @@ func runPush(ctx context.Context, opts pushOptions, stdin io.Reader, stdout io.W
 	for _, r := range res.Updated {
 		fmt.Fprintf(stdout, "updated      %s (%s)\n", r.UserName, r.ID)
 	}
-	if res.Group != nil {
+	if res.Group.ID != "" {
 		fmt.Fprintf(stdout, "pushed group %s (%s)\n", res.Group.DisplayName, res.Group.ID)
 	}
 	for _, r := range res.Deactivated {

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -203,19 +204,26 @@ func TestRunPushErrors(t *testing.T) {
 		opts  pushOptions
 		stdin string
 		want  string
+		usage bool // exit code 2
 	}{
-		{"no url", pushOptions{tokenStdin: true, users: []string{"a@moby.example"}}, "t\n", "--url is required"},
-		{"bad url", pushOptions{url: "ftp://x", tokenStdin: true}, "t\n", "--url"},
-		{"no token flag", pushOptions{url: srv.URL, users: []string{"a@moby.example"}}, "", "--token-stdin is required"},
-		{"empty stdin", pushOptions{url: srv.URL, tokenStdin: true, users: []string{"a@moby.example"}}, "", "no SCIM token"},
-		{"nothing", pushOptions{url: srv.URL, tokenStdin: true}, "t\n", "nothing to push"},
-		{"wrong token", pushOptions{url: srv.URL, tokenStdin: true, users: []string{"a@moby.example"}}, "wrong-token\n", "401"},
-		{"scim error", pushOptions{url: srv.URL, tokenStdin: true, group: "acme:x"}, sb.Credentials().SCIMToken + "\n", "POST /Groups answered 400"},
+		{"no url", pushOptions{tokenStdin: true, users: []string{"a@moby.example"}}, "t\n", "--url is required", true},
+		{"bad url", pushOptions{url: "ftp://x", tokenStdin: true}, "t\n", "--url", true},
+		// The token would cross the network in the clear: refused before any request.
+		{"plain http off loopback", pushOptions{url: "http://example.com", tokenStdin: true, users: []string{"a@moby.example"}}, "t\n", "only https is allowed", true},
+		{"no token flag", pushOptions{url: srv.URL, users: []string{"a@moby.example"}}, "", "--token-stdin is required", true},
+		{"empty stdin", pushOptions{url: srv.URL, tokenStdin: true, users: []string{"a@moby.example"}}, "", "no SCIM token", true},
+		{"nothing", pushOptions{url: srv.URL, tokenStdin: true}, "t\n", "nothing to push", true},
+		{"wrong token", pushOptions{url: srv.URL, tokenStdin: true, users: []string{"a@moby.example"}}, "wrong-token\n", "401", false},
+		{"scim error", pushOptions{url: srv.URL, tokenStdin: true, group: "acme:x"}, sb.Credentials().SCIMToken + "\n", "POST /Groups answered 400", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := runPush(context.Background(), tc.opts, strings.NewReader(tc.stdin), io.Discard)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("got %v, want an error with %q", err, tc.want)
+			}
+			var ue *usageError
+			if errors.As(err, &ue) != tc.usage {
+				t.Fatalf("usage error (exit 2) = %v, want %v: %v", !tc.usage, tc.usage, err)
 			}
 			if strings.Contains(err.Error(), sb.Credentials().SCIMToken) || strings.Contains(err.Error(), "wrong-token") {
 				t.Fatal("the token leaked into the error")
