@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -209,5 +211,35 @@ func TestRunbookIsPrivateEvenOverAnOldFile(t *testing.T) {
 	}
 	if fi.Mode().Perm() != 0o600 {
 		t.Fatalf("runbook mode %v, want 0600", fi.Mode().Perm())
+	}
+}
+
+// TestReadBackFindsPushedUserAndTeam: the plain mode's read-back lists a
+// user the IdP provisioned after setup, and the org:team it joined.
+func TestReadBackFindsPushedUserAndTeam(t *testing.T) {
+	sb := sandbox.New()
+	srv := httptest.NewServer(sb)
+	defer srv.Close()
+	creds := sb.Credentials()
+	hub, err := client.NewHub(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := hub.SignIn(context.Background(), creds.Org, client.NewSecret(creds.OAT)); err != nil {
+		t.Fatal(err)
+	}
+	setupAt := time.Now()
+	base := srv.URL + sandbox.SCIMPath
+	sim := sandbox.NewSimulator(base, creds.SCIMToken, nil)
+	if _, err := sim.Push(context.Background(), sandbox.Push{Users: []sandbox.SimUser{{UserName: "ada@moby.example"}}, Group: "moby:research"}); err != nil {
+		t.Fatal(err)
+	}
+	scim, _ := client.NewSCIM(base, client.NewSecret(creds.SCIMToken))
+	rb, err := readBack(context.Background(), scim, hub, creds.Org, setupAt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rb.Users) != 1 || rb.Users[0] != "ada@moby.example" || !slices.Contains(rb.Teams, "moby:research") {
+		t.Fatalf("read-back = %+v", rb)
 	}
 }

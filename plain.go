@@ -64,6 +64,9 @@ type plainWizard struct {
 	conns       []client.Connection
 	conn        *client.Connection
 	stopSandbox func()
+	// setupAt is when the SCIM credentials were issued or given: the
+	// read-back lists users provisioned since then.
+	setupAt time.Time
 }
 
 // run walks the flow: connection, Setup SCIM (done on the sandbox, guided
@@ -82,7 +85,7 @@ func (w *plainWizard) run(ctx context.Context, in *bufio.Reader) error {
 	} else if err := w.preflightRealDocker(); err != nil {
 		return err
 	}
-	for _, stage := range []func(context.Context) error{w.connectionStep, w.signInStep, w.preflightStep, w.setupStep, w.verifyStep, w.credentialsStep, w.idpStep, w.checklistStep} {
+	for _, stage := range []func(context.Context) error{w.connectionStep, w.signInStep, w.preflightStep, w.setupStep, w.verifyStep, w.credentialsStep, w.idpStep, w.checklistStep, w.readBackStep} {
 		if err := stage(ctx); err != nil {
 			return w.finish(err)
 		}
@@ -390,6 +393,7 @@ func (w *plainWizard) jitSetting(ctx context.Context) (bool, error) {
 // Console and takes the pasted SCIM Base URL and API Token.
 func (w *plainWizard) setupStep(ctx context.Context) error {
 	w.ui.step(steps.StepSetupSCIM)
+	w.setupAt = time.Now()
 	if w.console != nil {
 		setup := w.console.SetupSCIM
 		if w.conn.SCIMEnabled {
@@ -589,4 +593,83 @@ func (w *plainWizard) finish(err error) error {
 	}
 	writeSummary(w.stdout, w.res)
 	return err
+}
+
+// readBackStep reads what Docker now has: the SCIM users provisioned since
+// setup and, when signed in, the teams they joined. It shows the IdP's test
+// step; in prompt mode Enter reads again until the admin types d.
+func (w *plainWizard) readBackStep(ctx context.Context) error {
+	w.ui.step(steps.StepReadBack)
+	if cl, err := steps.ChecklistFor(w.res.IdP, w.res.ConnectionType); err == nil {
+		for _, it := range cl.Items {
+			if it.Section == "Test" {
+				w.ui.say("%s", w.ui.rich(it.Text))
+			}
+		}
+	}
+	scim, err := client.NewSCIM(w.res.BaseURL, w.token)
+	if err != nil {
+		return err
+	}
+	for {
+		rb, err := readBack(ctx, scim, w.hub, w.res.Org, w.setupAt)
+		if err != nil {
+			return err
+		}
+		w.res.ReadBack = &rb
+		w.ui.say("SCIM users provisioned since setup: %d", len(rb.Users))
+		for _, u := range rb.Users {
+			w.ui.say("  %s", u)
+		}
+		if w.hub != nil {
+			w.ui.say("Teams with these users: %d", len(rb.Teams))
+			for _, t := range rb.Teams {
+				w.ui.say("  %s", t)
+			}
+		}
+		if w.ask == nil {
+			return nil
+		}
+		again, err := w.ask.readAgain(ctx)
+		if err != nil || !again {
+			return err
+		}
+	}
+}
+
+// readBack lists the users SCIM provisioned since setup and, with a Hub
+// client, the org's teams (as org:team) that have one of them as a member.
+func readBack(ctx context.Context, scim *client.SCIM, hub *client.Hub, org string, since time.Time) (readBackResult, error) {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	users, err := scim.UsersSince(ctx, since.Truncate(time.Second))
+	if err != nil {
+		return readBackResult{}, err
+	}
+	rb := readBackResult{Users: []string{}}
+	emails := map[string]bool{}
+	for _, u := range users {
+		rb.Users = append(rb.Users, u.UserName)
+		emails[strings.ToLower(u.UserName)] = true
+	}
+	if hub == nil || len(users) == 0 {
+		return rb, nil
+	}
+	teams, err := hub.Teams(ctx, org)
+	if err != nil {
+		return rb, err
+	}
+	for _, t := range teams {
+		members, err := hub.TeamMembers(ctx, org, t.Name)
+		if err != nil {
+			return rb, err
+		}
+		for _, m := range members {
+			if emails[strings.ToLower(m.Email)] {
+				rb.Teams = append(rb.Teams, org+":"+t.Name)
+				break
+			}
+		}
+	}
+	return rb, nil
 }

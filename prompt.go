@@ -142,6 +142,29 @@ func (p *prompter) choose(ctx context.Context, question string, options []string
 	}
 }
 
+// readAgain asks whether to read Docker again: Enter reads again, d (or no
+// answer) ends the step.
+func (p *prompter) readAgain(ctx context.Context) (bool, error) {
+	for {
+		fmt.Fprint(p.out, "Press Enter to check again, or type d and Enter when done: ")
+		line, err := readLine(ctx, p.in)
+		if errors.Is(err, errNoAnswer) {
+			fmt.Fprintln(p.out)
+			return false, nil
+		}
+		if err != nil {
+			return false, err
+		}
+		switch strings.ToLower(strings.TrimSpace(line)) {
+		case "":
+			return true, nil
+		case "d", "done", "q":
+			return false, nil
+		}
+		fmt.Fprintln(p.out, "Press Enter, or type d.")
+	}
+}
+
 // confirmStep waits for Enter ("done") or "s" ("skip"); it returns true
 // when the admin says the step is done.
 func (p *prompter) confirmStep(ctx context.Context) (bool, error) {

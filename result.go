@@ -23,6 +23,14 @@ type wizardResult struct {
 	Findings       []steps.Finding      `json:"findings,omitempty"`
 	Verification   *verification        `json:"verification,omitempty"`
 	Checklist      checklistResult      `json:"checklist"`
+	ReadBack       *readBackResult      `json:"read_back,omitempty"`
+}
+
+// readBackResult is what Docker had after the checklist: the SCIM users
+// provisioned since setup and the teams (org:team) they are in.
+type readBackResult struct {
+	Users []string `json:"users"`
+	Teams []string `json:"teams,omitempty"`
 }
 
 // connectionResult is the SSO connection: chosen on the sandbox, or named
