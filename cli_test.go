@@ -243,3 +243,32 @@ func TestReadBackFindsPushedUserAndTeam(t *testing.T) {
 		t.Fatalf("read-back = %+v", rb)
 	}
 }
+
+// TestPromptAnswers: the checklist and read-back questions take their
+// answers, ask again after any other one, and treat the end of input as no.
+func TestPromptAnswers(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		input string
+		ask   func(*prompter) (bool, error)
+		want  bool
+	}{
+		{"\n", func(p *prompter) (bool, error) { return p.readAgain(ctx) }, true},
+		{"maybe\nd\n", func(p *prompter) (bool, error) { return p.readAgain(ctx) }, false},
+		{"", func(p *prompter) (bool, error) { return p.readAgain(ctx) }, false},
+		{"yes\n", func(p *prompter) (bool, error) { return p.confirmStep(ctx) }, true},
+		{"what\ns\n", func(p *prompter) (bool, error) { return p.confirmStep(ctx) }, false},
+	} {
+		var out strings.Builder
+		p := &prompter{in: bufio.NewReader(strings.NewReader(tc.input)), out: &out}
+		got, err := tc.ask(p)
+		if err != nil || got != tc.want {
+			t.Errorf("input %q: %v, %v; want %v", tc.input, got, err, tc.want)
+		}
+		if strings.Contains(tc.input, "maybe") || strings.Contains(tc.input, "what") {
+			if !strings.Contains(out.String(), "Press Enter, or type") {
+				t.Errorf("input %q: no second prompt: %q", tc.input, out.String())
+			}
+		}
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -145,31 +146,23 @@ func (p *prompter) choose(ctx context.Context, question string, options []string
 // readAgain asks whether to read Docker again: Enter reads again, d (or no
 // answer) ends the step.
 func (p *prompter) readAgain(ctx context.Context) (bool, error) {
-	for {
-		fmt.Fprint(p.out, "Press Enter to check again, or type d and Enter when done: ")
-		line, err := readLine(ctx, p.in)
-		if errors.Is(err, errNoAnswer) {
-			fmt.Fprintln(p.out)
-			return false, nil
-		}
-		if err != nil {
-			return false, err
-		}
-		switch strings.ToLower(strings.TrimSpace(line)) {
-		case "":
-			return true, nil
-		case "d", "done", "q":
-			return false, nil
-		}
-		fmt.Fprintln(p.out, "Press Enter, or type d.")
-	}
+	return p.either(ctx, "Press Enter to check again, or type d and Enter when done: ", "Press Enter, or type d.",
+		[]string{""}, []string{"d", "done", "q"})
 }
 
 // confirmStep waits for Enter ("done") or "s" ("skip"); it returns true
 // when the admin says the step is done.
 func (p *prompter) confirmStep(ctx context.Context) (bool, error) {
+	return p.either(ctx, "Press Enter when done, or type s and Enter to skip: ", "Press Enter, or type s to skip.",
+		[]string{"", "y", "yes", "done"}, []string{"s", "skip", "n", "no"})
+}
+
+// either asks question until the answer is one of yes (true) or no (false),
+// saying again after any other answer; no answer at all (the input ended)
+// counts as no.
+func (p *prompter) either(ctx context.Context, question, again string, yes, no []string) (bool, error) {
 	for {
-		fmt.Fprint(p.out, "Press Enter when done, or type s and Enter to skip: ")
+		fmt.Fprint(p.out, question)
 		line, err := readLine(ctx, p.in)
 		if errors.Is(err, errNoAnswer) {
 			fmt.Fprintln(p.out)
@@ -178,12 +171,13 @@ func (p *prompter) confirmStep(ctx context.Context) (bool, error) {
 		if err != nil {
 			return false, err
 		}
-		switch strings.ToLower(strings.TrimSpace(line)) {
-		case "", "y", "yes", "done":
+		answer := strings.ToLower(strings.TrimSpace(line))
+		switch {
+		case slices.Contains(yes, answer):
 			return true, nil
-		case "s", "skip", "n", "no":
+		case slices.Contains(no, answer):
 			return false, nil
 		}
-		fmt.Fprintln(p.out, "Press Enter, or type s to skip.")
+		fmt.Fprintln(p.out, again)
 	}
 }
