@@ -160,7 +160,7 @@ func TestReadBackGolden(t *testing.T) {
 		{"no-hub", false, []polledMsg{{res: resUsers, users: []client.User{vrUser, vrGone}}}, nil},
 		{"many", true, []polledMsg{{res: resUsers, users: manyUsers(12)}, {res: resTeams, teams: manyTeams(12)}}, nil},
 	}
-	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+	for _, size := range [][2]int{{60, 20}, {80, 24}, {120, 40}} {
 		for _, tc := range cases {
 			t.Run(fmt.Sprintf("%s-%dx%d", tc.name, size[0], size[1]), func(t *testing.T) {
 				d := fakeReadBack(t, tc.hub, size[0], size[1])
@@ -171,7 +171,8 @@ func TestReadBackGolden(t *testing.T) {
 				for _, m := range tc.msgs {
 					d.answer(m)
 				}
-				golden.RequireEqual(t, d.body())
+				requireWholeFrame(t, d, size[0], size[1])
+				golden.RequireEqual(t, d.screen())
 			})
 		}
 	}

@@ -184,7 +184,7 @@ func TestVerifyGolden(t *testing.T) {
 			return []tea.Msg{probeDoneMsg{owner: s, err: err}}
 		}, nil},
 	}
-	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+	for _, size := range [][2]int{{60, 20}, {80, 24}, {120, 40}} {
 		for _, tc := range cases {
 			t.Run(fmt.Sprintf("%s-%dx%d", tc.name, size[0], size[1]), func(t *testing.T) {
 				d := verifyDriver(t, ts.config(), client.SCIMCredentials{BaseURL: vrBaseURL}, size[0], size[1])
@@ -194,7 +194,8 @@ func TestVerifyGolden(t *testing.T) {
 					d.send(m)
 				}
 				d.press(tc.keys...)
-				golden.RequireEqual(t, d.body())
+				requireWholeFrame(t, d, size[0], size[1])
+				golden.RequireEqual(t, d.screen())
 			})
 		}
 	}
