@@ -109,6 +109,11 @@ var longRun = regexp.MustCompile(`[A-Za-z0-9_\-+=]{32,}`)
 // uuidLike matches UUIDs, which name resources and are no secret.
 var uuidLike = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
+// Redact removes the given secrets, and anything that looks like a token,
+// from s: the same redaction every client error gets (other API clients,
+// such as the Graph client, use it for their errors).
+func Redact(s string, secrets ...Secret) string { return redact(s, secrets) }
+
 // redact removes every known secret, and anything that looks like a token,
 // from s.
 func redact(s string, secrets []Secret) string {
