@@ -129,6 +129,11 @@ var uuidLike = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}
 // maxMessage is how much of a server's message an error keeps, in bytes.
 const maxMessage = 300
 
+// Redact removes the given secrets, and anything that looks like a token,
+// from s: the same redaction every client error gets (other API clients,
+// such as the Graph client, use it for their errors).
+func Redact(s string, secrets ...Secret) string { return redact(s, secrets) }
+
 // redact removes every known secret, and anything that looks like a token,
 // from s. Redact before cutting: a cut token no longer matches.
 func redact(s string, secrets []Secret) string {
