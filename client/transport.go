@@ -541,7 +541,7 @@ func checkScheme(u *url.URL) error {
 		}
 		return fmt.Errorf("http://%s uses plain http: only https is allowed (plain http only for the local sandbox on a loopback address); write https://%s instead", u.Host, u.Host)
 	}
-	return fmt.Errorf("%s://%s: the scheme must be https", u.Scheme, u.Host)
+	return fmt.Errorf("%s: the scheme must be https", u.Redacted())
 }
 
 func isLoopback(host string) bool {
