@@ -53,9 +53,13 @@ type Server struct {
 	limiter   rateLimiter
 	requests  atomic.Int64
 	idpClient *http.Client
+	// graph is the Microsoft Graph stand-in's tenant (graph.go).
+	graph *graphTenant
 	// seededSCIMToken, when set, is the API token of SeededSCIMConnection
 	// instead of a random one.
 	seededSCIMToken string
+	// migrationMix adds the link report's cases to the seed.
+	migrationMix bool
 }
 
 // Option changes how New builds a Server.
@@ -111,6 +115,7 @@ func Open(opts ...Option) (*Server, error) {
 		mux:       http.NewServeMux(),
 		limiter:   rateLimiter{limit: defaultRateLimit},
 		idpClient: &http.Client{Timeout: 30 * time.Second},
+		graph:     newGraphTenant(),
 	}
 	for _, o := range opts {
 		o(s)
@@ -121,6 +126,9 @@ func Open(opts ...Option) (*Server, error) {
 	}
 	if !loaded {
 		seed(s.st)
+		if s.migrationMix {
+			seedMigrationMix(s.st)
+		}
 	}
 	s.st.index()
 	s.mintCredentials()
@@ -310,5 +318,6 @@ func (s *Server) routes() {
 	m.HandleFunc("POST "+AdminPrefix+"/faults", s.addFaultHTTP)
 	m.HandleFunc("DELETE "+AdminPrefix+"/faults", s.clearFaultsHTTP)
 
+	s.graphRoutes()
 	m.HandleFunc("/", s.notFound)
 }
