@@ -86,8 +86,8 @@ func TestReadBackErrorKeepsPollingWithBackoff(t *testing.T) {
 	bad := client.SCIMCredentials{BaseURL: ts.creds.BaseURL, Token: client.NewSecret("refreshed-token")}
 	d := readBackDriver(t, cfg, readBackInput{org: "moby", conn: ts.conn, idp: steps.Entra, creds: bad, since: time.Now()}, 100, 30)
 	d.init()
-	v := d.body()
-	if !strings.Contains(v, "401 Unauthorized") || !strings.Contains(v, "r retry") || !strings.Contains(v, "Provision on demand") {
+	v := d.screen()
+	if !strings.Contains(v, "401 Unauthorized") || !strings.Contains(v, "r check now") || !strings.Contains(v, "Provision on demand") {
 		t.Fatalf("error panel or Entra test step missing:\n%s", v)
 	}
 	if !strings.Contains(v, "Sign in to the Hub API") {
