@@ -102,7 +102,7 @@ type sandboxRun struct {
 // StartSandbox starts the built-in sandbox in-process on a free loopback
 // port and signs in to it with its organization access token.
 func (f *Factory) StartSandbox(ctx context.Context) (*sandboxRun, error) {
-	sb, err := sandbox.Start("127.0.0.1:0")
+	sb, err := sandbox.Start("127.0.0.1:0", sandbox.WithMigrationMix())
 	if err != nil {
 		return nil, err
 	}
