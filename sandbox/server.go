@@ -58,6 +58,8 @@ type Server struct {
 	// seededSCIMToken, when set, is the API token of SeededSCIMConnection
 	// instead of a random one.
 	seededSCIMToken string
+	// migrationMix adds the link report's cases to the seed.
+	migrationMix bool
 }
 
 // Option changes how New builds a Server.
@@ -124,6 +126,9 @@ func Open(opts ...Option) (*Server, error) {
 	}
 	if !loaded {
 		seed(s.st)
+		if s.migrationMix {
+			seedMigrationMix(s.st)
+		}
 	}
 	s.st.index()
 	s.mintCredentials()
