@@ -26,6 +26,7 @@ type wizardOptions struct {
 	global *globalOptions
 
 	sandbox        bool
+	sandboxState   string
 	clipboard      string
 	org            string
 	connection     string
@@ -58,6 +59,8 @@ const (
 func addWizardFlags(cmd *cobra.Command, o *wizardOptions) {
 	f := cmd.Flags()
 	f.BoolVar(&o.sandbox, "sandbox", envBool("DOCKER_SCIM_SANDBOX"), "run against the built-in sandbox (a local stand-in for Docker) [$DOCKER_SCIM_SANDBOX]")
+	f.StringVar(&o.sandboxState, "sandbox-state", os.Getenv("DOCKER_SCIM_SANDBOX_STATE"),
+		"with --sandbox: start the sandbox from this state file and keep its changes there (e.g. a 10,000-member org from bench/seedstate; docs/performance.md) [$DOCKER_SCIM_SANDBOX_STATE]")
 	f.StringVar(&o.clipboard, "clipboard", envOr("DOCKER_SCIM_CLIPBOARD", "auto"),
 		"how c copies in the terminal wizard: auto (native clipboard, else OSC 52), native, or osc52 [$DOCKER_SCIM_CLIPBOARD]")
 	f.StringVar(&o.org, "org", os.Getenv(envOrg), "Docker organization name [$"+envOrg+"]")
@@ -121,6 +124,9 @@ func (o *wizardOptions) validate() (plan, error) {
 	}
 	if o.tokenStdin && o.hubTokenStdin {
 		return p, usagef("--token-stdin and --hub-token-stdin both read stdin: pass one of the tokens in $%s or $%s instead", envToken, envHubToken)
+	}
+	if o.sandboxState != "" && !o.sandbox {
+		return p, usagef("--sandbox-state is for the built-in sandbox: add --sandbox")
 	}
 	if o.sandbox && (o.baseURL != "" || o.tokenStdin) {
 		return p, usagef("--base-url and --token-stdin are for real Docker: the sandbox makes its own SCIM Base URL and API Token")
@@ -194,7 +200,7 @@ func runTUI(ctx context.Context, o *wizardOptions, p plan, stderr io.Writer) err
 		cfg.Preset.Connection.Type = client.AzureOIDC
 	}
 	if o.sandbox {
-		stop, err := startTUISandbox(ctx, &cfg)
+		stop, err := startTUISandbox(ctx, &cfg, builtInSandbox(o)...)
 		if err != nil {
 			return err
 		}
@@ -254,10 +260,18 @@ func terminalSecrets(ctx context.Context, o *wizardOptions, ask *prompter) (toke
 	return token, hubToken, err
 }
 
+// builtInSandbox is the built-in sandbox's options from the flags.
+func builtInSandbox(o *wizardOptions) []sandbox.Option {
+	if o.sandboxState == "" {
+		return nil
+	}
+	return []sandbox.Option{sandbox.WithState(o.sandboxState)}
+}
+
 // startTUISandbox starts the in-process sandbox, signs in to it and points
 // cfg at it; stop shuts it down.
-func startTUISandbox(ctx context.Context, cfg *tui.Config) (stop func(), err error) {
-	sb, err := sandbox.Start("127.0.0.1:0")
+func startTUISandbox(ctx context.Context, cfg *tui.Config, opts ...sandbox.Option) (stop func(), err error) {
+	sb, err := sandbox.Start("127.0.0.1:0", opts...)
 	if err != nil {
 		return nil, err
 	}

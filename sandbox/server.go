@@ -56,6 +56,8 @@ type Server struct {
 	// seededSCIMToken, when set, is the API token of SeededSCIMConnection
 	// instead of a random one.
 	seededSCIMToken string
+	// scale is how many connections and members WithScale adds to the seed.
+	scale int
 }
 
 // Option changes how New builds a Server.
@@ -121,6 +123,7 @@ func Open(opts ...Option) (*Server, error) {
 	}
 	if !loaded {
 		seed(s.st)
+		grow(s.st, s.scale)
 	}
 	s.st.index()
 	s.mintCredentials()
