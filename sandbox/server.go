@@ -53,11 +53,15 @@ type Server struct {
 	limiter   rateLimiter
 	requests  atomic.Int64
 	idpClient *http.Client
+	// graph is the Microsoft Graph stand-in's tenant (graph.go).
+	graph *graphTenant
 	// seededSCIMToken, when set, is the API token of SeededSCIMConnection
 	// instead of a random one.
 	seededSCIMToken string
 	// scale is how many connections and members WithScale adds to the seed.
 	scale int
+	// migrationMix adds the link report's cases to the seed.
+	migrationMix bool
 }
 
 // Option changes how New builds a Server.
@@ -113,6 +117,7 @@ func Open(opts ...Option) (*Server, error) {
 		mux:       http.NewServeMux(),
 		limiter:   rateLimiter{limit: defaultRateLimit},
 		idpClient: &http.Client{Timeout: 30 * time.Second},
+		graph:     newGraphTenant(),
 	}
 	for _, o := range opts {
 		o(s)
@@ -123,6 +128,9 @@ func Open(opts ...Option) (*Server, error) {
 	}
 	if !loaded {
 		seed(s.st)
+		if s.migrationMix {
+			seedMigrationMix(s.st)
+		}
 		grow(s.st, s.scale)
 	}
 	s.st.index()
@@ -313,5 +321,6 @@ func (s *Server) routes() {
 	m.HandleFunc("POST "+AdminPrefix+"/faults", s.addFaultHTTP)
 	m.HandleFunc("DELETE "+AdminPrefix+"/faults", s.clearFaultsHTTP)
 
+	s.graphRoutes()
 	m.HandleFunc("/", s.notFound)
 }
