@@ -277,7 +277,7 @@ func TestReadBackFindsPushedUserAndTeam(t *testing.T) {
 		t.Fatal(err)
 	}
 	scim, _ := client.NewSCIM(base, client.NewSecret(creds.SCIMToken))
-	rb, err := readBack(context.Background(), scim, hub, creds.Org, setupAt)
+	rb, err := readBack(context.Background(), scim, creds.Org, setupAt)
 	if err != nil {
 		t.Fatal(err)
 	}
