@@ -9,6 +9,9 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/progress"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/docker-scim/docker-scim/entra"
 	"github.com/docker-scim/docker-scim/steps"
 )
 
@@ -29,6 +32,8 @@ type checklistScreen struct {
 	seq int
 	// opened says what happened to the last `o`.
 	opened string
+	// entra is "Configure Entra for me", or nil where it is not offered.
+	entra *entraAction
 }
 
 // seq continues the numbering of ticks sent to the root (see checkedMsg).
@@ -52,12 +57,48 @@ func (s *checklistScreen) step() steps.StepID { return steps.StepChecklist }
 func (s *checklistScreen) Init() tea.Cmd { return nil }
 
 func (s *checklistScreen) keys() []key.Binding {
-	return []key.Binding{s.keymap.Up, s.keymap.Down, s.toggle, s.open, s.export, s.keymap.Choose}
+	keys := []key.Binding{s.keymap.Up, s.keymap.Down, s.toggle}
+	if s.entra != nil && !s.entra.running {
+		keys = append(keys, s.entra.key)
+	}
+	return append(keys, s.open, s.export, s.keymap.Choose)
+}
+
+// onEntra applies a "Configure Entra for me" message: a step done ticks
+// its checklist item.
+func (s *checklistScreen) onEntra(msg tea.Msg) (screen, tea.Cmd) {
+	tick, cmd := s.entra.update(msg)
+	if tick == "" || !slices.ContainsFunc(s.list.Items, func(it steps.Item) bool { return it.ID == tick }) || s.checked[tick] {
+		return s, cmd
+	}
+	if s.checked == nil {
+		s.checked = map[string]bool{}
+	}
+	s.checked[tick] = true
+	s.seq++
+	return s, tea.Batch(cmd, emit(checkedMsg{checked: maps.Clone(s.checked), seq: s.seq}))
+}
+
+// itemTitle is the title of the checklist item id, or id itself.
+func (s *checklistScreen) itemTitle(id string) string {
+	for _, it := range s.list.Items {
+		if it.ID == id {
+			return it.Title
+		}
+	}
+	return id
 }
 
 func (s *checklistScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 	if opened, ok := msg.(urlOpenedMsg); ok {
 		s.opened = opened.describe()
+		return s, nil
+	}
+	switch msg.(type) {
+	case entraProgressMsg, entraFinishedMsg:
+		if s.entra != nil {
+			return s.onEntra(msg)
+		}
 		return s, nil
 	}
 	msgKey, ok := msg.(tea.KeyPressMsg)
@@ -83,6 +124,8 @@ func (s *checklistScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		return s, emit(exportRunbookMsg{})
 	case key.Matches(msgKey, s.keymap.Choose):
 		return s, emit(checklistDoneMsg{})
+	case s.entra != nil && !s.entra.running && key.Matches(msgKey, s.entra.key):
+		return s, s.entra.start(s)
 	}
 	return s, nil
 }
@@ -133,7 +176,15 @@ func (s *checklistScreen) View() string {
 		lines = append(lines, s.details(it, w-6)...)
 		focusEnd = len(lines)
 	}
-	rows := max(4, s.c.height-chromeLines-1)
+	status := ""
+	if s.entra != nil {
+		status = s.entra.status(st, func(id entra.StepID) string { return s.itemTitle(string(id)) }, w)
+	}
+	statusLines := 0
+	if status != "" {
+		statusLines = lipgloss.Height(status)
+	}
+	rows := max(4, s.c.height-chromeLines-1-statusLines)
 	first := 0
 	if focusEnd > rows {
 		first = min(focusStart, focusEnd-rows)
@@ -141,6 +192,9 @@ func (s *checklistScreen) View() string {
 	end := min(len(lines), first+rows)
 	var b strings.Builder
 	b.WriteString(head + "\n")
+	if status != "" {
+		b.WriteString(status + "\n")
+	}
 	if first > 0 {
 		b.WriteString(st.subtle.Render(fmt.Sprintf("  ↑ %d more line(s)", first)) + "\n")
 	}
