@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/docker-scim/docker-scim/client"
+	"github.com/docker-scim/docker-scim/flow"
 	"github.com/docker-scim/docker-scim/steps"
 )
 
@@ -353,7 +354,11 @@ func (m Model) pushChecklist() (tea.Model, tea.Cmd) {
 		m.notice = err.Error()
 		return m, nil
 	}
-	return m.push(newChecklistScreen(m.c, cl, m.session.checked, m.session.checkedSeq))
+	s := newChecklistScreen(m.c, cl, m.session.checked, m.session.checkedSeq)
+	if g := m.c.cfg.EntraGraph; g != nil && m.session.idp == steps.Entra && !m.session.creds.Token.IsZero() {
+		s.entra = newEntraAction(*g, flow.EntraSettings(m.c.cfg.Org, m.session.conn, m.session.creds, *g))
+	}
+	return m.push(s)
 }
 
 // persist saves the progress when a state directory is configured.
