@@ -82,6 +82,10 @@ type session struct {
 	// onClipboard is the token while it is on the native clipboard; it is
 	// cleared from there before the wizard exits.
 	onClipboard client.Secret
+	// draft is what the guided Setup SCIM screen's fields held when the
+	// admin went back from it, so coming forward again loses nothing
+	// typed (memory only, like every secret).
+	draft guidedDraft
 }
 
 // Model is the root of the wizard.
@@ -282,6 +286,9 @@ func (m Model) back() (tea.Model, tea.Cmd) {
 		// "Not now": the saved progress stays until something new is chosen.
 		m.stack = m.stack[:len(m.stack)-1]
 		return m, nil
+	}
+	if g, ok := m.top().(*guidedSetupScreen); ok {
+		m.session.draft = g.draft()
 	}
 	m.stack = m.stack[:len(m.stack)-1]
 	m.notice, m.scroll = "", 0
