@@ -30,6 +30,10 @@ func (m Model) advance(msg tea.Msg) (next tea.Model, cmd tea.Cmd, ok bool) {
 		m.session.findings = msg.findings
 		next, cmd = m.push(m.setupScreen())
 	case scimReadyMsg:
+		if m.c.cfg.Sandbox && m.session.conn.SCIMEnabled && msg.creds.Token.Value() != m.session.creds.Token.Value() {
+			// Setup SCIM on a connection that had it refreshed the token.
+			m.session.refreshed = true
+		}
 		if msg.creds.Token.Value() != m.session.creds.Token.Value() {
 			// A token the admin pasted is one they have; one the sandbox
 			// issued must be copied or revealed before quitting.
