@@ -9,6 +9,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/progress"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/docker-scim/docker-scim/steps"
 )
 
@@ -125,33 +126,28 @@ func (s *checklistScreen) View() string {
 			title += st.subtle.Render(" (optional)")
 		}
 		if i != s.cursor {
-			lines = append(lines, "  "+box+" "+title)
+			lines = append(lines, ansi.Truncate("  "+box+" "+title, w, "…"))
 			continue
 		}
 		focusStart = len(lines)
-		lines = append(lines, st.selected.Render("> ")+box+" "+st.selected.Render(title))
+		wrapped := strings.Split(ansi.Wrap(title, w-6, ""), "\n")
+		lines = append(lines, st.selected.Render("> ")+box+" "+st.selected.Render(wrapped[0]))
+		for _, l := range wrapped[1:] {
+			lines = append(lines, "      "+st.selected.Render(l))
+		}
 		lines = append(lines, s.details(it, w-6)...)
 		focusEnd = len(lines)
 	}
-	rows := max(4, s.c.height-chromeLines-1)
-	first := 0
-	if focusEnd > rows {
-		first = min(focusStart, focusEnd-rows)
-	}
-	end := min(len(lines), first+rows)
-	var b strings.Builder
-	b.WriteString(head + "\n")
-	if first > 0 {
-		b.WriteString(st.subtle.Render(fmt.Sprintf("  ↑ %d more line(s)", first)) + "\n")
-	}
-	b.WriteString(strings.Join(lines[first:end], "\n"))
-	if end < len(lines) {
-		b.WriteString("\n" + st.subtle.Render(fmt.Sprintf("  ↓ %d more line(s)", len(lines)-end)))
-	}
+	var opened string
 	if s.opened != "" {
-		b.WriteString("\n" + st.wrapIn(st.subtle, s.opened, w))
+		opened = "\n" + st.wrapIn(st.subtle, s.opened, w)
 	}
-	return b.String()
+	rows := max(3, s.c.bodyRows-1) // below the head line
+	if opened != "" {
+		rows = max(3, s.c.bodyRows-lineCount(opened))
+	}
+	view, _ := scrollWindow(st, lines, scrollTo(0, focusStart, focusEnd, rows, len(lines)), rows)
+	return head + "\n" + view + opened
 }
 
 // details renders the focused item: the instruction with bold UI labels,

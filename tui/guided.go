@@ -285,10 +285,6 @@ func (s *guidedSetupScreen) updateKey(msg tea.KeyPressMsg) (screen, tea.Cmd) {
 	return s, nil
 }
 
-// rootChromeLines is how many lines the root draws around a screen: the
-// header, the step line, two blank lines and the help footer.
-const rootChromeLines = 5
-
 // Layout levels of the guided screen, from roomy to tight: each level drops
 // something more so the screen fits short terminals.
 const (
@@ -303,7 +299,7 @@ func (s *guidedSetupScreen) View() string {
 	var v string
 	for level := layoutFull; level <= layoutTyping; level++ {
 		v = s.render(level)
-		if strings.Count(v, "\n")+1 <= s.c.height-rootChromeLines {
+		if lineCount(v) <= s.c.bodyRows {
 			break
 		}
 	}

@@ -3,8 +3,11 @@ package tui
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/docker-scim/docker-scim/steps"
 )
@@ -126,4 +129,32 @@ func TestTooSmallOnlyQuits(t *testing.T) {
 func lastLine(frame string) string {
 	lines := strings.Split(strings.TrimRight(frame, "\n"), "\n")
 	return lines[len(lines)-1]
+}
+
+// requireWholeFrame fails when the frame is taller or wider than the
+// window, or when a key of the screen's footer is not shown whole.
+func requireWholeFrame(t *testing.T, d *driver, w, h int) {
+	t.Helper()
+	frame := d.screen()
+	lines := strings.Split(frame, "\n")
+	if len(lines) > h {
+		t.Errorf("the frame has %d lines, the window %d:\n%s", len(lines), h, frame)
+	}
+	for _, l := range lines {
+		if n := ansi.StringWidth(l); n > w {
+			t.Errorf("a line is %d columns wide, the window %d: %q", n, w, l)
+		}
+	}
+	hk := helpKeys{screen: d.m.top().keys(), global: d.m.global, canGoBack: len(d.m.stack) > 1, typing: d.m.typing()}
+	if d.m.confirmQuit {
+		return
+	}
+	for _, group := range hk.FullHelp() {
+		for _, b := range group {
+			item := regexp.QuoteMeta(b.Help().Key) + ` +` + regexp.QuoteMeta(b.Help().Desc)
+			if !regexp.MustCompile(item).MatchString(frame) {
+				t.Errorf("the footer does not show %q %q:\n%s", b.Help().Key, b.Help().Desc, frame)
+			}
+		}
+	}
 }
