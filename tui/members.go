@@ -461,32 +461,31 @@ func rowText(r memberRow) string {
 func (s *membersScreen) View() string {
 	st := s.c.styles
 	w := s.c.contentWidth()
-	status := st.subtle.Render(fmt.Sprintf("  next check in %s", s.next.Round(time.Second)))
+	status := fmt.Sprintf("next check in %s", s.next.Round(time.Second))
 	if s.loading {
-		status = st.subtle.Render("  " + s.spinner.View() + " checking…")
+		status = s.spinner.View() + " checking…"
 	}
 	if s.report == nil {
 		if s.err != nil {
 			return st.header.Render("Members linked to SCIM") + "\n" + errorPanel(st, s.err, w)
 		}
-		return st.header.Render("Members linked to SCIM") + status
+		return st.header.Render("Members linked to SCIM") + "\n" + st.subtle.Render(status)
 	}
 	r := *s.report
-	head := st.warn.Render(r.Headline())
+	head := st.wrapIn(st.warn, r.Headline(), w)
 	if r.AllLinked() {
-		head = st.ok.Render("✓ " + r.Headline())
+		head = st.wrapIn(st.ok, "✓ "+r.Headline(), w)
 	}
 	c := r.Counts
-	top := head + status + "\n" + st.wrapIn(st.subtle, fmt.Sprintf("Will link %d · mismatch %d · guests %d · linked %d · SCIM only %d · filter: %s",
-		c.WillLink, c.EmailMismatch, c.OutsideSCIM, c.Linked, c.Pending+c.Deactivated, s.filterLabel()), w) + "\n"
+	top := head + "\n" + st.wrapIn(st.subtle, fmt.Sprintf("Will link %d · mismatch %d · guests %d · linked %d · SCIM only %d · filter: %s · %s",
+		c.WillLink, c.EmailMismatch, c.OutsideSCIM, c.Linked, c.Pending+c.Deactivated, s.filterLabel(), status), w) + "\n"
 	if s.err != nil {
 		top += st.wrapIn(st.err, "Last check failed: "+s.err.Error(), w) + "\n"
 	}
 	// The list gets the rows the rest leaves; on a short window the
 	// explanation of the selected row and the sandbox hint go first.
-	budget := s.c.height - membersChrome
 	detail, next := s.detailView(w), s.nextStepView(w, true)
-	rows := func() int { return budget - textRows(top) - textRows(detail) - textRows(next) - 1 }
+	rows := func() int { return s.c.bodyRows - lineCount(top) - lineCount(detail) - lineCount(next) }
 	if rows() < 3 {
 		detail = ""
 	}
@@ -496,44 +495,24 @@ func (s *membersScreen) View() string {
 	return strings.TrimRight(top+"\n"+s.listView(w, max(rows(), 3))+detail+next, "\n")
 }
 
-// membersChrome is how many rows the root takes around a screen: the
-// title, the step line and a blank line above, a blank line and the
-// footer below.
-const membersChrome = 6
-
-// textRows is how many lines s takes.
-func textRows(s string) int {
-	if s == "" {
-		return 0
-	}
-	return strings.Count(strings.TrimRight(s, "\n"), "\n") + 1
-}
-
+// listView is the rows under the filter, n lines at most, scrolled to
+// show the cursor.
 func (s *membersScreen) listView(w, n int) string {
 	st := s.c.styles
 	rows := s.rows()
 	if len(rows) == 0 {
 		return st.subtle.Render("  Nothing in this state.") + "\n"
 	}
-	if len(rows) > n {
-		n-- // the "more" line
-	}
-	top := min(max(0, s.cursor-n+1), max(0, len(rows)-n))
-	var b strings.Builder
-	for i := top; i < len(rows) && i < top+n; i++ {
-		cur := "  "
-		line := ansi.Truncate(rowText(rows[i]), w-4, "…")
+	lines := make([]string, len(rows))
+	for i, r := range rows {
+		cur, line := "  ", ansi.Truncate(rowText(r), w-4, "…")
 		if i == s.cursor {
 			cur, line = st.selected.Render("▸ "), st.selected.Render(line)
 		}
-		b.WriteString(cur + s.stateMark(rows[i].state) + " " + line + "\n")
+		lines[i] = cur + s.stateMark(r.state) + " " + line
 	}
-	if more := len(rows) - (top + n); more > 0 {
-		b.WriteString(st.subtle.Render(fmt.Sprintf("  …and %d more (↓)", more)) + "\n")
-	} else if top > 0 {
-		b.WriteString(st.subtle.Render(fmt.Sprintf("  %d more above (↑)", top)) + "\n")
-	}
-	return b.String()
+	view, _ := scrollWindow(st, lines, scrollTo(0, s.cursor, s.cursor+1, n, len(lines)), n)
+	return view + "\n"
 }
 
 // detailView explains the selected row's state.
