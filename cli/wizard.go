@@ -37,6 +37,7 @@ type wizardOptions struct {
 	showToken      bool
 	jit            string
 	runbook        string
+	configureEntra bool
 }
 
 // Environment variables that answer the wizard's questions.
@@ -72,6 +73,7 @@ func addWizardFlags(cmd *cobra.Command, o *wizardOptions) {
 	fl.StringVar(&o.runbook, "runbook", os.Getenv("DOCKER_SCIM_RUNBOOK"), "write the run as a runbook to this file: Markdown, or JSON for a .json name; never the token [$DOCKER_SCIM_RUNBOOK]")
 	fl.BoolVar(&o.json, "json", false, "print the result as one JSON object on stdout (runs the plain mode)")
 	fl.BoolVar(&o.showToken, "show-token", false, "include the SCIM API Token in the result (it is hidden otherwise)")
+	fl.BoolVar(&o.configureEntra, "configure-entra", false, "plain mode, Entra ID: do the checklist through Microsoft Graph without asking (sandbox stand-in, $"+envGraphToken+" or the Azure CLI)")
 	for flag, values := range map[string][]string{
 		"idp":             {"okta", "entra", "onelogin"},
 		"connection-type": {"saml", "oidc"},
@@ -198,7 +200,10 @@ func runTUI(ctx context.Context, f *Factory, o *wizardOptions, p plan) error {
 		defer sb.Stop()
 		cfg.Org, cfg.Hub, cfg.Sandbox = sb.Org, sb.Hub, true
 		cfg.Console = client.SandboxConsole{Hub: sb.Hub}
+		g := sandboxGraph(sb.URL)
+		cfg.EntraGraph = &g
 	} else {
+		cfg.EntraGraph = realGraph()
 		if cfg.Org = o.org; cfg.Org == "" {
 			ask := newPrompter(f.IO, stderr)
 			if cfg.Org, err = ask.Ask(ctx, "Docker organization name", "--org (or "+envOrg+")"); err != nil {

@@ -10,6 +10,7 @@ import (
 	"charm.land/bubbles/v2/progress"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/docker-scim/docker-scim/entra"
 	"github.com/docker-scim/docker-scim/steps"
 )
 
@@ -30,6 +31,8 @@ type checklistScreen struct {
 	seq int
 	// opened says what happened to the last `o`.
 	opened string
+	// entra is "Configure Entra for me", or nil where it is not offered.
+	entra *entraAction
 }
 
 // seq continues the numbering of ticks sent to the root (see checkedMsg).
@@ -53,12 +56,48 @@ func (s *checklistScreen) step() steps.StepID { return steps.StepChecklist }
 func (s *checklistScreen) Init() tea.Cmd { return nil }
 
 func (s *checklistScreen) keys() []key.Binding {
-	return []key.Binding{s.keymap.Up, s.keymap.Down, s.toggle, s.open, s.export, s.keymap.Choose}
+	keys := []key.Binding{s.keymap.Up, s.keymap.Down, s.toggle}
+	if s.entra != nil && !s.entra.running {
+		keys = append(keys, s.entra.key)
+	}
+	return append(keys, s.open, s.export, s.keymap.Choose)
+}
+
+// onEntra applies a "Configure Entra for me" message: a step done ticks
+// its checklist item.
+func (s *checklistScreen) onEntra(msg tea.Msg) (screen, tea.Cmd) {
+	tick, cmd := s.entra.update(msg)
+	if tick == "" || !slices.ContainsFunc(s.list.Items, func(it steps.Item) bool { return it.ID == tick }) || s.checked[tick] {
+		return s, cmd
+	}
+	if s.checked == nil {
+		s.checked = map[string]bool{}
+	}
+	s.checked[tick] = true
+	s.seq++
+	return s, tea.Batch(cmd, emit(checkedMsg{checked: maps.Clone(s.checked), seq: s.seq}))
+}
+
+// itemTitle is the title of the checklist item id, or id itself.
+func (s *checklistScreen) itemTitle(id string) string {
+	for _, it := range s.list.Items {
+		if it.ID == id {
+			return it.Title
+		}
+	}
+	return id
 }
 
 func (s *checklistScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 	if opened, ok := msg.(urlOpenedMsg); ok {
 		s.opened = opened.describe()
+		return s, nil
+	}
+	switch msg.(type) {
+	case entraProgressMsg, entraFinishedMsg:
+		if s.entra != nil {
+			return s.onEntra(msg)
+		}
 		return s, nil
 	}
 	msgKey, ok := msg.(tea.KeyPressMsg)
@@ -84,6 +123,8 @@ func (s *checklistScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		return s, emit(exportRunbookMsg{})
 	case key.Matches(msgKey, s.keymap.Choose):
 		return s, emit(checklistDoneMsg{})
+	case s.entra != nil && !s.entra.running && key.Matches(msgKey, s.entra.key):
+		return s, s.entra.start(s)
 	}
 	return s, nil
 }
@@ -145,6 +186,11 @@ func (s *checklistScreen) View() string {
 	rows := max(3, s.c.bodyRows-1) // below the head line
 	if opened != "" {
 		rows = max(3, s.c.bodyRows-lineCount(opened))
+	}
+	if s.entra != nil {
+		status := s.entra.status(st, func(id entra.StepID) string { return s.itemTitle(string(id)) }, w)
+		rows = max(3, rows-lineCount(status))
+		head += "\n" + status
 	}
 	view, _ := scrollWindow(st, lines, scrollTo(0, focusStart, focusEnd, rows, len(lines)), rows)
 	return head + "\n" + view + opened

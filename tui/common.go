@@ -14,6 +14,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/docker-scim/docker-scim/client"
+	"github.com/docker-scim/docker-scim/flow"
 	"github.com/docker-scim/docker-scim/steps"
 )
 
@@ -68,6 +69,9 @@ type Config struct {
 	// ExportDir is where `e` writes the runbook; empty means the current
 	// directory.
 	ExportDir string
+	// EntraGraph, when set, offers "Configure Entra for me" on the Entra
+	// checklist: the items are done through Microsoft Graph.
+	EntraGraph *flow.EntraGraph
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// After delivers msg after d; nil means tea.Tick. Tests replace it to

@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/docker-scim/docker-scim/client"
+	"github.com/docker-scim/docker-scim/flow"
 	"github.com/docker-scim/docker-scim/steps"
 )
 
@@ -81,6 +82,10 @@ type session struct {
 	// onClipboard is the token while it is on the native clipboard; it is
 	// cleared from there before the wizard exits.
 	onClipboard client.Secret
+	// draft is what the guided Setup SCIM screen's fields held when the
+	// admin went back from it, so coming forward again loses nothing
+	// typed (memory only, like every secret).
+	draft guidedDraft
 }
 
 // Model is the root of the wizard.
@@ -190,7 +195,17 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	case resumeMsg:
-		return m.resume(msg.state)
+		if msg.gone {
+			m.stack = m.stack[:1]
+			m.notice = msg.notice
+			return m, nil
+		}
+		next, cmd := m.resume(msg.state)
+		nm := next.(Model)
+		if msg.notice != "" {
+			nm.notice = msg.notice
+		}
+		return nm, cmd
 	case startOverMsg:
 		m.stack = m.stack[:1]
 		return m, nil
@@ -282,6 +297,9 @@ func (m Model) back() (tea.Model, tea.Cmd) {
 		m.stack = m.stack[:len(m.stack)-1]
 		return m, nil
 	}
+	if g, ok := m.top().(*guidedSetupScreen); ok {
+		m.session.draft = g.draft()
+	}
 	m.stack = m.stack[:len(m.stack)-1]
 	m.notice, m.scroll = "", 0
 	if len(m.stack) < m.session.readBackDepth {
@@ -346,7 +364,11 @@ func (m Model) pushChecklist() (tea.Model, tea.Cmd) {
 		m.notice = err.Error()
 		return m, nil
 	}
-	return m.push(newChecklistScreen(m.c, cl, m.session.checked, m.session.checkedSeq))
+	s := newChecklistScreen(m.c, cl, m.session.checked, m.session.checkedSeq)
+	if g := m.c.cfg.EntraGraph; g != nil && m.session.idp == steps.Entra && !m.session.creds.Token.IsZero() {
+		s.entra = newEntraAction(*g, flow.EntraSettings(m.c.cfg.Org, m.session.conn, m.session.creds, *g))
+	}
+	return m.push(s)
 }
 
 // persist saves the progress when a state directory is configured.
