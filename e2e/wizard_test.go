@@ -257,6 +257,8 @@ func (r *run) copyCredentials(string) {
 
 	r.tm.keys("Down", "c")
 	r.tm.waitText(steps.PasteToken + " sent to your terminal's clipboard")
+	// The notice can be drawn before tmux has stored the OSC 52 copy.
+	r.tm.waitFor("the API Token in tmux's buffer", func(string) bool { return r.tm.buffer() != r.baseURL })
 	copied := r.tm.buffer()
 
 	r.tm.keys("r")
@@ -285,20 +287,35 @@ func fieldValue(screen, label string) string {
 	return ""
 }
 
-// chooseIdP moves the cursor to r.idp and chooses it.
+// chooseIdP moves the cursor to r.idp and chooses it. Every move waits for
+// the screen to show it before the next look, so enter is never pressed on
+// a screen that keys still in flight would change (the connection's IdP is
+// preselected: blind presses first raced with it).
 func (r *run) chooseIdP(string) {
 	r.t.Helper()
 	r.tm.waitText(r.idp)
-	for range 3 {
-		r.tm.keys("Up")
+	line := func(s, label string) int {
+		for i, l := range strings.Split(s, "\n") {
+			if strings.Contains(l, label) {
+				return i
+			}
+		}
+		return -1
 	}
 	for range 5 {
 		s := r.tm.screen()
-		if strings.Contains(s, "> "+r.idp) {
+		at, want := line(s, "> "), line(s, r.idp)
+		switch {
+		case at < 0 || want < 0:
+			r.t.Fatalf("no cursor or no %q on the IdP screen:\n%s", r.idp, s)
+		case at == want:
 			r.tm.keys("Enter")
 			return
+		case at < want:
+			r.tm.keys("Down")
+		default:
+			r.tm.keys("Up")
 		}
-		r.tm.keys("Down")
 		r.tm.waitFor("the cursor to move", func(n string) bool { return n != s })
 	}
 	r.t.Fatalf("could not select %q; screen:\n%s", r.idp, r.tm.screen())
