@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/docker-scim/docker-scim/client"
+	"github.com/docker-scim/docker-scim/sandbox"
 	"github.com/docker-scim/docker-scim/steps"
 	"github.com/docker-scim/docker-scim/tui"
 )
@@ -21,6 +22,7 @@ type wizardOptions struct {
 	global *globalOptions
 
 	sandbox        bool
+	sandboxState   string
 	clipboard      string
 	org            string
 	connection     string
@@ -35,6 +37,7 @@ type wizardOptions struct {
 	showToken      bool
 	jit            string
 	runbook        string
+	configureEntra bool
 }
 
 // Environment variables that answer the wizard's questions.
@@ -53,6 +56,8 @@ const (
 func addWizardFlags(cmd *cobra.Command, o *wizardOptions) {
 	fl := cmd.Flags()
 	fl.BoolVar(&o.sandbox, "sandbox", envBool("DOCKER_SCIM_SANDBOX"), "run against the built-in sandbox (a local stand-in for Docker) [$DOCKER_SCIM_SANDBOX]")
+	fl.StringVar(&o.sandboxState, "sandbox-state", os.Getenv("DOCKER_SCIM_SANDBOX_STATE"),
+		"with --sandbox: start the sandbox from this state file and keep its changes there (e.g. a 10,000-member org from bench/seedstate; docs/performance.md) [$DOCKER_SCIM_SANDBOX_STATE]")
 	fl.StringVar(&o.clipboard, "clipboard", envOr("DOCKER_SCIM_CLIPBOARD", "auto"),
 		"how c copies in the terminal wizard: auto (native clipboard, else OSC 52), native, or osc52 [$DOCKER_SCIM_CLIPBOARD]")
 	fl.StringVar(&o.org, "org", os.Getenv(envOrg), "Docker organization name [$"+envOrg+"]")
@@ -68,6 +73,7 @@ func addWizardFlags(cmd *cobra.Command, o *wizardOptions) {
 	fl.StringVar(&o.runbook, "runbook", os.Getenv("DOCKER_SCIM_RUNBOOK"), "write the run as a runbook to this file: Markdown, or JSON for a .json name; never the token [$DOCKER_SCIM_RUNBOOK]")
 	fl.BoolVar(&o.json, "json", false, "print the result as one JSON object on stdout (runs the plain mode)")
 	fl.BoolVar(&o.showToken, "show-token", false, "include the SCIM API Token in the result (it is hidden otherwise)")
+	fl.BoolVar(&o.configureEntra, "configure-entra", false, "plain mode, Entra ID: do the checklist through Microsoft Graph without asking (sandbox stand-in, $"+envGraphToken+" or the Azure CLI)")
 	for flag, values := range map[string][]string{
 		"idp":             {"okta", "entra", "onelogin"},
 		"connection-type": {"saml", "oidc"},
@@ -117,8 +123,14 @@ func (o *wizardOptions) validate() (plan, error) {
 	if o.tokenStdin && o.hubTokenStdin {
 		return p, usagef("--token-stdin and --hub-token-stdin both read stdin: pass one of the tokens in $%s or $%s instead", envToken, envHubToken)
 	}
+	if o.sandboxState != "" && !o.sandbox {
+		return p, usagef("--sandbox-state is for the built-in sandbox: add --sandbox")
+	}
 	if o.sandbox && (o.baseURL != "" || o.tokenStdin) {
 		return p, usagef("--base-url and --token-stdin are for real Docker: the sandbox makes its own SCIM Base URL and API Token")
+	}
+	if err := client.CheckAddress(o.hubURL); err != nil {
+		return p, usagef("--hub-url: %v", err)
 	}
 	return p, nil
 }
@@ -181,14 +193,17 @@ func runTUI(ctx context.Context, f *Factory, o *wizardOptions, p plan) error {
 		cfg.Preset.Connection.Type = client.AzureOIDC
 	}
 	if o.sandbox {
-		sb, err := f.StartSandbox(ctx)
+		sb, err := f.StartSandbox(ctx, builtInSandbox(o)...)
 		if err != nil {
 			return err
 		}
 		defer sb.Stop()
 		cfg.Org, cfg.Hub, cfg.Sandbox = sb.Org, sb.Hub, true
 		cfg.Console = client.SandboxConsole{Hub: sb.Hub}
+		g := sandboxGraph(sb.URL)
+		cfg.EntraGraph = &g
 	} else {
+		cfg.EntraGraph = realGraph()
 		if cfg.Org = o.org; cfg.Org == "" {
 			ask := newPrompter(f.IO, stderr)
 			if cfg.Org, err = ask.Ask(ctx, "Docker organization name", "--org (or "+envOrg+")"); err != nil {
@@ -208,8 +223,10 @@ func runTUI(ctx context.Context, f *Factory, o *wizardOptions, p plan) error {
 		}
 		cfg.Console = client.DockerConsole{}
 	}
-	// 120 frames a second: a key shows on screen within ~8 ms instead of ~16
-	// (docs/performance.md); the cost is a little more idle CPU.
+	// At most 120 frames a second. With the repository's patched renderer
+	// (third_party/bubbletea) a frame after an idle stretch is drawn at once
+	// and an idle wizard never wakes up; with upstream v2.1.1 (`go install`)
+	// the ticker runs at this rate for good (docs/performance.md).
 	opts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithOutput(stderr), tea.WithFPS(120)}
 	if o.global.noColor {
 		opts = append(opts, tea.WithColorProfile(f.IO.ColorProfile(stderr, true, false)))
@@ -219,6 +236,14 @@ func runTUI(ctx context.Context, f *Factory, o *wizardOptions, p plan) error {
 		return errInterrupted
 	}
 	return err
+}
+
+// builtInSandbox is the built-in sandbox's options from the flags.
+func builtInSandbox(o *wizardOptions) []sandbox.Option {
+	if o.sandboxState == "" {
+		return nil
+	}
+	return []sandbox.Option{sandbox.WithState(o.sandboxState)}
 }
 
 // hub is how these options point at Docker Hub.

@@ -228,9 +228,7 @@ func (r *run) pickConnection(string) string {
 	r.tm.waitFor("the filtered list with "+r.connection+" selected", func(s string) bool {
 		return strings.Contains(s, "> "+r.connection)
 	})
-	r.tm.keys("Enter") // done filtering
-	r.tm.waitGone("done filtering")
-	return "Enter" // choose
+	return "Enter" // chooses the selected match, as in fzf or gum
 }
 
 // pressContinue waits for the screen's "enter continue" and leaves with it.
