@@ -71,7 +71,7 @@ func (m Model) advance(msg tea.Msg) (next tea.Model, cmd tea.Cmd, ok bool) {
 		m.session.users, m.session.teams = msg.users, msg.teams
 		next, cmd = m.push(newDoneScreen(m.c, m.summary()))
 	default:
-		return m, nil, false
+		return m.advanceMembers(msg)
 	}
 	return next, cmd, true
 }
