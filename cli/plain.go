@@ -136,7 +136,7 @@ func (w *plainWizard) preflightRealDocker() error {
 
 // startSandbox runs the built-in sandbox in-process and signs in to it.
 func (w *plainWizard) startSandbox(ctx context.Context) error {
-	sb, err := w.f.StartSandbox(ctx, builtInSandbox(w.opts)...)
+	sb, err := w.f.StartSandbox(builtInSandbox(w.opts)...)
 	if err != nil {
 		return err
 	}

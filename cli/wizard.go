@@ -193,7 +193,7 @@ func runTUI(ctx context.Context, f *Factory, o *wizardOptions, p plan) error {
 		cfg.Preset.Connection.Type = client.AzureOIDC
 	}
 	if o.sandbox {
-		sb, err := f.StartSandbox(ctx, builtInSandbox(o)...)
+		sb, err := f.StartSandbox(builtInSandbox(o)...)
 		if err != nil {
 			return err
 		}
