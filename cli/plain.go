@@ -585,7 +585,8 @@ func (w *plainWizard) configureEntra(ctx context.Context) (map[string]bool, erro
 		conn.Type = client.AzureOIDC
 	}
 	s := flow.EntraSettings(w.res.Org, conn, client.SCIMCredentials{BaseURL: w.res.BaseURL, Token: w.token}, *w.graph)
-	_, err := flow.ConfigureEntra(ctx, *w.graph, s, func(p entra.Progress) {
+	show := func(p entra.DeviceCodePrompt) { w.ui.say("Sign in to Microsoft Graph: %s", p.Message) }
+	_, err := flow.ConfigureEntra(ctx, *w.graph, s, show, func(p entra.Progress) {
 		switch p.State {
 		case entra.Done:
 			done[string(p.Step)] = true
