@@ -109,6 +109,7 @@ Docker Hub token given, the credentials of ` + "`docker login`" + ` are used.
 	pf.BoolVar(&g.noColor, "no-color", false, "no colour in the output (NO_COLOR and CLICOLOR_FORCE are honoured too)")
 
 	addWizardFlags(cmd, &opts)
+	withIdPHelp(cmd)
 	cmd.AddCommand(newVerifyCmd(f, &g), newChecklistCmd(), newSandboxCmd(f), newVersionCmd(f), newPluginMetadataCmd(f))
 	return cmd
 }

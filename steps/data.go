@@ -2,9 +2,11 @@ package steps
 
 import (
 	"bytes"
+	"cmp"
 	"embed"
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
 	"path"
 	"slices"
@@ -32,6 +34,10 @@ type fileData struct {
 	IdP             string           `yaml:"idp"`
 	Label           string           `yaml:"label"`
 	ConnectionTypes []ConnectionType `yaml:"connection_types"`
+	// Order is where the IdP is offered (1 first); Aliases are other names
+	// --idp accepts.
+	Order   int      `yaml:"order"`
+	Aliases []string `yaml:"aliases"`
 	Credentials     *credentialsData `yaml:"credentials"`
 	AssignUsers     *assignData      `yaml:"assign_users"`
 	Intro           string           `yaml:"intro"`
@@ -55,7 +61,10 @@ type assignData struct {
 }
 
 type sectionData struct {
-	Title           string           `yaml:"title"`
+	Title string `yaml:"title"`
+	// Test marks the section that provisions a test user: the read-back
+	// step shows it.
+	Test            bool             `yaml:"test"`
 	ConnectionTypes []ConnectionType `yaml:"connection_types"`
 	Items           []itemData       `yaml:"items"`
 }
@@ -83,37 +92,80 @@ type noteData struct {
 	ConnectionTypes []ConnectionType `yaml:"connection_types"`
 }
 
-// catalog is every data file, loaded and validated once, on first use.
+// catalog is every data file, loaded and validated once, on first use: the
+// registry of identity providers.
 type catalog struct {
 	idps   map[IdP]fileData
 	common fileData
+	// order is the IdPs in the order offered; names maps every id and
+	// alias, lower-cased, to its IdP.
+	order []IdP
+	names map[string]IdP
 }
 
-// loaded returns the catalog built from the embedded files, decoding them on
-// first use so that start-up (the first frame) does not wait for it. A broken
-// file panics; TestEmbeddedDataIsValid catches that before a release.
-var loaded = sync.OnceValue(mustLoad)
+var (
+	catalogMu sync.Mutex
+	// current is the registry in use; nil until first use.
+	current *catalog
+	// extra are data files added with AddData, by name.
+	extra = map[string][]byte{}
+)
+
+// loaded returns the registry built from the embedded files (and any added
+// with AddData), decoding them on first use so that start-up (the first
+// frame) does not wait for it. A broken file panics;
+// TestEmbeddedDataIsValid catches that before a release.
+func loaded() *catalog {
+	catalogMu.Lock()
+	defer catalogMu.Unlock()
+	if current == nil {
+		c, err := loadCatalog(dataFS, extra)
+		if err != nil {
+			panic(err)
+		}
+		current = &c
+	}
+	return current
+}
 
 // Preload decodes the embedded files in the background, so the first screen
 // that needs them does not wait (call it early, at start).
 func Preload() { go loaded() }
 
-func mustLoad() catalog {
-	c, err := loadCatalog(dataFS)
+// AddData adds IdP data files (name → YAML, as in data/) to the registry,
+// after validating them with the embedded ones; an IdP is one such file.
+// restore takes them out again.
+func AddData(files map[string][]byte) (restore func(), err error) {
+	catalogMu.Lock()
+	defer catalogMu.Unlock()
+	merged := maps.Clone(extra)
+	maps.Copy(merged, files)
+	c, err := loadCatalog(dataFS, merged)
 	if err != nil {
-		panic(err)
+		return nil, err
 	}
-	return c
+	before, beforeCat := extra, current
+	extra, current = merged, &c
+	return func() {
+		catalogMu.Lock()
+		defer catalogMu.Unlock()
+		extra, current = before, beforeCat
+	}, nil
 }
 
-// loadCatalog reads and validates every data/*.yaml file in fsys.
-func loadCatalog(fsys embed.FS) (catalog, error) {
+// loadCatalog reads and validates every data/*.yaml file in fsys, with the
+// added files.
+func loadCatalog(fsys embed.FS, added map[string][]byte) (catalog, error) {
 	files := map[string][]byte{}
+	maps.Copy(files, added)
 	entries, err := fsys.ReadDir("data")
 	if err != nil {
 		return catalog{}, fmt.Errorf("read embedded checklist data: %w", err)
 	}
 	for _, e := range entries {
+		if _, dup := files[e.Name()]; dup {
+			return catalog{}, fmt.Errorf("checklist data %s: already built in", e.Name())
+		}
 		b, err := fsys.ReadFile(path.Join("data", e.Name()))
 		if err != nil {
 			return catalog{}, fmt.Errorf("read embedded checklist data: %w", err)
@@ -125,7 +177,7 @@ func loadCatalog(fsys embed.FS) (catalog, error) {
 
 // parseCatalog decodes and validates the named YAML files.
 func parseCatalog(files map[string][]byte) (catalog, error) {
-	c := catalog{idps: map[IdP]fileData{}}
+	c := catalog{idps: map[IdP]fileData{}, names: map[string]IdP{}}
 	seenIDs := map[string]string{}
 	var errs []error
 	haveCommon := false
@@ -144,18 +196,27 @@ func parseCatalog(files map[string][]byte) (catalog, error) {
 			continue
 		}
 		c.idps[IdP(f.IdP)] = f
+		for _, n := range append([]string{f.IdP}, f.Aliases...) {
+			key := strings.ToLower(n)
+			if other, dup := c.names[key]; dup {
+				errs = append(errs, fmt.Errorf("checklist data %s: the name %q is also %s's", name, n, other))
+			}
+			c.names[key] = IdP(f.IdP)
+		}
+		c.order = append(c.order, IdP(f.IdP))
 	}
 	if !haveCommon {
 		errs = append(errs, fmt.Errorf("checklist data: no %s.yaml file with the items common to every IdP", commonFile))
 	}
-	for _, p := range IdPs() {
-		if _, ok := c.idps[p]; !ok {
-			errs = append(errs, fmt.Errorf("checklist data: no %s.yaml file for identity provider %q", p, p))
-		}
+	if len(c.idps) == 0 {
+		errs = append(errs, errors.New("checklist data: no identity provider file"))
 	}
 	if len(errs) > 0 {
 		return catalog{}, errors.Join(errs...)
 	}
+	slices.SortFunc(c.order, func(a, b IdP) int {
+		return cmp.Or(cmp.Compare(c.idps[a].Order, c.idps[b].Order), cmp.Compare(a, b))
+	})
 	return c, nil
 }
 
@@ -187,6 +248,17 @@ func (f fileData) validate(name string, seenIDs map[string]string) error {
 	}
 	if !isCommon && len(f.ConnectionTypes) == 0 {
 		bad("connection_types is empty")
+	}
+	if !isCommon && f.Order <= 0 {
+		bad("order must be 1 or more (where the IdP is offered)")
+	}
+	if isCommon && (f.Order != 0 || len(f.Aliases) > 0) {
+		bad("order and aliases are for IdP files")
+	}
+	for _, a := range f.Aliases {
+		if a == "" || strings.TrimSpace(a) != a {
+			bad("alias %q is empty or has spaces around it", a)
+		}
 	}
 	for _, ct := range f.ConnectionTypes {
 		if !ct.valid() {
@@ -234,6 +306,9 @@ func (f fileData) validate(name string, seenIDs map[string]string) error {
 	for _, s := range f.Sections {
 		if s.Title == "" {
 			bad("a section has no title")
+		}
+		if s.Test && isCommon {
+			bad("section %q: only an IdP file has a test section", s.Title)
 		}
 		if len(s.Items) == 0 {
 			bad("section %q has no items", s.Title)
@@ -293,6 +368,9 @@ func (f fileData) validate(name string, seenIDs map[string]string) error {
 		for _, ct := range f.ConnectionTypes {
 			if err := f.checkPastes(ct); err != nil {
 				bad("%s checklist: %v", ct, err)
+			}
+			if !slices.ContainsFunc(f.Sections, func(s sectionData) bool { return s.Test && appliesTo(s.ConnectionTypes, ct) }) {
+				bad("%s checklist: no section with test: true (how to provision a test user)", ct)
 			}
 		}
 	}

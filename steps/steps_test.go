@@ -9,7 +9,7 @@ import (
 
 // TestEmbeddedDataIsValid loads and validates every embedded data file.
 func TestEmbeddedDataIsValid(t *testing.T) {
-	c, err := loadCatalog(dataFS)
+	c, err := loadCatalog(dataFS, nil)
 	if err != nil {
 		t.Fatalf("embedded checklist data is broken:\n%v", err)
 	}
@@ -81,7 +81,10 @@ func TestBrokenDataFails(t *testing.T) {
 		{"no credentials", "onelogin.yaml", replace("credentials:", "credentialz:"), "credentialz"},
 		{"text cut by a YAML comment", "okta.yaml", replace(`detail: "Even an app added from the Okta gallery needs SCIM enabled here (docker/docs PR #20199)."`,
 			`detail: Even an app added from the Okta gallery needs SCIM enabled here (docker/docs PR #20199).`), "unbalanced ("},
-		{"missing file", "onelogin.yaml", nil, `no onelogin.yaml file`},
+		{"missing common file", "common.yaml", nil, `no common.yaml file`},
+		{"no order", "onelogin.yaml", replace("order: 3\n", ""), "order must be 1 or more"},
+		{"alias taken", "onelogin.yaml", replace("order: 3\n", "order: 3\naliases: [azure]\n"), `the name "azure" is also`},
+		{"no test section", "okta.yaml", replace("    test: true\n", ""), "no section with test: true"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
