@@ -120,6 +120,9 @@ func (o *wizardOptions) validate() (plan, error) {
 	if o.sandbox && (o.baseURL != "" || o.tokenStdin) {
 		return p, usagef("--base-url and --token-stdin are for real Docker: the sandbox makes its own SCIM Base URL and API Token")
 	}
+	if err := client.CheckAddress(o.hubURL); err != nil {
+		return p, usagef("--hub-url: %v", err)
+	}
 	return p, nil
 }
 

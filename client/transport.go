@@ -518,16 +518,28 @@ func parseBase(raw string) (*url.URL, error) {
 	return u, nil
 }
 
-// checkScheme allows https anywhere and http only on loopback.
+// CheckAddress checks an API address the way NewHub and NewSCIM do (the
+// rule of checkScheme, no user name or password in it), so a command can
+// refuse a bad flag before doing anything else.
+func CheckAddress(raw string) error {
+	_, err := parseBase(raw)
+	return err
+}
+
+// checkScheme is the one rule for every address docker-scim sends a token
+// to (--base-url, --hub-url, sandbox push --url, a pasted SCIM Base URL):
+// https anywhere, plain http only on a loopback address (the local
+// sandbox). Plain http elsewhere is refused, never rewritten to https, so
+// the admin sees the address that was really used.
 func checkScheme(u *url.URL) error {
-	switch u.Scheme {
+	switch strings.ToLower(u.Scheme) {
 	case "https":
 		return nil
 	case "http":
 		if isLoopback(u.Hostname()) {
 			return nil
 		}
-		return fmt.Errorf("%s uses plain http: only https is allowed, except for the local sandbox on a loopback address", u.Redacted())
+		return fmt.Errorf("http://%s uses plain http: only https is allowed (plain http only for the local sandbox on a loopback address); write https://%s instead", u.Host, u.Host)
 	}
 	return fmt.Errorf("%s: the scheme must be https", u.Redacted())
 }
