@@ -86,7 +86,8 @@ func (r *Run) RecordFeed(f Feed) { r.Feed = &f }
 func (r *Run) Has(in steps.Input) bool {
 	switch in {
 	case steps.InputConnection:
-		return r.Conn.Name != "" || r.Conn.ID != ""
+		// Named, listed, or (real Docker, no name given) of a known type.
+		return r.Conn.Name != "" || r.Conn.ID != "" || r.Conn.Type != ""
 	case steps.InputCredentials:
 		return r.Creds.BaseURL != "" && !r.Creds.Token.IsZero()
 	case steps.InputIdP:

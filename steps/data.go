@@ -36,13 +36,13 @@ type fileData struct {
 	ConnectionTypes []ConnectionType `yaml:"connection_types"`
 	// Order is where the IdP is offered (1 first); Aliases are other names
 	// --idp accepts.
-	Order   int      `yaml:"order"`
-	Aliases []string `yaml:"aliases"`
-	Credentials     *credentialsData `yaml:"credentials"`
-	AssignUsers     *assignData      `yaml:"assign_users"`
-	Intro           string           `yaml:"intro"`
-	Sections        []sectionData    `yaml:"sections"`
-	Notes           []noteData       `yaml:"notes"`
+	Order       int              `yaml:"order"`
+	Aliases     []string         `yaml:"aliases"`
+	Credentials *credentialsData `yaml:"credentials"`
+	AssignUsers *assignData      `yaml:"assign_users"`
+	Intro       string           `yaml:"intro"`
+	Sections    []sectionData    `yaml:"sections"`
+	Notes       []noteData       `yaml:"notes"`
 }
 
 type credentialsData struct {

@@ -2,9 +2,6 @@ package tui
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -14,6 +11,7 @@ import (
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 	"github.com/docker-scim/docker-scim/client"
+	"github.com/docker-scim/docker-scim/flow"
 	"github.com/docker-scim/docker-scim/steps"
 )
 
@@ -28,10 +26,6 @@ type readBackInput struct {
 	since time.Time
 }
 
-// testTeam is the team the sandbox's simulated push creates (as the group
-// "<org>:docker-scim-test").
-const testTeam = "docker-scim-test"
-
 // readBackScreen is a live feed of the SCIM users (and, when signed in to
 // the Hub API, the teams and their members) that arrived since setup.
 type readBackScreen struct {
@@ -45,9 +39,7 @@ type readBackScreen struct {
 	finish  key.Binding
 
 	users     []client.User
-	teams     []teamFeed
-	audit     []client.AuditLog
-	auditErr  error
+	teams     flow.Teams
 	userPoll  poller
 	teamPoll  poller
 	pushing   bool
@@ -64,28 +56,18 @@ func newReadBackScreen(c *common, in readBackInput) *readBackScreen {
 		push:    key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "push a test user")),
 		finish:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "finish")),
 	}
-	s.scim, s.scimErr = client.NewSCIM(in.creds.BaseURL, in.creds.Token, c.cfg.SCIMOptions...)
-	if cl, err := steps.ChecklistFor(in.idp, connectionType(in.conn.Type)); err == nil {
-		for _, it := range cl.Items {
-			if it.Section == "Test" {
-				s.testSteps = append(s.testSteps, it)
-			}
-		}
+	s.scim, s.scimErr = c.cfg.Env.SCIM(in.creds)
+	if cl, err := steps.ChecklistFor(in.idp, flow.ConnectionType(in.conn.Type)); err == nil {
+		s.testSteps = cl.TestItems()
 	}
 	return s
 }
 
 func (s *readBackScreen) step() steps.StepID { return steps.StepReadBack }
 
-// sandboxConsole returns the sandbox console, which can simulate the IdP.
-func (s *readBackScreen) sandboxConsole() (client.SandboxConsole, bool) {
-	sc, ok := s.c.cfg.Console.(client.SandboxConsole)
-	return sc, ok && s.c.cfg.Sandbox
-}
-
 func (s *readBackScreen) keys() []key.Binding {
 	ks := []key.Binding{s.pollNow}
-	if _, ok := s.sandboxConsole(); ok {
+	if s.c.cfg.Env.SimulatesPush() {
 		ks = append(ks, s.push)
 	}
 	return append(ks, s.finish)
@@ -109,7 +91,7 @@ func (s *readBackScreen) enabled(r resource) bool {
 	if r == resUsers {
 		return s.scim != nil
 	}
-	return s.c.cfg.Hub != nil
+	return s.c.cfg.Env.ReadsHub()
 }
 
 // pollSoon resets r's backoff and polls it now, or when the 2 s spacing and
@@ -119,8 +101,8 @@ func (s *readBackScreen) pollSoon(r resource) tea.Cmd {
 	if !s.enabled(r) || s.waiting(p) {
 		return nil
 	}
-	p.interval = minPoll
-	return s.schedule(r, pollDelay(0, p.lastStart, s.rateLimit(r), s.c.cfg.Now()))
+	p.interval = flow.MinPoll
+	return s.schedule(r, flow.PollDelay(0, p.lastStart, s.rateLimit(r), s.c.cfg.Now()))
 }
 
 // lostAfter is when a poll's answer can no longer come (its context timed
@@ -149,7 +131,7 @@ func (s *readBackScreen) rateLimit(r resource) client.RateLimit {
 	if r == resUsers {
 		return s.scim.RateLimit()
 	}
-	return s.c.cfg.Hub.RateLimit()
+	return s.c.cfg.Env.Hub.RateLimit()
 }
 
 // start sends r's poll request.
@@ -159,7 +141,7 @@ func (s *readBackScreen) start(r resource) tea.Cmd {
 	if r == resUsers {
 		return pollUsers(s, s.scim, s.in.since)
 	}
-	return pollTeams(s, s.c.cfg.Hub, s.in.org, s.teams, s.in.since)
+	return pollTeams(s, s.c.cfg.Env.Hub, s.in.org, s.teams.Teams, s.in.since)
 }
 
 func (s *readBackScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
@@ -191,12 +173,12 @@ func (s *readBackScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		case key.Matches(msg, s.pollNow):
 			return s, tea.Batch(s.spinner.Tick, s.pollSoon(resUsers), s.pollSoon(resTeams))
 		case key.Matches(msg, s.push):
-			if console, ok := s.sandboxConsole(); ok && !s.pushing {
+			if s.c.cfg.Env.SimulatesPush() && !s.pushing {
 				s.pushing = true
-				return s, tea.Batch(s.spinner.Tick, pushTestUser(s, console, s.in))
+				return s, tea.Batch(s.spinner.Tick, pushTestUser(s, s.c.cfg.Env, s.in))
 			}
 		case key.Matches(msg, s.finish):
-			return s, emit(readBackDoneMsg{users: s.users, teams: s.teamsWithNewUsers()})
+			return s, emit(readBackDoneMsg{feed: flow.Feed{Users: s.users, Teams: s.teams}})
 		}
 	}
 	return s, nil
@@ -212,46 +194,18 @@ func (s *readBackScreen) onPolled(msg polledMsg) tea.Cmd {
 	if msg.err == nil {
 		var fp string
 		if msg.res == resUsers {
-			s.users, fp = msg.users, usersFingerprint(msg.users)
+			s.users, fp = msg.users, flow.UsersFingerprint(msg.users)
 		} else {
-			s.teams, s.audit, s.auditErr = msg.teams, msg.audit, msg.auditErr
-			fp = teamsFingerprint(msg.teams) + fmt.Sprintf("|audit:%d", len(msg.audit))
+			s.teams, fp = msg.teams, flow.TeamsFingerprint(msg.teams)
 		}
 		changed, p.fingerprint = fp != p.fingerprint, fp
 	}
-	p.interval = nextInterval(p.interval, changed)
-	return s.schedule(msg.res, pollDelay(p.interval, p.lastStart, msg.rl, s.c.cfg.Now()))
+	p.interval = flow.NextInterval(p.interval, changed)
+	return s.schedule(msg.res, flow.PollDelay(p.interval, p.lastStart, msg.rl, s.c.cfg.Now()))
 }
 
 func (s *readBackScreen) busy() bool {
 	return s.pushing || s.userPoll.inFlight || s.teamPoll.inFlight
-}
-
-// teamsWithNewUsers returns the teams that have at least one user of the
-// feed as a member.
-func (s *readBackScreen) teamsWithNewUsers() []client.Team {
-	var out []client.Team
-	for _, t := range s.teams {
-		if len(s.newMembers(t)) > 0 {
-			out = append(out, t.team)
-		}
-	}
-	return out
-}
-
-// newMembers returns the members of t that are users of the feed (matched
-// by email, which is the SCIM userName).
-func (s *readBackScreen) newMembers(t teamFeed) []string {
-	var out []string
-	for _, m := range t.members {
-		for _, u := range s.users {
-			if m.Email != "" && strings.EqualFold(m.Email, u.UserName) {
-				out = append(out, u.UserName)
-				break
-			}
-		}
-	}
-	return out
 }
 
 func (s *readBackScreen) View() string {
@@ -333,19 +287,19 @@ func (s *readBackScreen) usersView(w int) string {
 
 func (s *readBackScreen) teamsView(w int) string {
 	st := s.c.styles
-	if s.c.cfg.Hub == nil {
+	if !s.c.cfg.Env.ReadsHub() {
 		return st.wrapIn(st.subtle, "Sign in to the Hub API (org and access token) to see teams and their members too.", w) + "\n"
 	}
 	var b strings.Builder
 	teams := 0
 	var rows strings.Builder
-	for _, t := range s.teams {
-		if m := s.newMembers(t); len(m) > 0 {
+	for _, t := range s.teams.Teams {
+		if m := flow.NewMembers(t, s.users); len(m) > 0 {
 			teams++
 			if teams > s.rows() {
 				continue
 			}
-			rows.WriteString(st.wrap(fmt.Sprintf("%s %s:%s  %s", st.ok.Render("✓"), s.in.org, t.team.Name,
+			rows.WriteString(st.wrap(fmt.Sprintf("%s %s:%s  %s", st.ok.Render("✓"), s.in.org, t.Team.Name,
 				st.subtle.Render(strings.Join(m, ", "))), w) + "\n")
 		}
 	}
@@ -357,39 +311,10 @@ func (s *readBackScreen) teamsView(w int) string {
 	if s.teamPoll.err != nil {
 		b.WriteString(errorPanel(st, s.teamPoll.err, w) + "\n")
 	}
-	if line := s.auditLine(); line != "" {
+	if line := flow.AuditSummary(s.teams.Audit, s.teams.AuditErr); line != "" {
 		b.WriteString(st.wrapIn(st.subtle, line, w) + "\n")
 	}
 	return b.String()
-}
-
-// auditLine sums up the audit log since setup: how many events of each
-// action, or why it could not be read.
-func (s *readBackScreen) auditLine() string {
-	if s.auditErr != nil {
-		var ce *client.Error
-		if errors.As(s.auditErr, &ce) && (ce.Kind == client.KindForbidden || ce.Kind == client.KindPATNotAllowed) {
-			return "Audit log: not readable with this token (it needs the scope-activity-read scope)."
-		}
-		return "Audit log: could not be read (" + s.auditErr.Error() + ")."
-	}
-	if len(s.audit) == 0 {
-		return ""
-	}
-	counts := map[string]int{}
-	var actions []string
-	for _, e := range s.audit {
-		if counts[e.Action] == 0 {
-			actions = append(actions, e.Action)
-		}
-		counts[e.Action]++
-	}
-	slices.Sort(actions)
-	parts := make([]string, len(actions))
-	for i, a := range actions {
-		parts[i] = fmt.Sprintf("%s ×%d", a, counts[a])
-	}
-	return fmt.Sprintf("Audit log since setup: %d event(s): %s.", len(s.audit), strings.Join(parts, ", "))
 }
 
 func (s *readBackScreen) pushView(w int) string {
@@ -398,7 +323,7 @@ func (s *readBackScreen) pushView(w int) string {
 	case s.pushing:
 		return "\n" + s.spinner.View() + " Asking the IdP simulator to push a test user…"
 	case s.pushed == nil:
-		if _, ok := s.sandboxConsole(); ok {
+		if s.c.cfg.Env.SimulatesPush() {
 			return "\n" + st.wrap("Sandbox: press **p** to have the IdP simulator push a test user and a group.", w)
 		}
 		return ""
@@ -415,13 +340,6 @@ type resource int
 const (
 	resUsers resource = iota
 	resTeams
-)
-
-// Poll pacing: never more than one request per resource every minPoll,
-// doubling while nothing changes, up to maxPoll.
-const (
-	minPoll = 2 * time.Second
-	maxPoll = 30 * time.Second
 )
 
 // poller is the polling state of one resource.
@@ -448,12 +366,9 @@ type polledMsg struct {
 	owner *readBackScreen
 	res   resource
 	users []client.User
-	teams []teamFeed
-	// audit and auditErr are the audit log read with the teams.
-	audit    []client.AuditLog
-	auditErr error
-	rl       client.RateLimit
-	err      error
+	teams flow.Teams
+	rl    client.RateLimit
+	err   error
 }
 
 func (m polledMsg) ownerScreen() screen { return m.owner }
@@ -466,102 +381,27 @@ func (s *readBackScreen) resume() tea.Cmd {
 	return tea.Batch(s.pollSoon(resUsers), s.pollSoon(resTeams))
 }
 
-// teamFeed is a team and its members.
-type teamFeed struct {
-	team    client.Team
-	members []client.Member
-}
-
-// nextInterval is the wait before the next poll: minPoll after a change
-// (or the first time), else twice the last wait, up to maxPoll.
-func nextInterval(prev time.Duration, changed bool) time.Duration {
-	if changed || prev < minPoll {
-		return minPoll
-	}
-	return min(prev*2, maxPoll)
-}
-
-// rateLimitWait is how long to hold off because the server's rate limit is
-// nearly spent (under 10 % left): until the window resets.
-func rateLimitWait(rl client.RateLimit, now time.Time) time.Duration {
-	if rl.Limit <= 0 || rl.Remaining*10 >= rl.Limit || !rl.Reset.After(now) {
-		return 0
-	}
-	return rl.Reset.Sub(now)
-}
-
-// pollDelay is how long to wait before the next poll: interval, but at
-// least minPoll after the last poll started, and longer when the rate limit
-// asks for it.
-func pollDelay(interval time.Duration, lastStart time.Time, rl client.RateLimit, now time.Time) time.Duration {
-	d := interval
-	if !lastStart.IsZero() {
-		d = max(d, minPoll-now.Sub(lastStart))
-	}
-	return max(d, rateLimitWait(rl, now), 0)
-}
-
-func usersFingerprint(users []client.User) string {
-	var b strings.Builder
-	for _, u := range users {
-		fmt.Fprintf(&b, "%s|%s|%t|%d\n", u.ID, u.LastModified.Format(time.RFC3339Nano), u.Active, len(u.Groups))
-	}
-	return b.String()
-}
-
-func teamsFingerprint(teams []teamFeed) string {
-	var b strings.Builder
-	for _, t := range teams {
-		fmt.Fprintf(&b, "%s|%d|%d\n", t.team.Name, t.team.MemberCount, len(t.members))
-	}
-	return b.String()
-}
-
-// pollUsers reads the SCIM users created or changed since since. SCIM
-// timestamps have whole seconds, so since is truncated to the second: a
-// user created in the same second as setup still counts.
+// pollUsers reads the SCIM users created or changed since since
+// (flow.ReadUsers).
 func pollUsers(owner *readBackScreen, scim *client.SCIM, since time.Time) tea.Cmd {
-	since = since.Truncate(time.Second)
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
 		defer cancel()
-		users, err := scim.UsersSince(ctx, since)
+		users, err := flow.ReadUsers(ctx, scim, since)
 		return polledMsg{owner: owner, res: resUsers, users: users, rl: scim.RateLimit(), err: err}
 	}
 }
 
-// pollTeams lists the org's teams, and the members of each team that is new
-// or whose member count changed since prev (the others keep prev's list).
-//
-// It also reads the audit log since setup (member.add, team.member.add,
-// sso.connection.scim_toggle…): evidence that provisioning reached Docker.
-// An audit log the token may not read is reported, not fatal.
-func pollTeams(owner *readBackScreen, hub *client.Hub, org string, prev []teamFeed, since time.Time) tea.Cmd {
-	known := make(map[string]teamFeed, len(prev))
-	for _, t := range prev {
-		known[t.team.Name] = t
-	}
+// pollTeams reads the teams, their members (reusing prev's lists where the
+// member count did not change) and the audit log since setup
+// (flow.ReadTeams). An audit log the token may not read is reported, not
+// fatal.
+func pollTeams(owner *readBackScreen, hub *client.Hub, org string, prev []flow.TeamFeed, since time.Time) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
 		defer cancel()
-		teams, err := hub.Teams(ctx, org)
-		if err != nil {
-			return polledMsg{owner: owner, res: resTeams, rl: hub.RateLimit(), err: err}
-		}
-		out := make([]teamFeed, 0, len(teams))
-		for _, t := range teams {
-			if k, ok := known[t.Name]; ok && k.team.MemberCount == t.MemberCount {
-				out = append(out, teamFeed{team: t, members: k.members})
-				continue
-			}
-			members, err := hub.TeamMembers(ctx, org, t.Name)
-			if err != nil {
-				return polledMsg{owner: owner, res: resTeams, rl: hub.RateLimit(), err: err}
-			}
-			out = append(out, teamFeed{team: t, members: members})
-		}
-		audit, auditErr := hub.AuditLogs(ctx, org, client.AuditLogOptions{From: since.Truncate(time.Second)})
-		return polledMsg{owner: owner, res: resTeams, teams: out, audit: audit, auditErr: auditErr, rl: hub.RateLimit()}
+		teams, err := flow.ReadTeams(ctx, hub, org, prev, since)
+		return polledMsg{owner: owner, res: resTeams, teams: teams, rl: hub.RateLimit(), err: err}
 	}
 }
 
@@ -573,23 +413,14 @@ type pushedMsg struct {
 	err    error
 }
 
-// pushTestUser asks the sandbox's IdP simulator to push a new test user at
-// the connection's domain, in the group "<org>:docker-scim-test".
-func pushTestUser(owner *readBackScreen, console client.SandboxConsole, in readBackInput) tea.Cmd {
-	domain := "example.com"
-	if len(in.conn.Domains) > 0 {
-		domain = in.conn.Domains[0]
-	}
+// pushTestUser has the environment's IdP simulator push a new test user
+// at the connection's domain, in the group "<org>:docker-scim-test".
+func pushTestUser(owner *readBackScreen, env *flow.Env, in readBackInput) tea.Cmd {
+	req := flow.TestPush(in.org, in.conn)
 	return func() tea.Msg {
-		id := make([]byte, 3)
-		_, _ = rand.Read(id)
-		req := client.PushRequest{
-			Users: []client.PushUser{{UserName: "docker-scim-test-" + hex.EncodeToString(id) + "@" + domain, GivenName: "Test", FamilyName: "User"}},
-			Group: in.org + ":" + testTeam,
-		}
 		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
 		defer cancel()
-		res, err := console.SimulatePush(ctx, in.creds, req)
+		res, err := flow.PushTestUser(ctx, env, in.creds, req)
 		return pushedMsg{owner: owner, req: req, result: res, err: err}
 	}
 }

@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/docker-scim/docker-scim/client"
+	"github.com/docker-scim/docker-scim/flow"
 	"github.com/docker-scim/docker-scim/steps"
 )
 
@@ -40,20 +41,20 @@ func TestReadBackShowsPushedUserAfterPollTimer(t *testing.T) {
 		t.Fatalf("push failed: %+v", s.pushed)
 	}
 	user := s.pushed.req.Users[0].UserName
-	if !strings.HasSuffix(user, "@moby.example") || s.pushed.req.Group != "moby:"+testTeam {
+	if !strings.HasSuffix(user, "@moby.example") || s.pushed.req.Group != "moby:"+flow.TestTeam {
 		t.Fatalf("pushed %+v", s.pushed.req)
 	}
 	if v := d.body(); !strings.Contains(v, "pushed the user "+user) || strings.Contains(v, "✓ "+user) {
 		t.Fatalf("after p, before the poll timer fired:\n%s", v)
 	}
-	if s.userPoll.inFlight || s.userPoll.next != minPoll {
+	if s.userPoll.inFlight || s.userPoll.next != flow.MinPoll {
 		t.Fatalf("push must poll again 2 s after the last poll started, got next=%v inFlight=%v", s.userPoll.next, s.userPoll.inFlight)
 	}
 
 	requests := ts.sb.RequestCount()
 	d.fire() // the superseded timers are ignored, the new ones poll
 	v := d.body()
-	if !strings.Contains(v, "✓ "+user) || !strings.Contains(v, "moby:"+testTeam) {
+	if !strings.Contains(v, "✓ "+user) || !strings.Contains(v, "moby:"+flow.TestTeam) {
 		t.Fatalf("pushed user or team not in the feed:\n%s", v)
 	}
 	// The audit log since setup is the Docker-side evidence of the push.
@@ -63,7 +64,7 @@ func TestReadBackShowsPushedUserAfterPollTimer(t *testing.T) {
 	// One request for the users, one for the teams, one for the audit log,
 	// and one per team whose member count changed: no superseded timer
 	// polled twice.
-	if got := ts.sb.RequestCount() - requests; got > 3+len(s.teams) {
+	if got := ts.sb.RequestCount() - requests; got > 3+len(s.teams.Teams) {
 		t.Fatalf("%d requests for one poll of each resource", got)
 	}
 
@@ -71,10 +72,10 @@ func TestReadBackShowsPushedUserAfterPollTimer(t *testing.T) {
 	if len(d.flow) != 1 {
 		t.Fatalf("enter emitted %v", d.flow)
 	}
-	done := d.flow[0].(readBackDoneMsg)
+	done := d.flow[0].(readBackDoneMsg).feed
 	// The user also joined the connection's default team, "company".
-	hasTeam := slices.ContainsFunc(done.teams, func(t client.Team) bool { return t.Name == testTeam })
-	if len(done.users) != 1 || done.users[0].UserName != user || !hasTeam {
+	hasTeam := slices.ContainsFunc(flow.TeamsWith(done.Teams.Teams, done.Users), func(t client.Team) bool { return t.Name == flow.TestTeam })
+	if len(done.Users) != 1 || done.Users[0].UserName != user || !hasTeam {
 		t.Fatalf("readBackDoneMsg = %+v", done)
 	}
 }
@@ -82,7 +83,7 @@ func TestReadBackShowsPushedUserAfterPollTimer(t *testing.T) {
 func TestReadBackErrorKeepsPollingWithBackoff(t *testing.T) {
 	ts := newVRSandbox(t)
 	cfg := ts.config()
-	cfg.Hub = nil
+	cfg.Env.Hub = nil
 	bad := client.SCIMCredentials{BaseURL: ts.creds.BaseURL, Token: client.NewSecret("refreshed-token")}
 	d := readBackDriver(t, cfg, readBackInput{org: "moby", conn: ts.conn, idp: steps.Entra, creds: bad, since: time.Now()}, 100, 30)
 	d.init()
@@ -113,13 +114,13 @@ func TestReadBackErrorKeepsPollingWithBackoff(t *testing.T) {
 
 // fakeReadBack is a read-back screen on fixed data that sends no request.
 func fakeReadBack(t *testing.T, hub bool, w, h int) *driver {
-	cfg := Config{Org: "moby", Sandbox: true}
+	cfg := Config{Env: &flow.Env{Org: "moby", Sandbox: true}}
 	if hub {
 		h, err := client.NewHub("https://hub.docker.com")
 		if err != nil {
 			t.Fatal(err)
 		}
-		cfg.Hub, cfg.Console = h, client.SandboxConsole{Hub: h}
+		cfg.Env = flow.Sandbox("moby", h)
 	}
 	in := readBackInput{org: "moby", idp: steps.Okta, since: testNow,
 		conn:  client.Connection{Name: "Okta SAML", Type: client.SAML, IdP: "okta", Domains: []string{"moby.example"}},
@@ -141,8 +142,8 @@ var (
 		Created: testNow.Add(time.Minute), LastModified: testNow.Add(time.Minute)}
 	vrGone = client.User{ID: "u2", UserName: "bob@moby.example", DisplayName: "bob", Active: false,
 		Created: testNow.Add(-time.Hour), LastModified: testNow.Add(time.Minute)}
-	vrTeam = teamFeed{team: client.Team{Name: "developers", MemberCount: 2},
-		members: []client.Member{{Username: "ada", Email: "ada@moby.example"}, {Username: "old", Email: "old@moby.example"}}}
+	vrTeam = flow.TeamFeed{Team: client.Team{Name: "developers", MemberCount: 2},
+		Members: []client.Member{{Username: "ada", Email: "ada@moby.example"}, {Username: "old", Email: "old@moby.example"}}}
 )
 
 func TestReadBackGolden(t *testing.T) {
@@ -153,12 +154,12 @@ func TestReadBackGolden(t *testing.T) {
 		msgs []polledMsg
 		push *pushedMsg
 	}{
-		{"waiting", true, []polledMsg{{res: resUsers}, {res: resTeams, teams: []teamFeed{vrTeam}}}, nil},
-		{"feed", true, []polledMsg{{res: resUsers, users: []client.User{vrUser}}, {res: resTeams, teams: []teamFeed{vrTeam}}},
-			&pushedMsg{req: client.PushRequest{Users: []client.PushUser{{UserName: "docker-scim-test-0a1b2c@moby.example"}}, Group: "moby:" + testTeam}}},
+		{"waiting", true, []polledMsg{{res: resUsers}, {res: resTeams, teams: flow.Teams{Teams: []flow.TeamFeed{vrTeam}}}}, nil},
+		{"feed", true, []polledMsg{{res: resUsers, users: []client.User{vrUser}}, {res: resTeams, teams: flow.Teams{Teams: []flow.TeamFeed{vrTeam}}}},
+			&pushedMsg{req: client.PushRequest{Users: []client.PushUser{{UserName: "docker-scim-test-0a1b2c@moby.example"}}, Group: "moby:" + flow.TestTeam}}},
 		{"error", true, []polledMsg{{res: resUsers, err: unavailable}, {res: resTeams}}, nil},
 		{"no-hub", false, []polledMsg{{res: resUsers, users: []client.User{vrUser, vrGone}}}, nil},
-		{"many", true, []polledMsg{{res: resUsers, users: manyUsers(12)}, {res: resTeams, teams: manyTeams(12)}}, nil},
+		{"many", true, []polledMsg{{res: resUsers, users: manyUsers(12)}, {res: resTeams, teams: flow.Teams{Teams: manyTeams(12)}}}, nil},
 	}
 	for _, size := range [][2]int{{80, 24}, {120, 40}} {
 		for _, tc := range cases {
@@ -204,42 +205,6 @@ func TestReadBackSlowsDownWhenRateLimitIsLow(t *testing.T) {
 	d.answer(polledMsg{res: resUsers, rl: client.RateLimit{Limit: 100, Remaining: 10, Reset: reset}})
 	if got := d.timers[len(d.timers)-1].after; got != 4*time.Second {
 		t.Fatalf("wait with 10 of 100 left = %v, want the backoff (4 s)", got)
-	}
-}
-
-func TestReadBackSchedulingDecisions(t *testing.T) {
-	reset := testNow.Add(20 * time.Second)
-	for _, tc := range []struct {
-		name      string
-		interval  time.Duration
-		lastStart time.Time
-		rl        client.RateLimit
-		want      time.Duration
-	}{
-		{"first poll", 0, time.Time{}, client.RateLimit{}, 0},
-		{"right after a poll", 0, testNow.Add(-500 * time.Millisecond), client.RateLimit{}, 1500 * time.Millisecond},
-		{"long after a poll", 0, testNow.Add(-time.Minute), client.RateLimit{}, 0},
-		{"backoff", 8 * time.Second, testNow, client.RateLimit{}, 8 * time.Second},
-		{"plenty left", 2 * time.Second, testNow, client.RateLimit{Limit: 100, Remaining: 50, Reset: reset}, 2 * time.Second},
-		{"under 10 % left", 2 * time.Second, testNow, client.RateLimit{Limit: 100, Remaining: 3, Reset: reset}, 20 * time.Second},
-		{"window already reset", 2 * time.Second, testNow, client.RateLimit{Limit: 100, Remaining: 0, Reset: testNow.Add(-time.Second)}, 2 * time.Second},
-		{"no limit reported", 2 * time.Second, testNow, client.RateLimit{Remaining: 0, Reset: reset}, 2 * time.Second},
-	} {
-		if got := pollDelay(tc.interval, tc.lastStart, tc.rl, testNow); got != tc.want {
-			t.Errorf("%s: pollDelay = %v, want %v", tc.name, got, tc.want)
-		}
-	}
-	for _, tc := range []struct {
-		prev    time.Duration
-		changed bool
-		want    time.Duration
-	}{
-		{0, false, minPoll}, {2 * time.Second, false, 4 * time.Second}, {16 * time.Second, false, maxPoll},
-		{maxPoll, false, maxPoll}, {maxPoll, true, minPoll},
-	} {
-		if got := nextInterval(tc.prev, tc.changed); got != tc.want {
-			t.Errorf("nextInterval(%v, %t) = %v, want %v", tc.prev, tc.changed, got, tc.want)
-		}
 	}
 }
 
@@ -307,27 +272,11 @@ func manyUsers(n int) []client.User {
 }
 
 // manyTeams returns n teams, each with the matching user of manyUsers.
-func manyTeams(n int) []teamFeed {
-	var out []teamFeed
+func manyTeams(n int) []flow.TeamFeed {
+	var out []flow.TeamFeed
 	for i := range n {
-		out = append(out, teamFeed{team: client.Team{Name: fmt.Sprint("team", i), MemberCount: 1},
-			members: []client.Member{{Email: fmt.Sprintf("user%d@moby.example", i)}}})
+		out = append(out, flow.TeamFeed{Team: client.Team{Name: fmt.Sprint("team", i), MemberCount: 1},
+			Members: []client.Member{{Email: fmt.Sprintf("user%d@moby.example", i)}}})
 	}
 	return out
-}
-
-// TestReadBackAuditLine sums the audit log by action and explains a token
-// that may not read it.
-func TestReadBackAuditLine(t *testing.T) {
-	s := &readBackScreen{audit: []client.AuditLog{{Action: "team.member.add"}, {Action: "member.add"}, {Action: "team.member.add"}}}
-	if got, want := s.auditLine(), "Audit log since setup: 3 event(s): member.add ×1, team.member.add ×2."; got != want {
-		t.Fatalf("auditLine = %q, want %q", got, want)
-	}
-	s = &readBackScreen{auditErr: &client.Error{Op: "read the audit log of moby", Kind: client.KindForbidden, Status: 403}}
-	if got := s.auditLine(); !strings.Contains(got, "scope-activity-read") {
-		t.Fatalf("auditLine for a 403 = %q", got)
-	}
-	if got := (&readBackScreen{}).auditLine(); got != "" {
-		t.Fatalf("auditLine with no events = %q", got)
-	}
 }
