@@ -424,7 +424,7 @@ func (p *plainMode) checklist(ctx context.Context) error {
 }
 
 // readBack reads what Docker now has: the SCIM users provisioned since
-// setup and, when signed in, the teams they joined and the audit log. It
+// setup, the teams they joined and, when signed in, the audit log. It
 // shows the IdP's test step; Enter reads again until the admin types d.
 func (p *plainMode) readBack(ctx context.Context) error {
 	if cl, err := steps.ChecklistFor(p.run.IdP, p.run.ConnectionType()); err == nil {
@@ -434,7 +434,7 @@ func (p *plainMode) readBack(ctx context.Context) error {
 	}
 	for {
 		rctx, cancel := context.WithTimeout(ctx, requestTimeout)
-		feed, err := flow.ReadBack(rctx, p.env, &p.run, p.run.Feed)
+		feed, err := flow.ReadBack(rctx, p.env, &p.run)
 		cancel()
 		if err != nil {
 			return err
@@ -444,15 +444,13 @@ func (p *plainMode) readBack(ctx context.Context) error {
 		for _, u := range feed.Users {
 			p.ui.say("  %s", u.UserName)
 		}
-		if p.env.ReadsHub() {
-			teams := flow.TeamsWith(feed.Teams.Teams, feed.Users)
-			p.ui.say("Teams with these users: %d", len(teams))
-			for _, t := range teams {
-				p.ui.say("  %s:%s", p.env.Org, t.Name)
-			}
-			if line := flow.AuditSummary(feed.Audit, feed.AuditErr); line != "" {
-				p.ui.say("%s", line)
-			}
+		teams := feed.Teams(p.env.Org)
+		p.ui.say("Teams with these users: %d", len(teams))
+		for _, t := range teams {
+			p.ui.say("  %s:%s", p.env.Org, t.Name)
+		}
+		if line := flow.AuditSummary(feed.Audit, feed.AuditErr); line != "" {
+			p.ui.say("%s", line)
 		}
 		again, err := readAgain(ctx, p.ask)
 		if err != nil || !again {

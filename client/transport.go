@@ -194,6 +194,38 @@ func pace(rl RateLimit, now time.Time) time.Duration {
 	return min(wait, maxRateLimitNap)
 }
 
+// holdForRateLimit waits before a request while the rate limit is nearly
+// spent (see pace). A wait that ctx's deadline would cut short is reported
+// at once as KindRateLimited with RetryAfter, never as a network timeout:
+// the request was held back by the rate limit, not lost.
+func (t *transport) holdForRateLimit(ctx context.Context, c call) error {
+	rl, now := t.rateLimit(), t.now()
+	wait := pace(rl, now)
+	if wait <= 0 {
+		return nil
+	}
+	limited := func() error {
+		e := c.failure(KindRateLimited, 0, "", fmt.Errorf("%d of %d requests left until %s", max(rl.Remaining, 0), rl.Limit, rl.Reset.Format("15:04:05")))
+		e.RetryAfter = wait
+		e.Hint = fmt.Sprintf("Docker's rate limit is nearly spent: the next request can go in %s (a wait for the rate limit, not a network problem)", wait.Round(time.Second))
+		return e
+	}
+	if deadline, ok := ctx.Deadline(); ok && deadline.Sub(now) < wait {
+		return limited()
+	}
+	timer := time.NewTimer(wait)
+	defer timer.Stop()
+	select {
+	case <-ctx.Done():
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return limited()
+		}
+		return c.failure(networkKind(ctx, ctx.Err()), 0, "", ctx.Err())
+	case <-timer.C:
+		return nil
+	}
+}
+
 // retryable reports whether a response status is worth another attempt.
 func retryable(status int) bool {
 	switch status {
@@ -351,14 +383,8 @@ func (t *transport) do(ctx context.Context, c call) error {
 
 // roundTrip sends the request and returns the capped body.
 func (t *transport) roundTrip(ctx context.Context, c call) ([]byte, int, http.Header, error) {
-	if wait := pace(t.rateLimit(), t.now()); wait > 0 {
-		timer := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			timer.Stop()
-			return nil, 0, nil, c.failure(networkKind(ctx, ctx.Err()), 0, "", ctx.Err())
-		case <-timer.C:
-		}
+	if err := t.holdForRateLimit(ctx, c); err != nil {
+		return nil, 0, nil, err
 	}
 	var body any
 	if c.body != nil {

@@ -8,12 +8,10 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode"
-
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/docker-scim/docker-scim/client"
 	"github.com/docker-scim/docker-scim/steps"
+	"github.com/docker-scim/docker-scim/textsafe"
 )
 
 // LinkState is where an organization member, or a SCIM user, stands in the
@@ -85,7 +83,11 @@ func (s LinkState) Meaning(idp steps.IdP) string {
 		if term == "" {
 			term = "assign the user to the Docker app"
 		}
-		return "Their domain is verified, so SCIM will link them once the IdP pushes them: " + term + " in " + idp.Label() + "."
+		where := idp.Label()
+		if where == "" {
+			where = "your identity provider"
+		}
+		return "Their domain is verified, so SCIM will link them once the IdP pushes them: " + term + " in " + where + "."
 	case MemberOutsideSCIM:
 		return "Guests: their email domain is not verified on the SSO connection, so SCIM never manages, updates or removes them; manage them by hand in Members."
 	case MemberEmailMismatch:
@@ -217,7 +219,7 @@ const maxLookAlikes = 3
 // ComputeLinkReport compares members (Hub API) with users (SCIM API) in
 // linear time. A member is linked when a SCIM user's userName is its email
 // (case-insensitive), as Docker links on a matching email. Text from the
-// servers is stripped of control characters and escape sequences.
+// servers is cleaned (textsafe) once more: callers may pass any data.
 func ComputeLinkReport(org string, idp steps.IdP, members []client.Member, users []client.User) LinkReport {
 	r := LinkReport{Org: org, IdP: idp, Assign: idp.Assignment(), Members: make([]MemberLink, 0, len(members)), SCIMOnly: []SCIMUserLink{}}
 	ids := make([]SCIMIdentity, len(users))
@@ -225,8 +227,8 @@ func ComputeLinkReport(org string, idp steps.IdP, members []client.Member, users
 	byLocal := make(map[string][]int)
 	byName := make(map[string][]int)
 	for i, u := range users {
-		ids[i] = SCIMIdentity{ID: printable(u.ID), UserName: printable(u.UserName),
-			Name: printable(strings.TrimSpace(u.GivenName + " " + u.FamilyName)), Active: u.Active}
+		ids[i] = SCIMIdentity{ID: textsafe.Clean(u.ID), UserName: textsafe.Clean(u.UserName),
+			Name: textsafe.Clean(strings.TrimSpace(u.GivenName + " " + u.FamilyName)), Active: u.Active}
 		email := strings.ToLower(strings.TrimSpace(u.UserName))
 		if _, dup := byEmail[email]; !dup {
 			byEmail[email] = i
@@ -242,10 +244,10 @@ func ComputeLinkReport(org string, idp steps.IdP, members []client.Member, users
 	for _, m := range members {
 		email := strings.ToLower(strings.TrimSpace(m.Email))
 		memberEmails[email] = true
-		ml := MemberLink{Username: printable(m.Username), FullName: printable(m.FullName), Email: printable(m.Email),
-			Role: printable(m.Role), Teams: make([]string, 0, len(m.Groups))}
+		ml := MemberLink{Username: textsafe.Clean(m.Username), FullName: textsafe.Clean(m.FullName), Email: textsafe.Clean(m.Email),
+			Role: textsafe.Clean(m.Role), Teams: make([]string, 0, len(m.Groups))}
 		for _, t := range m.Groups {
-			ml.Teams = append(ml.Teams, printable(t))
+			ml.Teams = append(ml.Teams, textsafe.Clean(t))
 		}
 		if i, ok := byEmail[email]; ok && email != "" {
 			linked := ids[i]
@@ -355,20 +357,6 @@ func nameKey(name string) string {
 		return ""
 	}
 	return strings.Join(f, " ")
-}
-
-// printable strips escape sequences and control characters from text a
-// server sent, so that it cannot move the cursor or recolour a terminal.
-func printable(s string) string {
-	if strings.IndexFunc(s, unicode.IsControl) < 0 {
-		return s
-	}
-	return strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return -1
-		}
-		return r
-	}, ansi.Strip(s))
 }
 
 // FetchLinkReport reads both sides at once, each with the paging Docker

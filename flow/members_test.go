@@ -130,6 +130,15 @@ func TestAllLinkedIgnoresGuests(t *testing.T) {
 	}
 }
 
+func TestMeaningWithoutAnIdP(t *testing.T) {
+	if got := MemberWillLink.Meaning(""); !strings.HasSuffix(got, "assign the user to the Docker app in your identity provider.") {
+		t.Errorf("advice without an IdP: %q", got)
+	}
+	if got := MemberWillLink.Meaning(steps.Entra); !strings.Contains(got, steps.Entra.Assignment().Term+" in "+steps.Entra.Label()+".") {
+		t.Errorf("advice for Entra: %q", got)
+	}
+}
+
 func TestOnlyKeepsCounts(t *testing.T) {
 	r := ComputeLinkReport("moby", steps.Okta, mixMembers(), mixUsers())
 	f := r.Only(MemberWillLink, SCIMUserDeactivated)
@@ -165,7 +174,7 @@ func TestHostileTextIsStripped(t *testing.T) {
 			t.Errorf("control characters reached the output:\n%q", out)
 		}
 	}
-	if m := r.Members[0]; m.Username != "evil" || m.FullName != "Eve Red" || m.Teams[0] != "t" || m.SCIMUser.Name != "Eve" {
+	if m := r.Members[0]; m.Username != "evil" || m.FullName != "Eve Red" || m.Teams[0] != "t" || m.SCIMUser.Name != "E\uFFFDve" {
 		t.Errorf("stripped text: %+v %+v", m, m.SCIMUser)
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -48,7 +47,7 @@ type Server struct {
 	creds     Credentials
 	mux       *http.ServeMux
 	statePath string
-	saveMu    sync.Mutex
+	saver     saver
 	faults    faultSet
 	limiter   rateLimiter
 	requests  atomic.Int64
@@ -58,6 +57,8 @@ type Server struct {
 	// seededSCIMToken, when set, is the API token of SeededSCIMConnection
 	// instead of a random one.
 	seededSCIMToken string
+	// scale is how many connections and members WithScale adds to the seed.
+	scale int
 	// migrationMix adds the link report's cases to the seed.
 	migrationMix bool
 }
@@ -129,6 +130,7 @@ func Open(opts ...Option) (*Server, error) {
 		if s.migrationMix {
 			seedMigrationMix(s.st)
 		}
+		grow(s.st, s.scale)
 	}
 	s.st.index()
 	s.mintCredentials()

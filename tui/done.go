@@ -7,7 +7,6 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/docker-scim/docker-scim/client"
-	"github.com/docker-scim/docker-scim/flow"
 	"github.com/docker-scim/docker-scim/steps"
 )
 
@@ -34,7 +33,7 @@ func (m Model) summary() summary {
 		s.probe = *run.Probe
 	}
 	if f := run.Feed; f != nil {
-		s.readBack, s.users, s.teams = true, len(f.Users), len(flow.TeamsWith(f.Teams.Teams, f.Users))
+		s.readBack, s.users, s.teams = true, len(f.Users), len(f.Teams(m.c.cfg.Env.Org))
 	}
 	cl, _ := steps.ChecklistFor(run.IdP, run.ConnectionType())
 	p := cl.Progress(run.Checked)

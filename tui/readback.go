@@ -1,9 +1,10 @@
 package tui
 
 import (
+	"cmp"
 	"context"
+	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -26,8 +27,9 @@ type readBackInput struct {
 	since time.Time
 }
 
-// readBackScreen is a live feed of the SCIM users (and, when signed in to
-// the Hub API, the teams and their members) that arrived since setup.
+// readBackScreen is a live feed of the SCIM users that arrived since setup,
+// the teams they are in (from their SCIM groups attribute and, when signed
+// in to the Hub API, the audit log), and the audit log's events.
 type readBackScreen struct {
 	c       *common
 	in      readBackInput
@@ -38,10 +40,14 @@ type readBackScreen struct {
 	push    key.Binding
 	finish  key.Binding
 
+	// users are newest first, as the client returns them; teams is worked
+	// out from users and audit once per poll, never in View.
 	users     []client.User
-	teams     flow.Teams
+	teams     []flow.TeamRow
+	audit     []client.AuditLog
+	auditErr  error
 	userPoll  poller
-	teamPoll  poller
+	auditPoll poller
 	pushing   bool
 	pushed    *pushedMsg
 	testSteps []steps.Item
@@ -76,14 +82,14 @@ func (s *readBackScreen) keys() []key.Binding {
 // Init starts polling every resource at once (or as soon as the 2 s
 // spacing allows, when the screen is shown again).
 func (s *readBackScreen) Init() tea.Cmd {
-	return tea.Batch(s.spinner.Tick, s.pollSoon(resUsers), s.pollSoon(resTeams))
+	return tea.Batch(s.spinner.Tick, s.pollSoon(resUsers), s.pollSoon(resAudit))
 }
 
 func (s *readBackScreen) poller(r resource) *poller {
 	if r == resUsers {
 		return &s.userPoll
 	}
-	return &s.teamPoll
+	return &s.auditPoll
 }
 
 // enabled reports whether r can be polled at all.
@@ -101,8 +107,8 @@ func (s *readBackScreen) pollSoon(r resource) tea.Cmd {
 	if !s.enabled(r) || s.waiting(p) {
 		return nil
 	}
-	p.interval = flow.MinPoll
-	return s.schedule(r, flow.PollDelay(0, p.lastStart, s.rateLimit(r), s.c.cfg.Now()))
+	p.interval = minPoll
+	return s.schedule(r, s.nextDelay(p, 0, s.rateLimit(r), nil))
 }
 
 // lostAfter is when a poll's answer can no longer come (its context timed
@@ -141,7 +147,7 @@ func (s *readBackScreen) start(r resource) tea.Cmd {
 	if r == resUsers {
 		return pollUsers(s, s.scim, s.in.since)
 	}
-	return pollTeams(s, s.c.cfg.Env.Hub, s.in.org, s.teams.Teams, s.in.since)
+	return pollAudit(s, s.c.cfg.Env.Hub, s.in.org, s.in.since)
 }
 
 func (s *readBackScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
@@ -165,20 +171,20 @@ func (s *readBackScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		if msg.err != nil {
 			return s, nil
 		}
-		return s, tea.Batch(s.pollSoon(resUsers), s.pollSoon(resTeams))
+		return s, tea.Batch(s.pollSoon(resUsers), s.pollSoon(resAudit))
 	case spinner.TickMsg:
 		return s, tickSpinner(&s.spinner, s.busy(), msg)
 	case tea.KeyPressMsg:
 		switch {
 		case key.Matches(msg, s.pollNow):
-			return s, tea.Batch(s.spinner.Tick, s.pollSoon(resUsers), s.pollSoon(resTeams))
+			return s, tea.Batch(s.spinner.Tick, s.pollSoon(resUsers), s.pollSoon(resAudit))
 		case key.Matches(msg, s.push):
 			if s.c.cfg.Env.SimulatesPush() && !s.pushing {
 				s.pushing = true
 				return s, tea.Batch(s.spinner.Tick, pushTestUser(s, s.c.cfg.Env, s.in))
 			}
 		case key.Matches(msg, s.finish):
-			return s, emit(readBackDoneMsg{feed: flow.Feed{Users: s.users, Teams: s.teams}})
+			return s, emit(readBackDoneMsg{feed: flow.Feed{Users: s.users, Audit: s.audit, AuditErr: s.auditErr}})
 		}
 	}
 	return s, nil
@@ -186,7 +192,9 @@ func (s *readBackScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 
 // onPolled records a poll's answer and schedules the next poll: sooner when
 // something changed, later while nothing does, and after the rate-limit
-// window when it is nearly spent. Errors keep the last answer on screen.
+// window when the budget left is less than a poll needs. Errors keep the
+// last answer on screen. The teams and the fingerprint are worked out here,
+// once per poll.
 func (s *readBackScreen) onPolled(msg polledMsg) tea.Cmd {
 	p := s.poller(msg.res)
 	p.inFlight, p.err = false, msg.err
@@ -194,18 +202,37 @@ func (s *readBackScreen) onPolled(msg polledMsg) tea.Cmd {
 	if msg.err == nil {
 		var fp string
 		if msg.res == resUsers {
-			s.users, fp = msg.users, flow.UsersFingerprint(msg.users)
+			s.users, fp = msg.users, usersFingerprint(msg.users)
+			p.requests = msg.requests
 		} else {
-			s.teams, fp = msg.teams, flow.TeamsFingerprint(msg.teams)
+			s.audit, s.auditErr = msg.audit, msg.auditErr
+			fp = fmt.Sprintf("audit:%d", len(msg.audit))
 		}
 		changed, p.fingerprint = fp != p.fingerprint, fp
+		s.teams = flow.TeamsOf(s.in.org, s.users, s.audit)
 	}
-	p.interval = flow.NextInterval(p.interval, changed)
-	return s.schedule(msg.res, flow.PollDelay(p.interval, p.lastStart, msg.rl, s.c.cfg.Now()))
+	p.interval = nextInterval(p.interval, changed)
+	return s.schedule(msg.res, s.nextDelay(p, p.interval, msg.rl, cmp.Or(msg.err, msg.auditErr)))
+}
+
+// nextDelay is pollDelay for p, noting in p whether the wait is the rate
+// limit's (the status line says so).
+func (s *readBackScreen) nextDelay(p *poller, interval time.Duration, rl client.RateLimit, err error) time.Duration {
+	d, limited := pollDelay(interval, p.lastStart, rl, max(p.requests, 1), err, s.c.cfg.Now())
+	p.rateLimited = limited
+	return d
 }
 
 func (s *readBackScreen) busy() bool {
-	return s.pushing || s.userPoll.inFlight || s.teamPoll.inFlight
+	return s.pushing || s.userPoll.inFlight || s.auditPoll.inFlight
+}
+
+// someOf joins the first n names, and says how many more there are.
+func someOf(names []string, n int) string {
+	if len(names) <= n {
+		return strings.Join(names, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(names[:n], ", "), len(names)-n)
 }
 
 func (s *readBackScreen) View() string {
@@ -243,6 +270,9 @@ func (s *readBackScreen) status(r resource) string {
 	if p.inFlight {
 		return s.spinner.View() + " checking…"
 	}
+	if p.rateLimited {
+		return fmt.Sprintf("waiting for the rate limit: next check in %s", p.next.Round(time.Second))
+	}
 	return fmt.Sprintf("next check in %s", p.next.Round(time.Second))
 }
 
@@ -258,10 +288,9 @@ func (s *readBackScreen) usersView(w int) string {
 	b.WriteString(st.header.Render(fmt.Sprintf("SCIM users since %s: %d", s.in.since.Format("15:04"), len(s.users))) +
 		st.subtle.Render("  "+s.status(resUsers)) + "\n")
 	shown := s.rows()
-	// Newest first, so what was just provisioned is never cut off.
-	users := slices.Clone(s.users)
-	slices.SortStableFunc(users, func(a, b client.User) int { return b.LastModified.Compare(a.LastModified) })
-	for i, u := range users {
+	// Newest first (the client's order), so what was just provisioned is
+	// never cut off.
+	for i, u := range s.users {
 		if i == shown {
 			b.WriteString(st.subtle.Render(fmt.Sprintf("  …and %d more", len(s.users)-shown)) + "\n")
 			break
@@ -287,31 +316,27 @@ func (s *readBackScreen) usersView(w int) string {
 
 func (s *readBackScreen) teamsView(w int) string {
 	st := s.c.styles
-	if !s.c.cfg.Env.ReadsHub() {
-		return st.wrapIn(st.subtle, "Sign in to the Hub API (org and access token) to see teams and their members too.", w) + "\n"
-	}
 	var b strings.Builder
-	teams := 0
-	var rows strings.Builder
-	for _, t := range s.teams.Teams {
-		if m := flow.NewMembers(t, s.users); len(m) > 0 {
-			teams++
-			if teams > s.rows() {
-				continue
-			}
-			rows.WriteString(st.wrap(fmt.Sprintf("%s %s:%s  %s", st.ok.Render("✓"), s.in.org, t.Team.Name,
-				st.subtle.Render(strings.Join(m, ", "))), w) + "\n")
+	b.WriteString(st.header.Render(fmt.Sprintf("Teams with these users: %d", len(s.teams))))
+	if s.c.cfg.Env.ReadsHub() {
+		b.WriteString(st.subtle.Render("  audit log: " + s.status(resAudit)))
+	}
+	b.WriteString("\n")
+	for i, t := range s.teams {
+		if i == s.rows() {
+			b.WriteString(st.subtle.Render(fmt.Sprintf("  …and %d more", len(s.teams)-s.rows())) + "\n")
+			break
 		}
+		b.WriteString(st.wrap(fmt.Sprintf("%s %s:%s  %s", st.ok.Render("✓"), s.in.org, t.Name,
+			st.subtle.Render(someOf(t.Users, 3))), w) + "\n")
 	}
-	b.WriteString(st.header.Render(fmt.Sprintf("Teams with these users: %d", teams)) + st.subtle.Render("  "+s.status(resTeams)) + "\n")
-	b.WriteString(rows.String())
-	if teams > s.rows() {
-		b.WriteString(st.subtle.Render(fmt.Sprintf("  …and %d more", teams-s.rows())) + "\n")
+	if !s.c.cfg.Env.ReadsHub() {
+		return b.String() + st.wrapIn(st.subtle, "Sign in to the Hub API (org and access token) to see the audit log too.", w) + "\n"
 	}
-	if s.teamPoll.err != nil {
-		b.WriteString(errorPanel(st, s.teamPoll.err, w) + "\n")
+	if s.auditPoll.err != nil {
+		b.WriteString(errorPanel(st, s.auditPoll.err, w) + "\n")
 	}
-	if line := flow.AuditSummary(s.teams.Audit, s.teams.AuditErr); line != "" {
+	if line := flow.AuditSummary(s.audit, s.auditErr); line != "" {
 		b.WriteString(st.wrapIn(st.subtle, line, w) + "\n")
 	}
 	return b.String()
@@ -339,7 +364,15 @@ type resource int
 
 const (
 	resUsers resource = iota
-	resTeams
+	// resAudit is the audit log since setup (Hub API).
+	resAudit
+)
+
+// Poll pacing: never more than one request per resource every minPoll,
+// doubling while nothing changes, up to maxPoll.
+const (
+	minPoll = 2 * time.Second
+	maxPoll = 30 * time.Second
 )
 
 // poller is the polling state of one resource.
@@ -352,6 +385,11 @@ type poller struct {
 	gen         int
 	fingerprint string
 	err         error
+	// requests is how many requests the last poll took: the rate-limit
+	// budget the next one needs.
+	requests int
+	// rateLimited says the scheduled wait is the rate limit's.
+	rateLimited bool
 }
 
 // pollMsg is the timer that starts the next poll of res.
@@ -366,9 +404,13 @@ type polledMsg struct {
 	owner *readBackScreen
 	res   resource
 	users []client.User
-	teams flow.Teams
-	rl    client.RateLimit
-	err   error
+	// requests is how many requests the poll sent.
+	requests int
+	// audit and auditErr are the audit log read (resAudit).
+	audit    []client.AuditLog
+	auditErr error
+	rl       client.RateLimit
+	err      error
 }
 
 func (m polledMsg) ownerScreen() screen { return m.owner }
@@ -378,30 +420,79 @@ func (m pushedMsg) ownerScreen() screen { return m.owner }
 // resume polls again at once when the screen is shown again: its timers
 // were dropped while another screen was on top.
 func (s *readBackScreen) resume() tea.Cmd {
-	return tea.Batch(s.pollSoon(resUsers), s.pollSoon(resTeams))
+	return tea.Batch(s.pollSoon(resUsers), s.pollSoon(resAudit))
 }
 
-// pollUsers reads the SCIM users created or changed since since
-// (flow.ReadUsers).
+// nextInterval is the wait before the next poll: minPoll after a change
+// (or the first time), else twice the last wait, up to maxPoll.
+func nextInterval(prev time.Duration, changed bool) time.Duration {
+	if changed || prev < minPoll {
+		return minPoll
+	}
+	return min(prev*2, maxPoll)
+}
+
+// rateLimitWait is how long to hold off because the server's rate limit
+// cannot pay for the next poll (fewer requests left than it needs, or under
+// 10 % of the budget): until the window resets.
+func rateLimitWait(rl client.RateLimit, need int, now time.Time) time.Duration {
+	if rl.Limit <= 0 || (rl.Remaining >= need && rl.Remaining*10 >= rl.Limit) || !rl.Reset.After(now) {
+		return 0
+	}
+	return rl.Reset.Sub(now)
+}
+
+// pollDelay is how long to wait before the next poll: interval, but at
+// least minPoll after the last poll started, and longer when the rate limit
+// asks for it (its budget, or a rate-limit error's RetryAfter); limited
+// says the rate limit set the wait.
+func pollDelay(interval time.Duration, lastStart time.Time, rl client.RateLimit, need int, err error, now time.Time) (d time.Duration, limited bool) {
+	d = interval
+	if !lastStart.IsZero() {
+		d = max(d, minPoll-now.Sub(lastStart))
+	}
+	wait := rateLimitWait(rl, need, now)
+	var ce *client.Error
+	if errors.As(err, &ce) && ce.Kind == client.KindRateLimited {
+		wait = max(wait, ce.RetryAfter)
+	}
+	if wait > d {
+		return wait, true
+	}
+	return max(d, 0), false
+}
+
+func usersFingerprint(users []client.User) string {
+	var b strings.Builder
+	for _, u := range users {
+		fmt.Fprintf(&b, "%s|%s|%t|%d\n", u.ID, u.LastModified.Format(time.RFC3339Nano), u.Active, len(u.Groups))
+	}
+	return b.String()
+}
+
+// pollUsers reads the SCIM users created or changed since since (newest
+// first; one request when nothing is new). SCIM timestamps have whole
+// seconds, so since is truncated to the second: a user created in the same
+// second as setup still counts.
 func pollUsers(owner *readBackScreen, scim *client.SCIM, since time.Time) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
 		defer cancel()
-		users, err := flow.ReadUsers(ctx, scim, since)
-		return polledMsg{owner: owner, res: resUsers, users: users, rl: scim.RateLimit(), err: err}
+		rb, err := flow.ReadUsers(ctx, scim, since)
+		return polledMsg{owner: owner, res: resUsers, users: rb.Users, requests: rb.Requests, rl: scim.RateLimit(), err: err}
 	}
 }
 
-// pollTeams reads the teams, their members (reusing prev's lists where the
-// member count did not change) and the audit log since setup
-// (flow.ReadTeams). An audit log the token may not read is reported, not
-// fatal.
-func pollTeams(owner *readBackScreen, hub *client.Hub, org string, prev []flow.TeamFeed, since time.Time) tea.Cmd {
+// pollAudit reads the audit log since setup (member.add, team.member.add,
+// sso.connection.scim_toggle…): evidence that provisioning reached Docker,
+// and the teams new users joined. An audit log the token may not read is
+// reported, not fatal.
+func pollAudit(owner *readBackScreen, hub *client.Hub, org string, since time.Time) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
 		defer cancel()
-		teams, err := flow.ReadTeams(ctx, hub, org, prev, since)
-		return polledMsg{owner: owner, res: resTeams, teams: teams, rl: hub.RateLimit(), err: err}
+		audit, auditErr := flow.ReadAudit(ctx, hub, org, since)
+		return polledMsg{owner: owner, res: resAudit, audit: audit, auditErr: auditErr, rl: hub.RateLimit()}
 	}
 }
 
