@@ -444,7 +444,7 @@ func (p *plainMode) readBack(ctx context.Context) error {
 		for _, u := range feed.Users {
 			p.ui.say("  %s", u.UserName)
 		}
-		teams := feed.Teams(p.env.Org)
+		teams := feed.Teams
 		p.ui.say("Teams with these users: %d", len(teams))
 		for _, t := range teams {
 			p.ui.say("  %s:%s", p.env.Org, t.Name)

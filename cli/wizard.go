@@ -296,10 +296,12 @@ func tuiConfig(ctx context.Context, f *Factory, o *wizardOptions, p plan) (tui.C
 	if err != nil {
 		return tui.Config{}, stop, err
 	}
+	cfg.Env, cfg.EntraGraph = env, realGraph()
 	if sb != nil {
 		stop = sb.Stop
+		g := sandboxGraph(sb.URL)
+		cfg.EntraGraph = &g
 	}
-	cfg.Env = env
 	return cfg, stop, nil
 }
 

@@ -11,37 +11,46 @@ import (
 	"github.com/docker-scim/docker-scim/client"
 )
 
+// TeamRow is a team of the org and the users of the feed in it.
+type TeamRow struct {
+	Name string
+	// Users are the userNames (emails) of the feed's users in the team.
+	Users []string
+}
+
 // Feed is what the read-back saw: the SCIM users provisioned since setup
-// (newest first) and, when signed in to the Hub, the audit log since then.
+// (newest first), the teams they are in and, when signed in to the Hub,
+// the audit log since setup.
 type Feed struct {
 	Users []client.User
-	// Audit is the audit log since setup; AuditErr says why it could not
-	// be read (not fatal: the token may lack scope-activity-read).
+	// Requests is how many requests reading the users took: what the next
+	// poll needs from the rate-limit budget.
+	Requests int
+	Teams    []TeamRow
+	// Audit is the audit log since setup: evidence that provisioning
+	// reached Docker (member.add, team.member.add, …). AuditErr says why
+	// it could not be read (not fatal: the token may lack
+	// scope-activity-read).
 	Audit    []client.AuditLog
 	AuditErr error
 }
 
-// Teams are the teams of org the feed's users are in (see TeamsOf).
-func (f Feed) Teams(org string) []TeamRow { return TeamsOf(org, f.Users, f.Audit) }
-
 // ReadUsers reads the SCIM users created or changed since since, newest
-// first (one request when nothing is new). SCIM timestamps have whole
-// seconds, so since is truncated to the second: a user created in the same
-// second as setup still counts.
+// first: one request when nothing is new (client.SCIM.ReadUsersSince).
+// SCIM timestamps have whole seconds, so since is truncated to the second:
+// a user created in the same second as setup still counts.
 func ReadUsers(ctx context.Context, scim *client.SCIM, since time.Time) (client.ReadBack, error) {
 	return scim.ReadUsersSince(ctx, since.Truncate(time.Second))
 }
 
-// ReadAudit reads the audit log since since (member.add, team.member.add,
-// sso.connection.scim_toggle…): evidence that provisioning reached Docker,
-// and the teams new users joined.
+// ReadAudit reads the audit log of org since since.
 func ReadAudit(ctx context.Context, hub *client.Hub, org string, since time.Time) ([]client.AuditLog, error) {
 	return hub.AuditLogs(ctx, org, client.AuditLogOptions{From: since.Truncate(time.Second)})
 }
 
-// ReadBack reads once what Docker has for run r: the users since setup
-// and, when signed in to the Hub, the audit log (an audit log the token
-// may not read is recorded in the feed, not returned as an error).
+// ReadBack reads once what Docker has for the run: the users since setup,
+// their teams and, when signed in to the Hub, the audit log. No member list
+// is read: the teams come from the users' SCIM groups and the audit log.
 func ReadBack(ctx context.Context, env *Env, r *Run) (Feed, error) {
 	scim, err := env.SCIM(r.Creds)
 	if err != nil {
@@ -51,26 +60,18 @@ func ReadBack(ctx context.Context, env *Env, r *Run) (Feed, error) {
 	if err != nil {
 		return Feed{}, err
 	}
-	f := Feed{Users: rb.Users}
+	f := Feed{Users: rb.Users, Requests: rb.Requests}
 	if env.ReadsHub() {
 		f.Audit, f.AuditErr = ReadAudit(ctx, env.Hub, env.Org, r.SetupAt)
-		if f.AuditErr != nil && ctx.Err() != nil {
-			return Feed{}, f.AuditErr
-		}
 	}
+	f.Teams = TeamsOf(env.Org, f.Users, f.Audit)
 	return f, nil
 }
 
-// TeamRow is a team and the users of the feed in it.
-type TeamRow struct {
-	Name  string
-	Users []string
-}
-
-// TeamsOf lists the teams of org that users are in, by name, with the
+// TeamsOf lists, by name, the teams of org that users are in, with the
 // users (userName) of each: from each user's SCIM groups attribute, and
-// from the audit log's team.member.add events naming the user's Docker ID
-// (its SCIM displayName). No member list is read.
+// from the audit log's team.member.add events naming a user's Docker ID
+// (its SCIM displayName).
 func TeamsOf(org string, users []client.User, audit []client.AuditLog) []TeamRow {
 	members := map[string][]string{}
 	add := func(team, userName string) {

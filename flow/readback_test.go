@@ -1,9 +1,10 @@
 package flow
 
 import (
-	"fmt"
+	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/docker-scim/docker-scim/client"
 )
@@ -23,21 +24,47 @@ func TestAuditSummary(t *testing.T) {
 	}
 }
 
-// TestTeamsOf reads teams from the users' SCIM groups attribute and
-// from team.member.add events naming a user's Docker ID.
-func TestTeamsOf(t *testing.T) {
-	users := []client.User{
-		{UserName: "ada@moby.example", DisplayName: "ada", Groups: []string{"moby:developers", "other:ops"}},
-		{UserName: "bob@moby.example", DisplayName: "Bob"},
+func TestPollSchedulingDecisions(t *testing.T) {
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	reset := now.Add(20 * time.Second)
+	waitErr := &client.Error{Op: "read back the SCIM users", Kind: client.KindRateLimited, RetryAfter: 40 * time.Second}
+	for _, tc := range []struct {
+		name      string
+		interval  time.Duration
+		lastStart time.Time
+		rl        client.RateLimit
+		need      int
+		err       error
+		want      time.Duration
+		limited   bool
+	}{
+		{"first poll", 0, time.Time{}, client.RateLimit{}, 1, nil, 0, false},
+		{"right after a poll", 0, now.Add(-500 * time.Millisecond), client.RateLimit{}, 1, nil, 1500 * time.Millisecond, false},
+		{"long after a poll", 0, now.Add(-time.Minute), client.RateLimit{}, 1, nil, 0, false},
+		{"backoff", 8 * time.Second, now, client.RateLimit{}, 1, nil, 8 * time.Second, false},
+		{"plenty left", 2 * time.Second, now, client.RateLimit{Limit: 100, Remaining: 50, Reset: reset}, 1, nil, 2 * time.Second, false},
+		{"under 10 % left", 2 * time.Second, now, client.RateLimit{Limit: 100, Remaining: 3, Reset: reset}, 1, nil, 20 * time.Second, true},
+		{"fewer left than the poll needs", 2 * time.Second, now, client.RateLimit{Limit: 100, Remaining: 50, Reset: reset}, 51, nil, 20 * time.Second, true},
+		{"as many left as the poll needs", 2 * time.Second, now, client.RateLimit{Limit: 100, Remaining: 51, Reset: reset}, 51, nil, 2 * time.Second, false},
+		{"rate-limit error", 2 * time.Second, now, client.RateLimit{}, 1, waitErr, 40 * time.Second, true},
+		{"other error", 4 * time.Second, now, client.RateLimit{}, 1, errors.New("boom"), 4 * time.Second, false},
+		{"window already reset", 2 * time.Second, now, client.RateLimit{Limit: 100, Remaining: 0, Reset: now.Add(-time.Second)}, 1, nil, 2 * time.Second, false},
+		{"no limit reported", 2 * time.Second, now, client.RateLimit{Remaining: 0, Reset: reset}, 1, nil, 2 * time.Second, false},
+	} {
+		if got, limited := PollDelay(tc.interval, tc.lastStart, tc.rl, tc.need, tc.err, now); got != tc.want || limited != tc.limited {
+			t.Errorf("%s: PollDelay = %v, %v; want %v, %v", tc.name, got, limited, tc.want, tc.limited)
+		}
 	}
-	audit := []client.AuditLog{
-		{Action: "team.member.add", Data: map[string]any{"team": "company", "member": "bob"}},
-		{Action: "team.member.add", Data: map[string]any{"team": "developers", "member": "ada"}},
-		{Action: "team.member.remove", Data: map[string]any{"team": "designers", "member": "ada"}},
-		{Action: "team.member.add", Data: map[string]any{"team": "owners", "member": "someone-else"}},
-	}
-	got := fmt.Sprint(TeamsOf("moby", users, audit))
-	if want := "[{company [bob@moby.example]} {developers [ada@moby.example]}]"; got != want {
-		t.Fatalf("TeamsOf = %s, want %s", got, want)
+	for _, tc := range []struct {
+		prev    time.Duration
+		changed bool
+		want    time.Duration
+	}{
+		{0, false, MinPoll}, {2 * time.Second, false, 4 * time.Second}, {16 * time.Second, false, MaxPoll},
+		{MaxPoll, false, MaxPoll}, {MaxPoll, true, MinPoll},
+	} {
+		if got := NextInterval(tc.prev, tc.changed); got != tc.want {
+			t.Errorf("NextInterval(%v, %t) = %v, want %v", tc.prev, tc.changed, got, tc.want)
+		}
 	}
 }

@@ -85,7 +85,7 @@ func NewResult(env *Env, r *Run, withToken bool) Result {
 		for _, u := range f.Users {
 			rb.Users = append(rb.Users, u.UserName)
 		}
-		for _, t := range f.Teams(env.Org) {
+		for _, t := range f.Teams {
 			rb.Teams = append(rb.Teams, env.Org+":"+t.Name)
 		}
 		res.ReadBack = rb

@@ -33,7 +33,7 @@ func (m Model) summary() summary {
 		s.probe = *run.Probe
 	}
 	if f := run.Feed; f != nil {
-		s.readBack, s.users, s.teams = true, len(f.Users), len(f.Teams(m.c.cfg.Env.Org))
+		s.readBack, s.users, s.teams = true, len(f.Users), len(f.Teams)
 	}
 	cl, _ := steps.ChecklistFor(run.IdP, run.ConnectionType())
 	p := cl.Progress(run.Checked)
@@ -123,15 +123,4 @@ func (s *doneScreen) View() string {
 		b.WriteString("\n" + st.subtle.Render(steps.SCIMDocs) + "\n" + st.subtle.Render(steps.EnforceSSODocs))
 	}
 	return strings.TrimRight(b.String(), "\n")
-}
-
-// listItem renders wrapped lines as one indented list item.
-func listItem(wrapped string) string { return indent(bullet(wrapped), "  ") + "\n" }
-
-// plural says "1 user" or "2 users".
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -17,6 +17,10 @@ func (m Model) advance(msg tea.Msg) (next tea.Model, cmd tea.Cmd, ok bool) {
 	var from steps.StepID
 	switch msg := msg.(type) {
 	case connectionChosenMsg:
+		if msg.conn.ID != run.Conn.ID || msg.conn.Name != run.Conn.Name {
+			// Another connection: what was typed for the last one is not its.
+			m.session.draft = guidedDraft{}
+		}
 		run.ChooseConnection(msg.conn)
 		m.session.org, from = msg.org, steps.StepConnection
 	case preflightDoneMsg:
@@ -127,5 +131,7 @@ func (m Model) setupScreen() screen {
 	if preset.Token.IsZero() {
 		preset.Token = run.Creds.Token
 	}
-	return newGuidedSetupScreen(m.c, run.Conn, preset)
+	s := newGuidedSetupScreen(m.c, run.Conn, preset)
+	s.restore(m.session.draft)
+	return s
 }

@@ -3,7 +3,6 @@ package tui
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -107,7 +106,7 @@ func (s *readBackScreen) pollSoon(r resource) tea.Cmd {
 	if !s.enabled(r) || s.waiting(p) {
 		return nil
 	}
-	p.interval = minPoll
+	p.interval = flow.MinPoll
 	return s.schedule(r, s.nextDelay(p, 0, s.rateLimit(r), nil))
 }
 
@@ -184,7 +183,7 @@ func (s *readBackScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 				return s, tea.Batch(s.spinner.Tick, pushTestUser(s, s.c.cfg.Env, s.in))
 			}
 		case key.Matches(msg, s.finish):
-			return s, emit(readBackDoneMsg{feed: flow.Feed{Users: s.users, Audit: s.audit, AuditErr: s.auditErr}})
+			return s, emit(readBackDoneMsg{feed: flow.Feed{Users: s.users, Teams: s.teams, Audit: s.audit, AuditErr: s.auditErr}})
 		}
 	}
 	return s, nil
@@ -202,7 +201,7 @@ func (s *readBackScreen) onPolled(msg polledMsg) tea.Cmd {
 	if msg.err == nil {
 		var fp string
 		if msg.res == resUsers {
-			s.users, fp = msg.users, usersFingerprint(msg.users)
+			s.users, fp = msg.users, flow.UsersFingerprint(msg.users)
 			p.requests = msg.requests
 		} else {
 			s.audit, s.auditErr = msg.audit, msg.auditErr
@@ -211,14 +210,14 @@ func (s *readBackScreen) onPolled(msg polledMsg) tea.Cmd {
 		changed, p.fingerprint = fp != p.fingerprint, fp
 		s.teams = flow.TeamsOf(s.in.org, s.users, s.audit)
 	}
-	p.interval = nextInterval(p.interval, changed)
+	p.interval = flow.NextInterval(p.interval, changed)
 	return s.schedule(msg.res, s.nextDelay(p, p.interval, msg.rl, cmp.Or(msg.err, msg.auditErr)))
 }
 
 // nextDelay is pollDelay for p, noting in p whether the wait is the rate
 // limit's (the status line says so).
 func (s *readBackScreen) nextDelay(p *poller, interval time.Duration, rl client.RateLimit, err error) time.Duration {
-	d, limited := pollDelay(interval, p.lastStart, rl, max(p.requests, 1), err, s.c.cfg.Now())
+	d, limited := flow.PollDelay(interval, p.lastStart, rl, max(p.requests, 1), err, s.c.cfg.Now())
 	p.rateLimited = limited
 	return d
 }
@@ -257,11 +256,6 @@ func (s *readBackScreen) View() string {
 	b.WriteString(s.teamsView(w))
 	b.WriteString(s.pushView(w))
 	return strings.TrimRight(b.String(), "\n")
-}
-
-// bullet puts a bullet before wrapped text and indents its other lines.
-func bullet(wrapped string) string {
-	return "• " + strings.ReplaceAll(wrapped, "\n", "\n  ")
 }
 
 // status says whether r is being checked, or when it will be next.
@@ -368,13 +362,6 @@ const (
 	resAudit
 )
 
-// Poll pacing: never more than one request per resource every minPoll,
-// doubling while nothing changes, up to maxPoll.
-const (
-	minPoll = 2 * time.Second
-	maxPoll = 30 * time.Second
-)
-
 // poller is the polling state of one resource.
 type poller struct {
 	interval  time.Duration
@@ -421,53 +408,6 @@ func (m pushedMsg) ownerScreen() screen { return m.owner }
 // were dropped while another screen was on top.
 func (s *readBackScreen) resume() tea.Cmd {
 	return tea.Batch(s.pollSoon(resUsers), s.pollSoon(resAudit))
-}
-
-// nextInterval is the wait before the next poll: minPoll after a change
-// (or the first time), else twice the last wait, up to maxPoll.
-func nextInterval(prev time.Duration, changed bool) time.Duration {
-	if changed || prev < minPoll {
-		return minPoll
-	}
-	return min(prev*2, maxPoll)
-}
-
-// rateLimitWait is how long to hold off because the server's rate limit
-// cannot pay for the next poll (fewer requests left than it needs, or under
-// 10 % of the budget): until the window resets.
-func rateLimitWait(rl client.RateLimit, need int, now time.Time) time.Duration {
-	if rl.Limit <= 0 || (rl.Remaining >= need && rl.Remaining*10 >= rl.Limit) || !rl.Reset.After(now) {
-		return 0
-	}
-	return rl.Reset.Sub(now)
-}
-
-// pollDelay is how long to wait before the next poll: interval, but at
-// least minPoll after the last poll started, and longer when the rate limit
-// asks for it (its budget, or a rate-limit error's RetryAfter); limited
-// says the rate limit set the wait.
-func pollDelay(interval time.Duration, lastStart time.Time, rl client.RateLimit, need int, err error, now time.Time) (d time.Duration, limited bool) {
-	d = interval
-	if !lastStart.IsZero() {
-		d = max(d, minPoll-now.Sub(lastStart))
-	}
-	wait := rateLimitWait(rl, need, now)
-	var ce *client.Error
-	if errors.As(err, &ce) && ce.Kind == client.KindRateLimited {
-		wait = max(wait, ce.RetryAfter)
-	}
-	if wait > d {
-		return wait, true
-	}
-	return max(d, 0), false
-}
-
-func usersFingerprint(users []client.User) string {
-	var b strings.Builder
-	for _, u := range users {
-		fmt.Fprintf(&b, "%s|%s|%t|%d\n", u.ID, u.LastModified.Format(time.RFC3339Nano), u.Active, len(u.Groups))
-	}
-	return b.String()
 }
 
 // pollUsers reads the SCIM users created or changed since since (newest

@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -48,7 +47,7 @@ func TestReadBackShowsPushedUserAfterPollTimer(t *testing.T) {
 	if v := d.body(); !strings.Contains(v, "pushed the user "+user) || strings.Contains(v, "✓ "+user) {
 		t.Fatalf("after p, before the poll timer fired:\n%s", v)
 	}
-	if s.userPoll.inFlight || s.userPoll.next != minPoll {
+	if s.userPoll.inFlight || s.userPoll.next != flow.MinPoll {
 		t.Fatalf("push must poll again 2 s after the last poll started, got next=%v inFlight=%v", s.userPoll.next, s.userPoll.inFlight)
 	}
 
@@ -75,7 +74,7 @@ func TestReadBackShowsPushedUserAfterPollTimer(t *testing.T) {
 	}
 	done := d.flow[0].(readBackDoneMsg).feed
 	// The user also joined the connection's default team, "company".
-	hasTeam := slices.ContainsFunc(done.Teams("moby"), func(t flow.TeamRow) bool { return t.Name == flow.TestTeam })
+	hasTeam := slices.ContainsFunc(done.Teams, func(t flow.TeamRow) bool { return t.Name == flow.TestTeam })
 	if len(done.Users) != 1 || done.Users[0].UserName != user || !hasTeam {
 		t.Fatalf("readBackDoneMsg = %+v", done)
 	}
@@ -88,8 +87,8 @@ func TestReadBackErrorKeepsPollingWithBackoff(t *testing.T) {
 	bad := client.SCIMCredentials{BaseURL: ts.creds.BaseURL, Token: client.NewSecret("refreshed-token")}
 	d := readBackDriver(t, cfg, readBackInput{org: "moby", conn: ts.conn, idp: steps.Entra, creds: bad, since: time.Now()}, 100, 30)
 	d.init()
-	v := d.body()
-	if !strings.Contains(v, "401 Unauthorized") || !strings.Contains(v, "r retry") || !strings.Contains(v, "Provision on demand") {
+	v := d.screen()
+	if !strings.Contains(v, "401 Unauthorized") || !strings.Contains(v, "r check now") || !strings.Contains(v, "Provision on demand") {
 		t.Fatalf("error panel or Entra test step missing:\n%s", v)
 	}
 	if !strings.Contains(v, "Sign in to the Hub API") {
@@ -160,7 +159,7 @@ func TestReadBackGolden(t *testing.T) {
 		{"no-hub", false, []polledMsg{{res: resUsers, users: []client.User{vrUser, vrGone}}}, nil},
 		{"many", true, []polledMsg{{res: resUsers, users: manyUsers(12)}, {res: resAudit}}, nil},
 	}
-	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+	for _, size := range [][2]int{{60, 20}, {80, 24}, {120, 40}} {
 		for _, tc := range cases {
 			t.Run(fmt.Sprintf("%s-%dx%d", tc.name, size[0], size[1]), func(t *testing.T) {
 				d := fakeReadBack(t, tc.hub, size[0], size[1])
@@ -171,7 +170,8 @@ func TestReadBackGolden(t *testing.T) {
 				for _, m := range tc.msgs {
 					d.answer(m)
 				}
-				golden.RequireEqual(t, d.body())
+				requireWholeFrame(t, d, size[0], size[1])
+				golden.RequireEqual(t, d.screen())
 			})
 		}
 	}
@@ -204,50 +204,6 @@ func TestReadBackSlowsDownWhenRateLimitIsLow(t *testing.T) {
 	d.answer(polledMsg{res: resUsers, rl: client.RateLimit{Limit: 100, Remaining: 10, Reset: reset}})
 	if got := d.timers[len(d.timers)-1].after; got != 4*time.Second {
 		t.Fatalf("wait with 10 of 100 left = %v, want the backoff (4 s)", got)
-	}
-}
-
-func TestReadBackSchedulingDecisions(t *testing.T) {
-	reset := testNow.Add(20 * time.Second)
-	waitErr := &client.Error{Op: "read back the SCIM users", Kind: client.KindRateLimited, RetryAfter: 40 * time.Second}
-	for _, tc := range []struct {
-		name      string
-		interval  time.Duration
-		lastStart time.Time
-		rl        client.RateLimit
-		need      int
-		err       error
-		want      time.Duration
-		limited   bool
-	}{
-		{"first poll", 0, time.Time{}, client.RateLimit{}, 1, nil, 0, false},
-		{"right after a poll", 0, testNow.Add(-500 * time.Millisecond), client.RateLimit{}, 1, nil, 1500 * time.Millisecond, false},
-		{"long after a poll", 0, testNow.Add(-time.Minute), client.RateLimit{}, 1, nil, 0, false},
-		{"backoff", 8 * time.Second, testNow, client.RateLimit{}, 1, nil, 8 * time.Second, false},
-		{"plenty left", 2 * time.Second, testNow, client.RateLimit{Limit: 100, Remaining: 50, Reset: reset}, 1, nil, 2 * time.Second, false},
-		{"under 10 % left", 2 * time.Second, testNow, client.RateLimit{Limit: 100, Remaining: 3, Reset: reset}, 1, nil, 20 * time.Second, true},
-		{"fewer left than the poll needs", 2 * time.Second, testNow, client.RateLimit{Limit: 100, Remaining: 50, Reset: reset}, 51, nil, 20 * time.Second, true},
-		{"as many left as the poll needs", 2 * time.Second, testNow, client.RateLimit{Limit: 100, Remaining: 51, Reset: reset}, 51, nil, 2 * time.Second, false},
-		{"rate-limit error", 2 * time.Second, testNow, client.RateLimit{}, 1, waitErr, 40 * time.Second, true},
-		{"other error", 4 * time.Second, testNow, client.RateLimit{}, 1, errors.New("boom"), 4 * time.Second, false},
-		{"window already reset", 2 * time.Second, testNow, client.RateLimit{Limit: 100, Remaining: 0, Reset: testNow.Add(-time.Second)}, 1, nil, 2 * time.Second, false},
-		{"no limit reported", 2 * time.Second, testNow, client.RateLimit{Remaining: 0, Reset: reset}, 1, nil, 2 * time.Second, false},
-	} {
-		if got, limited := pollDelay(tc.interval, tc.lastStart, tc.rl, tc.need, tc.err, testNow); got != tc.want || limited != tc.limited {
-			t.Errorf("%s: pollDelay = %v, %v; want %v, %v", tc.name, got, limited, tc.want, tc.limited)
-		}
-	}
-	for _, tc := range []struct {
-		prev    time.Duration
-		changed bool
-		want    time.Duration
-	}{
-		{0, false, minPoll}, {2 * time.Second, false, 4 * time.Second}, {16 * time.Second, false, maxPoll},
-		{maxPoll, false, maxPoll}, {maxPoll, true, minPoll},
-	} {
-		if got := nextInterval(tc.prev, tc.changed); got != tc.want {
-			t.Errorf("nextInterval(%v, %t) = %v, want %v", tc.prev, tc.changed, got, tc.want)
-		}
 	}
 }
 
