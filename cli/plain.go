@@ -13,6 +13,7 @@ import (
 	"github.com/charmbracelet/colorprofile"
 
 	"github.com/docker-scim/docker-scim/client"
+	"github.com/docker-scim/docker-scim/entra"
 	"github.com/docker-scim/docker-scim/flow"
 	"github.com/docker-scim/docker-scim/steps"
 )
@@ -62,6 +63,8 @@ type plainMode struct {
 	token client.Secret
 	// org is the organization as the connection list read it, or nil.
 	org *client.OrgInfo
+	// graph reaches Microsoft Graph for "Configure Entra for me", or nil.
+	graph *flow.EntraGraph
 }
 
 // render walks the flow from the first step to the last, then prints the
@@ -382,6 +385,10 @@ func (p *plainMode) checklist(ctx context.Context) error {
 	if cl.Intro != "" {
 		p.ui.say("%s", p.ui.rich(cl.Intro))
 	}
+	byGraph, err := p.configureEntra(ctx)
+	if err != nil {
+		return err
+	}
 	checked := map[string]bool{}
 	section := ""
 	for i, item := range cl.Items {
@@ -410,8 +417,10 @@ func (p *plainMode) checklist(ctx context.Context) error {
 		if item.DocsURL != "" {
 			p.ui.say("   Docs: %s", item.DocsURL)
 		}
-		done, err := confirmStep(ctx, p.ask)
-		if err != nil {
+		done := byGraph[item.ID]
+		if done {
+			p.ui.say("   Done through Microsoft Graph.")
+		} else if done, err = confirmStep(ctx, p.ask); err != nil {
 			return err
 		}
 		checked[item.ID] = done
@@ -421,6 +430,45 @@ func (p *plainMode) checklist(ctx context.Context) error {
 		p.ui.say("%s", p.ui.rich(n))
 	}
 	return nil
+}
+
+// configureEntra offers "Configure Entra for me" on the Entra checklist
+// when Microsoft Graph can be reached: with --configure-entra, or when the
+// admin says yes. It returns the checklist items done through Graph. A
+// failure is printed with its fix and the manual checklist follows.
+func (p *plainMode) configureEntra(ctx context.Context) (map[string]bool, error) {
+	if p.run.IdP != steps.Entra || p.graph == nil || p.run.Creds.Token.IsZero() {
+		return nil, nil
+	}
+	if !p.opts.configureEntra {
+		yes, err := p.ask.Either(ctx, "Configure Entra for you through Microsoft Graph? (y/N): ", "Type y or n.",
+			[]string{"y", "yes"}, []string{"", "n", "no"})
+		if err != nil || !yes {
+			return nil, err
+		}
+	}
+	titles := entraTitles()
+	done := map[string]bool{}
+	s := flow.EntraSettings(p.env.Org, p.run.Conn, p.run.Creds, *p.graph)
+	_, err := flow.ConfigureEntra(ctx, *p.graph, s, func(pr entra.Progress) {
+		switch pr.State {
+		case entra.Done:
+			done[string(pr.Step)] = true
+			p.ui.say("  ✓ %s — %s", titles[pr.Step], pr.Detail)
+			p.run.RecordEntraStep(flow.EntraStep{ID: string(pr.Step), Title: titles[pr.Step], State: string(pr.State), Detail: pr.Detail})
+		case entra.Failed:
+			p.ui.say("  ✗ %s", titles[pr.Step])
+			p.run.RecordEntraStep(flow.EntraStep{ID: string(pr.Step), Title: titles[pr.Step], State: string(pr.State), Error: pr.Err.Error()})
+		}
+	})
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, errInterrupted
+		}
+		p.ui.say("Microsoft Graph: %v", err)
+		p.ui.say("Run the wizard (or docker-scim entra configure) again to resume; the items below are the manual way.")
+	}
+	return done, nil
 }
 
 // readBack reads what Docker now has: the SCIM users provisioned since

@@ -38,6 +38,7 @@ type wizardOptions struct {
 	showToken      bool
 	jit            string
 	runbook        string
+	configureEntra bool
 }
 
 // Environment variables that answer the wizard's questions.
@@ -73,6 +74,7 @@ func addWizardFlags(cmd *cobra.Command, o *wizardOptions) {
 	fl.StringVar(&o.runbook, "runbook", os.Getenv("DOCKER_SCIM_RUNBOOK"), "write the run as a runbook to this file: Markdown, or JSON for a .json name; never the token [$DOCKER_SCIM_RUNBOOK]")
 	fl.BoolVar(&o.json, "json", false, "print the result as one JSON object on stdout (runs the plain mode)")
 	fl.BoolVar(&o.showToken, "show-token", false, "include the SCIM API Token in the result (it is hidden otherwise)")
+	fl.BoolVar(&o.configureEntra, "configure-entra", false, "plain mode, Entra ID: do the checklist through Microsoft Graph without asking (sandbox stand-in, $"+envGraphToken+" or the Azure CLI)")
 	for flag, values := range map[string][]string{
 		"connection-type": {"saml", "oidc"},
 		"clipboard":       {"auto", "native", "osc52"},
@@ -176,11 +178,13 @@ func runPlain(ctx context.Context, f *Factory, o *wizardOptions, p plan) error {
 	if err != nil {
 		return err
 	}
+	pm.env, pm.graph = env, realGraph()
 	if sb != nil {
 		defer sb.Stop()
 		ui.say("Using the built-in sandbox at %s (organization %s): nothing real is changed.", sb.URL, sb.Org)
+		g := sandboxGraph(sb.URL)
+		pm.graph = &g
 	}
-	pm.env = env
 	return pm.render(ctx)
 }
 

@@ -20,6 +20,19 @@ type Result struct {
 	Verification   *Verification        `json:"verification,omitempty"`
 	Checklist      ResultChecklist      `json:"checklist"`
 	ReadBack       *ResultReadBack      `json:"read_back,omitempty"`
+	// EntraGraph lists the Entra checklist items done through Microsoft
+	// Graph ("Configure Entra for me"), in order.
+	EntraGraph []EntraStep `json:"entra_graph,omitempty"`
+}
+
+// EntraStep is one Entra checklist item done (or failed) through Microsoft
+// Graph.
+type EntraStep struct {
+	ID     string `json:"id"`
+	Title  string `json:"title"`
+	State  string `json:"state"`
+	Detail string `json:"detail,omitempty"`
+	Error  string `json:"error,omitempty"`
 }
 
 // ResultConnection is the SSO connection: its id where connections are
@@ -58,7 +71,7 @@ type ResultReadBack struct {
 
 // NewResult exports run r in env; withToken adds the API Token.
 func NewResult(env *Env, r *Run, withToken bool) Result {
-	res := Result{Org: env.Org, Sandbox: env.Sandbox, IdP: r.IdP, BaseURL: r.Creds.BaseURL, Findings: r.Findings}
+	res := Result{Org: env.Org, Sandbox: env.Sandbox, IdP: r.IdP, BaseURL: r.Creds.BaseURL, Findings: r.Findings, EntraGraph: r.Entra}
 	if r.Conn.Name != "" || r.Conn.ID != "" {
 		res.Connection = &ResultConnection{ID: r.Conn.ID, Name: r.Conn.Name, Type: string(r.Conn.Type)}
 	}

@@ -29,6 +29,8 @@ type Run struct {
 	Checked map[string]bool
 	// Feed is what the read-back saw; nil until it ran.
 	Feed *Feed
+	// Entra lists the Entra checklist items done through Microsoft Graph.
+	Entra []EntraStep
 
 	// waiting is a step that could not run for a missing input: the flow
 	// went to the step that gives it and comes back here afterwards.
@@ -78,6 +80,10 @@ func (r *Run) ChooseIdP(p steps.IdP) { r.IdP = p }
 
 // RecordChecked records the ticked checklist items.
 func (r *Run) RecordChecked(checked map[string]bool) { r.Checked = checked }
+
+// RecordEntraStep records an Entra checklist item done (or failed)
+// through Microsoft Graph.
+func (r *Run) RecordEntraStep(s EntraStep) { r.Entra = append(r.Entra, s) }
 
 // RecordFeed records what the read-back saw.
 func (r *Run) RecordFeed(f Feed) { r.Feed = &f }
