@@ -253,9 +253,11 @@ func runTUI(ctx context.Context, f *Factory, o *wizardOptions, p plan) error {
 		return err
 	}
 	defer stop()
-	// 120 frames a second: a key shows on screen within ~8 ms instead of ~16
-	// (docs/performance.md); the cost is a little more idle CPU.
 	stderr := f.IO.ErrOut
+	// At most 120 frames a second. With the repository's patched renderer
+	// (third_party/bubbletea) a frame after an idle stretch is drawn at once
+	// and an idle wizard never wakes up; with upstream v2.1.1 (`go install`)
+	// the ticker runs at this rate for good (docs/performance.md).
 	opts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithOutput(stderr), tea.WithFPS(120)}
 	if o.global.noColor {
 		opts = append(opts, tea.WithColorProfile(f.IO.ColorProfile(stderr, true, false)))

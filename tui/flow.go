@@ -12,9 +12,20 @@ import (
 // advance moves the flow on when a screen reports that its step is done:
 // it records the result in the run, then shows the screen for the step
 // flow.Run.Next returns. ok is false for any other message.
+//
+// A flow message from a step that is no longer on top is dropped: flow
+// messages arrive through commands, so a second key that reached a screen
+// before the first one's message moved the flow on (type-ahead on a busy
+// machine) would otherwise open the next screen twice.
 func (m Model) advance(msg tea.Msg) (next tea.Model, cmd tea.Cmd, ok bool) {
+	from, isFlow := flowStep(msg)
+	if !isFlow {
+		return m.advanceMembers(msg)
+	}
+	if m.top().step() != from {
+		return m, nil, true
+	}
 	run := &m.session.Run
-	var from steps.StepID
 	switch msg := msg.(type) {
 	case connectionChosenMsg:
 		if msg.conn.ID != run.Conn.ID || msg.conn.Name != run.Conn.Name {
@@ -22,10 +33,9 @@ func (m Model) advance(msg tea.Msg) (next tea.Model, cmd tea.Cmd, ok bool) {
 			m.session.draft = guidedDraft{}
 		}
 		run.ChooseConnection(msg.conn)
-		m.session.org, from = msg.org, steps.StepConnection
+		m.session.org = msg.org
 	case preflightDoneMsg:
 		run.RecordPreflight(msg.findings)
-		from = steps.StepPreflight
 	case scimReadyMsg:
 		if msg.creds.Token.Value() != run.Creds.Token.Value() {
 			// A token the admin pasted is one they have; one Docker issued
@@ -33,22 +43,12 @@ func (m Model) advance(msg tea.Msg) (next tea.Model, cmd tea.Cmd, ok bool) {
 			m.session.secured = !m.c.cfg.Env.IssuesSCIM()
 		}
 		run.RecordCredentials(msg.creds, m.c.cfg.Now())
-		from = steps.StepSetupSCIM
 	case verifiedMsg:
 		run.RecordProbe(msg.result)
-		from = steps.StepVerify
-	case credentialsDoneMsg:
-		from = steps.StepCredentials
 	case idpChosenMsg:
 		run.ChooseIdP(msg.idp)
-		from = steps.StepIdP
-	case checklistDoneMsg:
-		from = steps.StepChecklist
 	case readBackDoneMsg:
 		run.RecordFeed(msg.feed)
-		from = steps.StepReadBack
-	default:
-		return m, nil, false
 	}
 	detour := run.Waiting() == ""
 	step := run.Next(from)
@@ -88,6 +88,30 @@ func (m Model) show(step steps.StepID) (tea.Model, tea.Cmd) {
 	}
 	m.stack = m.stack[:1]
 	return m, m.persist()
+}
+
+// flowStep is the step whose screen sends msg when it is done; isFlow is
+// false for any other message.
+func flowStep(msg tea.Msg) (from steps.StepID, isFlow bool) {
+	switch msg.(type) {
+	case connectionChosenMsg:
+		return steps.StepConnection, true
+	case preflightDoneMsg:
+		return steps.StepPreflight, true
+	case scimReadyMsg:
+		return steps.StepSetupSCIM, true
+	case verifiedMsg:
+		return steps.StepVerify, true
+	case credentialsDoneMsg:
+		return steps.StepCredentials, true
+	case idpChosenMsg:
+		return steps.StepIdP, true
+	case checklistDoneMsg:
+		return steps.StepChecklist, true
+	case readBackDoneMsg:
+		return steps.StepReadBack, true
+	}
+	return "", false
 }
 
 // connType is the checklist's connection type for the chosen connection.

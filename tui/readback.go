@@ -37,6 +37,7 @@ type readBackScreen struct {
 	spinner spinner.Model
 	pollNow key.Binding
 	push    key.Binding
+	members key.Binding
 	finish  key.Binding
 
 	// users are newest first, as the client returns them; teams is worked
@@ -59,6 +60,7 @@ func newReadBackScreen(c *common, in readBackInput) *readBackScreen {
 		spinner: spinner.New(spinner.WithSpinner(spinner.Dot)),
 		pollNow: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "check now")),
 		push:    key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "push a test user")),
+		members: membersKey(),
 		finish:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "finish")),
 	}
 	s.scim, s.scimErr = c.cfg.Env.SCIM(in.creds)
@@ -75,7 +77,7 @@ func (s *readBackScreen) keys() []key.Binding {
 	if s.c.cfg.Env.SimulatesPush() {
 		ks = append(ks, s.push)
 	}
-	return append(ks, s.finish)
+	return append(ks, s.members, s.finish)
 }
 
 // Init starts polling every resource at once (or as soon as the 2 s
@@ -182,6 +184,8 @@ func (s *readBackScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 				s.pushing = true
 				return s, tea.Batch(s.spinner.Tick, pushTestUser(s, s.c.cfg.Env, s.in))
 			}
+		case key.Matches(msg, s.members):
+			return s, emit(openMembersMsg{})
 		case key.Matches(msg, s.finish):
 			return s, emit(readBackDoneMsg{feed: flow.Feed{Users: s.users, Teams: s.teams, Audit: s.audit, AuditErr: s.auditErr}})
 		}
