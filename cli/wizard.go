@@ -218,7 +218,7 @@ func (o *wizardOptions) missingForDocker(ask Prompter, p plan, token client.Secr
 // asked), signed in to Docker Hub when credentials exist.
 func openEnv(ctx context.Context, f *Factory, o *wizardOptions, ask Prompter, hubToken client.Secret, say func(string, ...any)) (*flow.Env, *sandboxRun, error) {
 	if o.sandbox {
-		sb, err := f.StartSandbox(ctx, builtInSandbox(o)...)
+		sb, err := f.StartSandbox(builtInSandbox(o)...)
 		if err != nil {
 			return nil, nil, err
 		}

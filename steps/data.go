@@ -105,8 +105,10 @@ type catalog struct {
 
 var (
 	catalogMu sync.Mutex
-	// current is the registry in use; nil until first use.
+	// current is the full registry in use; nil until first use.
 	current *catalog
+	// currentIndex is the registry's header index; nil until first use.
+	currentIndex *index
 	// extra are data files added with AddData, by name.
 	extra = map[string][]byte{}
 )
@@ -132,6 +134,73 @@ func loaded() *catalog {
 // that needs them does not wait (call it early, at start).
 func Preload() { go loaded() }
 
+// index is what the first frame, flag help and completion need from the
+// registry: each IdP's id, label, order and aliases, read from the
+// top-level lines of its data file without decoding the rest (the full
+// decode takes milliseconds the first frame must not wait for).
+// TestIndexMatchesTheFullDecode keeps it equal to the full decode.
+type index struct {
+	order  []IdP
+	labels map[IdP]string
+	names  map[string]IdP
+}
+
+// header is an IdP data file's top-level identity lines.
+type header struct {
+	IdP     string   `yaml:"idp"`
+	Label   string   `yaml:"label"`
+	Order   int      `yaml:"order"`
+	Aliases []string `yaml:"aliases"`
+}
+
+// headerOf decodes the top-level idp, label, order and aliases lines of a
+// data file, one line at a time (so quoting works as in the full decode).
+func headerOf(b []byte) header {
+	var h header
+	for line := range bytes.Lines(b) {
+		for _, key := range []string{"idp:", "label:", "order:", "aliases:"} {
+			if bytes.HasPrefix(line, []byte(key)) {
+				_ = yaml.Unmarshal(line, &h)
+			}
+		}
+	}
+	return h
+}
+
+// indexed returns the registry's header index.
+func indexed() *index {
+	catalogMu.Lock()
+	defer catalogMu.Unlock()
+	if currentIndex == nil {
+		files, err := dataFiles(dataFS, extra)
+		if err != nil {
+			panic(err)
+		}
+		currentIndex = indexOf(files)
+	}
+	return currentIndex
+}
+
+// indexOf builds the header index of the IdP files among files.
+func indexOf(files map[string][]byte) *index {
+	x := &index{labels: map[IdP]string{}, names: map[string]IdP{}}
+	orders := map[IdP]int{}
+	for _, b := range files {
+		h := headerOf(b)
+		if h.IdP == "" || h.IdP == commonFile {
+			continue
+		}
+		p := IdP(h.IdP)
+		x.order = append(x.order, p)
+		x.labels[p], orders[p] = h.Label, h.Order
+		for _, n := range append([]string{h.IdP}, h.Aliases...) {
+			x.names[strings.ToLower(n)] = p
+		}
+	}
+	slices.SortFunc(x.order, func(a, b IdP) int { return cmp.Or(cmp.Compare(orders[a], orders[b]), cmp.Compare(a, b)) })
+	return x
+}
+
 // AddData adds IdP data files (name → YAML, as in data/) to the registry,
 // after validating them with the embedded ones; an IdP is one such file.
 // restore takes them out again.
@@ -144,35 +213,48 @@ func AddData(files map[string][]byte) (restore func(), err error) {
 	if err != nil {
 		return nil, err
 	}
-	before, beforeCat := extra, current
-	extra, current = merged, &c
+	all, err := dataFiles(dataFS, merged)
+	if err != nil {
+		return nil, err
+	}
+	before, beforeCat, beforeIndex := extra, current, currentIndex
+	extra, current, currentIndex = merged, &c, indexOf(all)
 	return func() {
 		catalogMu.Lock()
 		defer catalogMu.Unlock()
-		extra, current = before, beforeCat
+		extra, current, currentIndex = before, beforeCat, beforeIndex
 	}, nil
 }
 
 // loadCatalog reads and validates every data/*.yaml file in fsys, with the
 // added files.
 func loadCatalog(fsys embed.FS, added map[string][]byte) (catalog, error) {
+	files, err := dataFiles(fsys, added)
+	if err != nil {
+		return catalog{}, err
+	}
+	return parseCatalog(files)
+}
+
+// dataFiles is every data/*.yaml file in fsys with the added ones, by name.
+func dataFiles(fsys embed.FS, added map[string][]byte) (map[string][]byte, error) {
 	files := map[string][]byte{}
 	maps.Copy(files, added)
 	entries, err := fsys.ReadDir("data")
 	if err != nil {
-		return catalog{}, fmt.Errorf("read embedded checklist data: %w", err)
+		return nil, fmt.Errorf("read embedded checklist data: %w", err)
 	}
 	for _, e := range entries {
 		if _, dup := files[e.Name()]; dup {
-			return catalog{}, fmt.Errorf("checklist data %s: already built in", e.Name())
+			return nil, fmt.Errorf("checklist data %s: already built in", e.Name())
 		}
 		b, err := fsys.ReadFile(path.Join("data", e.Name()))
 		if err != nil {
-			return catalog{}, fmt.Errorf("read embedded checklist data: %w", err)
+			return nil, fmt.Errorf("read embedded checklist data: %w", err)
 		}
 		files[e.Name()] = b
 	}
-	return parseCatalog(files)
+	return files, nil
 }
 
 // parseCatalog decodes and validates the named YAML files.

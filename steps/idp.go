@@ -20,8 +20,8 @@ const (
 )
 
 // IdPs lists the identity providers in the order the wizard offers them:
-// every IdP data file, by its order key.
-func IdPs() []IdP { return slices.Clone(loaded().order) }
+// every IdP data file, by its order key (read without the full decode).
+func IdPs() []IdP { return slices.Clone(indexed().order) }
 
 // IdPNames lists every IdP id, for flag help, completion and messages.
 func IdPNames() []string {
@@ -41,10 +41,11 @@ func IdPChoices() string {
 	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 }
 
-// Label is the provider's display name, from its data file.
+// Label is the provider's display name, from its data file (its label
+// line only: no full decode, see index).
 func (p IdP) Label() string {
-	if f, ok := loaded().idps[p]; ok {
-		return f.Label
+	if l, ok := indexed().labels[p]; ok {
+		return l
 	}
 	return string(p)
 }
@@ -59,7 +60,7 @@ func (p IdP) ConnectionTypes() []ConnectionType {
 // ParseIdP accepts an IdP's id or one of its aliases from its data file
 // ("azure", "azure-ad"), in any case.
 func ParseIdP(s string) (IdP, error) {
-	if p, ok := loaded().names[strings.ToLower(strings.TrimSpace(s))]; ok {
+	if p, ok := indexed().names[strings.ToLower(strings.TrimSpace(s))]; ok {
 		return p, nil
 	}
 	return "", fmt.Errorf("unknown identity provider %q: use %s", s, IdPChoices())

@@ -375,3 +375,21 @@ func TestRenderBold(t *testing.T) {
 		t.Fatalf("RenderBold = %q", got)
 	}
 }
+
+// TestIndexMatchesTheFullDecode: the IdP index read from each file's
+// top-level lines (labels, order, ids and aliases, for the first frame,
+// flag help and completion) is what the full decode says.
+func TestIndexMatchesTheFullDecode(t *testing.T) {
+	x, c := indexed(), loaded()
+	if !slices.Equal(x.order, c.order) || !maps.Equal(x.names, c.names) {
+		t.Fatalf("index order %v names %v; full decode order %v names %v", x.order, x.names, c.order, c.names)
+	}
+	for _, p := range c.order {
+		if got, want := x.labels[p], c.idps[p].Label; got != want || got == "" {
+			t.Errorf("%s: label line %q, full decode %q", p, got, want)
+		}
+	}
+	if h := headerOf([]byte("idp: x\nlabel: \"A: B\"\norder: 2\naliases: [y, z]\nsections:\n  - label: nested\n")); h.Label != "A: B" || h.Order != 2 || !slices.Equal(h.Aliases, []string{"y", "z"}) {
+		t.Errorf("headerOf = %+v", h)
+	}
+}
