@@ -27,37 +27,39 @@ type summary struct {
 }
 
 func (m Model) summary() summary {
-	cl, _ := steps.ChecklistFor(m.session.idp, m.connType())
-	s := summary{
-		org: m.c.cfg.Org, conn: m.session.conn, idp: m.session.idp, baseURL: m.session.creds.BaseURL,
-		probe: m.session.probe, users: len(m.session.users), teams: len(m.session.teams),
-		readBack: m.session.users != nil || m.session.teams != nil,
+	run := m.session.Run
+	s := summary{org: m.c.cfg.Env.Org, conn: run.Conn, idp: run.IdP, baseURL: run.Creds.BaseURL}
+	if run.Probe != nil {
+		s.probe = *run.Probe
 	}
-	for _, it := range cl.Items {
-		if m.session.checked[it.ID] {
-			s.done++
-		} else if !it.Optional {
-			s.left = append(s.left, it.Title)
-		}
+	if f := run.Feed; f != nil {
+		s.readBack, s.users, s.teams = true, len(f.Users), len(f.Teams)
 	}
-	s.total = len(cl.Items)
+	cl, _ := steps.ChecklistFor(run.IdP, run.ConnectionType())
+	p := cl.Progress(run.Checked)
+	s.done, s.total = p.Done, p.Total
+	for _, it := range p.RequiredLeft {
+		s.left = append(s.left, it.Title)
+	}
 	return s
 }
 
 // doneScreen sums up what was set up, what was verified and what is left.
 type doneScreen struct {
-	c      *common
-	sum    summary
-	finish key.Binding
-	export key.Binding
+	c       *common
+	sum     summary
+	finish  key.Binding
+	export  key.Binding
+	members key.Binding
 }
 
 func newDoneScreen(c *common, sum summary) *doneScreen {
 	return &doneScreen{
-		c:      c,
-		sum:    sum,
-		finish: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "finish")),
-		export: key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export runbook")),
+		c:       c,
+		sum:     sum,
+		finish:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "finish")),
+		export:  key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export runbook")),
+		members: membersKey(),
 	}
 }
 
@@ -65,7 +67,7 @@ func (s *doneScreen) step() steps.StepID { return steps.StepDone }
 
 func (s *doneScreen) Init() tea.Cmd { return nil }
 
-func (s *doneScreen) keys() []key.Binding { return []key.Binding{s.finish, s.export} }
+func (s *doneScreen) keys() []key.Binding { return []key.Binding{s.finish, s.export, s.members} }
 
 func (s *doneScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 	if msg, ok := msg.(tea.KeyPressMsg); ok {
@@ -74,6 +76,8 @@ func (s *doneScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 			return s, emit(finishMsg{})
 		case key.Matches(msg, s.export):
 			return s, emit(exportRunbookMsg{})
+		case key.Matches(msg, s.members):
+			return s, emit(openMembersMsg{})
 		}
 	}
 	return s, nil
@@ -115,7 +119,7 @@ func (s *doneScreen) View() string {
 		}
 		b.WriteString(listItem(strings.Join(lines, "\n")))
 	}
-	if sum.conn.JIT || !s.c.cfg.Sandbox {
+	if sum.conn.JIT || !s.c.cfg.Env.KnowsJIT() {
 		b.WriteString(listItem(st.wrap("After testing, consider disabling JIT: "+steps.DisableJIT+".", w-4)))
 	}
 	b.WriteString(listItem(st.wrap(steps.SSONotEnforced+" "+steps.EnforceSSO, w-4)))

@@ -16,6 +16,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/docker-scim/docker-scim/client"
+	"github.com/docker-scim/docker-scim/flow"
 	"github.com/docker-scim/docker-scim/sandbox"
 	"github.com/docker-scim/docker-scim/steps"
 )
@@ -67,8 +68,11 @@ func newDriver(tb testing.TB, cfg Config, w, h int) *driver {
 // screen's Init is not run; call init.
 func driveScreen(tb testing.TB, cfg Config, w, h int, build func(c *common) screen) *driver {
 	tb.Helper()
-	if cfg.Org == "" {
-		cfg.Org = "moby"
+	if cfg.Env == nil {
+		cfg.Env = &flow.Env{}
+	}
+	if cfg.Env.Org == "" {
+		cfg.Env.Org = "moby"
 	}
 	d := start(tb, cfg, w, h)
 	d.oneScreen = true
@@ -267,7 +271,7 @@ func (f *fakeConsole) Connections(context.Context, string) ([]client.Connection,
 	return f.conns, f.listErr
 }
 
-func (f *fakeConsole) SetupSCIM(context.Context, string, string) (client.SCIMCredentials, error) {
+func (f *fakeConsole) SetupSCIM(_ context.Context, _, id string) (client.SCIMCredentials, error) {
 	f.setups++
 	if f.conflictOnce {
 		f.conflictOnce = false
@@ -275,6 +279,11 @@ func (f *fakeConsole) SetupSCIM(context.Context, string, string) (client.SCIMCre
 	}
 	if f.setupErr != nil {
 		return client.SCIMCredentials{}, f.setupErr
+	}
+	for i := range f.conns {
+		if f.conns[i].ID == id {
+			f.conns[i].SCIMEnabled = true // as Docker then lists it
+		}
 	}
 	return client.SCIMCredentials{BaseURL: "https://hub.docker.com/v2/scim/2.0", Token: client.NewSecret(fakeToken)}, nil
 }

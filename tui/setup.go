@@ -2,13 +2,13 @@ package tui
 
 import (
 	"context"
-	"errors"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 	"github.com/docker-scim/docker-scim/client"
+	"github.com/docker-scim/docker-scim/flow"
 	"github.com/docker-scim/docker-scim/steps"
 )
 
@@ -23,30 +23,30 @@ type setupDoneMsg struct {
 func (m setupDoneMsg) ownerScreen() screen { return m.owner }
 
 // setupScreen confirms and performs Setup SCIM on the chosen connection.
+// Refreshing the API Token of a connection that has SCIM already is
+// destructive (the old token stops working), so it asks first.
 type setupScreen struct {
 	c       *common
 	conn    client.Connection
 	confirm key.Binding
+	yes, no key.Binding
 	spinner spinner.Model
 	busy    bool
-	err     error
-	creds   *client.SCIMCredentials
+	// asking is true while the refresh question is shown.
+	asking bool
+	err    error
+	creds  *client.SCIMCredentials
 }
 
 // issued holds credentials this session already got for conn, or is nil:
 // then enter goes on with them instead of asking Docker again.
 func newSetupScreen(c *common, conn client.Connection, issued *client.SCIMCredentials) *setupScreen {
-	label := "set up SCIM"
-	switch {
-	case issued != nil:
-		label = "continue"
-	case conn.SCIMEnabled:
-		label = "refresh the API Token"
-	}
 	return &setupScreen{
 		c:       c,
 		conn:    conn,
-		confirm: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", label)),
+		confirm: key.NewBinding(key.WithKeys("enter")),
+		yes:     key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "refresh the token")),
+		no:      key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n", "keep the old token")),
 		spinner: spinner.New(spinner.WithSpinner(spinner.Dot)),
 		creds:   issued,
 	}
@@ -56,29 +56,38 @@ func (s *setupScreen) step() steps.StepID { return steps.StepSetupSCIM }
 
 func (s *setupScreen) Init() tea.Cmd { return nil }
 
+// typing is true while the refresh question is shown: esc answers it
+// instead of going back.
+func (s *setupScreen) typing() bool { return s.asking }
+
 func (s *setupScreen) keys() []key.Binding {
-	if s.busy {
+	switch {
+	case s.busy:
 		return nil
+	case s.asking:
+		return []key.Binding{s.yes, s.no}
 	}
-	return []key.Binding{s.confirm}
+	confirm := s.confirm
+	switch {
+	case s.creds != nil:
+		confirm.SetHelp("enter", "continue")
+	case s.err != nil:
+		confirm.SetHelp("enter", "try again")
+	case s.conn.SCIMEnabled:
+		confirm.SetHelp("enter", "refresh the API Token…")
+	default:
+		confirm.SetHelp("enter", "set up SCIM")
+	}
+	return []key.Binding{confirm}
 }
 
-// runSetup performs Setup SCIM, or refreshes the token of a connection that
-// already has SCIM (also when Docker answers 409 because it was set up
-// meanwhile: that token was never shown, so a new one is what is needed).
-func runSetup(owner *setupScreen, console client.Console, org string, conn client.Connection) tea.Cmd {
+// runSetup performs Setup SCIM (flow.SetupSCIM: a connection that has
+// SCIM already, or gets it meanwhile, has its token refreshed).
+func runSetup(owner *setupScreen, env *flow.Env, conn client.Connection) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
 		defer cancel()
-		var creds client.SCIMCredentials
-		var err error
-		if !conn.SCIMEnabled {
-			creds, err = console.SetupSCIM(ctx, org, conn.ID)
-		}
-		var ce *client.Error
-		if conn.SCIMEnabled || errors.As(err, &ce) && ce.Kind == client.KindConflict {
-			creds, err = console.RefreshSCIMToken(ctx, org, conn.ID)
-		}
+		creds, err := flow.SetupSCIM(ctx, env, conn)
 		return setupDoneMsg{owner: owner, creds: creds, err: err}
 	}
 }
@@ -96,16 +105,36 @@ func (s *setupScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 	case spinner.TickMsg:
 		return s, tickSpinner(&s.spinner, s.busy, msg)
 	case tea.KeyPressMsg:
-		if s.busy || !key.Matches(msg, s.confirm) {
-			return s, nil
-		}
-		if s.creds != nil {
-			return s, emit(scimReadyMsg{creds: *s.creds})
-		}
-		s.busy, s.err = true, nil
-		return s, tea.Batch(s.spinner.Tick, runSetup(s, s.c.cfg.Console, s.c.cfg.Org, s.conn))
+		return s.updateKey(msg)
 	}
 	return s, nil
+}
+
+func (s *setupScreen) updateKey(msg tea.KeyPressMsg) (screen, tea.Cmd) {
+	switch {
+	case s.busy:
+		return s, nil
+	case s.asking && key.Matches(msg, s.yes):
+		s.asking = false
+		return s, s.run()
+	case s.asking && key.Matches(msg, s.no):
+		s.asking = false
+		return s, nil
+	case s.asking || !key.Matches(msg, s.confirm):
+		return s, nil
+	case s.creds != nil:
+		return s, emit(scimReadyMsg{creds: *s.creds})
+	case s.conn.SCIMEnabled:
+		s.asking = true
+		return s, nil
+	}
+	return s, s.run()
+}
+
+// run starts Setup SCIM (or the refresh) in the background.
+func (s *setupScreen) run() tea.Cmd {
+	s.busy, s.err = true, nil
+	return tea.Batch(s.spinner.Tick, runSetup(s, s.c.cfg.Env, s.conn))
 }
 
 func (s *setupScreen) View() string {
@@ -119,12 +148,16 @@ func (s *setupScreen) View() string {
 	case s.busy:
 		b.WriteString(s.spinner.View() + " Setting up SCIM…")
 	case s.err != nil:
-		b.WriteString(st.err.Render("✗ ") + st.wrap(s.err.Error(), w-2) + "\n\nPress enter to try again.")
+		b.WriteString(errorPanel(st, s.err, w))
 	case s.creds != nil:
-		b.WriteString(st.ok.Render("✓ SCIM is set up.") + " Press enter to see the SCIM Base URL and API Token.")
+		b.WriteString(st.ok.Render("✓ SCIM is set up.") + " " + st.wrap("Press enter to see the SCIM Base URL and API Token.", w-18))
+	case s.asking:
+		b.WriteString(st.warn.Render("Refresh the API Token now?") + "\n" +
+			st.wrap("The old token stops working at once: provisioning from the identity provider fails until it has the new one. "+
+				"Refresh only if you lost the token or mean to replace it.", w))
 	case s.conn.SCIMEnabled:
-		b.WriteString(st.wrap("SCIM is already set up on this connection. Press enter to refresh the **API Token**: "+
-			"the old token stops working at once, so the IdP needs the new one.", w))
+		b.WriteString(st.wrap("SCIM is already set up on this connection. Press enter to refresh the **API Token** "+
+			"(you are asked first): the old token stops working at once, so the IdP needs the new one.", w))
 	default:
 		b.WriteString("Press enter to run " + st.bold.Render("Setup SCIM") + " on this connection.")
 	}
