@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/docker-scim/docker-scim/client"
+	"github.com/docker-scim/docker-scim/flow"
 	"github.com/docker-scim/docker-scim/sandbox"
 )
 
@@ -173,7 +174,7 @@ func (f *Factory) SignInHub(ctx context.Context, in hubInput, org string, hubTok
 		err = hub.ValidateOrg(ctx, org)
 	}
 	var ce *client.Error
-	if err != nil && !explicit && errors.As(err, &ce) && isAuthKind(ce.Kind) {
+	if err != nil && !explicit && errors.As(err, &ce) && flow.IsAuthKind(ce.Kind) {
 		say("Warning: skipping the organization check: %v", err)
 		return nil, nil
 	}
