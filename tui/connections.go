@@ -31,24 +31,24 @@ func (m connectionsLoadedMsg) ownerScreen() screen { return m.owner }
 
 // connectionsScreen lists the organization's SSO connections, with a filter.
 type connectionsScreen struct {
-	c          *common
-	keymap     listKeys
-	retry      key.Binding
-	filterKey  key.Binding
-	spinner    spinner.Model
-	filter     textinput.Model
-	filtering  bool
-	loading    bool
-	err        error
-	org        client.OrgInfo
-	conns      []client.Connection
-	haystack   []string // per connection, the lower-cased text the filter searches
+	c         *common
+	keymap    listKeys
+	retry     key.Binding
+	filterKey key.Binding
+	spinner   spinner.Model
+	filter    textinput.Model
+	filtering bool
+	loading   bool
+	err       error
+	org       client.OrgInfo
+	conns     []client.Connection
+	haystack  []string // per connection, the lower-cased text the filter searches
 	// widest is the widest name, type and IdP label of the connections,
 	// measured once when they load, not on every frame.
-	widest connColumns
-	visible    []int    // indexes into conns that match the filter
-	cursor     int      // index into visible
-	firstShown int      // first line of the list on screen (see scrollWindow)
+	widest     connColumns
+	visible    []int // indexes into conns that match the filter
+	cursor     int   // index into visible
+	firstShown int   // first line of the list on screen (see scrollWindow)
 }
 
 // connectionsIntro opens the connection list.

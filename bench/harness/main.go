@@ -5,17 +5,21 @@
 // status 1 means a measurement could not be made).
 //
 // What a user feels, measured fairly:
+//
 //   - the two programs run pair by pair, interleaved (A B, then B A, …), so
 //     a change in the machine's load hits both alike;
+//
 //   - keys go out at a random moment (a random 0–50 ms after the screen
 //     settled), not right after a frame, so key to frame includes the wait
 //     for the renderer's next tick when there is one;
+//
 //   - idle CPU is measured one process at a time, each alone on its idle
 //     screen for the whole window;
+//
 //   - -load N starts N processes that keep a CPU busy each for the whole
 //     run (the loaded mode: both CPUs of a 2-CPU machine busy).
 //
-//	go run ./bench/harness -app ./docker-scim -baseline ./baseline [-load 2]
+//     go run ./bench/harness -app ./docker-scim -baseline ./baseline [-load 2]
 package main
 
 import (
