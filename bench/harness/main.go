@@ -4,22 +4,16 @@
 // ratio and its target. It reports; it never fails on a missed target (exit
 // status 1 means a measurement could not be made).
 //
-// What a user feels, measured fairly:
+// It measures what a user feels. The two programs run pair by pair,
+// interleaved (A B, then B A, …), so a change in the machine's load hits
+// both alike. Keys go out at a random moment (a random 0–50 ms after the
+// screen settled), not right after a frame, so key to frame includes the
+// wait for the renderer's next tick when there is one. Idle CPU is measured
+// one process at a time, each alone on its idle screen for the whole
+// window. With -load N, N processes keep a CPU busy each for the whole run
+// (the loaded mode: every CPU of a 2-CPU machine busy).
 //
-//   - the two programs run pair by pair, interleaved (A B, then B A, …), so
-//     a change in the machine's load hits both alike;
-//
-//   - keys go out at a random moment (a random 0–50 ms after the screen
-//     settled), not right after a frame, so key to frame includes the wait
-//     for the renderer's next tick when there is one;
-//
-//   - idle CPU is measured one process at a time, each alone on its idle
-//     screen for the whole window;
-//
-//   - -load N starts N processes that keep a CPU busy each for the whole
-//     run (the loaded mode: both CPUs of a 2-CPU machine busy).
-//
-//     go run ./bench/harness -app ./docker-scim -baseline ./baseline [-load 2]
+//	go run ./bench/harness -app ./docker-scim -baseline ./baseline [-load 2]
 package main
 
 import (
