@@ -200,8 +200,7 @@ func TestPasteOfBothValuesFillsBothFields(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			d := driveScreen(t, Config{}, 80, 24, guided(client.SCIMCredentials{}))
-			d.press("tab") // the URL field has focus
-			d.paste(text)
+			d.paste(text) // into the URL field, focused on entry
 			if s := d.screen(); strings.Contains(s, guidedToken) || strings.Contains(s, "not scim") {
 				t.Fatalf("the token is on screen, or the paste was garbled:\n%s", s)
 			}
@@ -219,8 +218,7 @@ func TestPasteOfBothValuesFillsBothFields(t *testing.T) {
 
 func TestTokenInTheURLFieldReplacesTheTokenField(t *testing.T) {
 	d := driveScreen(t, Config{}, 80, 24, guided(client.SCIMCredentials{Token: client.NewSecret("abc")}))
-	d.press("tab")
-	d.paste(guidedToken)
+	d.paste(guidedToken) // into the URL field, focused on entry
 	g := d.guided()
 	if got := g.fields[guidedFieldToken].Value(); got != guidedToken {
 		t.Fatalf("the token field holds %d characters, want the pasted token alone", len(got))
