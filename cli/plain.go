@@ -481,7 +481,8 @@ func (p *plainMode) configureEntra(ctx context.Context) (map[string]bool, error)
 	titles := entraTitles()
 	done := map[string]bool{}
 	s := flow.EntraSettings(p.env.Org, p.run.Conn, p.run.Creds, *p.graph)
-	_, err := flow.ConfigureEntra(ctx, *p.graph, s, func(pr entra.Progress) {
+	show := func(dc entra.DeviceCodePrompt) { p.ui.say("Sign in to Microsoft Graph: %s", dc.Message) }
+	_, err := flow.ConfigureEntra(ctx, *p.graph, s, show, func(pr entra.Progress) {
 		switch pr.State {
 		case entra.Done:
 			done[string(pr.Step)] = true

@@ -94,7 +94,7 @@ func (s *checklistScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		return s, nil
 	}
 	switch msg.(type) {
-	case entraProgressMsg, entraFinishedMsg:
+	case entraProgressMsg, entraFinishedMsg, entraCodeMsg:
 		if s.entra != nil {
 			return s.onEntra(msg)
 		}
