@@ -385,6 +385,9 @@ func (p *plainMode) checklist(ctx context.Context) error {
 	if cl.Intro != "" {
 		p.ui.say("%s", p.ui.rich(cl.Intro))
 	}
+	if err := p.groups(ctx); err != nil {
+		return err
+	}
 	byGraph, err := p.configureEntra(ctx)
 	if err != nil {
 		return err
@@ -428,6 +431,34 @@ func (p *plainMode) checklist(ctx context.Context) error {
 	p.run.RecordChecked(checked)
 	for _, n := range cl.Notes {
 		p.ui.say("%s", p.ui.rich(n))
+	}
+	return nil
+}
+
+// groups checks the IdP group names given with --group against Docker's
+// group mapping, before the checklist's group items.
+func (p *plainMode) groups(ctx context.Context) error {
+	if len(p.opts.groups) == 0 {
+		return nil
+	}
+	checked, err := flow.CheckGroups(ctx, p.env, p.opts.groups)
+	if err != nil {
+		return err
+	}
+	p.run.RecordGroups(checked)
+	p.ui.say("Group names (--group):")
+	for _, g := range checked {
+		verdict := "OK"
+		if !g.OK {
+			verdict = "WRONG"
+		}
+		p.ui.say("  %s  %s: %s", verdict, g.Name, g.Message)
+		if g.Warning != "" {
+			p.ui.say("      Warning: %s", g.Warning)
+		}
+		if g.Fix != "" {
+			p.ui.say("      Fix: %s", g.Fix)
+		}
 	}
 	return nil
 }
@@ -523,6 +554,11 @@ func (p *plainMode) finish(err error) error {
 		return err
 	}
 	res := flow.NewResult(p.env, &p.run, p.opts.showToken)
+	generated, gerr := generatedAt()
+	if gerr != nil {
+		return errors.Join(err, gerr)
+	}
+	res.GeneratedAt = generated
 	if p.opts.runbook != "" && p.run.IdP != "" {
 		if rerr := writeRunbook(p.opts.runbook, p.env, &p.run); rerr != nil {
 			return errors.Join(err, rerr)
