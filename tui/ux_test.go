@@ -261,3 +261,22 @@ func TestResumeOfAConnectionThatIsGone(t *testing.T) {
 		t.Fatalf("resumed a connection that is gone:\n%s", s)
 	}
 }
+
+func TestDoneDoesNotOverstate(t *testing.T) {
+	d := newDriver(t, testConfig(seededConsole(), nil), 120, 40)
+	d.enterUntil(steps.StepDone)
+	if s := d.screen(); strings.Contains(s, "✓ SCIM is set up") || !strings.Contains(s, "the identity provider's side is not finished") {
+		t.Fatalf("Done claims success with no checklist item ticked:\n%s", s)
+	}
+}
+
+func TestDoneAfterARefreshSaysToUpdateTheIdP(t *testing.T) {
+	d := newDriver(t, testConfig(seededConsole(), nil), 120, 40)
+	d.press("down", "down") // Entra ID OIDC: SCIM on
+	d.enterUntil(steps.StepSetupSCIM)
+	d.press("enter", "y")
+	d.enterUntil(steps.StepDone)
+	if s := d.screen(); !strings.Contains(s, "Paste the new API Token into Microsoft Entra ID") {
+		t.Fatalf("Done does not say the IdP needs the refreshed token:\n%s", s)
+	}
+}
