@@ -19,18 +19,18 @@ import (
 // checklistScreen walks the IdP's items: space ticks, the focused item shows
 // its full instruction, what to paste, and its docs link.
 type checklistScreen struct {
-	c       *common
-	list    steps.Checklist
-	labels  steps.FieldLabels
-	keymap  checklistKeys
-	bar     progress.Model
+	c      *common
+	list   steps.Checklist
+	labels steps.FieldLabels
+	keymap checklistKeys
+	bar    progress.Model
 	// creds are the SCIM Base URL and API Token, for c on the items that
 	// paste them (empty after a resume, until the token is given again).
 	creds client.SCIMCredentials
 	// sources shows where each item's text comes from.
 	sources bool
 	// copied is the result of the last c.
-	copied string
+	copied  string
 	cursor  int
 	checked map[string]bool
 	// seq numbers the ticks sent to the root.

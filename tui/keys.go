@@ -95,7 +95,7 @@ func confirmKeys() confirmHelp {
 
 // checklistKeys walk the IdP checklist.
 type checklistKeys struct {
-	Up, Down, Top, Bottom, PageUp, PageDown key.Binding
+	Up, Down, Top, Bottom, PageUp, PageDown     key.Binding
 	Tick, Copy, Open, Sources, Export, Continue key.Binding
 }
 
