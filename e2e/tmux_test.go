@@ -47,6 +47,9 @@ type term struct {
 // DOCKER_SCIM_E2E_REQUIRE=1.
 func requireTmux(t *testing.T) {
 	t.Helper()
+	if err := statSourcesOnce(); err != nil {
+		t.Fatalf("reading the module's files (for go test's cache): %v", err)
+	}
 	if _, err := exec.LookPath("tmux"); err != nil {
 		if os.Getenv("DOCKER_SCIM_E2E_REQUIRE") == "1" {
 			t.Fatal("tmux is not installed, and DOCKER_SCIM_E2E_REQUIRE=1 forbids skipping the end-to-end tests: install tmux (apt-get install tmux)")

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/docker-scim/docker-scim/steps"
@@ -42,6 +43,30 @@ func buildAndRun(m *testing.M) int {
 		return 1
 	}
 	return m.Run()
+}
+
+// statSourcesOnce stats the module's files once per test process, from
+// inside a test (go test records file accesses only once m.Run started).
+var statSourcesOnce = sync.OnceValue(func() error { return statSources("..") })
+
+// statSources stats every file of the module under root. go test caches a
+// package's result keyed on its own build and on the files the test
+// process opened or statted; the binary built here depends on the whole
+// module, so without this a change elsewhere (tui/, steps/data/) would be
+// answered from the cache with the result for the old binary.
+func statSources(root string) error {
+	return filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && d.Name() == ".git" {
+			return filepath.SkipDir
+		}
+		if d.Type().IsRegular() {
+			_, err = os.Stat(path)
+		}
+		return err
+	})
 }
 
 // run is one docker-scim process in its own tmux, with a private HOME.
