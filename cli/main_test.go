@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/docker-scim/docker-scim/client"
+	"github.com/docker-scim/docker-scim/internal/testwait"
 )
 
 // TestSandboxCommandJSON runs `docker-scim sandbox --json`, signs in with
@@ -27,9 +28,12 @@ func TestSandboxCommandJSON(t *testing.T) {
 	}
 	defer cmd.Process.Kill()
 	sc := bufio.NewScanner(stdout)
+	// A sandbox that never prints is killed, which ends the read.
+	killer := time.AfterFunc(testwait.Timeout, func() { _ = cmd.Process.Kill() })
 	if !sc.Scan() {
-		t.Fatalf("no JSON line: %v", sc.Err())
+		t.Fatalf("no JSON line within %s: %v", testwait.Timeout, sc.Err())
 	}
+	killer.Stop()
 	var line struct {
 		URL, Org, User, PAT, OAT string
 	}

@@ -9,6 +9,7 @@ package e2e
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -25,7 +26,7 @@ import (
 
 // waitTimeout bounds every wait for a screen; generous because CI runs other
 // builds on the same two cores.
-const waitTimeout = 15 * time.Second
+const waitTimeout = 30 * time.Second
 
 // pollEvery is how often a wait re-reads the pane.
 const pollEvery = 10 * time.Millisecond
@@ -79,9 +80,15 @@ func newTerm(t *testing.T, w, h int, env []string) *term {
 	return tm
 }
 
+// tmuxTimeout bounds one tmux command: a wedged tmux fails the test
+// instead of hanging it.
+const tmuxTimeout = 30 * time.Second
+
 // exec runs one tmux command on the private server.
 func (tm *term) exec(args ...string) (string, error) {
-	cmd := exec.Command("tmux", append([]string{"-L", tm.socket}, args...)...)
+	ctx, cancel := context.WithTimeout(context.Background(), tmuxTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "tmux", append([]string{"-L", tm.socket}, args...)...)
 	cmd.Env = tm.env
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
