@@ -15,6 +15,7 @@ import (
 
 	"github.com/docker-scim/docker-scim/client"
 	"github.com/docker-scim/docker-scim/entra"
+	"github.com/docker-scim/docker-scim/flow"
 	"github.com/docker-scim/docker-scim/steps"
 )
 
@@ -129,13 +130,9 @@ type entraResult struct {
 	Error        string `json:"error,omitempty"`
 }
 
-type entraStep struct {
-	ID     string `json:"id"`
-	Title  string `json:"title"`
-	State  string `json:"state"`
-	Detail string `json:"detail,omitempty"`
-	Error  string `json:"error,omitempty"`
-}
+// entraStep is one checklist item done through Microsoft Graph, as the
+// wizard's result records it.
+type entraStep = flow.EntraStep
 
 // entraTitles maps the checklist's item ids to their titles, so each step
 // shows the label of the manual checklist.
@@ -162,7 +159,7 @@ func runEntraConfigure(ctx context.Context, f *Factory, o entraOptions, g *globa
 	var scim *client.SCIM
 	signIn := func(ctx context.Context) (client.Secret, error) { return f.graphSignIn(ctx, o, ui) }
 	if o.sandbox {
-		run, err := f.StartSandbox(ctx)
+		run, err := f.StartSandbox()
 		if err != nil {
 			return err
 		}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/docker-scim/docker-scim/client"
+	"github.com/docker-scim/docker-scim/flow"
 	"github.com/docker-scim/docker-scim/sandbox"
 )
 
@@ -101,8 +102,9 @@ type sandboxRun struct {
 
 // StartSandbox starts the built-in sandbox in-process on a free loopback
 // port, seeded with the migration mix and opts, and signs in to it with
-// its organization access token.
-func (f *Factory) StartSandbox(ctx context.Context, opts ...sandbox.Option) (*sandboxRun, error) {
+// its organization access token on the first request (in the background:
+// the wizard's first frame does not wait for the sign-in).
+func (f *Factory) StartSandbox(opts ...sandbox.Option) (*sandboxRun, error) {
 	sb, err := sandbox.Start("127.0.0.1:0", append([]sandbox.Option{sandbox.WithMigrationMix()}, opts...)...)
 	if err != nil {
 		return nil, err
@@ -114,13 +116,11 @@ func (f *Factory) StartSandbox(ctx context.Context, opts ...sandbox.Option) (*sa
 	}
 	creds := sb.Credentials()
 	hub, err := client.NewHub(sb.URL)
-	if err == nil {
-		err = hub.SignIn(ctx, creds.Org, client.NewSecret(creds.OAT))
-	}
 	if err != nil {
 		stop()
 		return nil, err
 	}
+	hub.SignInOnFirstUse(creds.Org, client.NewSecret(creds.OAT))
 	return &sandboxRun{URL: sb.URL, Org: creds.Org, Hub: hub, Stop: stop}, nil
 }
 
@@ -174,7 +174,7 @@ func (f *Factory) SignInHub(ctx context.Context, in hubInput, org string, hubTok
 		err = hub.ValidateOrg(ctx, org)
 	}
 	var ce *client.Error
-	if err != nil && !explicit && errors.As(err, &ce) && isAuthKind(ce.Kind) {
+	if err != nil && !explicit && errors.As(err, &ce) && flow.IsAuthKind(ce.Kind) {
 		say("Warning: skipping the organization check: %v", err)
 		return nil, nil
 	}

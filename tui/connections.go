@@ -12,6 +12,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/docker-scim/docker-scim/client"
+	"github.com/docker-scim/docker-scim/flow"
 	"github.com/docker-scim/docker-scim/steps"
 )
 
@@ -72,16 +73,16 @@ func (s *connectionsScreen) typing() bool { return s.filtering }
 
 func (s *connectionsScreen) Init() tea.Cmd {
 	s.loading, s.err = true, nil
-	return tea.Batch(s.spinner.Tick, loadConnections(s, s.c.cfg.Console, s.c.cfg.Org))
+	return tea.Batch(s.spinner.Tick, loadConnections(s, s.c.cfg.Env))
 }
 
-// loadConnections reads the org with its SSO connections in one request;
-// the preflight step reuses the plan and domains.
-func loadConnections(owner *connectionsScreen, console client.Console, org string) tea.Cmd {
+// loadConnections reads the org with its SSO connections in one request
+// (flow.Connections); the preflight step reuses the plan and domains.
+func loadConnections(owner *connectionsScreen, env *flow.Env) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
 		defer cancel()
-		info, err := console.Org(ctx, org)
+		info, err := flow.Connections(ctx, env)
 		return connectionsLoadedMsg{owner: owner, org: info, err: err}
 	}
 }

@@ -27,20 +27,20 @@ type summary struct {
 }
 
 func (m Model) summary() summary {
-	cl, _ := steps.ChecklistFor(m.session.idp, m.connType())
-	s := summary{
-		org: m.c.cfg.Org, conn: m.session.conn, idp: m.session.idp, baseURL: m.session.creds.BaseURL,
-		probe: m.session.probe, users: len(m.session.users), teams: len(m.session.teams),
-		readBack: m.session.users != nil || m.session.teams != nil,
+	run := m.session.Run
+	s := summary{org: m.c.cfg.Env.Org, conn: run.Conn, idp: run.IdP, baseURL: run.Creds.BaseURL}
+	if run.Probe != nil {
+		s.probe = *run.Probe
 	}
-	for _, it := range cl.Items {
-		if m.session.checked[it.ID] {
-			s.done++
-		} else if !it.Optional {
-			s.left = append(s.left, it.Title)
-		}
+	if f := run.Feed; f != nil {
+		s.readBack, s.users, s.teams = true, len(f.Users), len(f.Teams)
 	}
-	s.total = len(cl.Items)
+	cl, _ := steps.ChecklistFor(run.IdP, run.ConnectionType())
+	p := cl.Progress(run.Checked)
+	s.done, s.total = p.Done, p.Total
+	for _, it := range p.RequiredLeft {
+		s.left = append(s.left, it.Title)
+	}
 	return s
 }
 
@@ -119,7 +119,7 @@ func (s *doneScreen) View() string {
 		}
 		b.WriteString(listItem(strings.Join(lines, "\n")))
 	}
-	if sum.conn.JIT || !s.c.cfg.Sandbox {
+	if sum.conn.JIT || !s.c.cfg.Env.KnowsJIT() {
 		b.WriteString(listItem(st.wrap("After testing, consider disabling JIT: "+steps.DisableJIT+".", w-4)))
 	}
 	b.WriteString(listItem(st.wrap(steps.SSONotEnforced+" "+steps.EnforceSSO, w-4)))

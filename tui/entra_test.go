@@ -46,11 +46,11 @@ func TestConfigureEntraForMeTicksTheItemsAndTheUserArrives(t *testing.T) {
 	}
 	for _, id := range []entra.StepID{entra.StepOpenApp, entra.StepJob, entra.StepCredentials, entra.StepTest, entra.StepGroupMapping,
 		entra.StepAssign, entra.StepOnDemand, entra.StepStart, entra.StepLogs} {
-		if !d.m.session.checked[string(id)] {
+		if !d.m.session.Checked[string(id)] {
 			t.Errorf("checklist item %s not ticked", id)
 		}
 	}
-	if d.m.session.checked["entra-user-mappings"] {
+	if d.m.session.Checked["entra-user-mappings"] {
 		t.Error("an item Graph did not do was ticked")
 	}
 	d.enterUntil(steps.StepReadBack)
@@ -68,8 +68,8 @@ func TestConfigureEntraForMeStopsWithTheFixAndResumes(t *testing.T) {
 		!strings.Contains(screen, "Press g to resume") {
 		t.Fatalf("no failure with the fix:\n%s", screen)
 	}
-	if !d.m.session.checked[string(entra.StepOpenApp)] || d.m.session.checked[string(entra.StepJob)] {
-		t.Fatalf("ticks after the failure: %v", d.m.session.checked)
+	if !d.m.session.Checked[string(entra.StepOpenApp)] || d.m.session.Checked[string(entra.StepJob)] {
+		t.Fatalf("ticks after the failure: %v", d.m.session.Checked)
 	}
 	if !strings.Contains(screen, "configure Entra for me") {
 		t.Errorf("g is not in the footer after the failure:\n%s", screen)

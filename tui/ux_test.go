@@ -163,8 +163,7 @@ func requireWholeFrame(t *testing.T, d *driver, w, h int) {
 // guidedWizard runs the whole wizard on the guided path (real Docker's
 // flow: the connection form, then the guided Setup SCIM screen).
 func guidedWizard(t *testing.T) *driver {
-	cfg := testConfig(seededConsole(), nil)
-	cfg.Sandbox = false
+	cfg := testConfig(nil, nil)
 	d := newDriver(t, cfg, 80, 24)
 	d.typeText("Okta SAML")
 	d.press("enter")
@@ -237,7 +236,7 @@ func TestResumeChecksSCIMAgainstTheServer(t *testing.T) {
 	d.enterUntil(steps.StepChecklist) // SCIM set up, saved as on
 	// A new built-in sandbox: the same connection, SCIM off.
 	cfg := stateConfig(t, dir)
-	console := cfg.Console.(*fakeConsole)
+	console := cfg.Env.Console.(*fakeConsole)
 	d2 := newDriver(t, cfg, 80, 24)
 	d2.press("enter") // resume at the checklist
 	if s := d2.screen(); !strings.Contains(s, "SCIM is no longer set up") {
@@ -256,7 +255,7 @@ func TestResumeChecksSCIMAgainstTheServer(t *testing.T) {
 func TestResumeOfAConnectionThatIsGone(t *testing.T) {
 	dir := savedAtPreflight(t)
 	cfg := stateConfig(t, dir)
-	console := cfg.Console.(*fakeConsole)
+	console := cfg.Env.Console.(*fakeConsole)
 	console.conns = console.conns[1:] // Okta SAML is gone
 	d := newDriver(t, cfg, 80, 24)
 	d.press("enter")

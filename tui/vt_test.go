@@ -13,7 +13,7 @@ import (
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/vt"
-	"github.com/docker-scim/docker-scim/client"
+	"github.com/docker-scim/docker-scim/flow"
 	"github.com/docker-scim/docker-scim/sandbox"
 	"github.com/docker-scim/docker-scim/steps"
 )
@@ -313,8 +313,7 @@ func (v *vterm) ctrl(r rune) {
 func TestVTGuidedPath(t *testing.T) {
 	cfg, sb, url := sandboxConfig(t)
 	creds := sb.Credentials()
-	cfg.Sandbox = false
-	cfg.Console = client.DockerConsole{}
+	cfg.Env = flow.Docker(cfg.Env.Org, cfg.Env.Hub, cfg.Env.SCIMOptions...)
 	cfg.Clipboard = &fakeClipboard{}
 	cfg.StateDir = t.TempDir()
 	base := url + sandbox.SCIMPath
