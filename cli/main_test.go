@@ -77,7 +77,10 @@ func TestSandboxCommandJSON(t *testing.T) {
 
 func TestSandboxRefusesNonLoopback(t *testing.T) {
 	bin := binary(t)
-	out, err := exec.Command(bin, "sandbox", "--addr", "0.0.0.0:0").CombinedOutput()
+	// A sandbox that wrongly starts is killed after the deadline.
+	ctx, cancel := context.WithTimeout(context.Background(), testwait.Timeout)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, bin, "sandbox", "--addr", "0.0.0.0:0").CombinedOutput()
 	if err == nil || !strings.Contains(string(out), "only listens on loopback") {
 		t.Fatalf("err=%v out=%s", err, out)
 	}

@@ -117,7 +117,9 @@ func TestSandboxCommandSCIMPushAndState(t *testing.T) {
 		t.Fatalf("scim_token does not authenticate: %d", status)
 	}
 
-	push := exec.Command(bin, "sandbox", "push", "--url", l.URL, "--token-stdin",
+	ctx, cancel := context.WithTimeout(context.Background(), testwait.Timeout)
+	defer cancel()
+	push := exec.CommandContext(ctx, bin, "sandbox", "push", "--url", l.URL, "--token-stdin",
 		"--user", "ada.lovelace@moby.example", "--user", "alan@moby.example=Alan Turing", "--group", "moby:research")
 	push.Stdin = strings.NewReader(l.SCIMToken + "\n")
 	out, err := push.CombinedOutput()
