@@ -385,6 +385,9 @@ func (p *plainMode) checklist(ctx context.Context) error {
 	if cl.Intro != "" {
 		p.ui.say("%s", p.ui.rich(cl.Intro))
 	}
+	if err := p.groups(ctx); err != nil {
+		return err
+	}
 	byGraph, err := p.configureEntra(ctx)
 	if err != nil {
 		return err
@@ -432,6 +435,34 @@ func (p *plainMode) checklist(ctx context.Context) error {
 	return nil
 }
 
+// groups checks the IdP group names given with --group against Docker's
+// group mapping, before the checklist's group items.
+func (p *plainMode) groups(ctx context.Context) error {
+	if len(p.opts.groups) == 0 {
+		return nil
+	}
+	checked, err := flow.CheckGroups(ctx, p.env, p.opts.groups)
+	if err != nil {
+		return err
+	}
+	p.run.RecordGroups(checked)
+	p.ui.say("Group names (--group):")
+	for _, g := range checked {
+		verdict := "OK"
+		if !g.OK {
+			verdict = "WRONG"
+		}
+		p.ui.say("  %s  %s: %s", verdict, g.Name, g.Message)
+		if g.Warning != "" {
+			p.ui.say("      Warning: %s", g.Warning)
+		}
+		if g.Fix != "" {
+			p.ui.say("      Fix: %s", g.Fix)
+		}
+	}
+	return nil
+}
+
 // configureEntra offers "Configure Entra for me" on the Entra checklist
 // when Microsoft Graph can be reached: with --configure-entra, or when the
 // admin says yes. It returns the checklist items done through Graph. A
@@ -450,7 +481,8 @@ func (p *plainMode) configureEntra(ctx context.Context) (map[string]bool, error)
 	titles := entraTitles()
 	done := map[string]bool{}
 	s := flow.EntraSettings(p.env.Org, p.run.Conn, p.run.Creds, *p.graph)
-	_, err := flow.ConfigureEntra(ctx, *p.graph, s, func(pr entra.Progress) {
+	show := func(dc entra.DeviceCodePrompt) { p.ui.say("Sign in to Microsoft Graph: %s", dc.Message) }
+	_, err := flow.ConfigureEntra(ctx, *p.graph, s, show, func(pr entra.Progress) {
 		switch pr.State {
 		case entra.Done:
 			done[string(pr.Step)] = true
@@ -522,6 +554,11 @@ func (p *plainMode) finish(err error) error {
 		return err
 	}
 	res := flow.NewResult(p.env, &p.run, p.opts.showToken)
+	generated, gerr := generatedAt()
+	if gerr != nil {
+		return errors.Join(err, gerr)
+	}
+	res.GeneratedAt = generated
 	if p.opts.runbook != "" && p.run.IdP != "" {
 		if rerr := writeRunbook(p.opts.runbook, p.env, &p.run); rerr != nil {
 			return errors.Join(err, rerr)

@@ -169,3 +169,36 @@ func TestExtraIdPIsOneFile(t *testing.T) {
 		t.Fatalf("the plain mode did not run the new IdP's checklist:\n%s", errOut)
 	}
 }
+
+// TestRunbookJSONIsTheJSONResult: --runbook FILE.json and --json describe
+// a run in one shape (the runbook without the token).
+func TestRunbookJSONIsTheJSONResult(t *testing.T) {
+	t.Setenv("DOCKER_CONFIG", t.TempDir())
+	t.Setenv("SOURCE_DATE_EPOCH", "1767225600")
+	path := t.TempDir() + "/run.json"
+	var out bytes.Buffer
+	s := &IO{In: strings.NewReader(""), Out: &out, ErrOut: io.Discard}
+	args := []string{"--sandbox", "--no-input", "--connection", "conn-entra-oidc", "--runbook", path, "--json"}
+	if code := Run(context.Background(), args, s, "test"); code != 0 {
+		t.Fatalf("exit code %d", code)
+	}
+	file, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fromJSON, fromFile map[string]any
+	if err := json.Unmarshal(out.Bytes(), &fromJSON); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(file, &fromFile); err != nil {
+		t.Fatal(err)
+	}
+	a, _ := json.Marshal(fromJSON)
+	b, _ := json.Marshal(fromFile)
+	if string(a) != string(b) {
+		t.Fatalf("two shapes for one run:\n--json:    %s\n--runbook: %s", a, b)
+	}
+	if _, ok := fromFile["scim_token"]; ok || fromFile["generated_at"] != "2026-01-01T00:00:00Z" {
+		t.Fatalf("runbook JSON: token or generated_at wrong: %s", b)
+	}
+}

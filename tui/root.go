@@ -69,6 +69,8 @@ type session struct {
 	// onClipboard is the token while it is on the native clipboard; it is
 	// cleared from there before the wizard exits.
 	onClipboard client.Secret
+	// refreshed is true once this session refreshed a working API Token.
+	refreshed bool
 	// draft is what the guided Setup SCIM screen's fields held when the
 	// admin went back from it, so coming forward again loses nothing
 	// typed (memory only, like every secret).

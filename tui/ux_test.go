@@ -200,8 +200,7 @@ func TestPasteOfBothValuesFillsBothFields(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			d := driveScreen(t, Config{}, 80, 24, guided(client.SCIMCredentials{}))
-			d.press("tab") // the URL field has focus
-			d.paste(text)
+			d.paste(text) // into the URL field, focused on entry
 			if s := d.screen(); strings.Contains(s, guidedToken) || strings.Contains(s, "not scim") {
 				t.Fatalf("the token is on screen, or the paste was garbled:\n%s", s)
 			}
@@ -219,8 +218,7 @@ func TestPasteOfBothValuesFillsBothFields(t *testing.T) {
 
 func TestTokenInTheURLFieldReplacesTheTokenField(t *testing.T) {
 	d := driveScreen(t, Config{}, 80, 24, guided(client.SCIMCredentials{Token: client.NewSecret("abc")}))
-	d.press("tab")
-	d.paste(guidedToken)
+	d.paste(guidedToken) // into the URL field, focused on entry
 	g := d.guided()
 	if got := g.fields[guidedFieldToken].Value(); got != guidedToken {
 		t.Fatalf("the token field holds %d characters, want the pasted token alone", len(got))
@@ -261,5 +259,24 @@ func TestResumeOfAConnectionThatIsGone(t *testing.T) {
 	d.press("enter")
 	if s := d.screen(); d.m.top().step() != steps.StepConnection || !strings.Contains(s, "no longer exists") {
 		t.Fatalf("resumed a connection that is gone:\n%s", s)
+	}
+}
+
+func TestDoneDoesNotOverstate(t *testing.T) {
+	d := newDriver(t, testConfig(seededConsole(), nil), 120, 40)
+	d.enterUntil(steps.StepDone)
+	if s := d.screen(); strings.Contains(s, "✓ SCIM is set up") || !strings.Contains(s, "the identity provider's side is not finished") {
+		t.Fatalf("Done claims success with no checklist item ticked:\n%s", s)
+	}
+}
+
+func TestDoneAfterARefreshSaysToUpdateTheIdP(t *testing.T) {
+	d := newDriver(t, testConfig(seededConsole(), nil), 120, 40)
+	d.press("down", "down") // Entra ID OIDC: SCIM on
+	d.enterUntil(steps.StepSetupSCIM)
+	d.press("enter", "y")
+	d.enterUntil(steps.StepDone)
+	if s := d.screen(); !strings.Contains(s, "Paste the new API Token into Microsoft Entra ID") {
+		t.Fatalf("Done does not say the IdP needs the refreshed token:\n%s", s)
 	}
 }
