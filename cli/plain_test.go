@@ -154,7 +154,7 @@ func TestExtraIdPIsOneFile(t *testing.T) {
 		t.Fatalf("completion lacks the new IdP:\n%s", out)
 	}
 	out, _, _ = run("", "--help")
-	if !strings.Contains(out, "okta, entra, onelogin or pingid") {
+	if !strings.Contains(out, "identity provider: okta, entra, onelogin or pingid [") {
 		t.Fatalf("--idp help lacks the new IdP:\n%s", out)
 	}
 	_, errOut, code = run("", "--no-input", "--org", "moby", "--connection-type", "saml")

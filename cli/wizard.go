@@ -180,6 +180,7 @@ func runPlain(ctx context.Context, f *Factory, o *wizardOptions, p plan) error {
 	if err != nil {
 		return err
 	}
+	env.SCIMOptions = append(env.SCIMOptions, ui.retryNotices())
 	pm.env, pm.graph = env, realGraph()
 	if sb != nil {
 		defer sb.Stop()
