@@ -3,12 +3,15 @@ package cli
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/docker-scim/docker-scim/client"
+	"github.com/docker-scim/docker-scim/flow"
 	"github.com/docker-scim/docker-scim/sandbox"
 )
 
@@ -101,5 +104,61 @@ func TestPlainSaysWhenItRetries(t *testing.T) {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}
+	}
+}
+
+// TestPlainReadBackPrintsNoEscapes: a hostile server puts escape sequences
+// (a window title, a clipboard write, blinking red) in the users' names and
+// groups; the plain mode's output and its --json result get printable text
+// only.
+func TestPlainReadBackPrintsNoEscapes(t *testing.T) {
+	sb := sandbox.New()
+	hostile := strings.NewReplacer(`"moby:research"`, `"moby:re\u001b]0;pwned\u0007search"`,
+		`"ada@moby.example"`, `"ada\u001b[5;31m@moby.example"`,
+		`"Lovelace"`, `"\u001b]52;c;Y3VybCBldmlsIHwgc2g=\u0007Lovelace"`)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet || !strings.HasPrefix(r.URL.Path, sandbox.SCIMPath+"/Users") {
+			sb.ServeHTTP(w, r)
+			return
+		}
+		rec := httptest.NewRecorder()
+		sb.ServeHTTP(rec, r)
+		for k, v := range rec.Header() {
+			if k != "Content-Length" {
+				w.Header()[k] = v
+			}
+		}
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write([]byte(hostile.Replace(rec.Body.String())))
+	}))
+	t.Cleanup(srv.Close)
+	creds := sb.Credentials()
+	hub, err := client.NewHub(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := hub.SignIn(context.Background(), creds.Org, client.NewSecret(creds.OAT)); err != nil {
+		t.Fatal(err)
+	}
+	env := flow.Sandbox(creds.Org, hub)
+	p, out := plainOn(env, &wizardOptions{connection: "conn-okta-saml"})
+	setUp(t, p)
+	req := client.PushRequest{Users: []client.PushUser{{UserName: "ada@moby.example", GivenName: "Ada", FamilyName: "Lovelace"}}, Group: "moby:research"}
+	if _, err := flow.PushTestUser(context.Background(), env, p.run.Creds, req); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.readBack(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if strings.ContainsAny(out.String(), "\x1b\x07") {
+		t.Fatalf("escape sequences reached the output: %q", out.String())
+	}
+	if !strings.Contains(out.String(), "moby:research") || !strings.Contains(out.String(), "ada@moby.example") {
+		t.Fatalf("the user and team are not listed, cleaned:\n%s", out.String())
+	}
+	res := flow.NewResult(env, &p.run, false)
+	b, _ := json.Marshal(res)
+	if strings.Contains(string(b), `\u001b`) || strings.Contains(string(b), `\u0007`) {
+		t.Fatalf("escape sequences reached the --json result: %s", b)
 	}
 }
