@@ -189,7 +189,7 @@ func (s *preflightScreen) content(w int) (body []string, tail string) {
 		}
 		add(st.wrapIn(st.subtle, "Docker has no API for the JIT setting: you said it is "+state+"; press j to change.", w))
 		if !s.c.cfg.Env.ReadsHub() {
-			add(st.wrapIn(st.subtle, "Sign in with an organization access token to also check the members SCIM will not manage.", w))
+			add(st.wrapIn(st.subtle, "To also check the organization's members: "+hubSignInHow, w))
 		}
 	}
 	tail = "Press enter to continue to Setup SCIM."

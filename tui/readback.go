@@ -329,7 +329,7 @@ func (s *readBackScreen) teamsView(w int) string {
 			st.subtle.Render(someOf(t.Users, 3))), w) + "\n")
 	}
 	if !s.c.cfg.Env.ReadsHub() {
-		return b.String() + st.wrapIn(st.subtle, "Sign in to the Hub API (org and access token) to see the audit log too.", w) + "\n"
+		return b.String() + st.wrapIn(st.subtle, "To see the audit log too: "+hubSignInHow, w) + "\n"
 	}
 	if s.auditPoll.err != nil {
 		b.WriteString(errorPanel(st, s.auditPoll.err, w) + "\n")

@@ -91,7 +91,7 @@ func TestReadBackErrorKeepsPollingWithBackoff(t *testing.T) {
 	if !strings.Contains(v, "401 Unauthorized") || !strings.Contains(v, "r check now") || !strings.Contains(v, "Provision on demand") {
 		t.Fatalf("error panel or Entra test step missing:\n%s", v)
 	}
-	if !strings.Contains(v, "Sign in to the Hub API") {
+	if !strings.Contains(v, "DOCKER_SCIM_HUB_TOKEN") {
 		t.Fatalf("no hint about teams without Hub sign-in:\n%s", v)
 	}
 	var waits []time.Duration
