@@ -89,7 +89,7 @@ func (w *plainWizard) run(ctx context.Context) error {
 	} else {
 		w.graph = realGraph()
 	}
-	for _, stage := range []func(context.Context) error{w.connectionStep, w.signInStep, w.preflightStep, w.setupStep, w.verifyStep, w.credentialsStep, w.idpStep, w.checklistStep, w.readBackStep} {
+	for _, stage := range []func(context.Context) error{w.connectionStep, w.signInStep, w.preflightStep, w.setupStep, w.verifyStep, w.credentialsStep, w.idpStep, w.checklistStep, w.readBackStep, w.membersStep} {
 		if err := stage(ctx); err != nil {
 			return w.finish(err)
 		}

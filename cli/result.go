@@ -27,6 +27,8 @@ type wizardResult struct {
 	// EntraGraph lists the Entra checklist items done through Microsoft
 	// Graph ("Configure Entra for me"), in order.
 	EntraGraph []entraStep `json:"entra_graph,omitempty"`
+	// Members is the link report and the JIT advice (with a Hub sign-in).
+	Members *membersResult `json:"members,omitempty"`
 }
 
 // readBackResult is what Docker had after the checklist: the SCIM users
