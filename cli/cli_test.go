@@ -6,11 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -20,6 +18,8 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/docker-scim/docker-scim/client"
+	"github.com/docker-scim/docker-scim/flow"
+	"github.com/docker-scim/docker-scim/internal/testwait"
 	"github.com/docker-scim/docker-scim/sandbox"
 )
 
@@ -94,7 +94,8 @@ func expectExit() {
 func TestScripts(t *testing.T) {
 	bin := binary(t)
 	testscript.Run(t, testscript.Params{
-		Dir: "testdata/script",
+		Dir:      "testdata/script",
+		Deadline: scriptsDeadline(t),
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("PATH", filepath.Dir(bin)+string(os.PathListSeparator)+env.Getenv("PATH"))
 			// No user configuration leaks in: an empty docker config, no
@@ -108,6 +109,21 @@ func TestScripts(t *testing.T) {
 			"start-sandbox": cmdStartSandbox,
 		},
 	})
+}
+
+// scriptsTimeout bounds the scripts: a command still running then is
+// stopped and its script fails naming it, long before go test's -timeout
+// would panic.
+const scriptsTimeout = 5 * time.Minute
+
+// scriptsDeadline is scriptsTimeout from now, or go test's deadline when
+// that comes first.
+func scriptsDeadline(t *testing.T) time.Time {
+	d := time.Now().Add(scriptsTimeout)
+	if td, ok := t.Deadline(); ok && td.Before(d) {
+		return td
+	}
+	return d
 }
 
 // cmdStartSandbox starts an in-process sandbox for the rest of the script
@@ -185,8 +201,8 @@ func TestExitCodes(t *testing.T) {
 		{"403 from Docker", &client.Error{Kind: client.KindForbidden, Status: 403}, exitAuth},
 		{"PAT refused", &client.Error{Kind: client.KindPATNotAllowed, Status: 403}, exitAuth},
 		{"404 from Docker", &client.Error{Kind: client.KindNotFound, Status: 404}, exitError},
-		{"verify refused", verification{Checks: []checkResult{{}}, authFailed: true}.err(), exitAuth},
-		{"verify failed", verification{Checks: []checkResult{{}}}.err(), exitError},
+		{"verify refused", verification{Verification: flow.Verification{Checks: []flow.Check{{}}, AuthFailed: true}}.err(), exitAuth},
+		{"verify failed", verification{Verification: flow.Verification{Checks: []flow.Check{{}}}}.err(), exitError},
 		{"interrupted", errInterrupted, exitInterrupted},
 		{"context cancelled", context.Canceled, exitInterrupted},
 		{"other", os.ErrNotExist, exitError},
@@ -222,18 +238,24 @@ func TestInterruptExits130(t *testing.T) {
 	sc := bufio.NewScanner(stderr)
 	sc.Split(bufio.ScanWords)
 	asked := false
+	// A program that never asks is killed, which ends the read.
+	killer := time.AfterFunc(testwait.Timeout, func() { _ = cmd.Process.Kill() })
 	for !asked && sc.Scan() {
 		asked = strings.HasPrefix(sc.Text(), "[1-")
 	}
-	if !asked {
+	if !asked || !killer.Stop() {
 		_ = cmd.Process.Kill()
-		t.Fatalf("the plain mode never asked for the connection: %v", sc.Err())
+		t.Fatalf("the plain mode never asked for the connection within %s: %v", testwait.Timeout, sc.Err())
 	}
 	if err := cmd.Process.Signal(os.Interrupt); err != nil {
 		t.Fatal(err)
 	}
 	go func() { _, _ = io.Copy(io.Discard, stderr) }()
+	killer = time.AfterFunc(testwait.Timeout, func() { _ = cmd.Process.Kill() })
 	err = cmd.Wait()
+	if !killer.Stop() {
+		t.Fatalf("the plain mode did not exit within %s of SIGINT", testwait.Timeout)
+	}
 	if code := cmd.ProcessState.ExitCode(); code != exitInterrupted {
 		t.Fatalf("exit code %d (%v), want %d", code, err, exitInterrupted)
 	}
@@ -249,7 +271,7 @@ func TestRunbookIsPrivateEvenOverAnOldFile(t *testing.T) {
 	if err := os.WriteFile(path, []byte("old"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := writeRunbook(path, wizardResult{}); err != nil {
+	if err := writeRunbook(path, flow.Docker("moby", nil), &flow.Run{}); err != nil {
 		t.Fatal(err)
 	}
 	fi, err := os.Stat(path)
@@ -258,36 +280,6 @@ func TestRunbookIsPrivateEvenOverAnOldFile(t *testing.T) {
 	}
 	if fi.Mode().Perm() != 0o600 {
 		t.Fatalf("runbook mode %v, want 0600", fi.Mode().Perm())
-	}
-}
-
-// TestReadBackFindsPushedUserAndTeam: the plain mode's read-back lists a
-// user the IdP provisioned after setup, and the org:team it joined.
-func TestReadBackFindsPushedUserAndTeam(t *testing.T) {
-	sb := sandbox.New()
-	srv := httptest.NewServer(sb)
-	defer srv.Close()
-	creds := sb.Credentials()
-	hub, err := client.NewHub(srv.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := hub.SignIn(context.Background(), creds.Org, client.NewSecret(creds.OAT)); err != nil {
-		t.Fatal(err)
-	}
-	setupAt := time.Now()
-	base := srv.URL + sandbox.SCIMPath
-	sim := sandbox.NewSimulator(base, creds.SCIMToken, nil)
-	if _, err := sim.Push(context.Background(), sandbox.Push{Users: []sandbox.SimUser{{UserName: "ada@moby.example"}}, Group: "moby:research"}); err != nil {
-		t.Fatal(err)
-	}
-	scim, _ := client.NewSCIM(base, client.NewSecret(creds.SCIMToken))
-	rb, err := readBack(context.Background(), scim, creds.Org, setupAt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(rb.Users) != 1 || rb.Users[0] != "ada@moby.example" || !slices.Contains(rb.Teams, "moby:research") {
-		t.Fatalf("read-back = %+v", rb)
 	}
 }
 

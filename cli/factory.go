@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/docker-scim/docker-scim/client"
+	"github.com/docker-scim/docker-scim/flow"
 	"github.com/docker-scim/docker-scim/sandbox"
 )
 
@@ -19,6 +20,9 @@ type Factory struct {
 	IO *IO
 	// Version is the program's version.
 	Version string
+	// HubOptions configure the Docker Hub clients the factory makes (the
+	// plain mode adds its retry notices).
+	HubOptions []client.Option
 }
 
 // secretInput names one secret and where it may come from.
@@ -101,8 +105,9 @@ type sandboxRun struct {
 
 // StartSandbox starts the built-in sandbox in-process on a free loopback
 // port, seeded with the migration mix and opts, and signs in to it with
-// its organization access token.
-func (f *Factory) StartSandbox(ctx context.Context, opts ...sandbox.Option) (*sandboxRun, error) {
+// its organization access token on the first request (in the background:
+// the wizard's first frame does not wait for the sign-in).
+func (f *Factory) StartSandbox(opts ...sandbox.Option) (*sandboxRun, error) {
 	sb, err := sandbox.Start("127.0.0.1:0", append([]sandbox.Option{sandbox.WithMigrationMix()}, opts...)...)
 	if err != nil {
 		return nil, err
@@ -113,14 +118,12 @@ func (f *Factory) StartSandbox(ctx context.Context, opts ...sandbox.Option) (*sa
 		_ = sb.Shutdown(sctx)
 	}
 	creds := sb.Credentials()
-	hub, err := client.NewHub(sb.URL)
-	if err == nil {
-		err = hub.SignIn(ctx, creds.Org, client.NewSecret(creds.OAT))
-	}
+	hub, err := client.NewHub(sb.URL, f.HubOptions...)
 	if err != nil {
 		stop()
 		return nil, err
 	}
+	hub.SignInOnFirstUse(creds.Org, client.NewSecret(creds.OAT))
 	return &sandboxRun{URL: sb.URL, Org: creds.Org, Hub: hub, Stop: stop}, nil
 }
 
@@ -134,8 +137,9 @@ type hubInput struct {
 // SignInHub signs in to Docker Hub with hubToken (from --hub-token-stdin
 // or DOCKER_SCIM_HUB_TOKEN) or else the `docker login` credentials, warns
 // when the credential cannot administer org, and checks that org exists.
-// It returns nil without credentials, or when Docker refuses the docker
-// login ones (the Hub is optional: it only adds checks); a refused
+// It returns nil without credentials, when the docker login ones cannot be
+// read (a corrupt config.json, a missing credential helper) or when Docker
+// refuses them (the Hub is optional: it only adds checks); a refused
 // explicit token is an error with exit code 4.
 func (f *Factory) SignInHub(ctx context.Context, in hubInput, org string, hubToken client.Secret, say func(string, ...any)) (*client.Hub, error) {
 	var cred hubCredential
@@ -153,7 +157,11 @@ func (f *Factory) SignInHub(ctx context.Context, in hubInput, org string, hubTok
 	} else {
 		c, ok, err := dockerLoginCredential()
 		if err != nil {
-			return nil, err
+			// The docker login credential is optional: a broken
+			// config.json or a missing credential helper only costs the
+			// Hub checks.
+			say("Warning: %v. Going on without the Docker Hub checks (%s exists, members and teams).", err, org)
+			return nil, nil
 		}
 		if !ok {
 			say("No Docker Hub credentials (--hub-token-stdin, %s or docker login): skipping the check that %s exists.", envHubToken, org)
@@ -165,7 +173,7 @@ func (f *Factory) SignInHub(ctx context.Context, in hubInput, org string, hubTok
 	if advice := cred.orgAdvice(org); advice != "" {
 		say("Warning: %s", advice)
 	}
-	hub, err := client.NewHub(in.url)
+	hub, err := client.NewHub(in.url, f.HubOptions...)
 	if err != nil {
 		return nil, usagef("--hub-url: %v", err)
 	}
@@ -174,7 +182,7 @@ func (f *Factory) SignInHub(ctx context.Context, in hubInput, org string, hubTok
 		err = hub.ValidateOrg(ctx, org)
 	}
 	var ce *client.Error
-	if err != nil && !explicit && errors.As(err, &ce) && isAuthKind(ce.Kind) {
+	if err != nil && !explicit && errors.As(err, &ce) && flow.IsAuthKind(ce.Kind) {
 		say("Warning: skipping the organization check: %v", err)
 		return nil, nil
 	}

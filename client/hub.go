@@ -115,12 +115,25 @@ func jwtExpiry(tok string) (time.Time, error) {
 	return claims.ExpiresAt.Time, nil
 }
 
-// token returns a JWT valid for at least refreshMargin, signing in again
-// when the current one is about to expire.
+// SignInOnFirstUse keeps identifier and secret (as SignIn does) and signs
+// in with them on the first request instead of now: a caller that must not
+// wait for the sign-in (the wizard's first frame) hands it to the first
+// request, which runs in the background. A refused sign-in is that
+// request's error.
+func (h *Hub) SignInOnFirstUse(identifier string, secret Secret) {
+	h.mu.Lock()
+	h.identifier, h.secret = identifier, secret
+	h.mu.Unlock()
+}
+
+// token returns a JWT valid for at least refreshMargin, signing in when
+// there is none yet (SignInOnFirstUse) or when the current one is about to
+// expire.
 func (h *Hub) token(ctx context.Context) (Secret, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if h.jwt.IsZero() || h.expires.IsZero() || h.t.now().Add(refreshMargin).Before(h.expires) {
+	firstUse := h.jwt.IsZero() && !h.secret.IsZero()
+	if !firstUse && (h.jwt.IsZero() || h.expires.IsZero() || h.t.now().Add(refreshMargin).Before(h.expires)) {
 		return h.jwt, nil
 	}
 	tok, exp, err := h.exchange(ctx, h.identifier, h.secret)

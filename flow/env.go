@@ -2,7 +2,8 @@
 // the environment it runs in (real Docker or the built-in sandbox, described
 // by capabilities), one function per step, and Next, which walks
 // steps.Flow(). The terminal wizard (package tui) and the plain mode
-// (package cli) both render it; it imports only client and steps.
+// (package cli) both render it. It imports client, steps and other
+// packages without UI (entra, textsafe), never a front-end.
 package flow
 
 import (

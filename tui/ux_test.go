@@ -4,9 +4,11 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/docker-scim/docker-scim/client"
 
@@ -147,6 +149,9 @@ func requireWholeFrame(t *testing.T, d *driver, w, h int) {
 		}
 	}
 	hk := helpKeys{screen: d.m.top().keys(), global: d.m.global, canGoBack: len(d.m.stack) > 1, typing: d.m.typing()}
+	if f, ok := d.m.top().(fullKeyer); ok && d.m.help.ShowAll {
+		hk.screen = f.fullKeys()
+	}
 	if d.m.confirmQuit {
 		return
 	}
@@ -163,8 +168,7 @@ func requireWholeFrame(t *testing.T, d *driver, w, h int) {
 // guidedWizard runs the whole wizard on the guided path (real Docker's
 // flow: the connection form, then the guided Setup SCIM screen).
 func guidedWizard(t *testing.T) *driver {
-	cfg := testConfig(seededConsole(), nil)
-	cfg.Sandbox = false
+	cfg := testConfig(nil, nil)
 	d := newDriver(t, cfg, 80, 24)
 	d.typeText("Okta SAML")
 	d.press("enter")
@@ -201,8 +205,7 @@ func TestPasteOfBothValuesFillsBothFields(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			d := driveScreen(t, Config{}, 80, 24, guided(client.SCIMCredentials{}))
-			d.press("tab") // the URL field has focus
-			d.paste(text)
+			d.paste(text) // into the URL field, focused on entry
 			if s := d.screen(); strings.Contains(s, guidedToken) || strings.Contains(s, "not scim") {
 				t.Fatalf("the token is on screen, or the paste was garbled:\n%s", s)
 			}
@@ -220,8 +223,7 @@ func TestPasteOfBothValuesFillsBothFields(t *testing.T) {
 
 func TestTokenInTheURLFieldReplacesTheTokenField(t *testing.T) {
 	d := driveScreen(t, Config{}, 80, 24, guided(client.SCIMCredentials{Token: client.NewSecret("abc")}))
-	d.press("tab")
-	d.paste(guidedToken)
+	d.paste(guidedToken) // into the URL field, focused on entry
 	g := d.guided()
 	if got := g.fields[guidedFieldToken].Value(); got != guidedToken {
 		t.Fatalf("the token field holds %d characters, want the pasted token alone", len(got))
@@ -237,7 +239,7 @@ func TestResumeChecksSCIMAgainstTheServer(t *testing.T) {
 	d.enterUntil(steps.StepChecklist) // SCIM set up, saved as on
 	// A new built-in sandbox: the same connection, SCIM off.
 	cfg := stateConfig(t, dir)
-	console := cfg.Console.(*fakeConsole)
+	console := cfg.Env.Console.(*fakeConsole)
 	d2 := newDriver(t, cfg, 80, 24)
 	d2.press("enter") // resume at the checklist
 	if s := d2.screen(); !strings.Contains(s, "SCIM is no longer set up") {
@@ -256,11 +258,79 @@ func TestResumeChecksSCIMAgainstTheServer(t *testing.T) {
 func TestResumeOfAConnectionThatIsGone(t *testing.T) {
 	dir := savedAtPreflight(t)
 	cfg := stateConfig(t, dir)
-	console := cfg.Console.(*fakeConsole)
+	console := cfg.Env.Console.(*fakeConsole)
 	console.conns = console.conns[1:] // Okta SAML is gone
 	d := newDriver(t, cfg, 80, 24)
 	d.press("enter")
 	if s := d.screen(); d.m.top().step() != steps.StepConnection || !strings.Contains(s, "no longer exists") {
 		t.Fatalf("resumed a connection that is gone:\n%s", s)
+	}
+}
+
+func TestDoneDoesNotOverstate(t *testing.T) {
+	d := newDriver(t, testConfig(seededConsole(), nil), 120, 40)
+	d.enterUntil(steps.StepDone)
+	if s := d.screen(); strings.Contains(s, "✓ SCIM is set up") || !strings.Contains(s, "the identity provider's side is not finished") {
+		t.Fatalf("Done claims success with no checklist item ticked:\n%s", s)
+	}
+}
+
+func TestDoneAfterARefreshSaysToUpdateTheIdP(t *testing.T) {
+	d := newDriver(t, testConfig(seededConsole(), nil), 120, 40)
+	d.press("down", "down") // Entra ID OIDC: SCIM on
+	d.enterUntil(steps.StepSetupSCIM)
+	d.press("enter", "y")
+	d.enterUntil(steps.StepDone)
+	if s := d.screen(); !strings.Contains(s, "Paste the new API Token into Microsoft Entra ID") {
+		t.Fatalf("Done does not say the IdP needs the refreshed token:\n%s", s)
+	}
+}
+
+func TestChecklistKeysAndCopy(t *testing.T) {
+	cb := &fakeClipboard{}
+	d := newDriver(t, testConfig(seededConsole(), cb), 120, 40)
+	d.enterUntil(steps.StepChecklist)
+	okta, _ := steps.ChecklistFor(steps.Okta, steps.SAML)
+	d.press("G")
+	if got := d.m.top().(*checklistScreen).cursor; got != len(okta.Items)-1 {
+		t.Fatalf("G moved to item %d", got)
+	}
+	d.press("g")
+	if got := d.m.top().(*checklistScreen).cursor; got != 0 {
+		t.Fatalf("g moved to item %d", got)
+	}
+	d.send(tea.KeyPressMsg{Code: tea.KeyPgDown})
+	if got := d.m.top().(*checklistScreen).cursor; got != checklistPage {
+		t.Fatalf("pgdown moved to item %d", got)
+	}
+	// The item that pastes the base URL copies it with c.
+	base := slices.IndexFunc(okta.Items, func(it steps.Item) bool {
+		return slices.ContainsFunc(it.Paste, func(p steps.Paste) bool { return p.Value == steps.PasteBaseURL })
+	})
+	d.press("g")
+	for range base {
+		d.press("down")
+	}
+	d.press("c")
+	if cb.text != "https://hub.docker.com/v2/scim/2.0" || !strings.Contains(d.screen(), "SCIM Base URL copied") {
+		t.Fatalf("c on the base URL item copied %q:\n%s", cb.text, d.screen())
+	}
+}
+
+func TestChecklistTextIsClean(t *testing.T) {
+	d := newDriver(t, testConfig(seededConsole(), nil), 120, 40)
+	d.enterUntil(steps.StepChecklist)
+	okta, _ := steps.ChecklistFor(steps.Okta, steps.SAML)
+	for i := range okta.Items {
+		s := d.screen()
+		for _, bad := range []string{"(optional) (optional)", "`", "Docs (", "PR #"} {
+			if strings.Contains(s, bad) {
+				t.Fatalf("item %d shows %q:\n%s", i+1, bad, s)
+			}
+		}
+		if strings.Count(s, "Bearer") > 1 && strings.Count(s, "adds “Bearer ” itself") > 0 && strings.Count(strings.ToLower(s), "bearer ” itself") > 1 {
+			t.Fatalf("item %d says the Bearer note twice:\n%s", i+1, s)
+		}
+		d.press("down")
 	}
 }
