@@ -2,6 +2,7 @@ package cli
 
 import (
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -25,7 +26,7 @@ func addIdPFlag(cmd *cobra.Command, target *string, note string) {
 // registry. It runs only when help is shown: reading the registry decodes
 // every data file, which the wizard's first frame should not wait for.
 func describeIdPs(cmd *cobra.Command) {
-	if f := cmd.Flags().Lookup("idp"); f != nil && f.Usage != "" && f.Usage[:len(idpUsage)] == idpUsage {
+	if f := cmd.Flags().Lookup("idp"); f != nil && strings.HasPrefix(f.Usage, idpUsage) && !strings.HasPrefix(f.Usage, idpUsage+":") {
 		f.Usage = idpUsage + ": " + steps.IdPChoices() + f.Usage[len(idpUsage):]
 	}
 }

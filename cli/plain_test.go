@@ -154,7 +154,7 @@ func TestExtraIdPIsOneFile(t *testing.T) {
 		t.Fatalf("completion lacks the new IdP:\n%s", out)
 	}
 	out, _, _ = run("", "--help")
-	if !strings.Contains(out, "okta, entra, onelogin or pingid") {
+	if !strings.Contains(out, "identity provider: okta, entra, onelogin or pingid [") {
 		t.Fatalf("--idp help lacks the new IdP:\n%s", out)
 	}
 	_, errOut, code = run("", "--no-input", "--org", "moby", "--connection-type", "saml")
@@ -167,5 +167,38 @@ func TestExtraIdPIsOneFile(t *testing.T) {
 	_, errOut, _ = run("2\n4\n", "--sandbox", "--connection", "conn-okta-saml", "--idp", "pingid", "--json")
 	if !strings.Contains(errOut, "Identity provider: PingID") || !strings.Contains(errOut, "Provisioning tab") {
 		t.Fatalf("the plain mode did not run the new IdP's checklist:\n%s", errOut)
+	}
+}
+
+// TestRunbookJSONIsTheJSONResult: --runbook FILE.json and --json describe
+// a run in one shape (the runbook without the token).
+func TestRunbookJSONIsTheJSONResult(t *testing.T) {
+	t.Setenv("DOCKER_CONFIG", t.TempDir())
+	t.Setenv("SOURCE_DATE_EPOCH", "1767225600")
+	path := t.TempDir() + "/run.json"
+	var out bytes.Buffer
+	s := &IO{In: strings.NewReader(""), Out: &out, ErrOut: io.Discard}
+	args := []string{"--sandbox", "--no-input", "--connection", "conn-entra-oidc", "--runbook", path, "--json"}
+	if code := Run(context.Background(), args, s, "test"); code != 0 {
+		t.Fatalf("exit code %d", code)
+	}
+	file, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fromJSON, fromFile map[string]any
+	if err := json.Unmarshal(out.Bytes(), &fromJSON); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(file, &fromFile); err != nil {
+		t.Fatal(err)
+	}
+	a, _ := json.Marshal(fromJSON)
+	b, _ := json.Marshal(fromFile)
+	if string(a) != string(b) {
+		t.Fatalf("two shapes for one run:\n--json:    %s\n--runbook: %s", a, b)
+	}
+	if _, ok := fromFile["scim_token"]; ok || fromFile["generated_at"] != "2026-01-01T00:00:00Z" {
+		t.Fatalf("runbook JSON: token or generated_at wrong: %s", b)
 	}
 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -46,22 +47,24 @@ func writeSummary(w io.Writer, r flow.Result) {
 	}
 }
 
-// writeRunbook exports run r as a runbook to path: JSON when the name ends
-// in .json, else Markdown. The file is created 0600 and never holds the API
-// Token.
+// writeRunbook exports run r to path: for a .json name the run's one JSON
+// shape (as --json prints it, without the token), else a Markdown runbook.
+// The file is created 0600 and never holds the API Token.
 func writeRunbook(path string, env *flow.Env, r *flow.Run) error {
 	generated, err := generatedAt()
 	if err != nil {
 		return err
 	}
-	rb := flow.Runbook(env, r, generated)
 	var out []byte
 	if strings.HasSuffix(strings.ToLower(path), ".json") {
-		if out, err = rb.JSON(); err != nil {
+		res := flow.NewResult(env, r, false)
+		res.GeneratedAt = generated
+		if out, err = json.MarshalIndent(res, "", "  "); err != nil {
 			return err
 		}
+		out = append(out, '\n')
 	} else {
-		out = []byte(rb.Markdown())
+		out = []byte(flow.Runbook(env, r, generated).Markdown())
 	}
 	// WriteFile keeps the mode of a file that exists: make it 0600 either way
 	// (findings can name members).

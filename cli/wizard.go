@@ -39,6 +39,7 @@ type wizardOptions struct {
 	jit            string
 	runbook        string
 	configureEntra bool
+	groups         []string
 }
 
 // Environment variables that answer the wizard's questions.
@@ -74,6 +75,7 @@ func addWizardFlags(cmd *cobra.Command, o *wizardOptions) {
 	fl.StringVar(&o.runbook, "runbook", os.Getenv("DOCKER_SCIM_RUNBOOK"), "write the run as a runbook to this file: Markdown, or JSON for a .json name; never the token [$DOCKER_SCIM_RUNBOOK]")
 	fl.BoolVar(&o.json, "json", false, "print the result as one JSON object on stdout (runs the plain mode)")
 	fl.BoolVar(&o.showToken, "show-token", false, "include the SCIM API Token in the result (it is hidden otherwise)")
+	fl.StringArrayVar(&o.groups, "group", nil, "an IdP group name to check against Docker's group mapping (org:team) at the checklist step (repeatable)")
 	fl.BoolVar(&o.configureEntra, "configure-entra", false, "plain mode, Entra ID: do the checklist through Microsoft Graph without asking (sandbox stand-in, $"+envGraphToken+" or the Azure CLI)")
 	for flag, values := range map[string][]string{
 		"connection-type": {"saml", "oidc"},
@@ -174,10 +176,13 @@ func runPlain(ctx context.Context, f *Factory, o *wizardOptions, p plan) error {
 	if err := o.missingForDocker(pm.ask, p, pm.token); err != nil {
 		return err
 	}
+	notices := ui.retryNotices()
+	f.HubOptions = append(f.HubOptions, notices)
 	env, sb, err := openEnv(ctx, f, o, pm.ask, hubToken, ui.say)
 	if err != nil {
 		return err
 	}
+	env.SCIMOptions = append(env.SCIMOptions, notices)
 	pm.env, pm.graph = env, realGraph()
 	if sb != nil {
 		defer sb.Stop()

@@ -158,3 +158,25 @@ func PushTestUser(ctx context.Context, env *Env, creds client.SCIMCredentials, r
 	}
 	return env.Simulator.SimulatePush(ctx, creds, req)
 }
+
+// CheckGroups checks the IdP group names the admin plans against Docker's
+// group mapping (organization:team, steps.ValidateGroupName), with the
+// org's teams when the Hub is signed in (a team that does not exist yet is
+// created when the group syncs).
+func CheckGroups(ctx context.Context, env *Env, names []string) ([]steps.GroupNameResult, error) {
+	var teams []string
+	if env.ReadsHub() && len(names) > 0 {
+		ts, err := env.Hub.Teams(ctx, env.Org)
+		if err != nil {
+			return nil, err
+		}
+		for _, t := range ts {
+			teams = append(teams, t.Name)
+		}
+	}
+	out := make([]steps.GroupNameResult, 0, len(names))
+	for _, n := range names {
+		out = append(out, steps.ValidateGroupName(env.Org, n, teams))
+	}
+	return out, nil
+}

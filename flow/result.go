@@ -6,8 +6,9 @@ import (
 	"github.com/docker-scim/docker-scim/steps"
 )
 
-// Result is a run as exported: the one shape of the --json result. Token
-// is set only when asked for (--show-token); a runbook never has it.
+// Result is a run as exported: the one JSON shape of a run, for the
+// --json result and the --runbook FILE.json export alike. Token is set
+// only when asked for (--show-token); a runbook never has it.
 type Result struct {
 	Org            string               `json:"org"`
 	Sandbox        bool                 `json:"sandbox"`
@@ -19,10 +20,14 @@ type Result struct {
 	Findings       []steps.Finding      `json:"findings,omitempty"`
 	Verification   *Verification        `json:"verification,omitempty"`
 	Checklist      ResultChecklist      `json:"checklist"`
-	ReadBack       *ResultReadBack      `json:"read_back,omitempty"`
+	// Groups are the checked IdP group names (--group).
+	Groups   []steps.GroupNameResult `json:"groups,omitempty"`
+	ReadBack *ResultReadBack         `json:"read_back,omitempty"`
 	// EntraGraph lists the Entra checklist items done through Microsoft
 	// Graph ("Configure Entra for me"), in order.
 	EntraGraph []EntraStep `json:"entra_graph,omitempty"`
+	// GeneratedAt is when the result was written.
+	GeneratedAt time.Time `json:"generated_at,omitzero"`
 }
 
 // EntraStep is one Entra checklist item done (or failed) through Microsoft
@@ -71,7 +76,7 @@ type ResultReadBack struct {
 
 // NewResult exports run r in env; withToken adds the API Token.
 func NewResult(env *Env, r *Run, withToken bool) Result {
-	res := Result{Org: env.Org, Sandbox: env.Sandbox, IdP: r.IdP, BaseURL: r.Creds.BaseURL, Findings: r.Findings, EntraGraph: r.Entra}
+	res := Result{Org: env.Org, Sandbox: env.Sandbox, IdP: r.IdP, BaseURL: r.Creds.BaseURL, Findings: r.Findings, EntraGraph: r.Entra, Groups: r.Groups}
 	if r.Conn.Name != "" || r.Conn.ID != "" {
 		res.Connection = &ResultConnection{ID: r.Conn.ID, Name: r.Conn.Name, Type: string(r.Conn.Type)}
 	}
@@ -110,7 +115,7 @@ func NewResult(env *Env, r *Run, withToken bool) Result {
 // generated at at; it has no field for the API Token.
 func Runbook(env *Env, r *Run, at time.Time) steps.Runbook {
 	rb := steps.Runbook{Org: env.Org, Connection: r.Conn.Name, IdP: r.IdP, ConnectionType: r.ConnectionType(),
-		BaseURL: r.Creds.BaseURL, Checked: r.Checked, Findings: r.Findings, GeneratedAt: at}
+		BaseURL: r.Creds.BaseURL, Checked: r.Checked, Findings: r.Findings, Groups: r.Groups, GeneratedAt: at}
 	if r.Probe != nil {
 		rb.Verification = Export(r.Creds.BaseURL, *r.Probe).RunbookChecks()
 	}

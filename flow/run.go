@@ -27,6 +27,8 @@ type Run struct {
 	Probe *client.ProbeResult
 	// Checked holds the ids of the ticked checklist items.
 	Checked map[string]bool
+	// Groups are the checked IdP group names (see CheckGroups).
+	Groups []steps.GroupNameResult
 	// Feed is what the read-back saw; nil until it ran.
 	Feed *Feed
 	// Entra lists the Entra checklist items done through Microsoft Graph.
@@ -84,6 +86,9 @@ func (r *Run) RecordChecked(checked map[string]bool) { r.Checked = checked }
 // RecordEntraStep records an Entra checklist item done (or failed)
 // through Microsoft Graph.
 func (r *Run) RecordEntraStep(s EntraStep) { r.Entra = append(r.Entra, s) }
+
+// RecordGroups records the checked IdP group names.
+func (r *Run) RecordGroups(g []steps.GroupNameResult) { r.Groups = g }
 
 // RecordFeed records what the read-back saw.
 func (r *Run) RecordFeed(f Feed) { r.Feed = &f }

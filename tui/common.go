@@ -88,6 +88,11 @@ type Preset struct {
 	Credentials client.SCIMCredentials
 }
 
+// hubSignInHow says how to give the wizard a Docker Hub sign-in, which it
+// reads only at start.
+const hubSignInHow = "quit, then start again with an organization access token in DOCKER_SCIM_HUB_TOKEN " +
+	"(or piped with --hub-token-stdin), or after `docker login`."
+
 // common is shared by every screen: the configuration, the window size and
 // the styles.
 type common struct {

@@ -37,6 +37,10 @@ func (m Model) advance(msg tea.Msg) (next tea.Model, cmd tea.Cmd, ok bool) {
 	case preflightDoneMsg:
 		run.RecordPreflight(msg.findings)
 	case scimReadyMsg:
+		if m.c.cfg.Env.IssuesSCIM() && run.Conn.SCIMEnabled && msg.creds.Token.Value() != run.Creds.Token.Value() {
+			// Setup SCIM on a connection that had it refreshed the token.
+			m.session.refreshed = true
+		}
 		if msg.creds.Token.Value() != run.Creds.Token.Value() {
 			// A token the admin pasted is one they have; one Docker issued
 			// here must be copied or revealed before quitting.

@@ -117,7 +117,7 @@ func TestFullFlowState(t *testing.T) {
 		t.Fatalf("checked = %v", got)
 	}
 	d.enterUntil(steps.StepDone)
-	if !strings.Contains(d.screen(), fmt.Sprintf("1 of %d checklist items done", len(entra.Items))) || !strings.Contains(d.screen(), "doesn't enforce SSO") {
+	if !strings.Contains(d.screen(), fmt.Sprintf("1 of %d checklist items ticked", len(entra.Items))) || !strings.Contains(d.screen(), "doesn't enforce SSO") {
 		t.Fatalf("done screen:\n%s", d.screen())
 	}
 	d.press("enter")

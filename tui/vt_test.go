@@ -292,7 +292,7 @@ func TestVTSandboxFlow(t *testing.T) {
 	v.waitFor("@moby.example")
 	v.keys("enter")
 	v.waitStep(steps.StepDone)
-	v.waitFor("✓ SCIM is set up")
+	v.waitFor("SCIM is set up")
 	v.keys("enter")
 	if err := v.exit(); err != nil {
 		t.Fatalf("program ended with %v", err)
