@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -255,7 +254,7 @@ func (w *plainWizard) guidedConnection(ctx context.Context) error {
 		}
 		w.res.Org = org
 	}
-	w.ui.say("%s", w.ui.rich("Find the connection in **Admin Console** → **SSO and SCIM** → **SSO connections**."))
+	w.ui.say("%s", w.ui.rich("Find the connection in "+steps.Path(steps.Docker().SSOAndSCIM.Text, steps.Docker().SSOConnections.Text)+"."))
 	if w.opts.connection != "" {
 		w.res.Connection = &connectionResult{Name: w.opts.connection}
 	}
@@ -341,17 +340,25 @@ func (w *plainWizard) preflightStep(ctx context.Context) error {
 			return err
 		}
 	}
-	var others []string
-	if w.hub != nil && (w.conn == nil || !w.conn.SCIMEnabled) {
-		members, err := w.hub.Members(ctx, w.res.Org)
+	var members []steps.OrgMember
+	var domains []string
+	admin, scimOn := "", false
+	if w.conn != nil {
+		domains, scimOn = w.conn.Domains, w.conn.SCIMEnabled
+	}
+	if w.hub != nil {
+		admin = w.hub.Identifier()
+		list, err := w.hub.Members(ctx, w.res.Org)
 		if err != nil {
-			w.ui.say("Warning: could not list the members of %s, so members that SCIM will not manage are not checked: %v", w.res.Org, err)
+			w.ui.say("Warning: could not list the members of %s, so which of them SCIM will link is not checked: %v", w.res.Org, err)
 		}
-		for _, m := range members {
-			others = append(others, cmp.Or(m.Email, m.Username))
+		for _, m := range list {
+			members = append(members, steps.OrgMember{Username: m.Username, Email: m.Email, Guest: m.IsGuest})
 		}
 	}
-	w.res.Findings = append(steps.Prerequisites(p), steps.JITPreflight(jit, others)...)
+	w.res.Findings = append(steps.Prerequisites(p), steps.JITPreflight(jit, scimOn)...)
+	plan := steps.PlanMembers(members, domains, !p.DomainsUnknown && len(domains) > 0, admin)
+	w.res.Findings = append(w.res.Findings, steps.MembersPreflight(plan)...)
 	for _, f := range w.res.Findings {
 		w.ui.say("%s: %s", strings.ToUpper(f.Severity.String()), w.ui.rich(f.Title))
 		if f.Detail != "" {
@@ -382,7 +389,7 @@ func (w *plainWizard) jitSetting(ctx context.Context) (bool, error) {
 	if w.ask == nil {
 		return true, nil
 	}
-	i, err := w.ask.choose(ctx, "Is Just-in-Time (JIT) provisioning on for this SSO connection (Admin Console → SSO and SCIM)?",
+	i, err := w.ask.choose(ctx, "Is Just-in-Time (JIT) provisioning on for this SSO connection ("+steps.SSOAndSCIMPage()+")?",
 		[]string{"on", "off"}, "--jit (or DOCKER_SCIM_JIT): on or off", func(s string) (int, bool) {
 			return slices.Index([]string{"on", "off"}, strings.ToLower(s)), s == "on" || s == "off"
 		})
@@ -397,7 +404,7 @@ func (w *plainWizard) setupStep(ctx context.Context) error {
 	if w.console != nil {
 		setup := w.console.SetupSCIM
 		if w.conn.SCIMEnabled {
-			w.ui.say("SCIM is already set up on %s: refreshing its API Token (an identity provider using the old one would stop provisioning).", w.conn.ID)
+			w.ui.say("SCIM is already on for %s. Docker shows its values again under %s; the sandbox keeps no copy of the token, so it issues a new one (sandbox only).", w.conn.ID, steps.Plain(steps.Docker().EditSCIM.Text))
 			setup = w.console.RefreshSCIMToken
 		}
 		creds, err := setup(ctx, w.res.Org, w.conn.ID)
@@ -405,10 +412,10 @@ func (w *plainWizard) setupStep(ctx context.Context) error {
 			return err
 		}
 		w.res.BaseURL, w.token = creds.BaseURL, creds.Token
-		w.ui.say("Setup SCIM done on %s: the sandbox issued a SCIM Base URL and API Token.", w.conn.ID)
+		w.ui.say("%s done on %s: the sandbox issued a SCIM Base URL and API Token.", steps.Plain(steps.Docker().EnableSCIM.WithSeed()), w.conn.ID)
 		return nil
 	}
-	for _, s := range []string{steps.SetupSCIMPath, steps.SetupSCIMIntro, steps.CopyCredentials, steps.SSONotEnforced, steps.EnforceSSO} {
+	for _, s := range append(steps.EnableSCIMGuide(), steps.EnforceSSOAdvice()) {
 		w.ui.say("%s", w.ui.rich(s))
 	}
 	if err := w.baseURL(ctx); err != nil {
@@ -492,7 +499,7 @@ func (w *plainWizard) credentialsStep(ctx context.Context) error {
 		return err
 	}
 	labels := steps.CredentialLabels(w.res.IdP, w.res.ConnectionType)
-	w.ui.say("%s", w.ui.rich(steps.CopyCredentials))
+	w.ui.say("%s", w.ui.rich(steps.Docker().SeedCopyValues.Text))
 	if labels.Note != "" {
 		w.ui.say("%s", w.ui.rich(labels.Note))
 	}

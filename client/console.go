@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"errors"
+	"github.com/docker-scim/docker-scim/steps"
 	"net/http"
 	"net/url"
 )
@@ -83,12 +84,12 @@ type Domain struct {
 var ErrNoConsoleAPI = errors.New("docker publishes no API for this step")
 
 // DockerConsole is the Console of real Docker: every call reports that the
-// step must be done by hand in the Admin Console.
+// step must be done by hand in Docker Home.
 type DockerConsole struct{}
 
 func unavailable(op string) error {
 	return &Error{Op: op, Kind: KindUnavailable, Err: ErrNoConsoleAPI,
-		Hint: "Do this step in the Admin Console: Admin Console > SSO and SCIM > SSO connections > Actions"}
+		Hint: "Do this step by hand in " + steps.SSOAndSCIMPage()}
 }
 
 // Connections reports that Docker has no API to list SSO connections.

@@ -213,7 +213,7 @@ func (r *run) pressContinue(string) {
 	r.tm.keys("Enter")
 }
 
-// runSetupSCIM confirms Setup SCIM on the chosen connection; on the
+// runSetupSCIM confirms Enable SCIM on the chosen connection; on the
 // guided path it pastes the SCIM Base URL and API Token (bracketed paste,
 // as a terminal does) into the form.
 func (r *run) runSetupSCIM(string) {
@@ -233,7 +233,7 @@ func (r *run) runSetupSCIM(string) {
 		r.tm.keys("Enter")
 		return
 	}
-	r.tm.waitText("Press enter to run Setup SCIM")
+	r.tm.waitText("Press enter and the sandbox does this")
 	r.tm.keys("Enter")
 }
 

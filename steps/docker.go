@@ -313,3 +313,47 @@ func EnforceSSOPath() string {
 	d := Docker()
 	return Path(d.SSOAndSCIM.Text, d.SSOConnections.Text, d.EnforceSSO.Text)
 }
+
+// SCIMValuesAgain says, in plain text short enough for errors and hints,
+// where Docker Home shows the SCIM Base URL and API Token again (its
+// sections, then the connection's Actions menu).
+func SCIMValuesAgain() string {
+	d := Docker()
+	sections := strings.Split(Plain(d.SSOAndSCIM.Text), " → ")
+	return Plain(Path(append(sections[1:], d.EditSCIM.Text)...))
+}
+
+// SSOAndSCIMPage is the SSO and SCIM page's path in plain text.
+func SSOAndSCIMPage() string { return Plain(Docker().SSOAndSCIM.Text) }
+
+// TokenLifetimeUnknown says what Docker's pages leave out about the API
+// Token: how long it lasts and how it could be replaced.
+const TokenLifetimeUnknown = "Docker's pages do not say how long the API Token stays valid or how to replace it."
+
+// DisableJITAdvice is the Done screen's reminder about JIT.
+func DisableJITAdvice() string {
+	return "Once SCIM is tested and the members are linked, turn JIT off: " + DisableJITPath() +
+		" (Docker allows it only while SCIM is on)."
+}
+
+// EnforceSSOAdvice says that SCIM does not enforce SSO, and where to.
+func EnforceSSOAdvice() string {
+	return "Setting up SCIM does not enforce SSO. To enforce it: " + EnforceSSOPath() + "."
+}
+
+// QuitWithTokenNotice is the quit guard's question while the API Token was
+// neither copied nor revealed.
+func QuitWithTokenNotice() string {
+	return "Docker shows it again under " + EditSCIMPath() + ", but the identity provider needs it now. Quit anyway? (y/n)"
+}
+
+// EnableSCIMGuide is what the guided Enable SCIM step says to do in Docker
+// Home, followed by the seed's own two steps.
+func EnableSCIMGuide() []string {
+	d := Docker()
+	return []string{
+		"Docker has no API for this step: in " + EnableSCIMPath() + ", then copy the **" + d.BaseURL.Text +
+			"** and **" + d.Token.Text + "** and paste them below. " + d.EditSCIM.Text + " shows them again later.",
+		"Seed: " + d.SeedEnableSCIM.Text + " " + d.SeedCopyValues.Text,
+	}
+}

@@ -179,7 +179,7 @@ func (s *connectionsScreen) View() string {
 		b.WriteString(errorPanel(st, s.err, w))
 	case len(s.conns) == 0:
 		b.WriteString(st.wrap("This organization has no SSO connection. Create one first: "+
-			"**Admin Console** → **SSO and SCIM** → **Create Connection**.", w))
+			steps.Path(steps.Docker().SSOAndSCIM.Text, steps.Docker().CreateConnection.Text)+".", w))
 	default:
 		if s.filtering || s.filter.Value() != "" {
 			b.WriteString(s.filter.View() + st.subtle.Render(fmt.Sprintf("  %d of %d", len(s.visible), len(s.conns))) + "\n")

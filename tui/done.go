@@ -116,9 +116,9 @@ func (s *doneScreen) View() string {
 		b.WriteString(listItem(strings.Join(lines, "\n")))
 	}
 	if sum.conn.JIT || !s.c.cfg.Sandbox {
-		b.WriteString(listItem(st.wrap("After testing, consider disabling JIT: "+steps.DisableJIT+".", w-4)))
+		b.WriteString(listItem(st.wrap(steps.DisableJITAdvice(), w-4)))
 	}
-	b.WriteString(listItem(st.wrap(steps.SSONotEnforced+" "+steps.EnforceSSO, w-4)))
+	b.WriteString(listItem(st.wrap(steps.EnforceSSOAdvice(), w-4)))
 	if s.c.height >= 32 {
 		b.WriteString("\n" + st.subtle.Render(steps.SCIMDocs) + "\n" + st.subtle.Render(steps.EnforceSSODocs))
 	}

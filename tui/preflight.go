@@ -131,26 +131,22 @@ func (s *preflightScreen) findings() []steps.Finding {
 			}
 		}
 	}
-	out := steps.Prerequisites(p)
-	return append(out, steps.JITPreflight(s.jit, s.nonSCIMMembers())...)
+	out := append(steps.Prerequisites(p), steps.JITPreflight(s.jit, s.conn.SCIMEnabled)...)
+	return append(out, steps.MembersPreflight(s.memberPlan())...)
 }
 
-// nonSCIMMembers are the members SCIM did not create. Before SCIM is set up
-// on the connection that is every member; once it is on, telling them apart
-// needs the SCIM token, so the check is left out.
-func (s *preflightScreen) nonSCIMMembers() []string {
-	if s.conn.SCIMEnabled || s.facts.members == nil {
-		return nil
-	}
-	var out []string
+// memberPlan sorts the org's members by what SCIM will do with them: the
+// connection's domains decide who is linked (known on the sandbox only).
+func (s *preflightScreen) memberPlan() steps.MemberPlan {
+	members := make([]steps.OrgMember, 0, len(s.facts.members))
 	for _, m := range s.facts.members {
-		name := m.Username
-		if m.Email != "" {
-			name = m.Email
-		}
-		out = append(out, name)
+		members = append(members, steps.OrgMember{Username: m.Username, Email: m.Email, Guest: m.IsGuest})
 	}
-	return out
+	admin := ""
+	if s.c.cfg.Hub != nil {
+		admin = s.c.cfg.Hub.Identifier()
+	}
+	return steps.PlanMembers(members, s.conn.Domains, s.facts.orgKnown && len(s.conn.Domains) > 0, admin)
 }
 
 func (s *preflightScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
@@ -253,7 +249,7 @@ func (s *preflightScreen) content(w int) (body []string, tail string) {
 			add(st.wrapIn(st.subtle, "Sign in with an organization access token to also check the members SCIM will not manage.", w))
 		}
 	}
-	tail = "Press enter to continue to Setup SCIM."
+	tail = "Press enter to continue to " + steps.Title(steps.StepSetupSCIM) + "."
 	if steps.Blocked(findings) {
 		tail = st.wrapIn(st.err, "Fix the blockers above before setting up SCIM: it will not work until they are resolved.", w)
 	}

@@ -62,6 +62,6 @@ func (s *resumeScreen) View() string {
 		}
 		fmt.Fprintf(&b, "Checklist    %s, %d item(s) ticked\n", s.state.IdP.Label(), done)
 	}
-	b.WriteString("\n" + st.wrapIn(st.subtle, "The API Token is never saved: steps that need it resume at Setup SCIM.", s.c.contentWidth()))
+	b.WriteString("\n" + st.wrapIn(st.subtle, "The API Token is never saved: steps that need it resume at Enable SCIM.", s.c.contentWidth()))
 	return b.String()
 }

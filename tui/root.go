@@ -273,7 +273,7 @@ func (m Model) forward(msg tea.Msg) tea.Cmd {
 }
 
 // quit leaves at once, or asks first while the API Token was neither copied
-// nor revealed (it is shown only once).
+// nor revealed (the identity provider needs it next).
 func (m Model) quit(how tea.Cmd) (tea.Model, tea.Cmd) {
 	if !m.session.creds.Token.IsZero() && !m.session.secured {
 		m.confirmQuit = true
@@ -401,7 +401,7 @@ func (m Model) content() string {
 	body := top.View()
 	if m.confirmQuit {
 		body = st.warn.Render("The API Token has not been copied or revealed yet.") + "\n" +
-			st.wrap("Docker shows it only once: without it you must refresh the token later. Quit anyway? (y/n)", m.c.contentWidth())
+			st.wrap(steps.QuitWithTokenNotice(), m.c.contentWidth())
 	}
 	parts := []string{header, stepLine, "", indent(body, "  "), ""}
 	if m.notice != "" {

@@ -36,12 +36,12 @@ type setupScreen struct {
 // issued holds credentials this session already got for conn, or is nil:
 // then enter goes on with them instead of asking Docker again.
 func newSetupScreen(c *common, conn client.Connection, issued *client.SCIMCredentials) *setupScreen {
-	label := "set up SCIM"
+	label := "enable SCIM"
 	switch {
 	case issued != nil:
 		label = "continue"
 	case conn.SCIMEnabled:
-		label = "refresh the API Token"
+		label = "issue a new token (sandbox)"
 	}
 	return &setupScreen{
 		c:       c,
@@ -113,8 +113,8 @@ func (s *setupScreen) View() string {
 	w := s.c.contentWidth()
 	var b strings.Builder
 	b.WriteString(connHeading(st, s.conn) + "\n\n")
-	b.WriteString(st.wrap("In Docker: "+steps.SetupSCIMPath, w) + "\n\n")
-	b.WriteString(st.warn.Render("Note: ") + st.wrap(steps.SSONotEnforced, w-6) + "\n\n")
+	b.WriteString(st.wrap("In "+steps.EnableSCIMPath()+".", w) + "\n\n")
+	b.WriteString(st.warn.Render("Note: ") + st.wrap(steps.Docker().SeedSSONote.Text, w-6) + "\n\n")
 	switch {
 	case s.busy:
 		b.WriteString(s.spinner.View() + " Setting up SCIM…")
@@ -123,10 +123,11 @@ func (s *setupScreen) View() string {
 	case s.creds != nil:
 		b.WriteString(st.ok.Render("✓ SCIM is set up.") + " Press enter to see the SCIM Base URL and API Token.")
 	case s.conn.SCIMEnabled:
-		b.WriteString(st.wrap("SCIM is already set up on this connection. Press enter to refresh the **API Token**: "+
-			"the old token stops working at once, so the IdP needs the new one.", w))
+		b.WriteString(st.wrap("SCIM is already on for this connection. In Docker, "+steps.Docker().EditSCIM.Text+
+			" shows the values again; the sandbox keeps no copy of a token it issued, so press enter to have it issue a "+
+			"new **API Token** (a sandbox-only action: "+steps.TokenLifetimeUnknown+")", w))
 	default:
-		b.WriteString("Press enter to run " + st.bold.Render("Setup SCIM") + " on this connection.")
+		b.WriteString("Press enter and the sandbox does this for the connection.")
 	}
 	return b.String()
 }
