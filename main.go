@@ -1,20 +1,16 @@
 // Command docker-scim is a terminal wizard that walks a Docker organization
-// admin through SCIM provisioning. main holds flags and wiring only.
+// admin through SCIM provisioning. main only wires: the commands live in
+// package cli.
 package main
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"io"
 	"os"
 	"os/signal"
-	"runtime"
 	"runtime/debug"
 	"syscall"
 
-	"github.com/spf13/cobra"
-
+	"github.com/docker-scim/docker-scim/cli"
 	"github.com/docker-scim/docker-scim/client"
 )
 
@@ -28,123 +24,7 @@ func main() {
 	}
 	client.Version = version
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	code := cli.Run(ctx, os.Args[1:], cli.System(), version)
 	stop()
 	os.Exit(code)
-}
-
-// run executes the command line args and returns the exit code. As a docker
-// CLI plugin (args[0] is "scim") the commands show as `docker scim …`.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	root := newRootCmd()
-	exec := root
-	if rest, asPlugin := pluginArgs(args); asPlugin {
-		root.Use = pluginName
-		exec = &cobra.Command{Use: "docker", SilenceErrors: true, SilenceUsage: true}
-		exec.AddCommand(root)
-		args = append([]string{pluginName}, rest...)
-	}
-	exec.SetArgs(args)
-	exec.SetOut(stdout)
-	exec.SetErr(stderr)
-	failed, err := exec.ExecuteContextC(ctx)
-	if err == nil {
-		return exitOK
-	}
-	if ctx.Err() != nil && !errors.Is(err, errInterrupted) {
-		err = fmt.Errorf("%w: %w", errInterrupted, err)
-	}
-	code := exitCode(err)
-	fmt.Fprintf(stderr, "Error: %v\n", err)
-	if code == exitUsage {
-		fmt.Fprintf(stderr, "Run '%s --help' for usage.\n", failed.CommandPath())
-	}
-	return code
-}
-
-// globalOptions apply to every command.
-type globalOptions struct {
-	noInput    bool
-	accessible bool
-	noColor    bool
-}
-
-func newRootCmd() *cobra.Command {
-	var g globalOptions
-	opts := wizardOptions{global: &g}
-	cmd := &cobra.Command{
-		Use:   "docker-scim",
-		Short: "Set up SCIM provisioning for a Docker organization, step by step",
-		Long: `docker-scim walks a Docker organization admin through SCIM provisioning:
-pick the SSO connection, Setup SCIM, copy the SCIM Base URL and API Token,
-verify them, and follow the identity provider's checklist (Okta, Entra ID /
-Azure AD, OneLogin), including group mapping.
-
-With --sandbox it runs against a built-in local stand-in for Docker, so
-nothing real is touched. Without it, Docker's Admin Console steps are guided
-(Docker publishes no API for them) and you paste the SCIM Base URL and API
-Token shown by Setup SCIM.
-
-The full-screen wizard runs only when stdin and stdout are terminals, TERM is
-not "dumb", and neither --no-input nor --accessible is given. Otherwise the
-same steps run as plain lines: questions on stderr, answers read one per line
-from stdin, results on stdout. With --no-input nothing is asked, and missing
-values fail at once with exit code 2, naming the flag.
-
-Secrets are never flag values: pipe them with --token-stdin or
---hub-token-stdin, or set DOCKER_SCIM_TOKEN / DOCKER_SCIM_HUB_TOKEN. With no
-Docker Hub token given, the credentials of ` + "`docker login`" + ` are used.
-
-` + exitCodesHelp,
-		Example: `  # Try the whole flow on the built-in sandbox
-  docker-scim --sandbox
-
-  # Plain mode for scripts: every answer from flags, JSON result on stdout
-  printf '%s\n' "$SCIM_TOKEN" | docker-scim --no-input --org moby \
-      --connection-type saml --idp okta \
-      --base-url https://hub.docker.com/v2/scim/2.0 --token-stdin --json`,
-		Version:       version,
-		Args:          usageArgs(cobra.NoArgs),
-		SilenceUsage:  true,
-		SilenceErrors: true,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runWizard(cmd.Context(), &opts, cmd.OutOrStdout(), cmd.ErrOrStderr())
-		},
-	}
-	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{msg: err.Error()} })
-	cmd.SetVersionTemplate("docker-scim {{.Version}}\n")
-
-	pf := cmd.PersistentFlags()
-	pf.BoolVar(&g.noInput, "no-input", envBool("DOCKER_SCIM_NO_INPUT"),
-		"never prompt: take every answer from flags and environment variables [$DOCKER_SCIM_NO_INPUT]")
-	pf.BoolVar(&g.accessible, "accessible", envBool("DOCKER_SCIM_ACCESSIBLE"),
-		"plain prompts a screen reader can follow: no full-screen UI, animation or styling [$DOCKER_SCIM_ACCESSIBLE]")
-	pf.BoolVar(&g.noColor, "no-color", false, "no colour in the output (NO_COLOR and CLICOLOR_FORCE are honoured too)")
-
-	addWizardFlags(cmd, &opts)
-	cmd.AddCommand(newVerifyCmd(&g), newChecklistCmd(), newSandboxCmd(), newVersionCmd(), newPluginMetadataCmd())
-	return cmd
-}
-
-// usageArgs makes an argument validator's errors usage errors (exit code 2).
-func usageArgs(validate cobra.PositionalArgs) cobra.PositionalArgs {
-	return func(cmd *cobra.Command, args []string) error {
-		if err := validate(cmd, args); err != nil {
-			return &usageError{msg: err.Error()}
-		}
-		return nil
-	}
-}
-
-func newVersionCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:     "version",
-		Short:   "Print the version of docker-scim",
-		Example: "  docker-scim version",
-		Args:    usageArgs(cobra.NoArgs),
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			_, err := fmt.Fprintf(cmd.OutOrStdout(), "docker-scim %s (%s, %s/%s)\n", version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
-			return err
-		},
-	}
 }

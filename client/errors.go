@@ -9,6 +9,10 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/docker-scim/docker-scim/textsafe"
 )
 
 // Kind classifies an Error so callers can react without parsing text.
@@ -74,7 +78,8 @@ type Error struct {
 	Err error
 }
 
-// Error says what happened, why, and what to do next.
+// Error says what happened, why, and what to do next. The text is printable
+// (textsafe.Clean) and holds nothing that looks like a credential.
 func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString(e.Op)
@@ -93,15 +98,27 @@ func (e *Error) Error() string {
 	if e.Hint != "" {
 		b.WriteString(". " + e.Hint)
 	}
-	return b.String()
+	return textsafe.Clean(redact(b.String(), nil))
 }
+
+// MarshalJSON writes the error as the text of Error, so that a JSON report
+// holds the same redacted, printable words and never a wrapped error's URL.
+func (e *Error) MarshalJSON() ([]byte, error) { return json.Marshal(e.Error()) }
 
 // Unwrap returns the underlying error.
 func (e *Error) Unwrap() error { return e.Err }
 
 // tokenPattern matches credentials by their look even when the client does
-// not know them: Docker PATs and OATs, JWTs and bearer headers.
-var tokenPattern = regexp.MustCompile(`(?i)dckr_(?:pat|oat)_[A-Za-z0-9_\-]+|eyJ[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]*|bearer\s+\S+`)
+// not know them: Docker PATs and OATs, JWTs, and the value of a bearer
+// header (see bearerValue).
+var tokenPattern = regexp.MustCompile(`(?i)dckr_(?:pat|oat)_[A-Za-z0-9_\-]+|eyJ[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]*|bearer\s+[A-Za-z0-9._~+/\-]+=*`)
+
+// bearerValue reports whether v, the word after "bearer", is a credential
+// rather than a word: it holds a digit or punctuation, or is 16 characters
+// or longer ("Invalid SCIM bearer token" stays as it is).
+func bearerValue(v string) bool {
+	return len(v) >= 16 || strings.IndexFunc(v, func(r rune) bool { return !unicode.IsLetter(r) }) >= 0
+}
 
 // longRun matches a run of 32 or more token characters: a server may echo
 // a credential the client does not hold (e.g. another client's token).
@@ -110,15 +127,32 @@ var longRun = regexp.MustCompile(`[A-Za-z0-9_\-+=]{32,}`)
 // uuidLike matches UUIDs, which name resources and are no secret.
 var uuidLike = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
+// maxMessage is how much of a server's message an error keeps, in bytes.
+const maxMessage = 300
+
+// Redact removes the given secrets, and anything that looks like a token,
+// from s: the same redaction every client error gets (other API clients,
+// such as the Graph client, use it for their errors).
+func Redact(s string, secrets ...Secret) string { return redact(s, secrets) }
+
 // redact removes every known secret, and anything that looks like a token,
-// from s.
+// from s. Redact before cutting: a cut token no longer matches.
 func redact(s string, secrets []Secret) string {
 	for _, sec := range secrets {
 		if v := sec.Value(); len(v) >= 4 {
 			s = strings.ReplaceAll(s, v, "[redacted]")
 		}
 	}
-	s = tokenPattern.ReplaceAllString(s, "[redacted]")
+	s = tokenPattern.ReplaceAllStringFunc(s, func(m string) string {
+		if len(m) > 6 && strings.EqualFold(m[:6], "bearer") {
+			head, value := m[:6], strings.TrimLeft(m[6:], " \t\r\n")
+			if !bearerValue(value) {
+				return m
+			}
+			return head + " [redacted]"
+		}
+		return "[redacted]"
+	})
 	return longRun.ReplaceAllStringFunc(s, func(run string) string {
 		if uuidLike.MatchString(run) || !strings.ContainsAny(run, "0123456789") {
 			return run
@@ -199,7 +233,8 @@ func loneString(raw json.RawMessage) string {
 	return strings.TrimSpace(s)
 }
 
-// message is the most telling text of the error body, at most 300 bytes.
+// message is the most telling text of the error body, uncut (redact it,
+// then cut it with cutMessage).
 func (e apiError) message() string {
 	msg := e.Message
 	if msg == "" {
@@ -226,16 +261,20 @@ func (e apiError) message() string {
 	if e.SCIMType != "" {
 		msg += " (scimType " + e.SCIMType + ")"
 	}
-	msg = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
-			return ' '
-		}
-		return r
-	}, strings.TrimSpace(msg))
-	if len(msg) > 300 {
-		msg = strings.ToValidUTF8(msg[:300], "") + "…"
+	return textsafe.Clean(strings.TrimSpace(msg))
+}
+
+// cutMessage keeps the first maxMessage bytes of msg, on a character
+// boundary, and marks the cut with "…".
+func cutMessage(msg string) string {
+	if len(msg) <= maxMessage {
+		return msg
 	}
-	return msg
+	cut := maxMessage
+	for cut > 0 && !utf8.RuneStart(msg[cut]) {
+		cut--
+	}
+	return msg[:cut] + "…"
 }
 
 // kindForStatus maps an HTTP status to a Kind.

@@ -18,6 +18,8 @@ import (
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
+
+	"github.com/docker-scim/docker-scim/textsafe"
 )
 
 // Version is reported in the User-Agent; main sets it at start.
@@ -117,8 +119,8 @@ func newTransport(o options) (*transport, error) {
 	}
 	next := hc.CheckRedirect
 	hc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
-		if err := checkScheme(req.URL); err != nil {
-			return fmt.Errorf("refusing a redirect: %w", err)
+		if err := checkRedirect(via[0].URL, req.URL); err != nil {
+			return err
 		}
 		if next != nil {
 			return next(req, via)
@@ -257,13 +259,30 @@ func retryAfter(h http.Header, now time.Time) (time.Duration, bool) {
 	return 0, false
 }
 
+// errRedirect marks a refused redirect; its text never quotes the target URL
+// (a hostile server puts the token it received there).
+var errRedirect = errors.New("refusing a redirect")
+
+// checkRedirect allows a redirect only to the same scheme and host (with
+// port) as the original request: the bearer token never follows a redirect
+// elsewhere, and https is never downgraded to http.
+func checkRedirect(from, to *url.URL) error {
+	switch {
+	case !strings.EqualFold(to.Scheme, from.Scheme):
+		return fmt.Errorf("%w from %s to %s: the server tried to switch to %s, and the token only travels over %s", errRedirect, from.Scheme, to.Scheme, to.Scheme, from.Scheme)
+	case !strings.EqualFold(to.Host, from.Host):
+		return fmt.Errorf("%w to another host: the server at %s sent the request elsewhere, and the token is only sent to %s", errRedirect, from.Host, from.Host)
+	}
+	return nil
+}
+
 // permanentNetError reports errors that a retry cannot fix.
 func permanentNetError(err error) bool {
 	var dnsErr *net.DNSError
 	if errors.As(err, &dnsErr) && dnsErr.IsNotFound {
 		return true
 	}
-	return tlsFailure(err) || strings.Contains(err.Error(), "refusing a redirect")
+	return tlsFailure(err) || errors.Is(err, errRedirect)
 }
 
 // call is one request.
@@ -283,16 +302,30 @@ type call struct {
 	noContent bool
 }
 
-// failure builds the *Error for c.
+// failure builds the *Error for c. The server's message is redacted, then
+// cut; the wrapped error's text is redacted too (it may quote a URL).
 func (c call) failure(kind Kind, status int, msg string, err error) *Error {
 	secrets := append([]Secret{c.bearer}, c.secrets...)
-	e := &Error{Op: c.op, Kind: kind, Status: status, Message: redact(msg, secrets), Err: err}
+	if err != nil {
+		err = &redactedError{text: textsafe.Clean(redact(err.Error(), secrets)), cause: err}
+	}
+	e := &Error{Op: c.op, Kind: kind, Status: status, Message: cutMessage(redact(msg, secrets)), Err: err}
 	e.Hint = c.hints[kind]
 	if e.Hint == "" {
 		e.Hint = defaultHints[kind]
 	}
 	return e
 }
+
+// redactedError is a wrapped error whose text was redacted; errors.Is and
+// errors.As still see the cause.
+type redactedError struct {
+	text  string
+	cause error
+}
+
+func (r *redactedError) Error() string { return r.text }
+func (r *redactedError) Unwrap() error { return r.cause }
 
 // do sends c and decodes the answer into c.out. GET, HEAD, PUT and DELETE
 // are retried; POST never is.
@@ -310,6 +343,9 @@ func (t *transport) do(ctx context.Context, c call) error {
 	if err := json.Unmarshal(raw, c.out); err != nil {
 		return c.failure(KindDecode, status, "", fmt.Errorf("the response is not the JSON expected: %s", describeJSONError(err)))
 	}
+	// Server text is untrusted: no escape sequence or control character
+	// reaches a front-end, a JSON report or a runbook.
+	textsafe.CleanAll(c.out)
 	return nil
 }
 

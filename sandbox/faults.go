@@ -176,9 +176,12 @@ func (fs *faultSet) apply(w http.ResponseWriter, r *http.Request) bool {
 		return false
 	}
 	msg := fmt.Sprintf("injected fault: %d %s", f.Status, http.StatusText(f.Status))
-	if isSCIM {
+	switch {
+	case isSCIM:
 		writeSCIMError(w, f.Status, "", msg)
-	} else {
+	case strings.HasPrefix(r.URL.Path, GraphPrefix+"/"):
+		writeGraphError(w, f.Status, strings.ReplaceAll(http.StatusText(f.Status), " ", ""), msg)
+	default:
 		writeHubError(w, f.Status, msg)
 	}
 	return false
@@ -247,6 +250,8 @@ func (l *rateLimiter) take(w http.ResponseWriter, r *http.Request, now time.Time
 	switch {
 	case strings.HasPrefix(r.URL.Path, SCIMPath+"/"):
 		writeSCIMError(w, http.StatusTooManyRequests, "", "rate limit exceeded: retry after "+strconv.Itoa(secs)+" s")
+	case strings.HasPrefix(r.URL.Path, GraphPrefix+"/"):
+		writeGraphError(w, http.StatusTooManyRequests, "TooManyRequests", "Too many requests: retry after "+strconv.Itoa(secs)+" s.")
 	case strings.HasPrefix(r.URL.Path, "/v2/auditlogs/"):
 		// The body Docker documents for the audit-log routes.
 		writeHub(w, http.StatusTooManyRequests, struct {

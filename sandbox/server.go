@@ -53,6 +53,8 @@ type Server struct {
 	limiter   rateLimiter
 	requests  atomic.Int64
 	idpClient *http.Client
+	// graph is the Microsoft Graph stand-in's tenant (graph.go).
+	graph *graphTenant
 	// seededSCIMToken, when set, is the API token of SeededSCIMConnection
 	// instead of a random one.
 	seededSCIMToken string
@@ -111,6 +113,7 @@ func Open(opts ...Option) (*Server, error) {
 		mux:       http.NewServeMux(),
 		limiter:   rateLimiter{limit: defaultRateLimit},
 		idpClient: &http.Client{Timeout: 30 * time.Second},
+		graph:     newGraphTenant(),
 	}
 	for _, o := range opts {
 		o(s)
@@ -310,5 +313,6 @@ func (s *Server) routes() {
 	m.HandleFunc("POST "+AdminPrefix+"/faults", s.addFaultHTTP)
 	m.HandleFunc("DELETE "+AdminPrefix+"/faults", s.clearFaultsHTTP)
 
+	s.graphRoutes()
 	m.HandleFunc("/", s.notFound)
 }

@@ -3,6 +3,8 @@
 // the plain mode and exports. It has no UI code.
 package steps
 
+import "slices"
+
 // StepID names one step of the flow.
 type StepID string
 
@@ -53,6 +55,35 @@ type Step struct {
 	Real Mode
 	// Sandbox is how the step runs against the built-in sandbox.
 	Sandbox Mode
+	// Requires lists the inputs the step cannot run without; the flow
+	// engine goes to the step that gives a missing one first.
+	Requires []Input
+	// Gives lists the inputs the step provides to later steps.
+	Gives []Input
+}
+
+// Input is something a step needs, given by an earlier step.
+type Input string
+
+// The inputs steps pass on.
+const (
+	// InputConnection is the SSO connection (with its type).
+	InputConnection Input = "connection"
+	// InputCredentials are the SCIM Base URL and the API Token.
+	InputCredentials Input = "credentials"
+	// InputIdP is the identity provider.
+	InputIdP Input = "idp"
+)
+
+// Giver returns the first step of the flow that gives in, or "" when none
+// does.
+func Giver(in Input) StepID {
+	for _, s := range Flow() {
+		if slices.Contains(s.Gives, in) {
+			return s.ID
+		}
+	}
+	return ""
 }
 
 // Flow returns the steps in order.
@@ -62,42 +93,50 @@ func Flow() []Step {
 			Summary:  "Pick the SSO connection to set SCIM up on; Docker has no API that lists connections, so the admin names it.",
 			Needs:    []string{"organization name"},
 			Produces: []string{"connection name", "connection type (SAML or Azure AD (OIDC))"},
-			Guided:   true, Real: ModeGuided, Sandbox: ModeAutomatic},
+			Guided:   true, Real: ModeGuided, Sandbox: ModeAutomatic,
+			Gives: []Input{InputConnection}},
 		{ID: StepPreflight, Title: "Preflight checks",
 			Summary:  "Check the Business plan, the SSO connection, a verified domain, JIT provisioning, and which members SCIM will link and which stay outside it.",
 			Needs:    []string{"organization name", "connection", "plan, verified domains and JIT state (asked on real Docker)", "org members (Hub API, optional)"},
 			Produces: []string{"findings with fixes"},
-			Real:     ModeInput, Sandbox: ModeAutomatic},
+			Real:     ModeInput, Sandbox: ModeAutomatic,
+			Requires: []Input{InputConnection}},
 		{ID: StepSetupSCIM, Title: "Enable SCIM",
 			Summary:  "Turn SCIM on for the connection in Docker Home (Enable SCIM; the seed calls it Setup SCIM) and copy the SCIM Base URL and API Token.",
 			Needs:    []string{"connection name"},
 			Produces: []string{"SCIM Base URL", "API Token (kept in memory only)"},
-			Guided:   true, Real: ModeGuided, Sandbox: ModeAutomatic},
+			Guided:   true, Real: ModeGuided, Sandbox: ModeAutomatic,
+			Requires: []Input{InputConnection}, Gives: []Input{InputCredentials}},
 		{ID: StepVerify, Title: "Verify the credentials",
 			Summary:  "Call GET /ServiceProviderConfig and GET /Users with the token, read-only, to prove the pair works.",
 			Needs:    []string{"SCIM Base URL", "API Token"},
 			Produces: []string{"verification results"},
-			Real:     ModeAutomatic, Sandbox: ModeAutomatic},
+			Real:     ModeAutomatic, Sandbox: ModeAutomatic,
+			Requires: []Input{InputCredentials}},
 		{ID: StepCredentials, Title: "SCIM Base URL and API Token",
 			Summary:  "Copy the two values for pasting into the identity provider.",
 			Needs:    []string{"SCIM Base URL", "API Token"},
 			Produces: []string{"values on the clipboard"},
-			Real:     ModeInput, Sandbox: ModeInput},
+			Real:     ModeInput, Sandbox: ModeInput,
+			Requires: []Input{InputCredentials}},
 		{ID: StepIdP, Title: "Identity provider",
 			Summary:  "Choose the identity provider; the connection type narrows the choice.",
 			Needs:    []string{"connection type"},
 			Produces: []string{"identity provider"},
-			Real:     ModeInput, Sandbox: ModeInput},
+			Real:     ModeInput, Sandbox: ModeInput,
+			Requires: []Input{InputConnection}, Gives: []Input{InputIdP}},
 		{ID: StepChecklist, Title: "IdP checklist",
 			Summary:  "Tick off each step in the identity provider's console, with the field label for each pasted value.",
 			Needs:    []string{"identity provider", "connection type"},
 			Produces: []string{"checked items"},
-			Real:     ModeIdP, Sandbox: ModeIdP},
+			Real:     ModeIdP, Sandbox: ModeIdP,
+			Requires: []Input{InputIdP}},
 		{ID: StepReadBack, Title: "Read back",
 			Summary:  "Read users through SCIM and teams through the Hub API to confirm that provisioning and group mapping arrived.",
 			Needs:    []string{"SCIM Base URL", "API Token", "organization name", "Hub access (optional, for teams)"},
 			Produces: []string{"verification results"},
-			Real:     ModeAutomatic, Sandbox: ModeAutomatic},
+			Real:     ModeAutomatic, Sandbox: ModeAutomatic,
+			Requires: []Input{InputCredentials}},
 		{ID: StepDone, Title: "Done",
 			Summary:  "Show what is left and export the runbook (Markdown or JSON, never the token).",
 			Needs:    []string{"checked items", "verification results", "findings"},

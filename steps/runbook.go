@@ -95,13 +95,12 @@ func (r Runbook) export() (runbookJSON, error) {
 		Items: []runbookItem{}, RequiredLeft: []string{},
 	}
 	for _, it := range cl.Items {
-		done := r.Checked[it.ID]
-		out.Items = append(out.Items, runbookItem{Item: it, Checked: done})
-		if done {
-			out.Done++
-		} else if !it.Optional {
-			out.RequiredLeft = append(out.RequiredLeft, it.ID)
-		}
+		out.Items = append(out.Items, runbookItem{Item: it, Checked: r.Checked[it.ID]})
+	}
+	p := cl.Progress(r.Checked)
+	out.Done = p.Done
+	for _, it := range p.RequiredLeft {
+		out.RequiredLeft = append(out.RequiredLeft, it.ID)
 	}
 	return out, nil
 }

@@ -34,7 +34,8 @@ func manyConnections(n int) []client.Connection {
 func filteredConnections(n int) tea.Model {
 	var m tea.Model = New(Config{Org: "moby", Console: &fakeConsole{conns: manyConnections(n)}, Sandbox: true})
 	m, _ = m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
-	m, _ = m.Update(connectionsLoadedMsg{org: client.OrgInfo{Connections: manyConnections(n)}})
+	list := m.(Model).top().(*connectionsScreen)
+	m, _ = m.Update(connectionsLoadedMsg{owner: list, org: client.OrgInfo{Connections: manyConnections(n)}})
 	for _, k := range []string{"/", "o", "k", "t", "a"} {
 		m, _ = m.Update(keyPress(k))
 	}

@@ -22,10 +22,15 @@ const requestTimeout = 30 * time.Second
 // list, so the list gets the rest of the window.
 const chromeLines = 10
 
+// connectionsLoadedMsg is the org read for the connection list that asked:
+// it reaches that screen even while another one (the resume offer) is on top.
 type connectionsLoadedMsg struct {
-	org client.OrgInfo
-	err error
+	owner *connectionsScreen
+	org   client.OrgInfo
+	err   error
 }
+
+func (m connectionsLoadedMsg) ownerScreen() screen { return m.owner }
 
 // connectionsScreen lists the organization's SSO connections, with a filter.
 type connectionsScreen struct {
@@ -67,17 +72,17 @@ func (s *connectionsScreen) typing() bool { return s.filtering }
 
 func (s *connectionsScreen) Init() tea.Cmd {
 	s.loading, s.err = true, nil
-	return tea.Batch(s.spinner.Tick, loadConnections(s.c.cfg.Console, s.c.cfg.Org))
+	return tea.Batch(s.spinner.Tick, loadConnections(s, s.c.cfg.Console, s.c.cfg.Org))
 }
 
 // loadConnections reads the org with its SSO connections in one request;
 // the preflight step reuses the plan and domains.
-func loadConnections(console client.Console, org string) tea.Cmd {
+func loadConnections(owner *connectionsScreen, console client.Console, org string) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
 		defer cancel()
 		info, err := console.Org(ctx, org)
-		return connectionsLoadedMsg{org: info, err: err}
+		return connectionsLoadedMsg{owner: owner, org: info, err: err}
 	}
 }
 

@@ -62,3 +62,20 @@ func (h helpKeys) FullHelp() [][]key.Binding {
 	}
 	return [][]key.Binding{h.screen, g}
 }
+
+// confirmHelp is the footer of the quit question: its keys only.
+type confirmHelp []key.Binding
+
+// ShortHelp implements help.KeyMap.
+func (c confirmHelp) ShortHelp() []key.Binding { return c }
+
+// FullHelp implements help.KeyMap.
+func (c confirmHelp) FullHelp() [][]key.Binding { return [][]key.Binding{c} }
+
+// confirmKeys are the quit question's keys.
+func confirmKeys() confirmHelp {
+	return confirmHelp{
+		key.NewBinding(key.WithKeys("y", "q"), key.WithHelp("y", "quit")),
+		key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n", "stay")),
+	}
+}

@@ -22,14 +22,18 @@ type preflightFacts struct {
 	members []client.Member
 }
 
+// preflightLoadedMsg is the preflight's facts for the screen that asked.
 type preflightLoadedMsg struct {
+	owner *preflightScreen
 	facts preflightFacts
 	err   error
 }
 
+func (m preflightLoadedMsg) ownerScreen() screen { return m.owner }
+
 // loadPreflight reads the org's plan and domains (sandbox console only),
 // unless known already, and, when signed in to the Hub API, its members.
-func loadPreflight(console client.Console, hub *client.Hub, org string, known *client.OrgInfo) tea.Cmd {
+func loadPreflight(owner *preflightScreen, console client.Console, hub *client.Hub, org string, known *client.OrgInfo) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
 		defer cancel()
@@ -39,16 +43,16 @@ func loadPreflight(console client.Console, hub *client.Hub, org string, known *c
 		} else if info, err := console.Org(ctx, org); err == nil {
 			facts.org, facts.orgKnown = info, true
 		} else if !errors.Is(err, client.ErrNoConsoleAPI) {
-			return preflightLoadedMsg{err: err}
+			return preflightLoadedMsg{owner: owner, err: err}
 		}
 		if hub != nil {
 			members, err := hub.Members(ctx, org)
 			if err != nil {
-				return preflightLoadedMsg{err: err}
+				return preflightLoadedMsg{owner: owner, err: err}
 			}
 			facts.members = members
 		}
-		return preflightLoadedMsg{facts: facts}
+		return preflightLoadedMsg{owner: owner, facts: facts}
 	}
 }
 
@@ -100,7 +104,7 @@ func (s *preflightScreen) step() steps.StepID { return steps.StepPreflight }
 
 func (s *preflightScreen) Init() tea.Cmd {
 	s.loading, s.err = true, nil
-	return tea.Batch(s.spinner.Tick, loadPreflight(s.c.cfg.Console, s.c.cfg.Hub, s.c.cfg.Org, s.org))
+	return tea.Batch(s.spinner.Tick, loadPreflight(s, s.c.cfg.Console, s.c.cfg.Hub, s.c.cfg.Org, s.org))
 }
 
 func (s *preflightScreen) keys() []key.Binding {

@@ -58,8 +58,12 @@ type session struct {
 	checked map[string]bool
 	// checkedSeq is the seq of the newest checkedMsg applied.
 	checkedSeq int
-	// secured is true once the API Token was copied or revealed.
+	// secured is true once the API Token was copied to the native clipboard
+	// or revealed.
 	secured bool
+	// sentOSC52 is true once the API Token was sent to the terminal's
+	// clipboard, which the wizard cannot confirm.
+	sentOSC52 bool
 	// findings are the preflight results.
 	findings []steps.Finding
 	// setupAt is when the SCIM credentials arrived; the read-back looks for
@@ -149,6 +153,13 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.String() == "ctrl+c" {
 			return m.quit(tea.Interrupt)
 		}
+		if m.tooSmall() {
+			// Nothing is shown: only quitting may act.
+			if key.Matches(msg, m.global.Quit) {
+				return m.quit(tea.Quit)
+			}
+			return m, nil
+		}
 		if !m.typing() {
 			switch {
 			case key.Matches(msg, m.global.Quit):
@@ -177,9 +188,18 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case startOverMsg:
 		m.stack = m.stack[:1]
 		return m, nil
+	case tea.PasteMsg:
+		if m.tooSmall() {
+			return m, nil
+		}
 	case copiedMsg:
-		if msg.label == labelToken && msg.path != copyFailed {
+		// Only a native copy is known to have arrived: an OSC 52 copy may be
+		// dropped by the terminal (tmux's default drops it) unseen.
+		if msg.label == labelToken && msg.path == copiedNative {
 			m.session.secured = true
+		}
+		if msg.label == labelToken && msg.path == copiedOSC52 {
+			m.session.sentOSC52 = true
 		}
 		cmd := m.forward(msg)
 		if msg.label == labelToken && msg.path == copiedNative {
@@ -251,6 +271,11 @@ func (m Model) back() (tea.Model, tea.Cmd) {
 	if len(m.stack) <= 1 {
 		return m, nil
 	}
+	if _, ok := m.top().(*resumeScreen); ok {
+		// "Not now": the saved progress stays until something new is chosen.
+		m.stack = m.stack[:len(m.stack)-1]
+		return m, nil
+	}
 	m.stack = m.stack[:len(m.stack)-1]
 	m.notice = ""
 	if len(m.stack) < m.session.readBackDepth {
@@ -273,7 +298,7 @@ func (m Model) forward(msg tea.Msg) tea.Cmd {
 }
 
 // quit leaves at once, or asks first while the API Token was neither copied
-// nor revealed (the identity provider needs it next).
+// to the native clipboard nor revealed (the identity provider needs it next).
 func (m Model) quit(how tea.Cmd) (tea.Model, tea.Cmd) {
 	if !m.session.creds.Token.IsZero() && !m.session.secured {
 		m.confirmQuit = true
@@ -387,7 +412,7 @@ func (m Model) View() tea.View {
 
 func (m Model) content() string {
 	st := m.c.styles
-	if m.c.width < minWidth || m.c.height < minHeight {
+	if m.tooSmall() {
 		return st.wrap(fmt.Sprintf("Terminal too small: docker-scim needs at least %d×%d, this one is %d×%d. Make it larger, or press q to quit.",
 			minWidth, minHeight, m.c.width, m.c.height), max(m.c.width, 10))
 	}
@@ -400,14 +425,16 @@ func (m Model) content() string {
 	stepLine := st.header.Render(fmt.Sprintf("Step %d of %d: %s", n, total, steps.Title(top.step())))
 	body := top.View()
 	if m.confirmQuit {
-		body = st.warn.Render("The API Token has not been copied or revealed yet.") + "\n" +
-			st.wrap(steps.QuitWithTokenNotice(), m.c.contentWidth())
+		body = m.confirmQuitView()
 	}
 	parts := []string{header, stepLine, "", indent(body, "  "), ""}
 	if m.notice != "" {
 		parts = append(parts, indent(st.wrapIn(st.warn, m.notice, m.c.contentWidth()), "  "), "")
 	}
 	footer := m.help.View(helpKeys{screen: top.keys(), global: m.global, canGoBack: len(m.stack) > 1, typing: m.typing()})
+	if m.confirmQuit {
+		footer = m.help.View(confirmKeys())
+	}
 	if !m.help.ShowAll {
 		// help.ShortHelpView overflows when the items fill the width exactly
 		// and the ellipsis no longer fits (bubbles v2.2.1); cut it here.
@@ -415,6 +442,23 @@ func (m Model) content() string {
 	}
 	parts = append(parts, footer)
 	return strings.Join(parts, "\n")
+}
+
+// tooSmall reports whether the window is below the size the wizard lays
+// out for: then only a message shows and only quitting works.
+func (m Model) tooSmall() bool { return m.c.width < minWidth || m.c.height < minHeight }
+
+// confirmQuitView asks whether to quit while the API Token may be lost.
+func (m Model) confirmQuitView() string {
+	st := m.c.styles
+	w := m.c.contentWidth()
+	if m.session.sentOSC52 {
+		return st.warn.Render("Did pasting the API Token work?") + "\n" +
+			st.wrap("It was sent to your terminal's clipboard (OSC 52), which the wizard cannot confirm: some terminals, "+
+				"and tmux by default, drop it. Paste it somewhere first. "+steps.QuitWithTokenNotice(), w)
+	}
+	return st.warn.Render("The API Token has not been copied or revealed yet.") + "\n" +
+		st.wrap(steps.QuitWithTokenNotice(), w)
 }
 
 // indent prefixes every non-empty line of s with pad.

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"io"
@@ -44,13 +44,13 @@ reproducible output.
 			return runChecklist(o, cmd.OutOrStdout())
 		},
 	}
-	f := cmd.Flags()
-	f.StringVar(&o.idp, "idp", os.Getenv(envIdP), "identity provider: okta, entra or onelogin (required) [$"+envIdP+"]")
-	f.StringVar(&o.connectionType, "connection-type", envOr(envConnectionType, "saml"), "SSO connection type: saml or oidc [$"+envConnectionType+"]")
-	f.StringVar(&o.format, "format", "markdown", "output format: markdown or json")
-	f.StringVar(&o.org, "org", os.Getenv(envOrg), "Docker organization, for the title [$"+envOrg+"]")
-	f.StringVar(&o.connection, "connection", os.Getenv(envConnection), "SSO connection name, for the record [$"+envConnection+"]")
-	f.StringVar(&o.baseURL, "base-url", os.Getenv(envBaseURL), "SCIM Base URL to write next to its field label [$"+envBaseURL+"]")
+	fl := cmd.Flags()
+	fl.StringVar(&o.idp, "idp", os.Getenv(envIdP), "identity provider: okta, entra or onelogin (required) [$"+envIdP+"]")
+	fl.StringVar(&o.connectionType, "connection-type", envOr(envConnectionType, "saml"), "SSO connection type: saml or oidc [$"+envConnectionType+"]")
+	fl.StringVar(&o.format, "format", "markdown", "output format: markdown or json")
+	fl.StringVar(&o.org, "org", os.Getenv(envOrg), "Docker organization, for the title [$"+envOrg+"]")
+	fl.StringVar(&o.connection, "connection", os.Getenv(envConnection), "SSO connection name, for the record [$"+envConnection+"]")
+	fl.StringVar(&o.baseURL, "base-url", os.Getenv(envBaseURL), "SCIM Base URL to write next to its field label [$"+envBaseURL+"]")
 	_ = cmd.RegisterFlagCompletionFunc("idp", cobra.FixedCompletions([]string{"okta", "entra", "onelogin"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("connection-type", cobra.FixedCompletions([]string{"saml", "oidc"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"markdown", "json"}, cobra.ShellCompDirectiveNoFileComp))

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"encoding/json"
@@ -28,7 +28,7 @@ func pluginArgs(args []string) (rest []string, asPlugin bool) {
 
 // pluginMetadata is what `docker-cli-plugin-metadata` prints, following the
 // docker CLI plugin contract (schema version 0.1.0).
-func pluginMetadata() metadata.Metadata {
+func pluginMetadata(version string) metadata.Metadata {
 	return metadata.Metadata{
 		SchemaVersion:    "0.1.0",
 		Vendor:           "docker-scim",
@@ -40,7 +40,7 @@ func pluginMetadata() metadata.Metadata {
 
 // newPluginMetadataCmd is the hidden subcommand the docker CLI calls to
 // discover the plugin.
-func newPluginMetadataCmd() *cobra.Command {
+func newPluginMetadataCmd(f *Factory) *cobra.Command {
 	return &cobra.Command{
 		Use:    metadata.MetadataSubcommandName,
 		Short:  "Print the docker CLI plugin metadata (JSON)",
@@ -49,7 +49,7 @@ func newPluginMetadataCmd() *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			enc := json.NewEncoder(cmd.OutOrStdout())
 			enc.SetIndent("", "     ")
-			return enc.Encode(pluginMetadata())
+			return enc.Encode(pluginMetadata(f.Version))
 		},
 	}
 }

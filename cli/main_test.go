@@ -1,12 +1,10 @@
-package main
+package cli
 
 import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -15,21 +13,10 @@ import (
 	"github.com/docker-scim/docker-scim/client"
 )
 
-// buildBinary builds docker-scim once per test binary run.
-func buildBinary(t *testing.T) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "docker-scim")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
-}
-
 // TestSandboxCommandJSON runs `docker-scim sandbox --json`, signs in with
 // the printed credentials, then stops it with SIGTERM.
 func TestSandboxCommandJSON(t *testing.T) {
-	bin := buildBinary(t)
+	bin := binary(t)
 	cmd := exec.Command(bin, "sandbox", "--addr", "127.0.0.1:0", "--json")
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
@@ -85,10 +72,9 @@ func TestSandboxCommandJSON(t *testing.T) {
 }
 
 func TestSandboxRefusesNonLoopback(t *testing.T) {
-	bin := buildBinary(t)
+	bin := binary(t)
 	out, err := exec.Command(bin, "sandbox", "--addr", "0.0.0.0:0").CombinedOutput()
 	if err == nil || !strings.Contains(string(out), "only listens on loopback") {
 		t.Fatalf("err=%v out=%s", err, out)
 	}
-	_ = os.Remove(bin)
 }

@@ -1,10 +1,8 @@
-package main
+package cli
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -27,7 +25,7 @@ type sandboxOptions struct {
 	faults    []string
 }
 
-func newSandboxCmd() *cobra.Command {
+func newSandboxCmd(f *Factory) *cobra.Command {
 	var opts sandboxOptions
 	cmd := &cobra.Command{
 		Use:   "sandbox",
@@ -64,13 +62,13 @@ duration), drop and times. See docs/sandbox.md.`,
 			return runSandbox(cmd.Context(), opts, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
-	f := cmd.Flags()
-	f.StringVar(&opts.addr, "addr", "127.0.0.1:0", "loopback address to listen on (port 0 picks a free one)")
-	f.BoolVar(&opts.json, "json", false, "print one JSON line with the URL and credentials")
-	f.StringVar(&opts.state, "state", "", "keep the sandbox's data in this JSON file between runs (default: in memory)")
-	f.IntVar(&opts.rateLimit, "rate-limit", 0, "requests per minute before 429 with Retry-After (default 100000)")
-	f.StringArrayVar(&opts.faults, "fault", nil, `inject a fault, as JSON: {"path":"/v2/scim/2.0/Users","status":503,"times":2} (repeatable)`)
-	cmd.AddCommand(newSandboxPushCmd())
+	fl := cmd.Flags()
+	fl.StringVar(&opts.addr, "addr", "127.0.0.1:0", "loopback address to listen on (port 0 picks a free one)")
+	fl.BoolVar(&opts.json, "json", false, "print one JSON line with the URL and credentials")
+	fl.StringVar(&opts.state, "state", "", "keep the sandbox's data in this JSON file between runs (default: in memory)")
+	fl.IntVar(&opts.rateLimit, "rate-limit", 0, "requests per minute before 429 with Retry-After (default 100000)")
+	fl.StringArrayVar(&opts.faults, "fault", nil, `inject a fault, as JSON: {"path":"/v2/scim/2.0/Users","status":503,"times":2} (repeatable)`)
+	cmd.AddCommand(newSandboxPushCmd(f))
 	return cmd
 }
 
@@ -130,7 +128,7 @@ type pushOptions struct {
 	json       bool
 }
 
-func newSandboxPushCmd() *cobra.Command {
+func newSandboxPushCmd(f *Factory) *cobra.Command {
 	var opts pushOptions
 	cmd := &cobra.Command{
 		Use:   "push",
@@ -151,16 +149,16 @@ the email's local part (ada.lovelace@… is Ada Lovelace).`,
   echo "$SCIM_TOKEN" | docker-scim sandbox push --url http://127.0.0.1:8080 --token-stdin --deactivate alan@moby.example`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runPush(cmd.Context(), opts, cmd.InOrStdin(), cmd.OutOrStdout())
+			return runPush(cmd.Context(), f, opts)
 		},
 	}
-	f := cmd.Flags()
-	f.StringVar(&opts.url, "url", "", "the sandbox's URL, as printed by docker-scim sandbox (required)")
-	f.BoolVar(&opts.tokenStdin, "token-stdin", false, "read the connection's SCIM API token from stdin (required)")
-	f.StringArrayVar(&opts.users, "user", nil, `user to create or update: EMAIL or "EMAIL=Given Family" (repeatable)`)
-	f.StringVar(&opts.group, "group", "", "group to push with the --user users as members, as org:team")
-	f.StringArrayVar(&opts.deactivate, "deactivate", nil, "userName (email) to deactivate (repeatable)")
-	f.BoolVar(&opts.json, "json", false, "print the sandbox's JSON result instead of a summary")
+	fl := cmd.Flags()
+	fl.StringVar(&opts.url, "url", "", "the sandbox's URL, as printed by docker-scim sandbox (required)")
+	fl.BoolVar(&opts.tokenStdin, "token-stdin", false, "read the connection's SCIM API token from stdin (required)")
+	fl.StringArrayVar(&opts.users, "user", nil, `user to create or update: EMAIL or "EMAIL=Given Family" (repeatable)`)
+	fl.StringVar(&opts.group, "group", "", "group to push with the --user users as members, as org:team")
+	fl.StringArrayVar(&opts.deactivate, "deactivate", nil, "userName (email) to deactivate (repeatable)")
+	fl.BoolVar(&opts.json, "json", false, "print the sandbox's JSON result instead of a summary")
 	return cmd
 }
 
@@ -185,7 +183,8 @@ func parsePushUser(raw string) sandbox.SimUser {
 	return u
 }
 
-func runPush(ctx context.Context, opts pushOptions, stdin io.Reader, stdout io.Writer) error {
+func runPush(ctx context.Context, f *Factory, opts pushOptions) error {
+	stdout := f.IO.Out
 	if opts.url == "" {
 		return usagef("--url is required: the sandbox's URL, as printed by docker-scim sandbox")
 	}
@@ -198,13 +197,9 @@ func runPush(ctx context.Context, opts pushOptions, stdin io.Reader, stdout io.W
 	if !opts.tokenStdin {
 		return usagef("--token-stdin is required: pipe the connection's SCIM API token into this command")
 	}
-	line, err := bufio.NewReader(stdin).ReadString('\n')
-	if err != nil && !errors.Is(err, io.EOF) {
-		return fmt.Errorf("reading the SCIM token from stdin: %w", err)
-	}
-	token := strings.TrimSpace(line)
-	if token == "" {
-		return usagef("no SCIM token on stdin: pipe the connection's SCIM API token into this command")
+	token, err := f.Secret(ctx, secretInput{name: "SCIM API token", flag: "--token-stdin", fromStdin: true})
+	if err != nil {
+		return err
 	}
 	req := client.PushRequest{Group: opts.group, Deactivate: opts.deactivate}
 	for _, raw := range opts.users {
@@ -217,7 +212,7 @@ func runPush(ctx context.Context, opts pushOptions, stdin io.Reader, stdout io.W
 	if len(req.Users) == 0 && req.Group == "" && len(req.Deactivate) == 0 {
 		return usagef("nothing to push: give --user, --group or --deactivate")
 	}
-	res, err := client.SandboxConsole{Hub: hub}.SimulatePush(ctx, client.SCIMCredentials{Token: client.NewSecret(token)}, req)
+	res, err := client.SandboxConsole{Hub: hub}.SimulatePush(ctx, client.SCIMCredentials{Token: token}, req)
 	if err != nil {
 		return err
 	}

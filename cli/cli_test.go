@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bufio"
@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -22,11 +23,49 @@ import (
 	"github.com/docker-scim/docker-scim/sandbox"
 )
 
-// TestMain lets testscript run this test binary as the docker-scim command:
-// the scripts call the real main, in a child process with its own stdin,
-// stdout, stderr, environment and exit code.
+// TestMain lets testscript run this test binary as the expect-exit helper;
+// the scripts run the real docker-scim binary, built once (see binary).
 func TestMain(m *testing.M) {
-	testscript.Main(m, map[string]func(){"docker-scim": main, "expect-exit": expectExit})
+	testscript.Main(cleanup{m}, map[string]func(){"expect-exit": expectExit})
+}
+
+// cleanup removes the built binary after the tests ran.
+type cleanup struct{ m *testing.M }
+
+func (c cleanup) Run() int {
+	code := c.m.Run()
+	if buildDir != "" {
+		_ = os.RemoveAll(buildDir)
+	}
+	return code
+}
+
+var (
+	buildOnce sync.Once
+	builtBin  string
+	buildErr  error
+	buildDir  string
+)
+
+// binary builds the real docker-scim binary (package main at the module
+// root) once per test run and returns its path.
+func binary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		buildDir, buildErr = os.MkdirTemp("", "docker-scim-cli-test-")
+		if buildErr != nil {
+			return
+		}
+		builtBin = filepath.Join(buildDir, "docker-scim")
+		out, err := exec.Command("go", "build", "-o", builtBin, "..").CombinedOutput()
+		if err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return builtBin
 }
 
 // expectExit runs `expect-exit CODE PROGRAM ARGS...`: it runs the program
@@ -53,9 +92,11 @@ func expectExit() {
 
 // TestScripts runs the .txtar command-line tests in testdata/script.
 func TestScripts(t *testing.T) {
+	bin := binary(t)
 	testscript.Run(t, testscript.Params{
 		Dir: "testdata/script",
 		Setup: func(env *testscript.Env) error {
+			env.Setenv("PATH", filepath.Dir(bin)+string(os.PathListSeparator)+env.Getenv("PATH"))
 			// No user configuration leaks in: an empty docker config, no
 			// tokens, no colour forcing.
 			env.Setenv("DOCKER_CONFIG", env.WorkDir+"/.docker-empty")
@@ -104,21 +145,22 @@ func cmdStartSandbox(ts *testscript.TestScript, neg bool, args []string) {
 // input allowed, no accessible mode and a TERM that is not dumb.
 func TestChooseMode(t *testing.T) {
 	for _, tc := range []struct {
-		name string
-		s    terminalState
-		want uiMode
+		name       string
+		s          IO
+		accessible bool
+		want       uiMode
 	}{
-		{"both terminals", terminalState{StdinTTY: true, StdoutTTY: true, Term: "xterm"}, modeTUI},
-		{"stdin piped", terminalState{StdoutTTY: true, Term: "xterm"}, modePrompt},
-		{"stdout piped", terminalState{StdinTTY: true, Term: "xterm"}, modePrompt},
-		{"dumb terminal", terminalState{StdinTTY: true, StdoutTTY: true, Term: "dumb"}, modePrompt},
-		{"accessible", terminalState{StdinTTY: true, StdoutTTY: true, Term: "xterm", Accessible: true}, modePrompt},
-		{"no input wins over terminals", terminalState{StdinTTY: true, StdoutTTY: true, Term: "xterm", NoInput: true}, modeNoInput},
-		{"no input without terminals", terminalState{NoInput: true}, modeNoInput},
+		{"both terminals", IO{StdinTTY: true, StdoutTTY: true, Term: "xterm"}, false, modeTUI},
+		{"stdin piped", IO{StdoutTTY: true, Term: "xterm"}, false, modePrompt},
+		{"stdout piped", IO{StdinTTY: true, Term: "xterm"}, false, modePrompt},
+		{"dumb terminal", IO{StdinTTY: true, StdoutTTY: true, Term: "dumb"}, false, modePrompt},
+		{"accessible", IO{StdinTTY: true, StdoutTTY: true, Term: "xterm"}, true, modePrompt},
+		{"no input wins over terminals", IO{StdinTTY: true, StdoutTTY: true, Term: "xterm", NeverPrompt: true}, false, modeNoInput},
+		{"no input without terminals", IO{NeverPrompt: true}, false, modeNoInput},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := chooseMode(tc.s); got != tc.want {
-				t.Fatalf("chooseMode(%+v) = %v, want %v", tc.s, got, tc.want)
+			if got := tc.s.Mode(tc.accessible); got != tc.want {
+				t.Fatalf("Mode(%+v, accessible %v) = %v, want %v", tc.s, tc.accessible, got, tc.want)
 			}
 		})
 	}
@@ -155,7 +197,7 @@ func TestExitCodes(t *testing.T) {
 // TestInterruptExits130 waits for the plain mode's first question, sends
 // SIGINT and expects exit code 130 with no result on stdout.
 func TestInterruptExits130(t *testing.T) {
-	bin := buildBinary(t)
+	bin := binary(t)
 	cmd := exec.Command(bin, "--sandbox")
 	cmd.Env = append(os.Environ(), "HOME="+t.TempDir(), "DOCKER_CONFIG="+t.TempDir())
 	stdin, err := cmd.StdinPipe()
@@ -250,17 +292,17 @@ func TestPromptAnswers(t *testing.T) {
 	ctx := context.Background()
 	for _, tc := range []struct {
 		input string
-		ask   func(*prompter) (bool, error)
+		ask   func(Prompter) (bool, error)
 		want  bool
 	}{
-		{"\n", func(p *prompter) (bool, error) { return p.readAgain(ctx) }, true},
-		{"maybe\nd\n", func(p *prompter) (bool, error) { return p.readAgain(ctx) }, false},
-		{"", func(p *prompter) (bool, error) { return p.readAgain(ctx) }, false},
-		{"yes\n", func(p *prompter) (bool, error) { return p.confirmStep(ctx) }, true},
-		{"what\ns\n", func(p *prompter) (bool, error) { return p.confirmStep(ctx) }, false},
+		{"\n", func(p Prompter) (bool, error) { return readAgain(ctx, p) }, true},
+		{"maybe\nd\n", func(p Prompter) (bool, error) { return readAgain(ctx, p) }, false},
+		{"", func(p Prompter) (bool, error) { return readAgain(ctx, p) }, false},
+		{"yes\n", func(p Prompter) (bool, error) { return confirmStep(ctx, p) }, true},
+		{"what\ns\n", func(p Prompter) (bool, error) { return confirmStep(ctx, p) }, false},
 	} {
 		var out strings.Builder
-		p := &prompter{in: bufio.NewReader(strings.NewReader(tc.input)), out: &out}
+		p := &linePrompter{in: bufio.NewReader(strings.NewReader(tc.input)), out: &out}
 		got, err := tc.ask(p)
 		if err != nil || got != tc.want {
 			t.Errorf("input %q: %v, %v; want %v", tc.input, got, err, tc.want)

@@ -1,7 +1,6 @@
-package main
+package cli
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -21,7 +20,7 @@ type verifyOptions struct {
 	json       bool
 }
 
-func newVerifyCmd(g *globalOptions) *cobra.Command {
+func newVerifyCmd(f *Factory, g *globalOptions) *cobra.Command {
 	var o verifyOptions
 	cmd := &cobra.Command{
 		Use:   "verify",
@@ -47,23 +46,24 @@ goes to stderr, the results to stdout (with --json, one JSON object).
   DOCKER_SCIM_TOKEN=... docker-scim verify --base-url https://hub.docker.com/v2/scim/2.0 --json`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runVerify(cmd.Context(), o, g, cmd.OutOrStdout(), cmd.ErrOrStderr())
+			return runVerify(cmd.Context(), f, o, g)
 		},
 	}
-	f := cmd.Flags()
-	f.StringVar(&o.baseURL, "base-url", os.Getenv(envBaseURL), "SCIM Base URL copied from the Admin Console [$"+envBaseURL+"]")
-	f.BoolVar(&o.tokenStdin, "token-stdin", false, "read the SCIM API Token from the first line of stdin (or set $"+envToken+")")
-	f.BoolVar(&o.json, "json", false, "print the results as one JSON object on stdout")
+	fl := cmd.Flags()
+	fl.StringVar(&o.baseURL, "base-url", os.Getenv(envBaseURL), "SCIM Base URL copied from the Admin Console [$"+envBaseURL+"]")
+	fl.BoolVar(&o.tokenStdin, "token-stdin", false, "read the SCIM API Token from the first line of stdin (or set $"+envToken+")")
+	fl.BoolVar(&o.json, "json", false, "print the results as one JSON object on stdout")
 	return cmd
 }
 
-func runVerify(ctx context.Context, o verifyOptions, g *globalOptions, stdout, stderr io.Writer) error {
-	ui := newPlainUI(stderr, g)
+func runVerify(ctx context.Context, f *Factory, o verifyOptions, g *globalOptions) error {
+	stdout := f.IO.Out
+	ui := newPlainUI(f.IO, f.IO.ErrOut, g)
 	missing := &missingInput{}
 	if o.baseURL == "" {
 		missing.add("--base-url (or " + envBaseURL + "): the SCIM Base URL")
 	}
-	token, err := scimTokenFrom(ctx, o.tokenStdin, bufio.NewReader(os.Stdin))
+	token, err := f.SCIMToken(ctx, o.tokenStdin)
 	if err != nil {
 		return err
 	}
@@ -93,38 +93,6 @@ func runVerify(ctx context.Context, o verifyOptions, g *globalOptions, stdout, s
 		writeVerification(stdout, v)
 	}
 	return v.err()
-}
-
-// scimTokenFrom reads the SCIM API Token from the first line of in when
-// fromStdin is set, else from DOCKER_SCIM_TOKEN; a zero Secret means
-// neither was given. The token is normalised (quotes, "Bearer " removed).
-func scimTokenFrom(ctx context.Context, fromStdin bool, in *bufio.Reader) (client.Secret, error) {
-	raw, err := secretFrom(ctx, fromStdin, "--token-stdin", envToken, in)
-	if err != nil || raw == "" {
-		return client.Secret{}, err
-	}
-	tok, err := client.NormalizeToken(raw)
-	if err != nil {
-		src := envToken
-		if fromStdin {
-			src = "--token-stdin"
-		}
-		return client.Secret{}, usagef("%s: %v", src, err)
-	}
-	return tok, nil
-}
-
-// secretFrom reads a secret from stdin's first line (flag set) or from the
-// environment variable env.
-func secretFrom(ctx context.Context, fromStdin bool, flag, env string, in *bufio.Reader) (string, error) {
-	if !fromStdin {
-		return os.Getenv(env), nil
-	}
-	line, err := readLine(ctx, in)
-	if errors.Is(err, errNoAnswer) || err == nil && line == "" {
-		return "", usagef("%s: stdin is empty; pipe the token in, for example: docker-scim … %s < token.txt", flag, flag)
-	}
-	return line, err
 }
 
 // verification is the result of a probe, as printed and as JSON.

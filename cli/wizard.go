@@ -1,21 +1,16 @@
-package main
+package cli
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"runtime"
-	"strings"
-	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/spf13/cobra"
 
 	"github.com/docker-scim/docker-scim/client"
-	"github.com/docker-scim/docker-scim/sandbox"
 	"github.com/docker-scim/docker-scim/steps"
 	"github.com/docker-scim/docker-scim/tui"
 )
@@ -56,23 +51,23 @@ const (
 )
 
 func addWizardFlags(cmd *cobra.Command, o *wizardOptions) {
-	f := cmd.Flags()
-	f.BoolVar(&o.sandbox, "sandbox", envBool("DOCKER_SCIM_SANDBOX"), "run against the built-in sandbox (a local stand-in for Docker) [$DOCKER_SCIM_SANDBOX]")
-	f.StringVar(&o.clipboard, "clipboard", envOr("DOCKER_SCIM_CLIPBOARD", "auto"),
+	fl := cmd.Flags()
+	fl.BoolVar(&o.sandbox, "sandbox", envBool("DOCKER_SCIM_SANDBOX"), "run against the built-in sandbox (a local stand-in for Docker) [$DOCKER_SCIM_SANDBOX]")
+	fl.StringVar(&o.clipboard, "clipboard", envOr("DOCKER_SCIM_CLIPBOARD", "auto"),
 		"how c copies in the terminal wizard: auto (native clipboard, else OSC 52), native, or osc52 [$DOCKER_SCIM_CLIPBOARD]")
-	f.StringVar(&o.org, "org", os.Getenv(envOrg), "Docker organization name [$"+envOrg+"]")
-	f.StringVar(&o.connection, "connection", os.Getenv(envConnection), "SSO connection: its id or name on the sandbox, its name on real Docker [$"+envConnection+"]")
-	f.StringVar(&o.idp, "idp", os.Getenv(envIdP), "identity provider: okta, entra or onelogin [$"+envIdP+"]")
-	f.StringVar(&o.connectionType, "connection-type", os.Getenv(envConnectionType), "SSO connection type: saml or oidc [$"+envConnectionType+"]")
-	f.StringVar(&o.baseURL, "base-url", os.Getenv(envBaseURL), "SCIM Base URL copied from the Admin Console [$"+envBaseURL+"]")
-	f.BoolVar(&o.tokenStdin, "token-stdin", false, "read the SCIM API Token from the first line of stdin (or set $"+envToken+")")
-	f.StringVar(&o.hubURL, "hub-url", envOr(envHubURL, client.DockerHub), "Docker Hub API address [$"+envHubURL+"]")
-	f.StringVar(&o.hubUser, "hub-user", os.Getenv(envHubUser), "Docker Hub identifier for the Hub token: the organization for an organization access token (default --org) [$"+envHubUser+"]")
-	f.BoolVar(&o.hubTokenStdin, "hub-token-stdin", false, "read the Docker Hub access token from the first line of stdin (or set $"+envHubToken+"; default: the docker login credentials)")
-	f.StringVar(&o.jit, "jit", os.Getenv("DOCKER_SCIM_JIT"), "whether Just-in-Time provisioning is on for the connection on real Docker: on or off (asked, or assumed on) [$DOCKER_SCIM_JIT]")
-	f.StringVar(&o.runbook, "runbook", os.Getenv("DOCKER_SCIM_RUNBOOK"), "write the run as a runbook to this file: Markdown, or JSON for a .json name; never the token [$DOCKER_SCIM_RUNBOOK]")
-	f.BoolVar(&o.json, "json", false, "print the result as one JSON object on stdout (runs the plain mode)")
-	f.BoolVar(&o.showToken, "show-token", false, "include the SCIM API Token in the result (it is hidden otherwise)")
+	fl.StringVar(&o.org, "org", os.Getenv(envOrg), "Docker organization name [$"+envOrg+"]")
+	fl.StringVar(&o.connection, "connection", os.Getenv(envConnection), "SSO connection: its id or name on the sandbox, its name on real Docker [$"+envConnection+"]")
+	fl.StringVar(&o.idp, "idp", os.Getenv(envIdP), "identity provider: okta, entra or onelogin [$"+envIdP+"]")
+	fl.StringVar(&o.connectionType, "connection-type", os.Getenv(envConnectionType), "SSO connection type: saml or oidc [$"+envConnectionType+"]")
+	fl.StringVar(&o.baseURL, "base-url", os.Getenv(envBaseURL), "SCIM Base URL copied from the Admin Console [$"+envBaseURL+"]")
+	fl.BoolVar(&o.tokenStdin, "token-stdin", false, "read the SCIM API Token from the first line of stdin (or set $"+envToken+")")
+	fl.StringVar(&o.hubURL, "hub-url", envOr(envHubURL, client.DockerHub), "Docker Hub API address [$"+envHubURL+"]")
+	fl.StringVar(&o.hubUser, "hub-user", os.Getenv(envHubUser), "Docker Hub identifier for the Hub token: the organization for an organization access token (default --org) [$"+envHubUser+"]")
+	fl.BoolVar(&o.hubTokenStdin, "hub-token-stdin", false, "read the Docker Hub access token from the first line of stdin (or set $"+envHubToken+"; default: the docker login credentials)")
+	fl.StringVar(&o.jit, "jit", os.Getenv("DOCKER_SCIM_JIT"), "whether Just-in-Time provisioning is on for the connection on real Docker: on or off (asked, or assumed on) [$DOCKER_SCIM_JIT]")
+	fl.StringVar(&o.runbook, "runbook", os.Getenv("DOCKER_SCIM_RUNBOOK"), "write the run as a runbook to this file: Markdown, or JSON for a .json name; never the token [$DOCKER_SCIM_RUNBOOK]")
+	fl.BoolVar(&o.json, "json", false, "print the result as one JSON object on stdout (runs the plain mode)")
+	fl.BoolVar(&o.showToken, "show-token", false, "include the SCIM API Token in the result (it is hidden otherwise)")
 	for flag, values := range map[string][]string{
 		"idp":             {"okta", "entra", "onelogin"},
 		"connection-type": {"saml", "oidc"},
@@ -141,30 +136,18 @@ func parseConnectionType(s string) (steps.ConnectionType, error) {
 
 // runWizard decides the mode once, before any Bubble Tea program exists,
 // and runs the terminal wizard or the plain mode.
-func runWizard(ctx context.Context, o *wizardOptions, stdout, stderr io.Writer) error {
+func runWizard(ctx context.Context, f *Factory, o *wizardOptions) error {
 	p, err := o.validate()
 	if err != nil {
 		return err
 	}
-	mode := chooseMode(terminalState{
-		StdinTTY:   isTerminal(os.Stdin),
-		StdoutTTY:  isTerminal(os.Stdout),
-		Term:       os.Getenv("TERM"),
-		NoInput:    o.global.noInput,
-		Accessible: o.global.accessible,
-	})
+	mode := f.IO.Mode(o.global.accessible)
 	if mode == modeTUI && !o.json {
-		return runTUI(ctx, o, p, stderr)
+		return runTUI(ctx, f, o, p)
 	}
-	if mode == modeTUI {
-		mode = modePrompt
-	}
-	in := bufio.NewReader(os.Stdin)
-	w := &plainWizard{opts: o, plan: p, stdout: stdout, ui: newPlainUI(stderr, o.global)}
-	if mode == modePrompt {
-		w.ask = newPrompter(os.Stdin, in, w.ui.out)
-	}
-	return w.run(ctx, in)
+	ui := newPlainUI(f.IO, f.IO.ErrOut, o.global)
+	w := &plainWizard{f: f, opts: o, plan: p, stdout: f.IO.Out, ui: ui, ask: newPrompter(f.IO, ui.out)}
+	return w.run(ctx)
 }
 
 // runTUI runs the terminal wizard with its UI on stderr: on an in-process
@@ -172,10 +155,14 @@ func runWizard(ctx context.Context, o *wizardOptions, stdout, stderr io.Writer) 
 // when credentials exist. Flags and environment variables preset its
 // answers; secrets asked for with --token-stdin or --hub-token-stdin are
 // read hidden from the terminal before it starts.
-func runTUI(ctx context.Context, o *wizardOptions, p plan, stderr io.Writer) error {
+func runTUI(ctx context.Context, f *Factory, o *wizardOptions, p plan) error {
 	steps.Preload() // decode the checklists while the rest starts up
-	ask := newPrompter(os.Stdin, bufio.NewReader(os.Stdin), stderr)
-	token, hubToken, err := terminalSecrets(ctx, o, ask)
+	stderr := f.IO.ErrOut
+	token, err := f.SCIMToken(ctx, o.tokenStdin)
+	if err != nil {
+		return err
+	}
+	hubToken, err := f.HubToken(ctx, o.hubTokenStdin)
 	if err != nil {
 		return err
 	}
@@ -194,14 +181,17 @@ func runTUI(ctx context.Context, o *wizardOptions, p plan, stderr io.Writer) err
 		cfg.Preset.Connection.Type = client.AzureOIDC
 	}
 	if o.sandbox {
-		stop, err := startTUISandbox(ctx, &cfg)
+		sb, err := f.StartSandbox(ctx)
 		if err != nil {
 			return err
 		}
-		defer stop()
+		defer sb.Stop()
+		cfg.Org, cfg.Hub, cfg.Sandbox = sb.Org, sb.Hub, true
+		cfg.Console = client.SandboxConsole{Hub: sb.Hub}
 	} else {
 		if cfg.Org = o.org; cfg.Org == "" {
-			if cfg.Org, err = ask.ask(ctx, "Docker organization name", "--org (or "+envOrg+")"); err != nil {
+			ask := newPrompter(f.IO, stderr)
+			if cfg.Org, err = ask.Ask(ctx, "Docker organization name", "--org (or "+envOrg+")"); err != nil {
 				return err
 			}
 		}
@@ -213,7 +203,7 @@ func runTUI(ctx context.Context, o *wizardOptions, p plan, stderr io.Writer) err
 			cfg.Preset.Credentials = client.SCIMCredentials{BaseURL: base, Token: token}
 		}
 		say := func(format string, args ...any) { fmt.Fprintf(stderr, format+"\n", args...) }
-		if cfg.Hub, err = signInHub(ctx, o, cfg.Org, hubToken, say); err != nil {
+		if cfg.Hub, err = f.SignInHub(ctx, o.hub(), cfg.Org, hubToken, say); err != nil {
 			return err
 		}
 		cfg.Console = client.DockerConsole{}
@@ -222,7 +212,7 @@ func runTUI(ctx context.Context, o *wizardOptions, p plan, stderr io.Writer) err
 	// (docs/performance.md); the cost is a little more idle CPU.
 	opts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithOutput(stderr), tea.WithFPS(120)}
 	if o.global.noColor {
-		opts = append(opts, tea.WithColorProfile(colorProfile(stderr, true, false)))
+		opts = append(opts, tea.WithColorProfile(f.IO.ColorProfile(stderr, true, false)))
 	}
 	_, err = tea.NewProgram(tui.New(cfg), opts...).Run()
 	if errors.Is(err, tea.ErrInterrupted) || errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
@@ -231,51 +221,7 @@ func runTUI(ctx context.Context, o *wizardOptions, p plan, stderr io.Writer) err
 	return err
 }
 
-// terminalSecrets reads the tokens the terminal wizard is given: from the
-// environment, or typed hidden when --token-stdin or --hub-token-stdin is
-// set and stdin is the terminal.
-func terminalSecrets(ctx context.Context, o *wizardOptions, ask *prompter) (token, hubToken client.Secret, err error) {
-	read := func(fromStdin bool, question, flag, env string) (client.Secret, error) {
-		if !fromStdin {
-			return client.NewSecret(strings.TrimSpace(os.Getenv(env))), nil
-		}
-		return ask.askSecret(ctx, question, flag)
-	}
-	raw, err := read(o.tokenStdin, "SCIM API Token", "--token-stdin", envToken)
-	if err != nil {
-		return token, hubToken, err
-	}
-	if !raw.IsZero() {
-		if token, err = client.NormalizeToken(raw.Value()); err != nil {
-			return token, hubToken, usagef("SCIM API Token: %v", err)
-		}
-	}
-	hubToken, err = read(o.hubTokenStdin, "Docker Hub access token", "--hub-token-stdin", envHubToken)
-	return token, hubToken, err
-}
-
-// startTUISandbox starts the in-process sandbox, signs in to it and points
-// cfg at it; stop shuts it down.
-func startTUISandbox(ctx context.Context, cfg *tui.Config) (stop func(), err error) {
-	sb, err := sandbox.Start("127.0.0.1:0")
-	if err != nil {
-		return nil, err
-	}
-	stop = func() {
-		sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		defer cancel()
-		_ = sb.Shutdown(sctx)
-	}
-	creds := sb.Credentials()
-	hub, err := client.NewHub(sb.URL)
-	if err == nil {
-		err = hub.SignIn(ctx, creds.Org, client.NewSecret(creds.OAT))
-	}
-	if err != nil {
-		stop()
-		return nil, err
-	}
-	cfg.Org, cfg.Hub, cfg.Sandbox = creds.Org, hub, true
-	cfg.Console = client.SandboxConsole{Hub: hub}
-	return stop, nil
+// hub is how these options point at Docker Hub.
+func (o *wizardOptions) hub() hubInput {
+	return hubInput{url: o.hubURL, user: o.hubUser, fromStdin: o.hubTokenStdin}
 }

@@ -1,7 +1,6 @@
-package main
+package cli
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -14,7 +13,6 @@ import (
 	"github.com/charmbracelet/colorprofile"
 
 	"github.com/docker-scim/docker-scim/client"
-	"github.com/docker-scim/docker-scim/sandbox"
 	"github.com/docker-scim/docker-scim/steps"
 )
 
@@ -25,8 +23,8 @@ type plainUI struct {
 	bold lipgloss.Style
 }
 
-func newPlainUI(stderr io.Writer, g *globalOptions) *plainUI {
-	w := &colorprofile.Writer{Forward: stderr, Profile: colorProfile(stderr, g.noColor, g.accessible)}
+func newPlainUI(s *IO, stderr io.Writer, g *globalOptions) *plainUI {
+	w := &colorprofile.Writer{Forward: stderr, Profile: s.ColorProfile(stderr, g.noColor, g.accessible)}
 	return &plainUI{out: w, bold: lipgloss.NewStyle().Bold(true)}
 }
 
@@ -46,12 +44,12 @@ func (u *plainUI) step(id steps.StepID) {
 	fmt.Fprintf(u.out, "\n%s\n", u.bold.Render(fmt.Sprintf("Step %d of %d: %s", n, total, steps.Title(id))))
 }
 
-// plainWizard walks the wizard's steps as plain lines. ask is nil in the
-// no-input mode.
+// plainWizard walks the wizard's steps as plain lines.
 type plainWizard struct {
+	f      *Factory
 	opts   *wizardOptions
 	plan   plan
-	ask    *prompter
+	ask    Prompter
 	ui     *plainUI
 	stdout io.Writer
 
@@ -71,8 +69,8 @@ type plainWizard struct {
 // run walks the flow: connection, Setup SCIM (done on the sandbox, guided
 // for real Docker), verification, identity provider, credentials with the
 // IdP's field labels, checklist; then prints the result on stdout.
-func (w *plainWizard) run(ctx context.Context, in *bufio.Reader) error {
-	if err := w.readSecrets(ctx, in); err != nil {
+func (w *plainWizard) run(ctx context.Context) error {
+	if err := w.readSecrets(ctx); err != nil {
 		return err
 	}
 	w.res.IdP, w.res.ConnectionType = w.plan.idp, w.plan.connectionType
@@ -94,24 +92,20 @@ func (w *plainWizard) run(ctx context.Context, in *bufio.Reader) error {
 
 // readSecrets takes the SCIM and Hub tokens from stdin's first line or the
 // environment, before any question reads stdin.
-func (w *plainWizard) readSecrets(ctx context.Context, in *bufio.Reader) error {
-	tok, err := scimTokenFrom(ctx, w.opts.tokenStdin, in)
+func (w *plainWizard) readSecrets(ctx context.Context) error {
+	tok, err := w.f.SCIMToken(ctx, w.opts.tokenStdin)
 	if err != nil {
 		return err
 	}
 	w.token = tok
-	hub, err := secretFrom(ctx, w.opts.hubTokenStdin, "--hub-token-stdin", envHubToken, in)
-	if err != nil {
-		return err
-	}
-	w.hubToken = client.NewSecret(strings.TrimSpace(hub))
-	return nil
+	w.hubToken, err = w.f.HubToken(ctx, w.opts.hubTokenStdin)
+	return err
 }
 
 // preflightRealDocker fails at once, listing every missing flag, when the
 // no-input mode lacks answers for real Docker.
 func (w *plainWizard) preflightRealDocker() error {
-	if w.ask != nil {
+	if w.f.IO.CanPrompt() {
 		return nil
 	}
 	m := &missingInput{}
@@ -135,31 +129,18 @@ func (w *plainWizard) preflightRealDocker() error {
 
 // startSandbox runs the built-in sandbox in-process and signs in to it.
 func (w *plainWizard) startSandbox(ctx context.Context) error {
-	sb, err := sandbox.Start("127.0.0.1:0")
+	sb, err := w.f.StartSandbox(ctx)
 	if err != nil {
 		return err
 	}
-	w.stopSandbox = func() {
-		sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		defer cancel()
-		_ = sb.Shutdown(sctx)
-	}
-	creds := sb.Credentials()
-	if w.opts.org != "" && w.opts.org != creds.Org {
+	w.stopSandbox = sb.Stop
+	if w.opts.org != "" && w.opts.org != sb.Org {
 		w.stopSandbox()
-		return usagef("--org %q: the sandbox has one organization, %q", w.opts.org, creds.Org)
+		return usagef("--org %q: the sandbox has one organization, %q", w.opts.org, sb.Org)
 	}
-	hub, err := client.NewHub(sb.URL)
-	if err == nil {
-		err = hub.SignIn(ctx, creds.Org, client.NewSecret(creds.OAT))
-	}
-	if err != nil {
-		w.stopSandbox()
-		return err
-	}
-	w.res.Org, w.res.Sandbox = creds.Org, true
-	w.console, w.hub = client.SandboxConsole{Hub: hub}, hub
-	w.ui.say("Using the built-in sandbox at %s (organization %s): nothing real is changed.", sb.URL, creds.Org)
+	w.res.Org, w.res.Sandbox = sb.Org, true
+	w.console, w.hub = client.SandboxConsole{Hub: sb.Hub}, sb.Hub
+	w.ui.say("Using the built-in sandbox at %s (organization %s): nothing real is changed.", sb.URL, sb.Org)
 	return nil
 }
 
@@ -232,10 +213,10 @@ func (w *plainWizard) pickConnection(ctx context.Context) (int, error) {
 		return fits[0], nil
 	}
 	flag := "--connection (or " + envConnection + "): one of " + strings.Join(ids, ", ")
-	if w.ask == nil {
+	if !w.f.IO.CanPrompt() {
 		return 0, &missingInput{items: []string{flag}}
 	}
-	return w.ask.choose(ctx, "SSO connection to set up SCIM on", labels, flag, func(s string) (int, bool) {
+	return w.ask.Choose(ctx, "SSO connection to set up SCIM on", labels, flag, func(s string) (int, bool) {
 		i := match(s)
 		return i, i >= 0
 	})
@@ -248,7 +229,7 @@ func (w *plainWizard) guidedConnection(ctx context.Context) error {
 		w.res.Org = w.opts.org
 	}
 	if w.res.Org == "" {
-		org, err := w.ask.ask(ctx, "Docker organization name", "--org (or "+envOrg+")")
+		org, err := w.ask.Ask(ctx, "Docker organization name", "--org (or "+envOrg+")")
 		if err != nil {
 			return err
 		}
@@ -259,7 +240,7 @@ func (w *plainWizard) guidedConnection(ctx context.Context) error {
 		w.res.Connection = &connectionResult{Name: w.opts.connection}
 	}
 	if w.res.ConnectionType == "" {
-		i, err := w.ask.choose(ctx, "Connection type", []string{"SAML", "OIDC (Azure AD / Entra ID)"},
+		i, err := w.ask.Choose(ctx, "Connection type", []string{"SAML", "OIDC (Azure AD / Entra ID)"},
 			"--connection-type (or "+envConnectionType+"): saml or oidc", func(s string) (int, bool) {
 				ct, err := parseConnectionType(s)
 				return map[steps.ConnectionType]int{steps.SAML: 0, steps.OIDC: 1}[ct], err == nil
@@ -275,7 +256,7 @@ func (w *plainWizard) guidedConnection(ctx context.Context) error {
 // needIdP makes sure the identity provider is known: asked in prompt
 // mode, a missing --idp in no-input mode.
 func (w *plainWizard) needIdP(ctx context.Context) error {
-	if w.res.IdP == "" && w.ask == nil {
+	if w.res.IdP == "" && !w.f.IO.CanPrompt() {
 		return &missingInput{items: []string{"--idp (or " + envIdP + "): okta, entra or onelogin"}}
 	}
 	return w.chooseIdP(ctx)
@@ -291,7 +272,7 @@ func (w *plainWizard) chooseIdP(ctx context.Context) error {
 	for i, p := range idps {
 		labels[i] = p.Label()
 	}
-	i, err := w.ask.choose(ctx, "Identity provider", labels, "--idp (or "+envIdP+"): okta, entra or onelogin", func(s string) (int, bool) {
+	i, err := w.ask.Choose(ctx, "Identity provider", labels, "--idp (or "+envIdP+"): okta, entra or onelogin", func(s string) (int, bool) {
 		p, err := steps.ParseIdP(s)
 		return slices.Index(idps, p), err == nil
 	})
@@ -308,7 +289,7 @@ func (w *plainWizard) signInStep(ctx context.Context) error {
 	if w.res.Sandbox {
 		return nil
 	}
-	hub, err := signInHub(ctx, w.opts, w.res.Org, w.hubToken, w.ui.say)
+	hub, err := w.f.SignInHub(ctx, w.opts.hub(), w.res.Org, w.hubToken, w.ui.say)
 	w.hub = hub
 	return err
 }
@@ -386,10 +367,10 @@ func (w *plainWizard) jitSetting(ctx context.Context) (bool, error) {
 	case "off":
 		return false, nil
 	}
-	if w.ask == nil {
+	if !w.f.IO.CanPrompt() {
 		return true, nil
 	}
-	i, err := w.ask.choose(ctx, "Is Just-in-Time (JIT) provisioning on for this SSO connection ("+steps.SSOAndSCIMPage()+")?",
+	i, err := w.ask.Choose(ctx, "Is Just-in-Time (JIT) provisioning on for this SSO connection ("+steps.SSOAndSCIMPage()+")?",
 		[]string{"on", "off"}, "--jit (or DOCKER_SCIM_JIT): on or off", func(s string) (int, bool) {
 			return slices.Index([]string{"on", "off"}, strings.ToLower(s)), s == "on" || s == "off"
 		})
@@ -422,7 +403,7 @@ func (w *plainWizard) setupStep(ctx context.Context) error {
 		return err
 	}
 	for w.token.IsZero() {
-		raw, err := w.ask.askSecret(ctx, "API Token", "--token-stdin (or "+envToken+")")
+		raw, err := w.ask.AskSecret(ctx, "API Token", "--token-stdin (or "+envToken+")")
 		if err != nil {
 			return err
 		}
@@ -443,7 +424,7 @@ func (w *plainWizard) baseURL(ctx context.Context) error {
 	for {
 		if raw == "" {
 			var err error
-			if raw, err = w.ask.ask(ctx, "SCIM Base URL", "--base-url (or "+envBaseURL+")"); err != nil {
+			if raw, err = w.ask.Ask(ctx, "SCIM Base URL", "--base-url (or "+envBaseURL+")"); err != nil {
 				return err
 			}
 		}
@@ -455,7 +436,7 @@ func (w *plainWizard) baseURL(ctx context.Context) error {
 			w.res.BaseURL = base
 			return nil
 		}
-		if w.ask == nil || raw == w.opts.baseURL {
+		if !w.f.IO.CanPrompt() || raw == w.opts.baseURL {
 			return usagef("--base-url: %v", err)
 		}
 		w.ui.say("%v", err)
@@ -555,8 +536,8 @@ func (w *plainWizard) checklistStep(ctx context.Context) error {
 			w.ui.say("   Docs: %s", item.DocsURL)
 		}
 		done := false
-		if w.ask != nil {
-			if done, err = w.ask.confirmStep(ctx); err != nil {
+		if w.f.IO.CanPrompt() {
+			if done, err = confirmStep(ctx, w.ask); err != nil {
 				return err
 			}
 		}
@@ -634,10 +615,10 @@ func (w *plainWizard) readBackStep(ctx context.Context) error {
 				w.ui.say("  %s", t)
 			}
 		}
-		if w.ask == nil {
+		if !w.f.IO.CanPrompt() {
 			return nil
 		}
-		again, err := w.ask.readAgain(ctx)
+		again, err := readAgain(ctx, w.ask)
 		if err != nil || !again {
 			return err
 		}

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bufio"
@@ -99,7 +99,7 @@ func hubJWT(t *testing.T, base, org, oat string) string {
 // TestSandboxCommandSCIMPushAndState covers the --json line's SCIM fields,
 // `sandbox push`, and --state surviving a restart.
 func TestSandboxCommandSCIMPushAndState(t *testing.T) {
-	bin := buildBinary(t)
+	bin := binary(t)
 	state := filepath.Join(t.TempDir(), "sandbox.json")
 	first := startSandbox(t, bin, "--state", state)
 	l := first.line
@@ -144,7 +144,7 @@ func TestSandboxCommandSCIMPushAndState(t *testing.T) {
 }
 
 func TestSandboxCommandFaultAndRateLimitFlags(t *testing.T) {
-	bin := buildBinary(t)
+	bin := binary(t)
 	rs := startSandbox(t, bin, "--rate-limit", "5", "--fault", `{"path":"/v2/scim/2.0/Users","status":503,"times":1}`)
 	defer rs.stop(t)
 	status, _ := get(t, rs.line.SCIMBaseURL+"/Users", rs.line.SCIMToken)
@@ -211,13 +211,13 @@ func TestRunPushErrors(t *testing.T) {
 		// The token would cross the network in the clear: refused before any request.
 		{"plain http off loopback", pushOptions{url: "http://example.com", tokenStdin: true, users: []string{"a@moby.example"}}, "t\n", "only https is allowed", true},
 		{"no token flag", pushOptions{url: srv.URL, users: []string{"a@moby.example"}}, "", "--token-stdin is required", true},
-		{"empty stdin", pushOptions{url: srv.URL, tokenStdin: true, users: []string{"a@moby.example"}}, "", "no SCIM token", true},
+		{"empty stdin", pushOptions{url: srv.URL, tokenStdin: true, users: []string{"a@moby.example"}}, "", "stdin is empty", true},
 		{"nothing", pushOptions{url: srv.URL, tokenStdin: true}, "t\n", "nothing to push", true},
 		{"wrong token", pushOptions{url: srv.URL, tokenStdin: true, users: []string{"a@moby.example"}}, "wrong-token\n", "401", false},
 		{"scim error", pushOptions{url: srv.URL, tokenStdin: true, group: "acme:x"}, sb.Credentials().SCIMToken + "\n", "POST /Groups answered 400", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			err := runPush(context.Background(), tc.opts, strings.NewReader(tc.stdin), io.Discard)
+			err := runPush(context.Background(), testFactory(tc.stdin, io.Discard), tc.opts)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("got %v, want an error with %q", err, tc.want)
 			}
@@ -231,9 +231,15 @@ func TestRunPushErrors(t *testing.T) {
 		})
 	}
 	var out bytes.Buffer
-	err := runPush(context.Background(), pushOptions{url: srv.URL, tokenStdin: true, users: []string{"ada@moby.example"}, json: true},
-		strings.NewReader(sb.Credentials().SCIMToken), &out)
+	err := runPush(context.Background(), testFactory(sb.Credentials().SCIMToken, &out),
+		pushOptions{url: srv.URL, tokenStdin: true, users: []string{"ada@moby.example"}, json: true})
 	if err != nil || !json.Valid(out.Bytes()) || !strings.Contains(out.String(), `"created":[{"id"`) {
 		t.Fatalf("--json: %v %s", err, out.String())
 	}
+}
+
+// testFactory is a Factory whose stdin is the text stdin (not a terminal)
+// and whose stdout is out.
+func testFactory(stdin string, out io.Writer) *Factory {
+	return &Factory{IO: &IO{In: strings.NewReader(stdin), Out: out, ErrOut: io.Discard}, Version: "test"}
 }

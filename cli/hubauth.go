@@ -1,8 +1,6 @@
-package main
+package cli
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"github.com/docker-scim/docker-scim/steps"
 	"strings"
@@ -101,58 +99,4 @@ func dockerLoginCredential() (cred hubCredential, ok bool, err error) {
 		source = "docker login (credential store docker-credential-" + cf.CredentialsStore + ")"
 	}
 	return hubCredential{Identifier: auth.Username, Secret: client.NewSecret(secret), Source: source}, true, nil
-}
-
-// signInHub signs in to Docker Hub at o.hubURL with hubToken (from
-// --hub-token-stdin or DOCKER_SCIM_HUB_TOKEN) or else the `docker login`
-// credentials, warns when the credential cannot administer org, and checks
-// that org exists. It returns nil without credentials, or when Docker
-// refuses the docker login ones (the Hub is optional: it only adds checks);
-// a refused explicit token is an error with exit code 4.
-func signInHub(ctx context.Context, o *wizardOptions, org string, hubToken client.Secret, say func(string, ...any)) (*client.Hub, error) {
-	var cred hubCredential
-	explicit := !hubToken.IsZero()
-	if explicit {
-		src := envHubToken
-		if o.hubTokenStdin {
-			src = "--hub-token-stdin"
-		}
-		id := o.hubUser
-		if id == "" {
-			id = org
-		}
-		cred = hubCredential{Identifier: id, Secret: hubToken, Source: src}
-	} else {
-		c, ok, err := dockerLoginCredential()
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			say("No Docker Hub credentials (--hub-token-stdin, %s or docker login): skipping the check that %s exists.", envHubToken, org)
-			return nil, nil
-		}
-		cred = c
-	}
-	say("Signing in to Docker Hub as %s with the credential from %s.", cred.Identifier, cred.Source)
-	if advice := cred.orgAdvice(org); advice != "" {
-		say("Warning: %s", advice)
-	}
-	hub, err := client.NewHub(o.hubURL)
-	if err != nil {
-		return nil, usagef("--hub-url: %v", err)
-	}
-	err = hub.SignIn(ctx, cred.Identifier, cred.Secret)
-	if err == nil {
-		err = hub.ValidateOrg(ctx, org)
-	}
-	var ce *client.Error
-	if err != nil && !explicit && errors.As(err, &ce) && isAuthKind(ce.Kind) {
-		say("Warning: skipping the organization check: %v", err)
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	say("Organization %s: found.", org)
-	return hub, nil
 }

@@ -1,0 +1,337 @@
+package entra_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/docker-scim/docker-scim/client"
+	"github.com/docker-scim/docker-scim/entra"
+	"github.com/docker-scim/docker-scim/sandbox"
+)
+
+// env is a sandbox (Docker and its Graph stand-in) over real HTTP.
+type env struct {
+	sb    *sandbox.Server
+	srv   *httptest.Server
+	scim  string
+	token client.Secret
+}
+
+func newEnv(t *testing.T, wrap func(http.Handler) http.Handler) env {
+	t.Helper()
+	sb := sandbox.New()
+	var h http.Handler = sb
+	if wrap != nil {
+		h = wrap(sb)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return env{sb: sb, srv: srv, scim: srv.URL + sandbox.SCIMPath, token: client.NewSecret(sb.Credentials().SCIMToken)}
+}
+
+func (e env) graph(t *testing.T, scopes []string, admin bool, opts ...entra.Option) *entra.Client {
+	t.Helper()
+	c, err := entra.New(e.srv.URL+sandbox.GraphPrefix, client.NewSecret(e.sb.IssueGraphToken(scopes, admin)), opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func (e env) settings() entra.Settings {
+	return entra.Settings{AppName: "Docker", SCIMBaseURL: e.scim, SCIMToken: e.token, Org: "moby", TestUser: "ada.lovelace@moby.example"}
+}
+
+// scimUser looks userName up in Docker's SCIM API.
+func (e env) scimUser(t *testing.T, userName string) (id string, found bool) {
+	t.Helper()
+	var list struct {
+		Resources []struct {
+			ID string `json:"id"`
+		} `json:"Resources"`
+	}
+	e.scimGet(t, "/Users?"+url.Values{"filter": {`userName eq "` + userName + `"`}}.Encode(), &list)
+	if len(list.Resources) == 0 {
+		return "", false
+	}
+	return list.Resources[0].ID, true
+}
+
+func (e env) scimGet(t *testing.T, path string, out any) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, e.scim+path, nil)
+	req.Header.Set("Authorization", "Bearer "+e.token.Value())
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %d", path, resp.StatusCode)
+	}
+	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func collect(p *[]entra.Progress) func(entra.Progress) {
+	return func(pr entra.Progress) { *p = append(*p, pr) }
+}
+
+func details(ps []entra.Progress) map[entra.StepID]string {
+	out := map[entra.StepID]string{}
+	for _, p := range ps {
+		if p.State == entra.Done {
+			out[p.Step] = p.Detail
+		}
+	}
+	return out
+}
+
+func TestConfigureProvisionsTheTestUserAndGroups(t *testing.T) {
+	e := newEnv(t, nil)
+	ctx := context.Background()
+	if _, found := e.scimUser(t, "ada.lovelace@moby.example"); found {
+		t.Fatal("the test user is in Docker before anything ran")
+	}
+	var progress []entra.Progress
+	out, err := entra.Configure(ctx, e.graph(t, nil, true), e.settings(), collect(&progress))
+	if err != nil {
+		t.Fatalf("Configure: %v", err)
+	}
+	var order []entra.StepID
+	for _, p := range progress {
+		if p.State == entra.Done {
+			order = append(order, p.Step)
+		}
+	}
+	if got, want := order, e.settings().Steps(); strings.Join(ids(got), ",") != strings.Join(ids(want), ",") {
+		t.Fatalf("steps done %v, want %v", got, want)
+	}
+	if _, found := e.scimUser(t, "ada.lovelace@moby.example"); !found {
+		t.Fatal("the test user is not in Docker after Configure")
+	}
+	if out.OnDemand == nil || out.OnDemand.Result == "" {
+		t.Fatalf("no on-demand result: %+v", out)
+	}
+	if out.Job.Status.Code != "Active" {
+		t.Errorf("job status %q, want Active (%+v)", out.Job.Status.Code, out.Job.Status.Quarantine)
+	}
+	if len(out.Assigned) != 2 {
+		t.Errorf("assigned %v, want the two moby:* groups", out.Assigned)
+	}
+	var groups struct {
+		Resources []struct {
+			DisplayName string `json:"displayName"`
+			Members     []struct {
+				Value string `json:"value"`
+			} `json:"members"`
+		} `json:"Resources"`
+	}
+	e.scimGet(t, "/Groups?"+url.Values{"filter": {`displayName eq "moby:developers"`}}.Encode(), &groups)
+	if len(groups.Resources) != 1 || len(groups.Resources[0].Members) != 2 {
+		t.Fatalf("moby:developers in Docker = %+v, want the group with Ada and Alan", groups.Resources)
+	}
+	if len(out.Logs) == 0 {
+		t.Error("no provisioning log entries")
+	}
+	// Jane joined Docker by JIT before SCIM: Docker refuses to take her
+	// over, Entra logs that failure and provisions everyone else.
+	failed := map[string]bool{}
+	for _, l := range out.Logs {
+		if l.StatusInfo.Status != "success" {
+			failed[l.SourceIdentity.DisplayName] = true
+		}
+	}
+	if len(failed) != 1 || !failed["Jane Doe"] {
+		t.Errorf("failed log entries for %v, want only Jane Doe", failed)
+	}
+	if d := details(progress)[entra.StepLogs]; !strings.Contains(d, "1 failed") {
+		t.Errorf("logs step says %q, want it to count the failure", d)
+	}
+
+	// A second run resumes: it reuses and skips what is done.
+	progress = nil
+	if _, err := entra.Configure(ctx, e.graph(t, nil, true), e.settings(), collect(&progress)); err != nil {
+		t.Fatalf("second Configure: %v", err)
+	}
+	d := details(progress)
+	for step, want := range map[entra.StepID]string{
+		entra.StepJob: "reused job", entra.StepGroupMapping: "already enabled", entra.StepAssign: "0 assigned, 2 already assigned",
+		entra.StepStart: "already on", entra.StepOnDemand: "Skipped",
+	} {
+		if !strings.Contains(d[step], want) {
+			t.Errorf("second run, step %s: %q, want it to say %q", step, d[step], want)
+		}
+	}
+}
+
+func ids(s []entra.StepID) []string {
+	out := make([]string, len(s))
+	for i, id := range s {
+		out[i] = string(id)
+	}
+	return out
+}
+
+func TestConfigureCreatesAnAppForOIDC(t *testing.T) {
+	e := newEnv(t, nil)
+	s := e.settings()
+	s.AppName, s.CreateApp = "Docker SCIM (OIDC)", true
+	c := e.graph(t, nil, true)
+	var progress []entra.Progress
+	out, err := entra.Configure(context.Background(), c, s, collect(&progress))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := details(progress)[entra.StepNewApp]; d != "created Docker SCIM (OIDC)" {
+		t.Errorf("first step: %q", d)
+	}
+	found, err := c.FindServicePrincipals(context.Background(), s.AppName)
+	if err != nil || len(found) != 1 || found[0].ID != out.ServicePrincipal.ID {
+		t.Fatalf("the created app is not found by name: %v %+v", err, found)
+	}
+
+	// Without CreateApp an unknown name is a not-found error with a fix.
+	s.AppName, s.CreateApp = "No Such App", false
+	_, err = entra.Configure(context.Background(), c, s, nil)
+	var ge *entra.Error
+	if !errors.As(err, &ge) || ge.Kind != entra.KindNotFound || !strings.Contains(ge.Hint, "--create-app") {
+		t.Fatalf("unknown app: %v", err)
+	}
+}
+
+func TestMissingPermissionAndRoleNameTheFix(t *testing.T) {
+	e := newEnv(t, nil)
+	for _, tc := range []struct {
+		name   string
+		scopes []string
+		admin  bool
+		want   []string
+	}{
+		{"no Synchronization.ReadWrite.All", []string{entra.PermApplicationRead}, true, []string{"Synchronization.ReadWrite.All", entra.AdminRoles}},
+		{"no admin role", nil, false, []string{entra.AdminRoles}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var progress []entra.Progress
+			_, err := entra.Configure(context.Background(), e.graph(t, tc.scopes, tc.admin), e.settings(), collect(&progress))
+			var ge *entra.Error
+			if !errors.As(err, &ge) || ge.Kind != entra.KindPermission || ge.Code != "Authorization_RequestDenied" {
+				t.Fatalf("err = %v, want a permission error", err)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not name %q", err, w)
+				}
+			}
+			last := progress[len(progress)-1]
+			if last.State != entra.Failed || last.Err != err {
+				t.Errorf("last progress %+v, want the failed step", last)
+			}
+		})
+	}
+}
+
+func TestWrongSecretTokenFailsTestConnection(t *testing.T) {
+	e := newEnv(t, nil)
+	s := e.settings()
+	s.SCIMToken = client.NewSecret("dsa_wrongwrongwrongwrongwrongwrong0123456789")
+	var progress []entra.Progress
+	_, err := entra.Configure(context.Background(), e.graph(t, nil, true), s, collect(&progress))
+	var ge *entra.Error
+	if !errors.As(err, &ge) || ge.Kind != entra.KindBadRequest || !strings.Contains(ge.Hint, "API Token") {
+		t.Fatalf("err = %v, want Test Connection refused with a fix", err)
+	}
+	if last := progress[len(progress)-1]; last.Step != entra.StepTest || last.State != entra.Failed {
+		t.Fatalf("failed at %+v, want %s", last, entra.StepTest)
+	}
+	if strings.Contains(err.Error(), s.SCIMToken.Value()) {
+		t.Fatal("the error shows the Secret Token")
+	}
+}
+
+func TestThrottlingReportsRetryAfter(t *testing.T) {
+	e := newEnv(t, nil)
+	ctx := context.Background()
+	c := e.graph(t, nil, true, entra.WithRetries(0, time.Second))
+	out, err := entra.Configure(ctx, c, e.settings(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rule := "03f7d90d-bf71-41b1-bda6-aaf0ddbee5d8"
+	u, err := c.UserByPrincipalName(ctx, "alan.turing@moby.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Configure made one on-demand call; Graph allows five per ten seconds.
+	var last error
+	for range 5 {
+		if _, last = c.ProvisionOnDemand(ctx, out.ServicePrincipal.ID, out.Job.ID, rule, u.ID); last != nil {
+			break
+		}
+	}
+	var ge *entra.Error
+	if !errors.As(last, &ge) || ge.Kind != entra.KindThrottled || ge.RetryAfter <= 0 || !strings.Contains(ge.Hint, "wait") {
+		t.Fatalf("err = %v, want throttling with Retry-After", last)
+	}
+}
+
+func TestThrottledGetIsRetriedAfterRetryAfter(t *testing.T) {
+	e := newEnv(t, nil)
+	e.sb.AddFault(sandbox.Fault{Method: http.MethodGet, Path: sandbox.GraphPrefix + "/servicePrincipals", Status: http.StatusTooManyRequests,
+		Header: map[string]string{"Retry-After": "0"}, Times: 2})
+	found, err := e.graph(t, nil, true).FindServicePrincipals(context.Background(), "Docker")
+	if err != nil || len(found) != 1 {
+		t.Fatalf("after two 429s: %v %v", found, err)
+	}
+	e.sb.AddFault(sandbox.Fault{Method: http.MethodGet, Path: sandbox.GraphPrefix + "/servicePrincipals", Status: http.StatusServiceUnavailable, Times: 5})
+	_, err = e.graph(t, nil, true, entra.WithRetries(1, time.Millisecond)).FindServicePrincipals(context.Background(), "Docker")
+	var ge *entra.Error
+	if !errors.As(err, &ge) || ge.Kind != entra.KindServer || ge.Code != "ServiceUnavailable" {
+		t.Fatalf("err = %v, want Graph's 503 after the retries", err)
+	}
+}
+
+func TestHostileGraphIsRedactedAndSanitized(t *testing.T) {
+	secret := "dsa_0123456789abcdefghij0123456789abcdef"
+	graphToken := "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		_, _ = w.Write([]byte(`{"error":{"code":"Bad\u001b[31m","message":"token ` + secret + ` and ` + graphToken + ` rejected \u001b]0;pwned\u0007"}}`))
+	}))
+	defer srv.Close()
+	c, err := entra.New(srv.URL, client.NewSecret(graphToken))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = c.ValidateCredentials(context.Background(), "sp", "job", "https://example.test/scim", client.NewSecret(secret))
+	if err == nil {
+		t.Fatal("no error")
+	}
+	msg := err.Error()
+	for _, leak := range []string{secret, graphToken, "\x1b", "\a"} {
+		if strings.Contains(msg, leak) {
+			t.Errorf("error %q holds %q", msg, leak)
+		}
+	}
+}
+
+func TestNewRefusesCleartextAndEmptyToken(t *testing.T) {
+	if _, err := entra.New("http://graph.example.com/v1.0", client.NewSecret("t")); err == nil {
+		t.Error("http to a remote host was accepted")
+	}
+	if _, err := entra.New(entra.GraphURL, client.Secret{}); err == nil {
+		t.Error("an empty token was accepted")
+	}
+	if _, err := entra.New("http://127.0.0.1:1/graph/v1.0", client.NewSecret("t")); err != nil {
+		t.Errorf("loopback http refused: %v", err)
+	}
+}

@@ -1,0 +1,163 @@
+package flow
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+
+	"github.com/docker-scim/docker-scim/client"
+	"github.com/docker-scim/docker-scim/steps"
+)
+
+// ErrNoConsole is returned by the steps that need the Admin Console's API
+// when the environment has none (real Docker).
+var ErrNoConsole = errors.New("this step needs an API for Docker Home's SSO and SCIM page, which Docker does not publish: do it by hand in " + steps.SSOAndSCIMPage())
+
+// Connections reads the organization with its SSO connections in one
+// request; the preflight step reuses its plan and domains.
+func Connections(ctx context.Context, env *Env) (client.OrgInfo, error) {
+	if !env.ListsConnections() {
+		return client.OrgInfo{}, ErrNoConsole
+	}
+	return env.Console.Org(ctx, env.Org)
+}
+
+// Facts is what the preflight checks learn from Docker.
+type Facts struct {
+	// Org is the plan and domains; OrgKnown is false where they cannot be
+	// read (real Docker).
+	Org      client.OrgInfo
+	OrgKnown bool
+	// Members are the org's members; nil when the Hub is not signed in or
+	// the list could not be read (MembersErr says why).
+	Members    []client.Member
+	MembersErr error
+	// Admin is the Docker ID or organization the Hub client signed in with,
+	// so the member check can mark the admin's own account; "" when unknown.
+	Admin string
+}
+
+// Preflight reads what the checks need: the plan and domains (unless known
+// already, e.g. read with the connection list) where the environment knows
+// them, and the members when signed in to the Hub. The member check is
+// optional: a failed listing becomes a finding, not an error.
+func Preflight(ctx context.Context, env *Env, known *client.OrgInfo) (Facts, error) {
+	var f Facts
+	switch {
+	case known != nil:
+		f.Org, f.OrgKnown = *known, true
+	case env.KnowsPlan():
+		info, err := env.Console.Org(ctx, env.Org)
+		if err != nil {
+			return Facts{}, err
+		}
+		f.Org, f.OrgKnown = info, true
+	}
+	if env.ReadsHub() {
+		f.Admin = env.Hub.Identifier()
+		f.Members, f.MembersErr = env.Hub.Members(ctx, env.Org)
+		if f.MembersErr != nil && ctx.Err() != nil {
+			return Facts{}, f.MembersErr
+		}
+	}
+	return f, nil
+}
+
+// Findings are the preflight results for conn, with JIT on or off: the
+// prerequisites (plan, SSO connection, verified domain), how JIT and SCIM
+// work together, and which members SCIM will link and which stay outside
+// it (by the connection's domains, where known). Nobody is listed for
+// removal: SCIM links existing accounts.
+func Findings(org string, f Facts, conn client.Connection, jit bool) []steps.Finding {
+	p := steps.Prereqs{HasSSOConnection: true, DomainsUnknown: !f.OrgKnown}
+	if f.OrgKnown {
+		p.Plan = f.Org.Plan
+		for _, d := range f.Org.Domains {
+			if d.Verified {
+				p.VerifiedDomains = append(p.VerifiedDomains, d.Name)
+			}
+		}
+	}
+	members := make([]steps.OrgMember, 0, len(f.Members))
+	for _, m := range f.Members {
+		members = append(members, steps.OrgMember{Username: m.Username, Email: m.Email, Guest: m.IsGuest})
+	}
+	out := append(steps.Prerequisites(p), steps.JITPreflight(jit, conn.SCIMEnabled)...)
+	plan := steps.PlanMembers(members, conn.Domains, f.OrgKnown && len(conn.Domains) > 0, f.Admin)
+	out = append(out, steps.MembersPreflight(plan)...)
+	if f.MembersErr != nil {
+		out = append(out, steps.MembersUnchecked(org, f.MembersErr.Error()))
+	}
+	return out
+}
+
+// JIT is the connection's JIT setting where the environment knows it;
+// elsewhere the admin's answer, or Docker's default (on) when there is
+// none.
+func JIT(env *Env, conn client.Connection, said *bool) bool {
+	if env.KnowsJIT() {
+		return conn.JIT
+	}
+	if said != nil {
+		return *said
+	}
+	return true
+}
+
+// SetupSCIM runs Setup SCIM on conn, or refreshes the API Token of a
+// connection that has SCIM already, also when Docker answers 409 because
+// it was set up meanwhile: that token was never shown, so a new one is
+// what is needed.
+func SetupSCIM(ctx context.Context, env *Env, conn client.Connection) (client.SCIMCredentials, error) {
+	if !env.IssuesSCIM() {
+		return client.SCIMCredentials{}, ErrNoConsole
+	}
+	var creds client.SCIMCredentials
+	var err error
+	if !conn.SCIMEnabled {
+		creds, err = env.Console.SetupSCIM(ctx, env.Org, conn.ID)
+	}
+	var ce *client.Error
+	if conn.SCIMEnabled || errors.As(err, &ce) && ce.Kind == client.KindConflict {
+		creds, err = env.Console.RefreshSCIMToken(ctx, env.Org, conn.ID)
+	}
+	return creds, err
+}
+
+// Verify runs the identity providers' read-only checks with creds. err is
+// set only when no request could be sent (an invalid base URL).
+func Verify(ctx context.Context, env *Env, creds client.SCIMCredentials) (client.ProbeResult, error) {
+	scim, err := env.SCIM(creds)
+	if err != nil {
+		return client.ProbeResult{}, err
+	}
+	return scim.Probe(ctx), nil
+}
+
+// TestTeam is the team a simulated push creates (as the group
+// "<org>:docker-scim-test").
+const TestTeam = "docker-scim-test"
+
+// TestPush is a push of one new test user, at the connection's first
+// domain, into the group "<org>:docker-scim-test".
+func TestPush(org string, conn client.Connection) client.PushRequest {
+	domain := "example.com"
+	if len(conn.Domains) > 0 {
+		domain = conn.Domains[0]
+	}
+	id := make([]byte, 3)
+	_, _ = rand.Read(id)
+	return client.PushRequest{
+		Users: []client.PushUser{{UserName: "docker-scim-test-" + hex.EncodeToString(id) + "@" + domain, GivenName: "Test", FamilyName: "User"}},
+		Group: org + ":" + TestTeam,
+	}
+}
+
+// PushTestUser has the environment's IdP simulator push req with creds.
+func PushTestUser(ctx context.Context, env *Env, creds client.SCIMCredentials, req client.PushRequest) (client.PushResult, error) {
+	if !env.SimulatesPush() {
+		return client.PushResult{}, errors.New("no IdP simulator here: provision a test user from the identity provider")
+	}
+	return env.Simulator.SimulatePush(ctx, creds, req)
+}

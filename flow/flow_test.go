@@ -1,0 +1,214 @@
+package flow
+
+import (
+	"context"
+	"errors"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/docker-scim/docker-scim/client"
+	"github.com/docker-scim/docker-scim/sandbox"
+	"github.com/docker-scim/docker-scim/steps"
+)
+
+// sandboxEnv serves a fresh sandbox over HTTP and returns its environment,
+// signed in with the sandbox's organization access token.
+func sandboxEnv(t *testing.T, opts ...sandbox.Option) (*Env, *sandbox.Server) {
+	t.Helper()
+	sb := sandbox.New(opts...)
+	srv := httptest.NewServer(sb)
+	t.Cleanup(srv.Close)
+	creds := sb.Credentials()
+	hub, err := client.NewHub(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := hub.SignIn(context.Background(), creds.Org, client.NewSecret(creds.OAT)); err != nil {
+		t.Fatal(err)
+	}
+	return Sandbox(creds.Org, hub), sb
+}
+
+// connection returns the sandbox connection id.
+func connection(t *testing.T, env *Env, id string) client.Connection {
+	t.Helper()
+	info, err := Connections(context.Background(), env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(info.Connections, func(c client.Connection) bool { return c.ID == id })
+	if i < 0 {
+		t.Fatalf("no connection %s in %+v", id, info.Connections)
+	}
+	return info.Connections[i]
+}
+
+// TestSetupSCIMRefreshesOn409: when SCIM was set up on the connection
+// after it was listed, Docker answers 409; the engine refreshes the token
+// instead of failing, and the token it returns works.
+func TestSetupSCIMRefreshesOn409(t *testing.T) {
+	env, _ := sandboxEnv(t)
+	ctx := context.Background()
+	conn := connection(t, env, "conn-okta-saml")
+	if conn.SCIMEnabled {
+		t.Fatal("seed changed: conn-okta-saml already has SCIM")
+	}
+	first, err := env.Console.SetupSCIM(ctx, env.Org, conn.ID) // someone else, meanwhile
+	if err != nil {
+		t.Fatal(err)
+	}
+	creds, err := SetupSCIM(ctx, env, conn)
+	if err != nil {
+		t.Fatalf("Setup SCIM after a concurrent setup: %v", err)
+	}
+	if creds.Token.IsZero() || creds.Token.Value() == first.Token.Value() {
+		t.Fatal("no fresh token after the 409")
+	}
+	if p, err := Verify(ctx, env, creds); err != nil || !p.OK() {
+		t.Fatalf("refreshed token does not verify: %v %+v", err, p)
+	}
+	if p, _ := Verify(ctx, env, first); p.OK() {
+		t.Fatal("the token issued before the refresh still works")
+	}
+}
+
+// TestPreflightMembersFailureIsAFinding: a failed member listing does not
+// stop the preflight; it becomes a warning that names the cause.
+func TestPreflightMembersFailureIsAFinding(t *testing.T) {
+	env, _ := sandboxEnv(t, sandbox.WithFault(sandbox.Fault{Path: "/v2/orgs/moby/members", Status: 500}))
+	ctx := context.Background()
+	conn := connection(t, env, "conn-okta-saml")
+	facts, err := Preflight(ctx, env, nil)
+	if err != nil {
+		t.Fatalf("a failed member listing stopped the preflight: %v", err)
+	}
+	if facts.MembersErr == nil || !facts.OrgKnown {
+		t.Fatalf("facts = %+v", facts)
+	}
+	findings := Findings(env.Org, facts, conn, JIT(env, conn, nil))
+	i := slices.IndexFunc(findings, func(f steps.Finding) bool { return strings.HasPrefix(f.Title, "Members not checked") })
+	if i < 0 || findings[i].Severity != steps.Warning || !strings.Contains(findings[i].Detail, "500") {
+		t.Fatalf("no warning about the unread members in %+v", findings)
+	}
+	if steps.Blocked(findings) {
+		t.Fatal("the unread members block the flow")
+	}
+}
+
+func TestPreflightOnSandboxLinksMembers(t *testing.T) {
+	env, _ := sandboxEnv(t)
+	conn := connection(t, env, "conn-okta-saml")
+	facts, err := Preflight(context.Background(), env, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	findings := Findings(env.Org, facts, conn, JIT(env, conn, nil))
+	titles := ""
+	for _, f := range findings {
+		titles += f.Title + "\n"
+	}
+	for _, want := range []string{"JIT provisioning is on", "will be linked to SCIM, not re-created"} {
+		if !strings.Contains(titles, want) {
+			t.Errorf("findings lack %q:\n%s", want, titles)
+		}
+	}
+}
+
+// TestReadBackReadsAuditLogAndCachesTeams: the read-back finds the pushed
+// user, the team it joined and the audit events; a second read reuses the
+// member list of a team whose member count did not change.
+func TestReadBackReadsAuditLogAndCachesTeams(t *testing.T) {
+	env, sb := sandboxEnv(t)
+	ctx := context.Background()
+	conn := connection(t, env, "conn-okta-saml")
+	var r Run
+	r.ChooseConnection(conn)
+	creds, err := SetupSCIM(ctx, env, conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.RecordCredentials(creds, time.Now().Add(-time.Second))
+	req := client.PushRequest{Users: []client.PushUser{{UserName: "ada@moby.example", GivenName: "Ada", FamilyName: "Lovelace"}}, Group: "moby:research"}
+	if _, err := PushTestUser(ctx, env, r.Creds, req); err != nil {
+		t.Fatal(err)
+	}
+	feed, err := ReadBack(ctx, env, &r, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(feed.Users) != 1 || feed.Users[0].UserName != "ada@moby.example" {
+		t.Fatalf("users = %+v", feed.Users)
+	}
+	teams := TeamsWith(feed.Teams.Teams, feed.Users)
+	if !slices.ContainsFunc(teams, func(t client.Team) bool { return t.Name == "research" }) {
+		t.Fatalf("team research not found: %+v", teams)
+	}
+	if feed.AuditErr != nil || len(feed.Audit) == 0 {
+		t.Fatalf("audit log not read: %v %d", feed.AuditErr, len(feed.Audit))
+	}
+	if s := AuditSummary(feed.Audit, feed.AuditErr); !strings.Contains(s, "event(s)") {
+		t.Fatalf("audit summary %q", s)
+	}
+	// With nothing changed, the member lists come from the cache: a broken
+	// members endpoint is not even called.
+	sb.AddFault(sandbox.Fault{Path: "/v2/orgs/moby/groups/research/members", Status: 500})
+	again, err := ReadBack(ctx, env, &r, &feed)
+	if err != nil {
+		t.Fatalf("a second read asked for unchanged members: %v", err)
+	}
+	if len(TeamsWith(again.Teams.Teams, again.Users)) != len(teams) {
+		t.Fatalf("second read lost teams: %+v", again.Teams.Teams)
+	}
+	if _, err := ReadBack(ctx, env, &r, nil); err == nil {
+		t.Fatal("without the cache the broken members endpoint should have failed the read")
+	}
+}
+
+// TestDockerEnvHasNoConsole: on real Docker the console steps report
+// that they are guided, and nothing is sent.
+func TestDockerEnvHasNoConsole(t *testing.T) {
+	env := Docker("moby", nil)
+	if env.ListsConnections() || env.IssuesSCIM() || env.KnowsPlan() || env.KnowsJIT() || env.SimulatesPush() || env.ReadsHub() {
+		t.Fatalf("real Docker without a Hub sign-in claims a capability: %+v", env)
+	}
+	ctx := context.Background()
+	if _, err := Connections(ctx, env); !errors.Is(err, ErrNoConsole) {
+		t.Fatalf("Connections: %v", err)
+	}
+	if _, err := SetupSCIM(ctx, env, client.Connection{Name: "x"}); !errors.Is(err, ErrNoConsole) {
+		t.Fatalf("SetupSCIM: %v", err)
+	}
+	facts, err := Preflight(ctx, env, nil)
+	if err != nil || facts.OrgKnown || facts.Members != nil {
+		t.Fatalf("Preflight: %+v %v", facts, err)
+	}
+	off := false
+	if JIT(env, client.Connection{JIT: false}, nil) != true || JIT(env, client.Connection{JIT: true}, &off) != false {
+		t.Fatal("on real Docker JIT is the admin's answer, on by default")
+	}
+}
+
+func TestVerifyExportsAuthFailure(t *testing.T) {
+	env, sb := sandboxEnv(t)
+	base := strings.TrimSuffix(env.Hub.BaseURL(), "/") + sandbox.SCIMPath
+	p, err := Verify(context.Background(), env, client.SCIMCredentials{BaseURL: base, Token: client.NewSecret("wrong-token")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := Export(base, p)
+	if v.OK || !v.AuthFailed || v.Failed() == 0 {
+		t.Fatalf("a refused token: %+v", v)
+	}
+	for _, c := range v.Checks {
+		if strings.Contains(c.Error, "wrong-token") {
+			t.Fatal("the token leaked into a check error")
+		}
+	}
+	good := client.SCIMCredentials{BaseURL: base, Token: client.NewSecret(sb.Credentials().SCIMToken)}
+	if p, _ := Verify(context.Background(), env, good); !Export(base, p).OK {
+		t.Fatalf("the seeded token does not verify: %+v", p)
+	}
+}

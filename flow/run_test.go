@@ -1,0 +1,101 @@
+package flow
+
+import (
+	"testing"
+	"time"
+
+	"github.com/docker-scim/docker-scim/client"
+	"github.com/docker-scim/docker-scim/steps"
+)
+
+// TestNextWalksTheFlowInOrder: with everything at hand, Next is the order
+// of steps.Flow(), ending with "".
+func TestNextWalksTheFlowInOrder(t *testing.T) {
+	r := Run{Conn: client.Connection{Name: "Okta SAML"}, IdP: steps.Okta,
+		Creds: client.SCIMCredentials{BaseURL: "https://hub.docker.com/v2/scim/2.0", Token: client.NewSecret("t")}}
+	var got []steps.StepID
+	for s := steps.StepConnection; s != ""; s = r.Next(s) {
+		got = append(got, s)
+	}
+	var want []steps.StepID
+	for _, s := range steps.Flow() {
+		want = append(want, s.ID)
+	}
+	if len(got) != len(want) {
+		t.Fatalf("walked %v, want %v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("walked %v, want %v", got, want)
+		}
+	}
+}
+
+// TestNextAsksForTheTokenBeforeReadingBack: a resumed run has no token
+// (it is never saved): after the checklist it goes to Setup SCIM, verifies
+// the new token, then comes back to the read-back, keeping the setup time.
+func TestNextAsksForTheTokenBeforeReadingBack(t *testing.T) {
+	setupAt := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	r := Run{Conn: client.Connection{Name: "Okta SAML"}, IdP: steps.Okta, SetupAt: setupAt,
+		Creds: client.SCIMCredentials{BaseURL: "https://hub.docker.com/v2/scim/2.0"}}
+	if next := r.Next(steps.StepChecklist); next != steps.StepSetupSCIM {
+		t.Fatalf("after the checklist without a token: %s, want %s", next, steps.StepSetupSCIM)
+	}
+	r.RecordCredentials(client.SCIMCredentials{BaseURL: r.Creds.BaseURL, Token: client.NewSecret("t")}, setupAt.Add(time.Hour))
+	if !r.SetupAt.Equal(setupAt) {
+		t.Fatalf("setup time moved to %v: users provisioned before would be missed", r.SetupAt)
+	}
+	if next := r.Next(steps.StepSetupSCIM); next != steps.StepVerify {
+		t.Fatalf("after Setup SCIM: %s", next)
+	}
+	if next := r.Next(steps.StepVerify); next != steps.StepReadBack {
+		t.Fatalf("after verify: %s, want the waiting read-back", next)
+	}
+	if next := r.Next(steps.StepVerify); next != steps.StepCredentials {
+		t.Fatalf("the detour is over; after verify: %s", next)
+	}
+}
+
+// TestBackCancelsTheDetour: going back to the checklist from the token
+// detour makes the flow the normal one again.
+func TestBackCancelsTheDetour(t *testing.T) {
+	r := Run{Conn: client.Connection{Name: "c"}, IdP: steps.Okta}
+	_ = r.Next(steps.StepChecklist)
+	r.Back(steps.StepSetupSCIM) // not the step that found the token missing
+	if r.Waiting() != steps.StepReadBack {
+		t.Fatal("going back inside the detour cancelled it")
+	}
+	r.Back(steps.StepChecklist)
+	if r.Waiting() != "" {
+		t.Fatal("going back to the checklist kept the detour")
+	}
+	r.RecordCredentials(client.SCIMCredentials{BaseURL: "https://x.example/v2/scim/2.0", Token: client.NewSecret("t")}, time.Now())
+	if next := r.Next(steps.StepVerify); next != steps.StepCredentials {
+		t.Fatalf("after verify: %s", next)
+	}
+}
+
+// TestNextNeedsTheIdPForTheChecklist: without an IdP the checklist cannot
+// be shown; the flow goes to the IdP step.
+func TestNextNeedsTheIdPForTheChecklist(t *testing.T) {
+	r := Run{Conn: client.Connection{Name: "c"}}
+	if next := r.Next(steps.StepIdP); next != steps.StepIdP {
+		t.Fatalf("after the IdP step with no IdP: %s", next)
+	}
+}
+
+// TestChooseConnectionDropsOtherCredentials: credentials belong to one
+// connection.
+func TestChooseConnectionDropsOtherCredentials(t *testing.T) {
+	var r Run
+	r.ChooseConnection(client.Connection{ID: "a", Name: "A", IdP: "okta"})
+	r.RecordCredentials(client.SCIMCredentials{BaseURL: "https://x.example/v2/scim/2.0", Token: client.NewSecret("t")}, time.Now())
+	r.ChooseConnection(client.Connection{ID: "a", Name: "A"})
+	if r.Creds.Token.IsZero() || !r.Conn.SCIMEnabled || r.IdP != steps.Okta {
+		t.Fatalf("the same connection lost its state: %+v", r)
+	}
+	r.ChooseConnection(client.Connection{ID: "b", Name: "B", IdP: "entra"})
+	if !r.Creds.Token.IsZero() || !r.SetupAt.IsZero() || r.Conn.SCIMEnabled || r.IdP != steps.Entra {
+		t.Fatalf("another connection kept the old credentials: %+v", r)
+	}
+}

@@ -1,0 +1,208 @@
+package sandbox
+
+import (
+	"net/http"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// startsWithFilter matches $filter=startswith(displayName,'…') with the
+// OData escape ” for a quote.
+var startsWithFilter = regexp.MustCompile(`^startswith\(\s*displayName\s*,\s*'((?:[^']|'')*)'\s*\)$`)
+
+// displayNamePrefix reads the request's startswith filter; ok is false (and
+// a 400 is written) for any other filter.
+func displayNamePrefix(w http.ResponseWriter, r *http.Request) (prefix string, ok bool) {
+	f := strings.TrimSpace(r.URL.Query().Get("$filter"))
+	if f == "" {
+		return "", true
+	}
+	m := startsWithFilter.FindStringSubmatch(f)
+	if m == nil {
+		writeGraphError(w, http.StatusBadRequest, "Request_UnsupportedQuery", "Unsupported or invalid query filter clause specified for property 'displayName' of resource 'ServicePrincipal'.")
+		return "", false
+	}
+	return strings.ReplaceAll(m[1], "''", "'"), true
+}
+
+func (sp *graphSP) json() map[string]any {
+	return map[string]any{"id": sp.ID, "appId": sp.AppID, "displayName": sp.DisplayName, "appRoles": sp.AppRoles,
+		"servicePrincipalType": "Application", "accountEnabled": true, "tags": []string{"WindowsAzureActiveDirectoryIntegratedApp"}}
+}
+
+// sp returns the service principal with object id id; the caller holds the lock.
+func (t *graphTenant) sp(id string) *graphSP {
+	for _, sp := range t.sps {
+		if sp.ID == id {
+			return sp
+		}
+	}
+	return nil
+}
+
+// spOr404 finds the service principal of the request's {id} (locking) or
+// answers Graph's 404.
+func (s *Server) spOr404(w http.ResponseWriter, r *http.Request) *graphSP {
+	sp := s.graph.sp(r.PathValue("id"))
+	if sp == nil {
+		writeGraphError(w, http.StatusNotFound, "Request_ResourceNotFound", "Resource '"+r.PathValue("id")+"' does not exist or one of its queried reference-property objects are not present.")
+	}
+	return sp
+}
+
+func (s *Server) graphListSPs(w http.ResponseWriter, r *http.Request) {
+	prefix, ok := displayNamePrefix(w, r)
+	if !ok {
+		return
+	}
+	s.graph.mu.Lock()
+	defer s.graph.mu.Unlock()
+	out := []map[string]any{}
+	for _, sp := range s.graph.sps {
+		if strings.HasPrefix(strings.ToLower(sp.DisplayName), strings.ToLower(prefix)) {
+			out = append(out, sp.json())
+		}
+	}
+	writeGraph(w, http.StatusOK, map[string]any{"@odata.context": graphContext(r, "servicePrincipals"), "value": out})
+}
+
+func graphContext(r *http.Request, what string) string {
+	return baseURL(r) + GraphPrefix + "/$metadata#" + what
+}
+
+func (s *Server) graphGetSP(w http.ResponseWriter, r *http.Request) {
+	s.graph.mu.Lock()
+	defer s.graph.mu.Unlock()
+	if sp := s.spOr404(w, r); sp != nil {
+		writeGraph(w, http.StatusOK, sp.json())
+	}
+}
+
+func (s *Server) graphInstantiate(w http.ResponseWriter, r *http.Request) {
+	if r.PathValue("tid") != nonGalleryTemplate {
+		writeGraphError(w, http.StatusNotFound, "Request_ResourceNotFound", "The stand-in knows only the non-gallery application template "+nonGalleryTemplate+".")
+		return
+	}
+	var req struct {
+		DisplayName string `json:"displayName"`
+	}
+	if !decodeGraph(w, r, &req) {
+		return
+	}
+	if strings.TrimSpace(req.DisplayName) == "" {
+		writeGraphError(w, http.StatusBadRequest, "Request_BadRequest", "displayName is required.")
+		return
+	}
+	s.graph.mu.Lock()
+	sp := s.graph.newSP(req.DisplayName)
+	s.graph.mu.Unlock()
+	writeGraph(w, http.StatusCreated, map[string]any{
+		"@odata.context":   graphContext(r, "microsoft.graph.applicationServicePrincipal"),
+		"application":      map[string]any{"id": sp.AppObjectID, "appId": sp.AppID, "displayName": sp.DisplayName},
+		"servicePrincipal": sp.json(),
+	})
+}
+
+func (s *Server) graphListAssignments(w http.ResponseWriter, r *http.Request) {
+	s.graph.mu.Lock()
+	defer s.graph.mu.Unlock()
+	if sp := s.spOr404(w, r); sp != nil {
+		writeGraph(w, http.StatusOK, map[string]any{"@odata.context": graphContext(r, "servicePrincipals('"+sp.ID+"')/appRoleAssignedTo"),
+			"value": append([]graphAssignment{}, sp.Assignments...)})
+	}
+}
+
+func (s *Server) graphAssign(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		PrincipalID string `json:"principalId"`
+		ResourceID  string `json:"resourceId"`
+		AppRoleID   string `json:"appRoleId"`
+	}
+	if !decodeGraph(w, r, &req) {
+		return
+	}
+	s.graph.mu.Lock()
+	defer s.graph.mu.Unlock()
+	sp := s.spOr404(w, r)
+	if sp == nil {
+		return
+	}
+	if req.ResourceID != sp.ID {
+		writeGraphError(w, http.StatusBadRequest, "Request_BadRequest", "resourceId must be the id of the service principal in the URL.")
+		return
+	}
+	roleOK := req.AppRoleID == "00000000-0000-0000-0000-000000000000"
+	for _, role := range sp.AppRoles {
+		roleOK = roleOK || role.ID == req.AppRoleID
+	}
+	if !roleOK {
+		writeGraphError(w, http.StatusBadRequest, "Request_BadRequest", "Permission being assigned was not found on application '"+sp.AppID+"'.")
+		return
+	}
+	a := graphAssignment{ID: randomString(43), AppRoleID: req.AppRoleID, CreatedDateTime: s.st.now().UTC().Format(time.RFC3339),
+		PrincipalID: req.PrincipalID, ResourceDisplayName: sp.DisplayName, ResourceID: sp.ID}
+	if g := s.graph.group(req.PrincipalID); g != nil {
+		a.PrincipalType, a.PrincipalDisplayName = "Group", g.DisplayName
+	} else if u := s.graph.user(req.PrincipalID); u != nil {
+		a.PrincipalType, a.PrincipalDisplayName = "User", u.DisplayName
+	} else {
+		writeGraphError(w, http.StatusNotFound, "Request_ResourceNotFound", "Resource '"+req.PrincipalID+"' does not exist or one of its queried reference-property objects are not present.")
+		return
+	}
+	for _, old := range sp.Assignments {
+		if old.PrincipalID == a.PrincipalID && old.AppRoleID == a.AppRoleID {
+			writeGraphError(w, http.StatusBadRequest, "Request_BadRequest", "Permission being assigned already exists on the object.")
+			return
+		}
+	}
+	sp.Assignments = append(sp.Assignments, a)
+	writeGraph(w, http.StatusCreated, a)
+}
+
+// group and user look an object up by id; the caller holds the lock.
+func (t *graphTenant) group(id string) *graphGroup {
+	for _, g := range t.groups {
+		if g.ID == id {
+			return g
+		}
+	}
+	return nil
+}
+
+func (t *graphTenant) user(id string) *graphUser {
+	for _, u := range t.users {
+		if u.ID == id || strings.EqualFold(u.UPN, id) {
+			return u
+		}
+	}
+	return nil
+}
+
+func (s *Server) graphListGroups(w http.ResponseWriter, r *http.Request) {
+	prefix, ok := displayNamePrefix(w, r)
+	if !ok {
+		return
+	}
+	s.graph.mu.Lock()
+	defer s.graph.mu.Unlock()
+	out := []map[string]any{}
+	for _, g := range s.graph.groups {
+		if strings.HasPrefix(strings.ToLower(g.DisplayName), strings.ToLower(prefix)) {
+			out = append(out, map[string]any{"id": g.ID, "displayName": g.DisplayName, "securityEnabled": true, "mailEnabled": false})
+		}
+	}
+	writeGraph(w, http.StatusOK, map[string]any{"@odata.context": graphContext(r, "groups"), "value": out})
+}
+
+func (s *Server) graphGetUser(w http.ResponseWriter, r *http.Request) {
+	s.graph.mu.Lock()
+	defer s.graph.mu.Unlock()
+	u := s.graph.user(r.PathValue("id"))
+	if u == nil {
+		writeGraphError(w, http.StatusNotFound, "Request_ResourceNotFound", "Resource '"+r.PathValue("id")+"' does not exist or one of its queried reference-property objects are not present.")
+		return
+	}
+	writeGraph(w, http.StatusOK, map[string]any{"id": u.ID, "userPrincipalName": u.UPN, "displayName": u.DisplayName,
+		"givenName": u.GivenName, "surname": u.Surname, "mail": u.UPN})
+}
