@@ -113,12 +113,17 @@ func TestScripts(t *testing.T) {
 // cmdStartSandbox starts an in-process sandbox for the rest of the script
 // and exports its address and credentials: SANDBOX_URL, SANDBOX_ORG,
 // SANDBOX_USER, SANDBOX_PAT, SANDBOX_OAT, and SCIM_BASE_URL with
-// SCIM_TOKEN from a fresh Setup SCIM on conn-okta-saml.
+// SCIM_TOKEN from a fresh Setup SCIM on conn-okta-saml. With "mix" the
+// sandbox is seeded with the migration mix (sandbox.WithMigrationMix).
 func cmdStartSandbox(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) != 0 {
-		ts.Fatalf("usage: start-sandbox")
+	if neg || len(args) > 1 || (len(args) == 1 && args[0] != "mix") {
+		ts.Fatalf("usage: start-sandbox [mix]")
 	}
-	sb, err := sandbox.Start("127.0.0.1:0")
+	var opts []sandbox.Option
+	if len(args) == 1 {
+		opts = append(opts, sandbox.WithMigrationMix())
+	}
+	sb, err := sandbox.Start("127.0.0.1:0", opts...)
 	ts.Check(err)
 	ts.Defer(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -277,7 +282,7 @@ func TestReadBackFindsPushedUserAndTeam(t *testing.T) {
 		t.Fatal(err)
 	}
 	scim, _ := client.NewSCIM(base, client.NewSecret(creds.SCIMToken))
-	rb, err := readBack(context.Background(), scim, hub, creds.Org, setupAt)
+	rb, err := readBack(context.Background(), scim, creds.Org, setupAt)
 	if err != nil {
 		t.Fatal(err)
 	}

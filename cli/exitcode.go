@@ -16,6 +16,7 @@ const (
 	exitOK          = 0
 	exitError       = 1
 	exitUsage       = 2
+	exitUnlinked    = 3
 	exitAuth        = 4
 	exitInterrupted = 130
 )
@@ -25,6 +26,7 @@ const exitCodesHelp = `Exit codes:
   0    success
   1    error (network, server, a check that failed)
   2    usage error or missing input (the message names the flag)
+  3    members remain unlinked to SCIM (docker-scim members)
   4    authentication failed: Docker answered 401 or 403
   130  interrupted (Ctrl+C)`
 
@@ -72,7 +74,10 @@ func exitCode(err error) int {
 	var ue *usageError
 	var mi *missingInput
 	var ce *client.Error
+	var unlinked *errUnlinked
 	switch {
+	case errors.As(err, &unlinked):
+		return exitUnlinked
 	case errors.As(err, &ue), errors.As(err, &mi):
 		return exitUsage
 	case errors.Is(err, errInterrupted), errors.Is(err, tea.ErrInterrupted), errors.Is(err, context.Canceled):

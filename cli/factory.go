@@ -100,9 +100,10 @@ type sandboxRun struct {
 }
 
 // StartSandbox starts the built-in sandbox in-process on a free loopback
-// port and signs in to it with its organization access token.
-func (f *Factory) StartSandbox(ctx context.Context) (*sandboxRun, error) {
-	sb, err := sandbox.Start("127.0.0.1:0")
+// port, seeded with the migration mix and opts, and signs in to it with
+// its organization access token.
+func (f *Factory) StartSandbox(ctx context.Context, opts ...sandbox.Option) (*sandboxRun, error) {
+	sb, err := sandbox.Start("127.0.0.1:0", append([]sandbox.Option{sandbox.WithMigrationMix()}, opts...)...)
 	if err != nil {
 		return nil, err
 	}

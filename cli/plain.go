@@ -129,7 +129,7 @@ func (w *plainWizard) preflightRealDocker() error {
 
 // startSandbox runs the built-in sandbox in-process and signs in to it.
 func (w *plainWizard) startSandbox(ctx context.Context) error {
-	sb, err := w.f.StartSandbox(ctx)
+	sb, err := w.f.StartSandbox(ctx, builtInSandbox(w.opts)...)
 	if err != nil {
 		return err
 	}
@@ -600,7 +600,7 @@ func (w *plainWizard) readBackStep(ctx context.Context) error {
 		return err
 	}
 	for {
-		rb, err := readBack(ctx, scim, w.hub, w.res.Org, w.setupAt)
+		rb, err := readBack(ctx, scim, w.res.Org, w.setupAt)
 		if err != nil {
 			return err
 		}
@@ -609,11 +609,9 @@ func (w *plainWizard) readBackStep(ctx context.Context) error {
 		for _, u := range rb.Users {
 			w.ui.say("  %s", u)
 		}
-		if w.hub != nil {
-			w.ui.say("Teams with these users: %d", len(rb.Teams))
-			for _, t := range rb.Teams {
-				w.ui.say("  %s", t)
-			}
+		w.ui.say("Teams with these users: %d", len(rb.Teams))
+		for _, t := range rb.Teams {
+			w.ui.say("  %s", t)
 		}
 		if !w.f.IO.CanPrompt() {
 			return nil
@@ -625,9 +623,10 @@ func (w *plainWizard) readBackStep(ctx context.Context) error {
 	}
 }
 
-// readBack lists the users SCIM provisioned since setup and, with a Hub
-// client, the org's teams (as org:team) that have one of them as a member.
-func readBack(ctx context.Context, scim *client.SCIM, hub *client.Hub, org string, since time.Time) (readBackResult, error) {
+// readBack lists the users SCIM provisioned since setup and the org's
+// teams (as org:team) that have one of them as a member, read from the
+// users' SCIM groups attribute: no member list is read.
+func readBack(ctx context.Context, scim *client.SCIM, org string, since time.Time) (readBackResult, error) {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	users, err := scim.UsersSince(ctx, since.Truncate(time.Second))
@@ -635,29 +634,14 @@ func readBack(ctx context.Context, scim *client.SCIM, hub *client.Hub, org strin
 		return readBackResult{}, err
 	}
 	rb := readBackResult{Users: []string{}}
-	emails := map[string]bool{}
 	for _, u := range users {
 		rb.Users = append(rb.Users, u.UserName)
-		emails[strings.ToLower(u.UserName)] = true
-	}
-	if hub == nil || len(users) == 0 {
-		return rb, nil
-	}
-	teams, err := hub.Teams(ctx, org)
-	if err != nil {
-		return rb, err
-	}
-	for _, t := range teams {
-		members, err := hub.TeamMembers(ctx, org, t.Name)
-		if err != nil {
-			return rb, err
-		}
-		for _, m := range members {
-			if emails[strings.ToLower(m.Email)] {
-				rb.Teams = append(rb.Teams, org+":"+t.Name)
-				break
+		for _, t := range u.Teams(org) {
+			if team := org + ":" + t; !slices.Contains(rb.Teams, team) {
+				rb.Teams = append(rb.Teams, team)
 			}
 		}
 	}
+	slices.Sort(rb.Teams)
 	return rb, nil
 }

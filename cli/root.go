@@ -37,6 +37,10 @@ func Run(ctx context.Context, args []string, s *IO, version string) int {
 		err = fmt.Errorf("%w: %w", errInterrupted, err)
 	}
 	code := exitCode(err)
+	if code == exitUnlinked {
+		fmt.Fprintf(s.ErrOut, "%v (exit code 3).\n", err)
+		return code
+	}
 	fmt.Fprintf(s.ErrOut, "Error: %v\n", err)
 	if code == exitUsage {
 		fmt.Fprintf(s.ErrOut, "Run '%s --help' for usage.\n", failed.CommandPath())
@@ -109,7 +113,7 @@ Docker Hub token given, the credentials of ` + "`docker login`" + ` are used.
 	pf.BoolVar(&g.noColor, "no-color", false, "no colour in the output (NO_COLOR and CLICOLOR_FORCE are honoured too)")
 
 	addWizardFlags(cmd, &opts)
-	cmd.AddCommand(newVerifyCmd(f, &g), newChecklistCmd(), newSandboxCmd(f), newVersionCmd(f), newPluginMetadataCmd(f))
+	cmd.AddCommand(newVerifyCmd(f, &g), newMembersCmd(f), newChecklistCmd(), newSandboxCmd(f), newVersionCmd(f), newPluginMetadataCmd(f), newEntraCmd(f, &g))
 	return cmd
 }
 

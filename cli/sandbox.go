@@ -80,7 +80,7 @@ type sandboxLine struct {
 }
 
 func runSandbox(ctx context.Context, opts sandboxOptions, stdout, stderr io.Writer) error {
-	var sopts []sandbox.Option
+	sopts := []sandbox.Option{sandbox.WithMigrationMix()}
 	if opts.state != "" {
 		sopts = append(sopts, sandbox.WithState(opts.state))
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/docker-scim/docker-scim/client"
+	"github.com/docker-scim/docker-scim/sandbox"
 	"github.com/docker-scim/docker-scim/steps"
 	"github.com/docker-scim/docker-scim/tui"
 )
@@ -21,6 +22,7 @@ type wizardOptions struct {
 	global *globalOptions
 
 	sandbox        bool
+	sandboxState   string
 	clipboard      string
 	org            string
 	connection     string
@@ -53,6 +55,8 @@ const (
 func addWizardFlags(cmd *cobra.Command, o *wizardOptions) {
 	fl := cmd.Flags()
 	fl.BoolVar(&o.sandbox, "sandbox", envBool("DOCKER_SCIM_SANDBOX"), "run against the built-in sandbox (a local stand-in for Docker) [$DOCKER_SCIM_SANDBOX]")
+	fl.StringVar(&o.sandboxState, "sandbox-state", os.Getenv("DOCKER_SCIM_SANDBOX_STATE"),
+		"with --sandbox: start the sandbox from this state file and keep its changes there (e.g. a 10,000-member org from bench/seedstate; docs/performance.md) [$DOCKER_SCIM_SANDBOX_STATE]")
 	fl.StringVar(&o.clipboard, "clipboard", envOr("DOCKER_SCIM_CLIPBOARD", "auto"),
 		"how c copies in the terminal wizard: auto (native clipboard, else OSC 52), native, or osc52 [$DOCKER_SCIM_CLIPBOARD]")
 	fl.StringVar(&o.org, "org", os.Getenv(envOrg), "Docker organization name [$"+envOrg+"]")
@@ -117,8 +121,14 @@ func (o *wizardOptions) validate() (plan, error) {
 	if o.tokenStdin && o.hubTokenStdin {
 		return p, usagef("--token-stdin and --hub-token-stdin both read stdin: pass one of the tokens in $%s or $%s instead", envToken, envHubToken)
 	}
+	if o.sandboxState != "" && !o.sandbox {
+		return p, usagef("--sandbox-state is for the built-in sandbox: add --sandbox")
+	}
 	if o.sandbox && (o.baseURL != "" || o.tokenStdin) {
 		return p, usagef("--base-url and --token-stdin are for real Docker: the sandbox makes its own SCIM Base URL and API Token")
+	}
+	if err := client.CheckAddress(o.hubURL); err != nil {
+		return p, usagef("--hub-url: %v", err)
 	}
 	return p, nil
 }
@@ -181,7 +191,7 @@ func runTUI(ctx context.Context, f *Factory, o *wizardOptions, p plan) error {
 		cfg.Preset.Connection.Type = client.AzureOIDC
 	}
 	if o.sandbox {
-		sb, err := f.StartSandbox(ctx)
+		sb, err := f.StartSandbox(ctx, builtInSandbox(o)...)
 		if err != nil {
 			return err
 		}
@@ -219,6 +229,14 @@ func runTUI(ctx context.Context, f *Factory, o *wizardOptions, p plan) error {
 		return errInterrupted
 	}
 	return err
+}
+
+// builtInSandbox is the built-in sandbox's options from the flags.
+func builtInSandbox(o *wizardOptions) []sandbox.Option {
+	if o.sandboxState == "" {
+		return nil
+	}
+	return []sandbox.Option{sandbox.WithState(o.sandboxState)}
 }
 
 // hub is how these options point at Docker Hub.

@@ -20,7 +20,8 @@ var multiSlash = regexp.MustCompile(`/{2,}`)
 
 // NormalizeBaseURL cleans up a pasted SCIM Base URL. notes say what was
 // fixed; err says why the value was refused. The result is an absolute
-// https URL (http only on loopback) ending in /v2/scim/2.0 with no trailing
+// https URL (http only on loopback: plain http elsewhere is refused, never
+// rewritten, the same rule as every other address, see checkScheme) ending in /v2/scim/2.0 with no trailing
 // slash.
 func NormalizeBaseURL(raw string) (normalized string, notes []string, err error) {
 	s := strings.TrimSpace(raw)
@@ -64,9 +65,8 @@ func NormalizeBaseURL(raw string) (normalized string, notes []string, err error)
 	switch u.Scheme {
 	case "https":
 	case "http":
-		if !isLoopback(u.Hostname()) {
-			u.Scheme = "https"
-			notes = append(notes, "changed http:// to https:// (Docker only answers over https)")
+		if err := checkScheme(u); err != nil {
+			return "", notes, err
 		}
 	default:
 		return "", notes, errors.New("the URL must start with https://, not " + u.Scheme + "://")

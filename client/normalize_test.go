@@ -20,7 +20,7 @@ func TestNormalizeBaseURL(t *testing.T) {
 		{"doubled slash", "https://hub.docker.com/v2//scim/2.0", want, 1, ""},
 		{"doubled slash and trailing", "https://hub.docker.com//v2/scim/2.0/", want, 2, ""},
 		{"no scheme", "hub.docker.com/v2/scim/2.0", want, 1, ""},
-		{"http upgraded", "http://hub.docker.com/v2/scim/2.0", want, 1, ""},
+		{"plain http refused, not rewritten", "http://hub.docker.com/v2/scim/2.0", "", 0, "write https://hub.docker.com"},
 		{"scheme in capitals", "HTTPS://hub.docker.com/v2/scim/2.0", want, 0, ""},
 		{"host in capitals", "https://Hub.Docker.com/v2/scim/2.0", want, 1, ""},
 		{"path missing", "https://hub.docker.com", want, 1, ""},

@@ -3,10 +3,14 @@ package client
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"github.com/docker-scim/docker-scim/steps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
+	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -24,6 +28,8 @@ type SCIM struct {
 	t     *transport
 	base  string
 	token Secret
+	// noSort is set once the server refused or ignored sortBy.
+	noSort atomic.Bool
 }
 
 // NewSCIM returns a client for the SCIM API at baseURL (the SCIM Base URL;
@@ -161,6 +167,23 @@ type User struct {
 	Groups []string
 }
 
+// Teams are the names of the teams of org that u is in, read from the SCIM
+// groups attribute: Docker names a user's group "org:team". A group of
+// another org is left out; a name without an org is kept as it is.
+func (u User) Teams(org string) []string {
+	var out []string
+	for _, g := range u.Groups {
+		o, team, ok := strings.Cut(g, ":")
+		switch {
+		case !ok:
+			out = append(out, g)
+		case strings.EqualFold(o, org) && team != "":
+			out = append(out, team)
+		}
+	}
+	return out
+}
+
 // UnmarshalJSON reads a SCIM user resource.
 func (u *User) UnmarshalJSON(b []byte) error {
 	var wire struct {
@@ -194,11 +217,97 @@ func scimPage[T any](ctx context.Context, s *SCIM, op, path string, q url.Values
 	return out, err
 }
 
-// UsersSince pages through every SCIM user (200 per request) and returns
-// those created or modified at or after since, in the server's order.
+// UsersSince returns the SCIM users created or modified at or after since,
+// newest first (see ReadUsersSince).
 func (s *SCIM) UsersSince(ctx context.Context, since time.Time) ([]User, error) {
-	all, err := listSCIM[User](ctx, s, "read back the SCIM users", "/Users")
-	return keepSince(all, since, func(u User) (time.Time, time.Time) { return u.Created, u.LastModified }), err
+	rb, err := s.ReadUsersSince(ctx, since)
+	return rb.Users, err
+}
+
+// ReadBack is one read of the SCIM users changed since a time.
+type ReadBack struct {
+	// Users are the users created or modified at or after the time, newest
+	// (by lastModified) first.
+	Users []User
+	// Requests is how many requests the read sent.
+	Requests int
+	// Sorted reports that the server sorted by meta.lastModified, so the
+	// read stopped at the first older user; false means it read every user.
+	Sorted bool
+}
+
+// ReadUsersSince reads the SCIM users created or modified at or after
+// since. It asks for the newest first (sortBy=meta.lastModified,
+// sortOrder=descending, which Docker's ServiceProviderConfig advertises)
+// and stops at the first user older than since, so a poll where nothing is
+// new costs one request however many users the org has. A server that
+// refuses the sort (400) or ignores it (a page not in that order) is
+// remembered, and then every user is read, 200 per request.
+func (s *SCIM) ReadUsersSince(ctx context.Context, since time.Time) (ReadBack, error) {
+	spent := 0
+	if !s.noSort.Load() {
+		rb, sorted, err := s.usersSinceSorted(ctx, since)
+		if err != nil || sorted {
+			return rb, err
+		}
+		s.noSort.Store(true)
+		spent = rb.Requests
+	}
+	all, pages, err := listSCIM[User](ctx, s, opReadUsers, "/Users")
+	rb := ReadBack{Users: keepSince(all, since, userTimes), Requests: spent + pages}
+	sortNewestFirst(rb.Users)
+	return rb, err
+}
+
+const opReadUsers = "read back the SCIM users"
+
+func userTimes(u User) (time.Time, time.Time) { return u.Created, u.LastModified }
+
+// sortNewestFirst orders users by lastModified, newest first.
+func sortNewestFirst(users []User) {
+	slices.SortStableFunc(users, func(a, b User) int { return b.LastModified.Compare(a.LastModified) })
+}
+
+// usersSinceSorted pages through the users newest first until one is older
+// than since. sorted is false when the server refused or ignored the sort
+// (then rb holds only the requests spent finding out).
+func (s *SCIM) usersSinceSorted(ctx context.Context, since time.Time) (rb ReadBack, sorted bool, err error) {
+	rb.Sorted = true
+	var prev *User
+	start := 1
+	for range maxPages {
+		q := url.Values{"sortBy": {"meta.lastModified"}, "sortOrder": {"descending"},
+			"startIndex": {strconv.Itoa(start)}, "count": {strconv.Itoa(scimMaxCount)}}
+		p, err := scimPage[User](ctx, s, opReadUsers, "/Users", q)
+		rb.Requests++
+		var e *Error
+		if errors.As(err, &e) && e.Kind == KindBadRequest && start == 1 {
+			return ReadBack{Requests: rb.Requests}, false, nil
+		}
+		if err != nil {
+			return rb, true, err
+		}
+		// The whole page must be in order, not just up to since: a server
+		// that ignores sortBy would otherwise look like "nothing new".
+		for i := range p.Resources {
+			u := &p.Resources[i]
+			if prev != nil && u.LastModified.After(prev.LastModified) {
+				return ReadBack{Requests: rb.Requests}, false, nil
+			}
+			prev = u
+		}
+		for _, u := range p.Resources {
+			if u.LastModified.Before(since) && u.Created.Before(since) {
+				return rb, true, nil
+			}
+			rb.Users = append(rb.Users, u)
+		}
+		start += len(p.Resources)
+		if len(p.Resources) == 0 || start > p.TotalResults {
+			break
+		}
+	}
+	return rb, true, nil
 }
 
 // Group is a group (org:team) as a SCIM server reports it.
@@ -232,19 +341,22 @@ func (g *Group) UnmarshalJSON(b []byte) error {
 // the sandbox is sure to serve it): on KindNotFound, verify teams with
 // Hub.TeamMembers instead.
 func (s *SCIM) GroupsSince(ctx context.Context, since time.Time) ([]Group, error) {
-	all, err := listSCIM[Group](ctx, s, "read back the SCIM groups", "/Groups")
+	all, _, err := listSCIM[Group](ctx, s, "read back the SCIM groups", "/Groups")
 	return keepSince(all, since, func(g Group) (time.Time, time.Time) { return g.Created, g.LastModified }), err
 }
 
-// listSCIM reads every resource of a SCIM list endpoint, 200 at a time.
-func listSCIM[T any](ctx context.Context, s *SCIM, op, path string) ([]T, error) {
+// listSCIM reads every resource of a SCIM list endpoint, 200 at a time,
+// and says how many requests it sent.
+func listSCIM[T any](ctx context.Context, s *SCIM, op, path string) ([]T, int, error) {
 	var out []T
 	start := 1
-	for pages := 0; pages < maxPages; pages++ {
+	pages := 0
+	for pages < maxPages {
 		q := url.Values{"startIndex": {strconv.Itoa(start)}, "count": {strconv.Itoa(scimMaxCount)}}
 		p, err := scimPage[T](ctx, s, op, path, q)
+		pages++
 		if err != nil {
-			return out, err
+			return out, pages, err
 		}
 		out = append(out, p.Resources...)
 		start += len(p.Resources)
@@ -252,7 +364,7 @@ func listSCIM[T any](ctx context.Context, s *SCIM, op, path string) ([]T, error)
 			break
 		}
 	}
-	return out, nil
+	return out, pages, nil
 }
 
 // keepSince keeps the items created or modified at or after since.

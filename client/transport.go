@@ -194,6 +194,38 @@ func pace(rl RateLimit, now time.Time) time.Duration {
 	return min(wait, maxRateLimitNap)
 }
 
+// holdForRateLimit waits before a request while the rate limit is nearly
+// spent (see pace). A wait that ctx's deadline would cut short is reported
+// at once as KindRateLimited with RetryAfter, never as a network timeout:
+// the request was held back by the rate limit, not lost.
+func (t *transport) holdForRateLimit(ctx context.Context, c call) error {
+	rl, now := t.rateLimit(), t.now()
+	wait := pace(rl, now)
+	if wait <= 0 {
+		return nil
+	}
+	limited := func() error {
+		e := c.failure(KindRateLimited, 0, "", fmt.Errorf("%d of %d requests left until %s", max(rl.Remaining, 0), rl.Limit, rl.Reset.Format("15:04:05")))
+		e.RetryAfter = wait
+		e.Hint = fmt.Sprintf("Docker's rate limit is nearly spent: the next request can go in %s (a wait for the rate limit, not a network problem)", wait.Round(time.Second))
+		return e
+	}
+	if deadline, ok := ctx.Deadline(); ok && deadline.Sub(now) < wait {
+		return limited()
+	}
+	timer := time.NewTimer(wait)
+	defer timer.Stop()
+	select {
+	case <-ctx.Done():
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return limited()
+		}
+		return c.failure(networkKind(ctx, ctx.Err()), 0, "", ctx.Err())
+	case <-timer.C:
+		return nil
+	}
+}
+
 // retryable reports whether a response status is worth another attempt.
 func retryable(status int) bool {
 	switch status {
@@ -351,14 +383,8 @@ func (t *transport) do(ctx context.Context, c call) error {
 
 // roundTrip sends the request and returns the capped body.
 func (t *transport) roundTrip(ctx context.Context, c call) ([]byte, int, http.Header, error) {
-	if wait := pace(t.rateLimit(), t.now()); wait > 0 {
-		timer := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			timer.Stop()
-			return nil, 0, nil, c.failure(networkKind(ctx, ctx.Err()), 0, "", ctx.Err())
-		case <-timer.C:
-		}
+	if err := t.holdForRateLimit(ctx, c); err != nil {
+		return nil, 0, nil, err
 	}
 	var body any
 	if c.body != nil {
@@ -518,16 +544,28 @@ func parseBase(raw string) (*url.URL, error) {
 	return u, nil
 }
 
-// checkScheme allows https anywhere and http only on loopback.
+// CheckAddress checks an API address the way NewHub and NewSCIM do (the
+// rule of checkScheme, no user name or password in it), so a command can
+// refuse a bad flag before doing anything else.
+func CheckAddress(raw string) error {
+	_, err := parseBase(raw)
+	return err
+}
+
+// checkScheme is the one rule for every address docker-scim sends a token
+// to (--base-url, --hub-url, sandbox push --url, a pasted SCIM Base URL):
+// https anywhere, plain http only on a loopback address (the local
+// sandbox). Plain http elsewhere is refused, never rewritten to https, so
+// the admin sees the address that was really used.
 func checkScheme(u *url.URL) error {
-	switch u.Scheme {
+	switch strings.ToLower(u.Scheme) {
 	case "https":
 		return nil
 	case "http":
 		if isLoopback(u.Hostname()) {
 			return nil
 		}
-		return fmt.Errorf("%s uses plain http: only https is allowed, except for the local sandbox on a loopback address", u.Redacted())
+		return fmt.Errorf("http://%s uses plain http: only https is allowed (plain http only for the local sandbox on a loopback address); write https://%s instead", u.Host, u.Host)
 	}
 	return fmt.Errorf("%s: the scheme must be https", u.Redacted())
 }

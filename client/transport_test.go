@@ -277,12 +277,19 @@ func TestSlowsDownBeforeTheLimit(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The client now knows none remain and waits for the window to reset
-	// instead of sending a request bound to get 429: a short deadline ends
-	// that wait.
+	// instead of sending a request bound to get 429. A deadline shorter
+	// than that wait is reported as the rate-limit wait it is, at once,
+	// never as a network timeout.
 	ctx, cancel := context.WithTimeout(ctx, 20*time.Millisecond)
 	defer cancel()
 	_, err := s.ServiceProviderConfig(ctx)
-	assertKind(t, err, client.KindTimeout, 0)
+	ce := assertKind(t, err, client.KindRateLimited, 0)
+	if ce.RetryAfter <= 0 || ce.RetryAfter > time.Minute || !strings.Contains(err.Error(), "not a network problem") {
+		t.Fatalf("RetryAfter %v, error %q; want the wait for the window and a rate-limit message", ce.RetryAfter, err)
+	}
+	if ctx.Err() != nil {
+		t.Fatal("the client slept until the deadline instead of reporting the wait at once")
+	}
 }
 
 func TestSandboxRateLimitIsTyped(t *testing.T) {

@@ -24,7 +24,7 @@ const (
 	StepTest         StepID = "entra-test-connection"
 	StepGroupMapping StepID = "entra-group-mapping"
 	StepAssign       StepID = "entra-assign-groups"
-	StepStart        StepID = "entra-provision-status"
+	StepStart        StepID = "entra-start-provisioning"
 	StepOnDemand     StepID = "entra-provision-on-demand"
 	StepLogs         StepID = "entra-provisioning-logs"
 )
@@ -77,13 +77,15 @@ func (s Settings) firstStep() StepID {
 	return StepOpenApp
 }
 
-// Steps lists the steps Configure runs for s, in order.
+// Steps lists the steps Configure runs for s, in order. The test user is
+// provisioned on demand before the job starts, so one user is proven before
+// the whole assignment is pushed.
 func (s Settings) Steps() []StepID {
-	out := []StepID{s.firstStep(), StepJob, StepCredentials, StepTest, StepGroupMapping, StepAssign, StepStart}
+	out := []StepID{s.firstStep(), StepJob, StepCredentials, StepTest, StepGroupMapping, StepAssign}
 	if s.TestUser != "" {
 		out = append(out, StepOnDemand)
 	}
-	return append(out, StepLogs)
+	return append(out, StepStart, StepLogs)
 }
 
 // State is where a step is.
@@ -156,7 +158,6 @@ func Configure(ctx context.Context, c *Client, s Settings, report func(Progress)
 			return detail, err
 		}},
 		{StepAssign, func() (string, error) { return c.assignGroups(ctx, s, out.ServicePrincipal, &out.Assigned) }},
-		{StepStart, func() (string, error) { return c.start(ctx, out.ServicePrincipal.ID, &out.Job) }},
 		{StepOnDemand, func() (string, error) {
 			u, err := c.UserByPrincipalName(ctx, s.TestUser)
 			if err != nil {
@@ -173,6 +174,7 @@ func Configure(ctx context.Context, c *Client, s Settings, report func(Progress)
 			}
 			return fmt.Sprintf("%s: %s", s.TestUser, res.Result), nil
 		}},
+		{StepStart, func() (string, error) { return c.start(ctx, out.ServicePrincipal.ID, &out.Job) }},
 		{StepLogs, func() (string, error) {
 			job, err := c.Job(ctx, out.ServicePrincipal.ID, out.Job.ID)
 			if err != nil {
@@ -419,14 +421,14 @@ func Plan(s Settings) ([]PlannedCall, error) {
 		add(StepAssign, http.MethodPost, sp+"/appRoleAssignedTo",
 			map[string]string{"principalId": "{groupId of " + g + "}", "resourceId": "{spId}", "appRoleId": "{appRoleId}"}, "the group is not assigned yet")
 	}
-	add(StepStart, http.MethodGet, job, nil, "")
-	add(StepStart, http.MethodPost, job+"/start", nil, "the job is not running")
 	if s.TestUser != "" {
 		add(StepOnDemand, http.MethodGet, "/users/"+s.TestUser+"?$select="+userSelect, nil, "")
 		add(StepOnDemand, http.MethodPost, job+"/provisionOnDemand", map[string]any{"parameters": []map[string]any{{
 			"ruleId": "{ruleId}", "subjects": []map[string]string{{"objectId": "{userId}", "objectTypeName": "User"}},
 		}}}, "")
 	}
+	add(StepStart, http.MethodGet, job, nil, "")
+	add(StepStart, http.MethodPost, job+"/start", nil, "the job is not running")
 	add(StepLogs, http.MethodGet, job, nil, "")
 	add(StepLogs, http.MethodGet, "/auditLogs/provisioning?$filter=jobId eq '{jobId}'&$top=20", nil, "")
 	return out, nil

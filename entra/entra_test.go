@@ -335,3 +335,27 @@ func TestNewRefusesCleartextAndEmptyToken(t *testing.T) {
 		t.Errorf("loopback http refused: %v", err)
 	}
 }
+
+func TestDeviceCodeSignInGetsAWorkingToken(t *testing.T) {
+	e := newEnv(t, nil)
+	var shown entra.DeviceCodePrompt
+	tok, err := entra.DeviceCodeSignIn(context.Background(), nil, e.srv.URL+sandbox.LoginPrefix, e.sb.GraphTenantID(), "my-app-registration",
+		func(p entra.DeviceCodePrompt) { shown = p })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if shown.UserCode == "" || !strings.HasPrefix(shown.VerificationURI, e.srv.URL) {
+		t.Errorf("prompt %+v", shown)
+	}
+	c, err := entra.New(e.srv.URL+sandbox.GraphPrefix, tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.FindServicePrincipals(context.Background(), "Docker"); err != nil {
+		t.Fatalf("the device-code token does not work: %v", err)
+	}
+	if _, err := entra.DeviceCodeSignIn(context.Background(), nil, e.srv.URL+sandbox.LoginPrefix, "t", "", nil); err == nil ||
+		!strings.Contains(err.Error(), "--client-id") {
+		t.Errorf("no client id: %v", err)
+	}
+}

@@ -222,15 +222,29 @@ type paginated[T any] struct {
 // writePage answers 200 with page p of all, with absolute next/previous
 // links. A page past the end (other than page 1) is 404, as on Docker.
 func writePage[T any](w http.ResponseWriter, r *http.Request, all []T, p page) {
-	start := (p.number - 1) * p.size
-	if start >= len(all) && p.number > 1 {
+	writeBuiltPage(w, p, pageOf(r, all, p, func(v T) T { return v }))
+}
+
+// writeBuiltPage answers with a page built by pageOf (nil: past the end).
+func writeBuiltPage[U any](w http.ResponseWriter, p page, out *paginated[U]) {
+	if out == nil {
 		writeHubError(w, http.StatusNotFound, "Invalid page: page "+strconv.Itoa(p.number)+" is past the last page")
 		return
 	}
+	writeHub(w, http.StatusOK, *out)
+}
+
+// pageOf builds page p of all, converting only that page's items with
+// conv; nil when the page is past the end (other than page 1).
+func pageOf[T, U any](r *http.Request, all []T, p page, conv func(T) U) *paginated[U] {
+	start := (p.number - 1) * p.size
+	if start >= len(all) && p.number > 1 {
+		return nil
+	}
 	end := min(start+p.size, len(all))
-	out := paginated[T]{Count: len(all), Results: all[start:end]}
-	if out.Results == nil {
-		out.Results = []T{}
+	out := &paginated[U]{Count: len(all), Results: make([]U, 0, max(end-start, 0))}
+	for _, v := range all[min(start, end):end] {
+		out.Results = append(out.Results, conv(v))
 	}
 	link := func(n int) *string {
 		q := r.URL.Query()
@@ -245,7 +259,7 @@ func writePage[T any](w http.ResponseWriter, r *http.Request, all []T, p page) {
 	if p.number > 1 {
 		out.Previous = link(p.number - 1)
 	}
-	writeHub(w, http.StatusOK, out)
+	return out
 }
 
 // accountJSON is Docker's `user` shape, shared by org_member and group_member.
@@ -358,24 +372,24 @@ func (s *Server) listMembers(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.st.mu.Lock()
-	var all []orgMember
+	var matched []*user
 	if typ != "invitee" { // the sandbox has no pending invites
 		for _, u := range s.st.members() {
-			if role != "" && u.Role != role {
-				continue
+			if (role == "" || u.Role == role) && u.matchesSearch(search) {
+				matched = append(matched, u)
 			}
-			if !u.matchesSearch(search) {
-				continue
-			}
-			_, domain, _ := strings.Cut(u.Email, "@")
-			all = append(all, orgMember{
-				accountJSON: account(u), Email: u.Email, Role: roleLabel(u.Role), Groups: s.st.teamsOf(u),
-				IsGuest: !slices.ContainsFunc(s.st.Org.Domains, func(d string) bool { return strings.EqualFold(d, domain) }), PrimaryEmail: u.Email,
-			})
 		}
 	}
+	// Only the page's members are built: a preflight pages through 10,000.
+	out := pageOf(r, matched, p, func(u *user) orgMember {
+		_, domain, _ := strings.Cut(u.Email, "@")
+		return orgMember{
+			accountJSON: account(u), Email: u.Email, Role: roleLabel(u.Role), Groups: s.st.teamsOf(u),
+			IsGuest: !slices.ContainsFunc(s.st.Org.Domains, func(d string) bool { return strings.EqualFold(d, domain) }), PrimaryEmail: u.Email,
+		}
+	})
 	s.st.mu.Unlock()
-	writePage(w, r, all, p)
+	writeBuiltPage(w, p, out)
 }
 
 type orgGroup struct {

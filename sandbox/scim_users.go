@@ -1,10 +1,12 @@
 package sandbox
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/mail"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -118,8 +120,25 @@ func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) {
 				users = append(users, u)
 			}
 		}
+		if lq.filter == "" && strings.EqualFold(lq.sortBy, "meta.lastModified") {
+			sortByModified(users, lq.descending)
+			lq.sortBy = ""
+		}
 		return users
 	}, func(base string, u *user) any { return s.userJSON(base, u) })
+}
+
+// sortByModified orders users by meta.lastModified as the generic sort
+// would (whole seconds, stable), without building every user's JSON: a
+// read-back asks for the newest users first on every poll.
+func sortByModified(users []*user, descending bool) {
+	slices.SortStableFunc(users, func(a, b *user) int {
+		c := cmp.Compare(a.Modified.Unix(), b.Modified.Unix())
+		if descending {
+			return -c
+		}
+		return c
+	})
 }
 
 func (s *Server) getUser(w http.ResponseWriter, r *http.Request) {

@@ -58,6 +58,10 @@ type Server struct {
 	// seededSCIMToken, when set, is the API token of SeededSCIMConnection
 	// instead of a random one.
 	seededSCIMToken string
+	// scale is how many connections and members WithScale adds to the seed.
+	scale int
+	// migrationMix adds the link report's cases to the seed.
+	migrationMix bool
 }
 
 // Option changes how New builds a Server.
@@ -124,6 +128,10 @@ func Open(opts ...Option) (*Server, error) {
 	}
 	if !loaded {
 		seed(s.st)
+		if s.migrationMix {
+			seedMigrationMix(s.st)
+		}
+		grow(s.st, s.scale)
 	}
 	s.st.index()
 	s.mintCredentials()

@@ -26,6 +26,7 @@ type fileData struct {
 	Label           string           `yaml:"label"`
 	ConnectionTypes []ConnectionType `yaml:"connection_types"`
 	Credentials     *credentialsData `yaml:"credentials"`
+	AssignUsers     *assignData      `yaml:"assign_users"`
 	Intro           string           `yaml:"intro"`
 	Sections        []sectionData    `yaml:"sections"`
 	Notes           []noteData       `yaml:"notes"`
@@ -36,6 +37,14 @@ type credentialsData struct {
 	Token      string `yaml:"token"`
 	AddsBearer bool   `yaml:"adds_bearer"`
 	Note       string `yaml:"note"`
+}
+
+// assignData is how an IdP file says a user is assigned to the Docker app.
+type assignData struct {
+	Term   string `yaml:"term"`
+	Text   string `yaml:"text"`
+	Docs   string `yaml:"docs"`
+	Source Source `yaml:"source"`
 }
 
 type sectionData struct {
@@ -195,6 +204,20 @@ func (f fileData) validate(name string, seenIDs map[string]string) error {
 			bad("unknown connection type %q (use saml or oidc)", ct)
 		}
 	}
+	if isCommon != (f.AssignUsers == nil) {
+		bad("assign_users must be given for an IdP file and only there")
+	}
+	if a := f.AssignUsers; a != nil {
+		if a.Term == "" || !strings.Contains(a.Text, "**") {
+			bad("assign_users needs a term and a text naming UI labels in **bold**")
+		}
+		if !a.Source.valid() {
+			bad("assign_users: source %q is not one of %v", a.Source, Sources())
+		}
+		if u, err := url.Parse(a.Docs); err != nil || u.Scheme != "https" || u.Host == "" {
+			bad("assign_users: docs %q is not an https URL", a.Docs)
+		}
+	}
 	if f.Credentials != nil && (f.Credentials.BaseURL == "" || f.Credentials.Token == "") {
 		bad("credentials.base_url and credentials.token must both be set")
 	}
@@ -209,6 +232,9 @@ func (f fileData) validate(name string, seenIDs map[string]string) error {
 		}
 	}
 	checkBold("intro", f.Intro)
+	if f.AssignUsers != nil {
+		checkBold("assign_users text", f.AssignUsers.Text)
+	}
 	checkTypes := func(where string, cts []ConnectionType) {
 		for _, ct := range cts {
 			if !ct.valid() || (!isCommon && !slices.Contains(f.ConnectionTypes, ct)) {

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -32,8 +33,9 @@ type readBackInput struct {
 // "<org>:docker-scim-test").
 const testTeam = "docker-scim-test"
 
-// readBackScreen is a live feed of the SCIM users (and, when signed in to
-// the Hub API, the teams and their members) that arrived since setup.
+// readBackScreen is a live feed of the SCIM users that arrived since setup,
+// the teams they are in (from their SCIM groups attribute and, when signed
+// in to the Hub API, the audit log), and the audit log's events.
 type readBackScreen struct {
 	c       *common
 	in      readBackInput
@@ -44,12 +46,14 @@ type readBackScreen struct {
 	push    key.Binding
 	finish  key.Binding
 
+	// users are newest first, as the client returns them; teams is worked
+	// out from users and audit once per poll, never in View.
 	users     []client.User
-	teams     []teamFeed
+	teams     []teamRow
 	audit     []client.AuditLog
 	auditErr  error
 	userPoll  poller
-	teamPoll  poller
+	auditPoll poller
 	pushing   bool
 	pushed    *pushedMsg
 	testSteps []steps.Item
@@ -94,14 +98,14 @@ func (s *readBackScreen) keys() []key.Binding {
 // Init starts polling every resource at once (or as soon as the 2 s
 // spacing allows, when the screen is shown again).
 func (s *readBackScreen) Init() tea.Cmd {
-	return tea.Batch(s.spinner.Tick, s.pollSoon(resUsers), s.pollSoon(resTeams))
+	return tea.Batch(s.spinner.Tick, s.pollSoon(resUsers), s.pollSoon(resAudit))
 }
 
 func (s *readBackScreen) poller(r resource) *poller {
 	if r == resUsers {
 		return &s.userPoll
 	}
-	return &s.teamPoll
+	return &s.auditPoll
 }
 
 // enabled reports whether r can be polled at all.
@@ -120,7 +124,7 @@ func (s *readBackScreen) pollSoon(r resource) tea.Cmd {
 		return nil
 	}
 	p.interval = minPoll
-	return s.schedule(r, pollDelay(0, p.lastStart, s.rateLimit(r), s.c.cfg.Now()))
+	return s.schedule(r, s.nextDelay(p, 0, s.rateLimit(r), nil))
 }
 
 // lostAfter is when a poll's answer can no longer come (its context timed
@@ -159,7 +163,7 @@ func (s *readBackScreen) start(r resource) tea.Cmd {
 	if r == resUsers {
 		return pollUsers(s, s.scim, s.in.since)
 	}
-	return pollTeams(s, s.c.cfg.Hub, s.in.org, s.teams, s.in.since)
+	return pollAudit(s, s.c.cfg.Hub, s.in.org, s.in.since)
 }
 
 func (s *readBackScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
@@ -183,13 +187,13 @@ func (s *readBackScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		if msg.err != nil {
 			return s, nil
 		}
-		return s, tea.Batch(s.pollSoon(resUsers), s.pollSoon(resTeams))
+		return s, tea.Batch(s.pollSoon(resUsers), s.pollSoon(resAudit))
 	case spinner.TickMsg:
 		return s, tickSpinner(&s.spinner, s.busy(), msg)
 	case tea.KeyPressMsg:
 		switch {
 		case key.Matches(msg, s.pollNow):
-			return s, tea.Batch(s.spinner.Tick, s.pollSoon(resUsers), s.pollSoon(resTeams))
+			return s, tea.Batch(s.spinner.Tick, s.pollSoon(resUsers), s.pollSoon(resAudit))
 		case key.Matches(msg, s.push):
 			if console, ok := s.sandboxConsole(); ok && !s.pushing {
 				s.pushing = true
@@ -204,7 +208,9 @@ func (s *readBackScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 
 // onPolled records a poll's answer and schedules the next poll: sooner when
 // something changed, later while nothing does, and after the rate-limit
-// window when it is nearly spent. Errors keep the last answer on screen.
+// window when the budget left is less than a poll needs. Errors keep the
+// last answer on screen. The teams and the fingerprint are worked out here,
+// once per poll.
 func (s *readBackScreen) onPolled(msg polledMsg) tea.Cmd {
 	p := s.poller(msg.res)
 	p.inFlight, p.err = false, msg.err
@@ -213,18 +219,28 @@ func (s *readBackScreen) onPolled(msg polledMsg) tea.Cmd {
 		var fp string
 		if msg.res == resUsers {
 			s.users, fp = msg.users, usersFingerprint(msg.users)
+			p.requests = msg.requests
 		} else {
-			s.teams, s.audit, s.auditErr = msg.teams, msg.audit, msg.auditErr
-			fp = teamsFingerprint(msg.teams) + fmt.Sprintf("|audit:%d", len(msg.audit))
+			s.audit, s.auditErr = msg.audit, msg.auditErr
+			fp = fmt.Sprintf("audit:%d", len(msg.audit))
 		}
 		changed, p.fingerprint = fp != p.fingerprint, fp
+		s.teams = teamsOfUsers(s.in.org, s.users, s.audit)
 	}
 	p.interval = nextInterval(p.interval, changed)
-	return s.schedule(msg.res, pollDelay(p.interval, p.lastStart, msg.rl, s.c.cfg.Now()))
+	return s.schedule(msg.res, s.nextDelay(p, p.interval, msg.rl, cmp.Or(msg.err, msg.auditErr)))
+}
+
+// nextDelay is pollDelay for p, noting in p whether the wait is the rate
+// limit's (the status line says so).
+func (s *readBackScreen) nextDelay(p *poller, interval time.Duration, rl client.RateLimit, err error) time.Duration {
+	d, limited := pollDelay(interval, p.lastStart, rl, max(p.requests, 1), err, s.c.cfg.Now())
+	p.rateLimited = limited
+	return d
 }
 
 func (s *readBackScreen) busy() bool {
-	return s.pushing || s.userPoll.inFlight || s.teamPoll.inFlight
+	return s.pushing || s.userPoll.inFlight || s.auditPoll.inFlight
 }
 
 // teamsWithNewUsers returns the teams that have at least one user of the
@@ -232,26 +248,58 @@ func (s *readBackScreen) busy() bool {
 func (s *readBackScreen) teamsWithNewUsers() []client.Team {
 	var out []client.Team
 	for _, t := range s.teams {
-		if len(s.newMembers(t)) > 0 {
-			out = append(out, t.team)
-		}
+		out = append(out, client.Team{Name: t.name})
 	}
 	return out
 }
 
-// newMembers returns the members of t that are users of the feed (matched
-// by email, which is the SCIM userName).
-func (s *readBackScreen) newMembers(t teamFeed) []string {
-	var out []string
-	for _, m := range t.members {
-		for _, u := range s.users {
-			if m.Email != "" && strings.EqualFold(m.Email, u.UserName) {
-				out = append(out, u.UserName)
-				break
-			}
+// someOf joins the first n names, and says how many more there are.
+func someOf(names []string, n int) string {
+	if len(names) <= n {
+		return strings.Join(names, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(names[:n], ", "), len(names)-n)
+}
+
+// teamRow is a team and the users of the feed in it.
+type teamRow struct {
+	name  string
+	users []string
+}
+
+// teamsOfUsers lists the teams of org that the users are in, by name, with
+// the users (userName) of each: from each user's SCIM groups attribute,
+// and from the audit log's team.member.add events naming the user's Docker
+// ID (its SCIM displayName). No member list is read.
+func teamsOfUsers(org string, users []client.User, audit []client.AuditLog) []teamRow {
+	members := map[string][]string{}
+	add := func(team, userName string) {
+		if !slices.Contains(members[team], userName) {
+			members[team] = append(members[team], userName)
 		}
 	}
-	return out
+	byDockerID := make(map[string]string, len(users))
+	for _, u := range users {
+		for _, team := range u.Teams(org) {
+			add(team, u.UserName)
+		}
+		if u.DisplayName != "" {
+			byDockerID[strings.ToLower(u.DisplayName)] = u.UserName
+		}
+	}
+	for _, e := range audit {
+		team, _ := e.Data["team"].(string)
+		member, _ := e.Data["member"].(string)
+		if userName, ok := byDockerID[strings.ToLower(member)]; ok && e.Action == "team.member.add" && team != "" {
+			add(team, userName)
+		}
+	}
+	rows := make([]teamRow, 0, len(members))
+	for team, us := range members {
+		rows = append(rows, teamRow{name: team, users: us})
+	}
+	slices.SortFunc(rows, func(a, b teamRow) int { return strings.Compare(a.name, b.name) })
+	return rows
 }
 
 func (s *readBackScreen) View() string {
@@ -289,6 +337,9 @@ func (s *readBackScreen) status(r resource) string {
 	if p.inFlight {
 		return s.spinner.View() + " checking…"
 	}
+	if p.rateLimited {
+		return fmt.Sprintf("waiting for the rate limit: next check in %s", p.next.Round(time.Second))
+	}
 	return fmt.Sprintf("next check in %s", p.next.Round(time.Second))
 }
 
@@ -304,10 +355,9 @@ func (s *readBackScreen) usersView(w int) string {
 	b.WriteString(st.header.Render(fmt.Sprintf("SCIM users since %s: %d", s.in.since.Format("15:04"), len(s.users))) +
 		st.subtle.Render("  "+s.status(resUsers)) + "\n")
 	shown := s.rows()
-	// Newest first, so what was just provisioned is never cut off.
-	users := slices.Clone(s.users)
-	slices.SortStableFunc(users, func(a, b client.User) int { return b.LastModified.Compare(a.LastModified) })
-	for i, u := range users {
+	// Newest first (the client's order), so what was just provisioned is
+	// never cut off.
+	for i, u := range s.users {
 		if i == shown {
 			b.WriteString(st.subtle.Render(fmt.Sprintf("  …and %d more", len(s.users)-shown)) + "\n")
 			break
@@ -333,29 +383,25 @@ func (s *readBackScreen) usersView(w int) string {
 
 func (s *readBackScreen) teamsView(w int) string {
 	st := s.c.styles
-	if s.c.cfg.Hub == nil {
-		return st.wrapIn(st.subtle, "Sign in to the Hub API (org and access token) to see teams and their members too.", w) + "\n"
-	}
 	var b strings.Builder
-	teams := 0
-	var rows strings.Builder
-	for _, t := range s.teams {
-		if m := s.newMembers(t); len(m) > 0 {
-			teams++
-			if teams > s.rows() {
-				continue
-			}
-			rows.WriteString(st.wrap(fmt.Sprintf("%s %s:%s  %s", st.ok.Render("✓"), s.in.org, t.team.Name,
-				st.subtle.Render(strings.Join(m, ", "))), w) + "\n")
+	b.WriteString(st.header.Render(fmt.Sprintf("Teams with these users: %d", len(s.teams))))
+	if s.c.cfg.Hub != nil {
+		b.WriteString(st.subtle.Render("  audit log: " + s.status(resAudit)))
+	}
+	b.WriteString("\n")
+	for i, t := range s.teams {
+		if i == s.rows() {
+			b.WriteString(st.subtle.Render(fmt.Sprintf("  …and %d more", len(s.teams)-s.rows())) + "\n")
+			break
 		}
+		b.WriteString(st.wrap(fmt.Sprintf("%s %s:%s  %s", st.ok.Render("✓"), s.in.org, t.name,
+			st.subtle.Render(someOf(t.users, 3))), w) + "\n")
 	}
-	b.WriteString(st.header.Render(fmt.Sprintf("Teams with these users: %d", teams)) + st.subtle.Render("  "+s.status(resTeams)) + "\n")
-	b.WriteString(rows.String())
-	if teams > s.rows() {
-		b.WriteString(st.subtle.Render(fmt.Sprintf("  …and %d more", teams-s.rows())) + "\n")
+	if s.c.cfg.Hub == nil {
+		return b.String() + st.wrapIn(st.subtle, "Sign in to the Hub API (org and access token) to see the audit log too.", w) + "\n"
 	}
-	if s.teamPoll.err != nil {
-		b.WriteString(errorPanel(st, s.teamPoll.err, w) + "\n")
+	if s.auditPoll.err != nil {
+		b.WriteString(errorPanel(st, s.auditPoll.err, w) + "\n")
 	}
 	if line := s.auditLine(); line != "" {
 		b.WriteString(st.wrapIn(st.subtle, line, w) + "\n")
@@ -414,7 +460,8 @@ type resource int
 
 const (
 	resUsers resource = iota
-	resTeams
+	// resAudit is the audit log since setup (Hub API).
+	resAudit
 )
 
 // Poll pacing: never more than one request per resource every minPoll,
@@ -434,6 +481,11 @@ type poller struct {
 	gen         int
 	fingerprint string
 	err         error
+	// requests is how many requests the last poll took: the rate-limit
+	// budget the next one needs.
+	requests int
+	// rateLimited says the scheduled wait is the rate limit's.
+	rateLimited bool
 }
 
 // pollMsg is the timer that starts the next poll of res.
@@ -448,8 +500,9 @@ type polledMsg struct {
 	owner *readBackScreen
 	res   resource
 	users []client.User
-	teams []teamFeed
-	// audit and auditErr are the audit log read with the teams.
+	// requests is how many requests the poll sent.
+	requests int
+	// audit and auditErr are the audit log read (resAudit).
 	audit    []client.AuditLog
 	auditErr error
 	rl       client.RateLimit
@@ -463,13 +516,7 @@ func (m pushedMsg) ownerScreen() screen { return m.owner }
 // resume polls again at once when the screen is shown again: its timers
 // were dropped while another screen was on top.
 func (s *readBackScreen) resume() tea.Cmd {
-	return tea.Batch(s.pollSoon(resUsers), s.pollSoon(resTeams))
-}
-
-// teamFeed is a team and its members.
-type teamFeed struct {
-	team    client.Team
-	members []client.Member
+	return tea.Batch(s.pollSoon(resUsers), s.pollSoon(resAudit))
 }
 
 // nextInterval is the wait before the next poll: minPoll after a change
@@ -481,10 +528,11 @@ func nextInterval(prev time.Duration, changed bool) time.Duration {
 	return min(prev*2, maxPoll)
 }
 
-// rateLimitWait is how long to hold off because the server's rate limit is
-// nearly spent (under 10 % left): until the window resets.
-func rateLimitWait(rl client.RateLimit, now time.Time) time.Duration {
-	if rl.Limit <= 0 || rl.Remaining*10 >= rl.Limit || !rl.Reset.After(now) {
+// rateLimitWait is how long to hold off because the server's rate limit
+// cannot pay for the next poll (fewer requests left than it needs, or under
+// 10 % of the budget): until the window resets.
+func rateLimitWait(rl client.RateLimit, need int, now time.Time) time.Duration {
+	if rl.Limit <= 0 || (rl.Remaining >= need && rl.Remaining*10 >= rl.Limit) || !rl.Reset.After(now) {
 		return 0
 	}
 	return rl.Reset.Sub(now)
@@ -492,13 +540,22 @@ func rateLimitWait(rl client.RateLimit, now time.Time) time.Duration {
 
 // pollDelay is how long to wait before the next poll: interval, but at
 // least minPoll after the last poll started, and longer when the rate limit
-// asks for it.
-func pollDelay(interval time.Duration, lastStart time.Time, rl client.RateLimit, now time.Time) time.Duration {
-	d := interval
+// asks for it (its budget, or a rate-limit error's RetryAfter); limited
+// says the rate limit set the wait.
+func pollDelay(interval time.Duration, lastStart time.Time, rl client.RateLimit, need int, err error, now time.Time) (d time.Duration, limited bool) {
+	d = interval
 	if !lastStart.IsZero() {
 		d = max(d, minPoll-now.Sub(lastStart))
 	}
-	return max(d, rateLimitWait(rl, now), 0)
+	wait := rateLimitWait(rl, need, now)
+	var ce *client.Error
+	if errors.As(err, &ce) && ce.Kind == client.KindRateLimited {
+		wait = max(wait, ce.RetryAfter)
+	}
+	if wait > d {
+		return wait, true
+	}
+	return max(d, 0), false
 }
 
 func usersFingerprint(users []client.User) string {
@@ -509,59 +566,30 @@ func usersFingerprint(users []client.User) string {
 	return b.String()
 }
 
-func teamsFingerprint(teams []teamFeed) string {
-	var b strings.Builder
-	for _, t := range teams {
-		fmt.Fprintf(&b, "%s|%d|%d\n", t.team.Name, t.team.MemberCount, len(t.members))
-	}
-	return b.String()
-}
-
-// pollUsers reads the SCIM users created or changed since since. SCIM
-// timestamps have whole seconds, so since is truncated to the second: a
-// user created in the same second as setup still counts.
+// pollUsers reads the SCIM users created or changed since since (newest
+// first; one request when nothing is new). SCIM timestamps have whole
+// seconds, so since is truncated to the second: a user created in the same
+// second as setup still counts.
 func pollUsers(owner *readBackScreen, scim *client.SCIM, since time.Time) tea.Cmd {
 	since = since.Truncate(time.Second)
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
 		defer cancel()
-		users, err := scim.UsersSince(ctx, since)
-		return polledMsg{owner: owner, res: resUsers, users: users, rl: scim.RateLimit(), err: err}
+		rb, err := scim.ReadUsersSince(ctx, since)
+		return polledMsg{owner: owner, res: resUsers, users: rb.Users, requests: rb.Requests, rl: scim.RateLimit(), err: err}
 	}
 }
 
-// pollTeams lists the org's teams, and the members of each team that is new
-// or whose member count changed since prev (the others keep prev's list).
-//
-// It also reads the audit log since setup (member.add, team.member.add,
-// sso.connection.scim_toggle…): evidence that provisioning reached Docker.
-// An audit log the token may not read is reported, not fatal.
-func pollTeams(owner *readBackScreen, hub *client.Hub, org string, prev []teamFeed, since time.Time) tea.Cmd {
-	known := make(map[string]teamFeed, len(prev))
-	for _, t := range prev {
-		known[t.team.Name] = t
-	}
+// pollAudit reads the audit log since setup (member.add, team.member.add,
+// sso.connection.scim_toggle…): evidence that provisioning reached Docker,
+// and the teams new users joined. An audit log the token may not read is
+// reported, not fatal.
+func pollAudit(owner *readBackScreen, hub *client.Hub, org string, since time.Time) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
 		defer cancel()
-		teams, err := hub.Teams(ctx, org)
-		if err != nil {
-			return polledMsg{owner: owner, res: resTeams, rl: hub.RateLimit(), err: err}
-		}
-		out := make([]teamFeed, 0, len(teams))
-		for _, t := range teams {
-			if k, ok := known[t.Name]; ok && k.team.MemberCount == t.MemberCount {
-				out = append(out, teamFeed{team: t, members: k.members})
-				continue
-			}
-			members, err := hub.TeamMembers(ctx, org, t.Name)
-			if err != nil {
-				return polledMsg{owner: owner, res: resTeams, rl: hub.RateLimit(), err: err}
-			}
-			out = append(out, teamFeed{team: t, members: members})
-		}
 		audit, auditErr := hub.AuditLogs(ctx, org, client.AuditLogOptions{From: since.Truncate(time.Second)})
-		return polledMsg{owner: owner, res: resTeams, teams: out, audit: audit, auditErr: auditErr, rl: hub.RateLimit()}
+		return polledMsg{owner: owner, res: resAudit, audit: audit, auditErr: auditErr, rl: hub.RateLimit()}
 	}
 }
 

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -13,7 +14,7 @@ import (
 	"github.com/docker-scim/docker-scim/steps"
 )
 
-func readBackDriver(t *testing.T, cfg Config, in readBackInput, w, h int) *driver {
+func readBackDriver(t testing.TB, cfg Config, in readBackInput, w, h int) *driver {
 	return driveScreen(t, cfg, w, h, func(c *common) screen { return newReadBackScreen(c, in) })
 }
 
@@ -60,11 +61,11 @@ func TestReadBackShowsPushedUserAfterPollTimer(t *testing.T) {
 	if !strings.Contains(v, "Audit log since setup") || !strings.Contains(v, "member.add ×1") {
 		t.Fatalf("no audit evidence of the push:\n%s", v)
 	}
-	// One request for the users, one for the teams, one for the audit log,
-	// and one per team whose member count changed: no superseded timer
-	// polled twice.
-	if got := ts.sb.RequestCount() - requests; got > 3+len(s.teams) {
-		t.Fatalf("%d requests for one poll of each resource", got)
+	// One request for the users (their teams come with them, in the SCIM
+	// groups attribute) and one for the audit log: no member list is read,
+	// and no superseded timer polled twice.
+	if got := ts.sb.RequestCount() - requests; got != 2 {
+		t.Fatalf("%d requests for one poll of each resource, want 2", got)
 	}
 
 	d.press("enter")
@@ -112,7 +113,7 @@ func TestReadBackErrorKeepsPollingWithBackoff(t *testing.T) {
 }
 
 // fakeReadBack is a read-back screen on fixed data that sends no request.
-func fakeReadBack(t *testing.T, hub bool, w, h int) *driver {
+func fakeReadBack(t testing.TB, hub bool, w, h int) *driver {
 	cfg := Config{Org: "moby", Sandbox: true}
 	if hub {
 		h, err := client.NewHub("https://hub.docker.com")
@@ -138,11 +139,9 @@ func (d *driver) answer(m polledMsg) {
 
 var (
 	vrUser = client.User{ID: "u1", UserName: "ada@moby.example", GivenName: "Ada", FamilyName: "Lovelace", Active: true,
-		Created: testNow.Add(time.Minute), LastModified: testNow.Add(time.Minute)}
+		Created: testNow.Add(time.Minute), LastModified: testNow.Add(time.Minute), Groups: []string{"moby:developers"}}
 	vrGone = client.User{ID: "u2", UserName: "bob@moby.example", DisplayName: "bob", Active: false,
 		Created: testNow.Add(-time.Hour), LastModified: testNow.Add(time.Minute)}
-	vrTeam = teamFeed{team: client.Team{Name: "developers", MemberCount: 2},
-		members: []client.Member{{Username: "ada", Email: "ada@moby.example"}, {Username: "old", Email: "old@moby.example"}}}
 )
 
 func TestReadBackGolden(t *testing.T) {
@@ -153,12 +152,12 @@ func TestReadBackGolden(t *testing.T) {
 		msgs []polledMsg
 		push *pushedMsg
 	}{
-		{"waiting", true, []polledMsg{{res: resUsers}, {res: resTeams, teams: []teamFeed{vrTeam}}}, nil},
-		{"feed", true, []polledMsg{{res: resUsers, users: []client.User{vrUser}}, {res: resTeams, teams: []teamFeed{vrTeam}}},
+		{"waiting", true, []polledMsg{{res: resUsers}, {res: resAudit}}, nil},
+		{"feed", true, []polledMsg{{res: resUsers, users: []client.User{vrUser}}, {res: resAudit}},
 			&pushedMsg{req: client.PushRequest{Users: []client.PushUser{{UserName: "docker-scim-test-0a1b2c@moby.example"}}, Group: "moby:" + testTeam}}},
-		{"error", true, []polledMsg{{res: resUsers, err: unavailable}, {res: resTeams}}, nil},
+		{"error", true, []polledMsg{{res: resUsers, err: unavailable}, {res: resAudit}}, nil},
 		{"no-hub", false, []polledMsg{{res: resUsers, users: []client.User{vrUser, vrGone}}}, nil},
-		{"many", true, []polledMsg{{res: resUsers, users: manyUsers(12)}, {res: resTeams, teams: manyTeams(12)}}, nil},
+		{"many", true, []polledMsg{{res: resUsers, users: manyUsers(12)}, {res: resAudit}}, nil},
 	}
 	for _, size := range [][2]int{{80, 24}, {120, 40}} {
 		for _, tc := range cases {
@@ -209,24 +208,32 @@ func TestReadBackSlowsDownWhenRateLimitIsLow(t *testing.T) {
 
 func TestReadBackSchedulingDecisions(t *testing.T) {
 	reset := testNow.Add(20 * time.Second)
+	waitErr := &client.Error{Op: "read back the SCIM users", Kind: client.KindRateLimited, RetryAfter: 40 * time.Second}
 	for _, tc := range []struct {
 		name      string
 		interval  time.Duration
 		lastStart time.Time
 		rl        client.RateLimit
+		need      int
+		err       error
 		want      time.Duration
+		limited   bool
 	}{
-		{"first poll", 0, time.Time{}, client.RateLimit{}, 0},
-		{"right after a poll", 0, testNow.Add(-500 * time.Millisecond), client.RateLimit{}, 1500 * time.Millisecond},
-		{"long after a poll", 0, testNow.Add(-time.Minute), client.RateLimit{}, 0},
-		{"backoff", 8 * time.Second, testNow, client.RateLimit{}, 8 * time.Second},
-		{"plenty left", 2 * time.Second, testNow, client.RateLimit{Limit: 100, Remaining: 50, Reset: reset}, 2 * time.Second},
-		{"under 10 % left", 2 * time.Second, testNow, client.RateLimit{Limit: 100, Remaining: 3, Reset: reset}, 20 * time.Second},
-		{"window already reset", 2 * time.Second, testNow, client.RateLimit{Limit: 100, Remaining: 0, Reset: testNow.Add(-time.Second)}, 2 * time.Second},
-		{"no limit reported", 2 * time.Second, testNow, client.RateLimit{Remaining: 0, Reset: reset}, 2 * time.Second},
+		{"first poll", 0, time.Time{}, client.RateLimit{}, 1, nil, 0, false},
+		{"right after a poll", 0, testNow.Add(-500 * time.Millisecond), client.RateLimit{}, 1, nil, 1500 * time.Millisecond, false},
+		{"long after a poll", 0, testNow.Add(-time.Minute), client.RateLimit{}, 1, nil, 0, false},
+		{"backoff", 8 * time.Second, testNow, client.RateLimit{}, 1, nil, 8 * time.Second, false},
+		{"plenty left", 2 * time.Second, testNow, client.RateLimit{Limit: 100, Remaining: 50, Reset: reset}, 1, nil, 2 * time.Second, false},
+		{"under 10 % left", 2 * time.Second, testNow, client.RateLimit{Limit: 100, Remaining: 3, Reset: reset}, 1, nil, 20 * time.Second, true},
+		{"fewer left than the poll needs", 2 * time.Second, testNow, client.RateLimit{Limit: 100, Remaining: 50, Reset: reset}, 51, nil, 20 * time.Second, true},
+		{"as many left as the poll needs", 2 * time.Second, testNow, client.RateLimit{Limit: 100, Remaining: 51, Reset: reset}, 51, nil, 2 * time.Second, false},
+		{"rate-limit error", 2 * time.Second, testNow, client.RateLimit{}, 1, waitErr, 40 * time.Second, true},
+		{"other error", 4 * time.Second, testNow, client.RateLimit{}, 1, errors.New("boom"), 4 * time.Second, false},
+		{"window already reset", 2 * time.Second, testNow, client.RateLimit{Limit: 100, Remaining: 0, Reset: testNow.Add(-time.Second)}, 1, nil, 2 * time.Second, false},
+		{"no limit reported", 2 * time.Second, testNow, client.RateLimit{Remaining: 0, Reset: reset}, 1, nil, 2 * time.Second, false},
 	} {
-		if got := pollDelay(tc.interval, tc.lastStart, tc.rl, testNow); got != tc.want {
-			t.Errorf("%s: pollDelay = %v, want %v", tc.name, got, tc.want)
+		if got, limited := pollDelay(tc.interval, tc.lastStart, tc.rl, tc.need, tc.err, testNow); got != tc.want || limited != tc.limited {
+			t.Errorf("%s: pollDelay = %v, %v; want %v, %v", tc.name, got, limited, tc.want, tc.limited)
 		}
 	}
 	for _, tc := range []struct {
@@ -295,23 +302,15 @@ func TestReadBackRecoversAPollAnsweredToAnotherScreen(t *testing.T) {
 	}
 }
 
-// manyUsers returns n active users, user0@moby.example and on.
+// manyUsers returns n active users, user0@moby.example and on, each in the
+// team of the same number (team0 and on).
 func manyUsers(n int) []client.User {
 	var out []client.User
 	for i := range n {
 		u := vrUser
 		u.ID, u.UserName = fmt.Sprint("u", i), fmt.Sprintf("user%d@moby.example", i)
+		u.Groups = []string{fmt.Sprintf("moby:team%02d", i)}
 		out = append(out, u)
-	}
-	return out
-}
-
-// manyTeams returns n teams, each with the matching user of manyUsers.
-func manyTeams(n int) []teamFeed {
-	var out []teamFeed
-	for i := range n {
-		out = append(out, teamFeed{team: client.Team{Name: fmt.Sprint("team", i), MemberCount: 1},
-			members: []client.Member{{Email: fmt.Sprintf("user%d@moby.example", i)}}})
 	}
 	return out
 }
@@ -329,5 +328,63 @@ func TestReadBackAuditLine(t *testing.T) {
 	}
 	if got := (&readBackScreen{}).auditLine(); got != "" {
 		t.Fatalf("auditLine with no events = %q", got)
+	}
+}
+
+// TestTeamsOfUsers reads teams from the users' SCIM groups attribute and
+// from team.member.add events naming a user's Docker ID.
+func TestTeamsOfUsers(t *testing.T) {
+	users := []client.User{
+		{UserName: "ada@moby.example", DisplayName: "ada", Groups: []string{"moby:developers", "other:ops"}},
+		{UserName: "bob@moby.example", DisplayName: "Bob"},
+	}
+	audit := []client.AuditLog{
+		{Action: "team.member.add", Data: map[string]any{"team": "company", "member": "bob"}},
+		{Action: "team.member.add", Data: map[string]any{"team": "developers", "member": "ada"}},
+		{Action: "team.member.remove", Data: map[string]any{"team": "designers", "member": "ada"}},
+		{Action: "team.member.add", Data: map[string]any{"team": "owners", "member": "someone-else"}},
+	}
+	got := fmt.Sprint(teamsOfUsers("moby", users, audit))
+	if want := "[{company [bob@moby.example]} {developers [ada@moby.example]}]"; got != want {
+		t.Fatalf("teamsOfUsers = %s, want %s", got, want)
+	}
+}
+
+// TestReadBackSaysWhenItWaitsForTheRateLimit: a rate-limit wait is shown
+// as one, with the poll scheduled after the wait, not as a failed network.
+func TestReadBackSaysWhenItWaitsForTheRateLimit(t *testing.T) {
+	d := fakeReadBack(t, false, 100, 30)
+	wait := &client.Error{Op: "read back the SCIM users", Kind: client.KindRateLimited, RetryAfter: 42 * time.Second,
+		Hint: "Docker's rate limit is nearly spent: the next request can go in 42s (a wait for the rate limit, not a network problem)"}
+	d.answer(polledMsg{res: resUsers, err: wait})
+	if got := d.timers[len(d.timers)-1].after; got != 42*time.Second {
+		t.Fatalf("next poll in %v, want after the rate-limit wait (42 s)", got)
+	}
+	if v := d.body(); !strings.Contains(v, "waiting for the rate limit: next check in 42s") || strings.Contains(v, "check the network") {
+		t.Fatalf("status does not say it waits for the rate limit:\n%s", v)
+	}
+}
+
+// readBackWith10kUsers is the read-back screen at 120×40 after a poll that
+// returned 10,000 users, each in one of 50 teams.
+func readBackWith10kUsers(t testing.TB) *readBackScreen {
+	d := fakeReadBack(t, true, 120, 40)
+	users := make([]client.User, 10_000)
+	for i := range users {
+		at := testNow.Add(time.Duration(len(users)-i) * time.Second) // newest first, as the client returns them
+		users[i] = client.User{ID: fmt.Sprint("u", i), UserName: fmt.Sprintf("user%05d@moby.example", i), DisplayName: fmt.Sprintf("user%05d", i),
+			GivenName: "User", FamilyName: fmt.Sprint(i), Active: true, Created: at, LastModified: at, Groups: []string{fmt.Sprintf("moby:team%02d", i%50)}}
+	}
+	d.answer(polledMsg{res: resUsers, users: users, requests: 50})
+	return d.readBack()
+}
+
+// BenchmarkReadBackView10kUsers renders the read-back screen holding
+// 10,000 users: View works on what the poll prepared, it sorts nothing.
+func BenchmarkReadBackView10kUsers(b *testing.B) {
+	s := readBackWith10kUsers(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = s.View()
 	}
 }

@@ -1,0 +1,347 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/docker-scim/docker-scim/client"
+	"github.com/docker-scim/docker-scim/entra"
+	"github.com/docker-scim/docker-scim/sandbox"
+	"github.com/docker-scim/docker-scim/steps"
+)
+
+// envGraphToken holds a Microsoft Graph access token.
+const envGraphToken = "DOCKER_SCIM_GRAPH_TOKEN"
+
+// sandboxClientID is the client id the sandbox's stand-in sign-in takes; it
+// names no real app registration.
+const sandboxClientID = "docker-scim-sandbox"
+
+type entraOptions struct {
+	sandbox         bool
+	connection      string
+	baseURL         string
+	tokenStdin      bool
+	graphTokenStdin bool
+	graphURL        string
+	loginURL        string
+	tenant          string
+	clientID        string
+	app             string
+	spID            string
+	createApp       bool
+	org             string
+	groups          []string
+	testUser        string
+	json            bool
+	dryRun          bool
+}
+
+func newEntraCmd(f *Factory, g *globalOptions) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "entra",
+		Short: "Configure Microsoft Entra ID provisioning through Microsoft Graph",
+		Args:  usageArgs(cobra.NoArgs),
+	}
+	cmd.AddCommand(newEntraConfigureCmd(f, g))
+	return cmd
+}
+
+func newEntraConfigureCmd(f *Factory, g *globalOptions) *cobra.Command {
+	var o entraOptions
+	cmd := &cobra.Command{
+		Use:   "configure",
+		Short: "Do the Entra ID side of SCIM for you: app, job, credentials, groups, start, test user",
+		Long: `configure does the Entra ID checklist through Microsoft Graph, each step
+labelled as in the manual checklist: find the enterprise app (or create a
+non-gallery one with --create-app, which an OIDC connection needs), create
+or reuse its provisioning job, save the Tenant URL and Secret Token, run
+Test Connection, turn on the groups mapping (objectId → externalId), assign
+the organization:team groups, start provisioning, provision --test-user on
+demand and read the job status and provisioning logs. It stops at the first
+failure with the fix; run it again to resume (what exists is reused).
+
+Sign-in to Microsoft Graph, first that applies: a token on stdin
+(--graph-token-stdin) or in ` + envGraphToken + `; the device code flow
+with your own app registration's --client-id (and --tenant); the Azure CLI's
+sign-in (az account get-access-token --resource-type ms-graph). Tokens stay
+in memory. The signed-in user needs the Application Administrator or Cloud
+Application Administrator role and the delegated permissions
+` + strings.Join(entra.Scopes, ", ") + `.
+
+--dry-run prints the Graph calls without signing in or calling anything.
+--sandbox runs everything against the built-in sandbox and its Graph
+stand-in: SCIM is set up on the sandbox's Entra connection, and the test
+user is read back from Docker.
+
+` + exitCodesHelp,
+		Example: `  # Everything offline, on the built-in sandbox
+  docker-scim entra configure --sandbox
+
+  # See the calls first, then run them with the Azure CLI's sign-in
+  docker-scim entra configure --org moby --app Docker --base-url https://hub.docker.com/v2/scim/2.0 \
+      --test-user ada@example.com --dry-run
+  DOCKER_SCIM_TOKEN=... docker-scim entra configure --org moby --app Docker \
+      --base-url https://hub.docker.com/v2/scim/2.0 --test-user ada@example.com`,
+		Args: usageArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runEntraConfigure(cmd.Context(), f, o, g)
+		},
+	}
+	fl := cmd.Flags()
+	fl.BoolVar(&o.sandbox, "sandbox", false, "run against the built-in sandbox and its Microsoft Graph stand-in")
+	fl.StringVar(&o.connection, "connection", "conn-entra-saml", "with --sandbox: the sandbox's SSO connection to set SCIM up on")
+	fl.StringVar(&o.baseURL, "base-url", os.Getenv(envBaseURL), "Docker's SCIM Base URL (the Tenant URL) [$"+envBaseURL+"]")
+	fl.BoolVar(&o.tokenStdin, "token-stdin", false, "read Docker's SCIM API Token (the Secret Token) from stdin (or set $"+envToken+")")
+	fl.BoolVar(&o.graphTokenStdin, "graph-token-stdin", false, "read a Microsoft Graph access token from stdin (or set $"+envGraphToken+")")
+	fl.StringVar(&o.graphURL, "graph-url", entra.GraphURL, "Microsoft Graph endpoint")
+	fl.StringVar(&o.loginURL, "login-url", entra.LoginURL, "Microsoft identity platform endpoint, for the device code sign-in")
+	fl.StringVar(&o.tenant, "tenant", "organizations", "tenant id or domain, for the device code sign-in")
+	fl.StringVar(&o.clientID, "client-id", "", "Application (client) ID of your own app registration, for the device code sign-in")
+	fl.StringVar(&o.app, "app", "", "display name of the Entra enterprise app")
+	fl.StringVar(&o.spID, "sp-id", "", "object id of the enterprise app's service principal (instead of --app)")
+	fl.BoolVar(&o.createApp, "create-app", false, "create a non-gallery app named --app when none exists (OIDC connections need one)")
+	fl.StringVar(&o.org, "org", "", "Docker organization: the groups organization:team are assigned")
+	fl.StringSliceVar(&o.groups, "group", nil, "organization:team group to assign (repeatable; default: every organization:* group)")
+	fl.StringVar(&o.testUser, "test-user", "", "userPrincipalName of a user to provision on demand and look for in Docker")
+	fl.BoolVar(&o.json, "json", false, "print the result as one JSON object on stdout")
+	fl.BoolVar(&o.dryRun, "dry-run", false, "print the Graph calls without making any")
+	return cmd
+}
+
+// entraResult is the command's result, as printed and as JSON.
+type entraResult struct {
+	OK      bool                `json:"ok"`
+	DryRun  bool                `json:"dry_run,omitempty"`
+	Plan    []entra.PlannedCall `json:"plan,omitempty"`
+	Steps   []entraStep         `json:"steps,omitempty"`
+	Outcome *entra.Outcome      `json:"outcome,omitempty"`
+	// SeenInDocker is set when the test user was read back from Docker.
+	SeenInDocker *bool  `json:"seen_in_docker,omitempty"`
+	Error        string `json:"error,omitempty"`
+}
+
+type entraStep struct {
+	ID     string `json:"id"`
+	Title  string `json:"title"`
+	State  string `json:"state"`
+	Detail string `json:"detail,omitempty"`
+	Error  string `json:"error,omitempty"`
+}
+
+// entraTitles maps the checklist's item ids to their titles, so each step
+// shows the label of the manual checklist.
+func entraTitles() map[entra.StepID]string {
+	out := map[entra.StepID]string{}
+	for _, ct := range []steps.ConnectionType{steps.SAML, steps.OIDC} {
+		cl, err := steps.ChecklistFor(steps.Entra, ct)
+		if err != nil {
+			continue
+		}
+		for _, it := range cl.Items {
+			out[entra.StepID(it.ID)] = it.Title
+		}
+	}
+	return out
+}
+
+func runEntraConfigure(ctx context.Context, f *Factory, o entraOptions, g *globalOptions) error {
+	ui := newPlainUI(f.IO, f.IO.ErrOut, g)
+	if o.tokenStdin && o.graphTokenStdin {
+		return usagef("--token-stdin and --graph-token-stdin both read stdin: set one of them through its environment variable")
+	}
+	s := entra.Settings{AppName: o.app, ServicePrincipalID: o.spID, CreateApp: o.createApp, Org: o.org, Groups: o.groups, TestUser: o.testUser}
+	var graphToken client.Secret
+	var scim *client.SCIM
+	if o.sandbox {
+		run, err := f.StartSandbox(ctx)
+		if err != nil {
+			return err
+		}
+		defer run.Stop()
+		creds, err := client.SandboxConsole{Hub: run.Hub}.SetupSCIM(ctx, run.Org, o.connection)
+		if err != nil {
+			return err
+		}
+		ui.say("Sandbox: SCIM set up on %s; its SCIM Base URL and API Token go to Entra without a copy.", o.connection)
+		s.SCIMBaseURL, s.SCIMToken, s.Org = creds.BaseURL, creds.Token, run.Org
+		if s.AppName == "" && s.ServicePrincipalID == "" {
+			s.AppName = "Docker"
+			if o.connection == "conn-entra-oidc" {
+				s.AppName, s.CreateApp = "Docker SCIM", true
+			}
+		}
+		if s.TestUser == "" {
+			s.TestUser = "ada.lovelace@moby.example"
+		}
+		o.graphURL, o.loginURL, o.clientID = run.URL+sandbox.GraphPrefix, run.URL+sandbox.LoginPrefix, sandboxClientID
+	} else {
+		base, notes, err := client.NormalizeBaseURL(o.baseURL)
+		if o.baseURL == "" {
+			return usagef("--base-url (or %s): Docker's SCIM Base URL is required", envBaseURL)
+		}
+		if err != nil {
+			return usagef("--base-url: %v", err)
+		}
+		for _, n := range notes {
+			ui.say("Note: %s.", n)
+		}
+		s.SCIMBaseURL = base
+		if o.dryRun {
+			s.SCIMToken = client.NewSecret("not-read-in-a-dry-run")
+		} else if s.SCIMToken, err = f.SCIMToken(ctx, o.tokenStdin); err != nil {
+			return err
+		} else if s.SCIMToken.IsZero() {
+			return usagef("--token-stdin (or %s): Docker's SCIM API Token is required", envToken)
+		}
+	}
+	if o.dryRun {
+		plan, err := entra.Plan(s)
+		if err != nil {
+			return usagef("%v", err)
+		}
+		res := entraResult{OK: true, DryRun: true, Plan: plan}
+		if o.json {
+			return writeJSON(f.IO.Out, res)
+		}
+		writeEntraPlan(f.IO.Out, plan)
+		return nil
+	}
+	if o.sandbox || !s.SCIMToken.IsZero() {
+		sc, err := client.NewSCIM(s.SCIMBaseURL, s.SCIMToken)
+		if err != nil {
+			return usagef("--base-url: %v", err)
+		}
+		scim = sc
+	}
+	graphToken, err := f.graphSignIn(ctx, o, ui)
+	if err != nil {
+		return err
+	}
+	gc, err := entra.New(o.graphURL, graphToken)
+	if err != nil {
+		return usagef("--graph-url: %v", err)
+	}
+	titles := entraTitles()
+	var res entraResult
+	started := time.Now().Add(-time.Second)
+	out, cerr := entra.Configure(ctx, gc, s, func(p entra.Progress) {
+		st := entraStep{ID: string(p.Step), Title: titles[p.Step], State: string(p.State), Detail: p.Detail}
+		switch p.State {
+		case entra.Running:
+			return
+		case entra.Done:
+			ui.say("  ✓ %s — %s", st.Title, st.Detail)
+		case entra.Failed:
+			st.Error = p.Err.Error()
+			ui.say("  ✗ %s", st.Title)
+		}
+		res.Steps = append(res.Steps, st)
+	})
+	res.Outcome = &out
+	if cerr == nil && s.TestUser != "" && scim != nil {
+		users, err := scim.UsersSince(ctx, started.Add(-24*time.Hour))
+		seen := err == nil && slices.ContainsFunc(users, func(u client.User) bool { return strings.EqualFold(u.UserName, s.TestUser) })
+		res.SeenInDocker = &seen
+		if err != nil {
+			cerr = err
+		} else if !seen {
+			cerr = fmt.Errorf("the test user %s was provisioned by Entra, but Docker's SCIM API does not list the user: read the provisioning logs", s.TestUser)
+		}
+	}
+	res.OK = cerr == nil
+	if cerr != nil {
+		res.Error = cerr.Error()
+	}
+	if o.json {
+		if err := writeJSON(f.IO.Out, res); err != nil {
+			return err
+		}
+	} else {
+		writeEntraResult(f.IO.Out, res, s.TestUser)
+	}
+	if cerr != nil {
+		var ge *entra.Error
+		if errors.As(cerr, &ge) && (ge.Kind == entra.KindUnauthorized || ge.Kind == entra.KindPermission) {
+			return fmt.Errorf("%w: %v", errAuthFailed, cerr)
+		}
+		return cerr
+	}
+	return nil
+}
+
+// graphSignIn gets a Microsoft Graph token: stdin or the environment, then
+// the device code flow when a client id is given, then the Azure CLI.
+func (f *Factory) graphSignIn(ctx context.Context, o entraOptions, ui *plainUI) (client.Secret, error) {
+	tok, err := f.Secret(ctx, secretInput{name: "Microsoft Graph access token", flag: "--graph-token-stdin", env: envGraphToken, fromStdin: o.graphTokenStdin})
+	if err != nil || !tok.IsZero() {
+		return tok, err
+	}
+	if o.clientID != "" {
+		return entra.DeviceCodeSignIn(ctx, nil, o.loginURL, o.tenant, o.clientID, func(p entra.DeviceCodePrompt) {
+			ui.say("Sign in to Microsoft Graph: %s", p.Message)
+		})
+	}
+	tok, err = entra.AzureCLIToken(ctx)
+	if errors.Is(err, entra.ErrNoAzureCLI) {
+		return client.Secret{}, usagef("no Microsoft Graph sign-in: pipe a token with --graph-token-stdin (or set %s), give --client-id of your app registration for the device code sign-in, or install the Azure CLI and run az login", envGraphToken)
+	}
+	if err == nil {
+		ui.say("Signed in to Microsoft Graph with the Azure CLI's account.")
+	}
+	return tok, err
+}
+
+func writeEntraPlan(w io.Writer, plan []entra.PlannedCall) {
+	titles := entraTitles()
+	last := entra.StepID("")
+	for _, c := range plan {
+		if c.Step != last {
+			fmt.Fprintf(w, "%s\n", titles[c.Step])
+			last = c.Step
+		}
+		fmt.Fprintf(w, "  %s %s", c.Method, c.Path)
+		if c.When != "" {
+			fmt.Fprintf(w, "   (if %s)", c.When)
+		}
+		fmt.Fprintln(w)
+		if c.Body != nil {
+			b, _ := json.Marshal(c.Body)
+			fmt.Fprintf(w, "      %s\n", b)
+		}
+	}
+	fmt.Fprintln(w, "Dry run: nothing was signed in to or called.")
+}
+
+func writeEntraResult(w io.Writer, res entraResult, testUser string) {
+	for _, st := range res.Steps {
+		mark := "DONE"
+		if st.State == string(entra.Failed) {
+			mark = "FAIL"
+		}
+		fmt.Fprintf(w, "%s  %s", mark, st.Title)
+		if st.Detail != "" {
+			fmt.Fprintf(w, ": %s", st.Detail)
+		}
+		fmt.Fprintln(w)
+		if st.Error != "" {
+			fmt.Fprintf(w, "      %s\n", st.Error)
+		}
+	}
+	if res.SeenInDocker != nil && *res.SeenInDocker {
+		fmt.Fprintf(w, "Result: %s is provisioned and seen in Docker.\n", testUser)
+	} else if res.OK {
+		fmt.Fprintln(w, "Result: Entra provisioning is configured and started.")
+	} else {
+		fmt.Fprintln(w, "Result: stopped at the failed step; fix it and run the same command again to resume.")
+	}
+}

@@ -1,0 +1,272 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/docker-scim/docker-scim/client"
+	"github.com/docker-scim/docker-scim/flow"
+	"github.com/docker-scim/docker-scim/steps"
+)
+
+type membersOptions struct {
+	org           string
+	idp           string
+	baseURL       string
+	hubURL        string
+	hubUser       string
+	tokenStdin    bool
+	hubTokenStdin bool
+	connection    string
+	states        []string
+	disableJIT    bool
+	json          bool
+}
+
+func newMembersCmd(f *Factory) *cobra.Command {
+	var o membersOptions
+	cmd := &cobra.Command{
+		Use:   "members",
+		Short: "Report, member by member, which organization members SCIM manages",
+		Long: `members compares the organization's members (Docker Hub API) with the users
+the identity provider pushed (SCIM API) and sorts every member into one state:
+
+  will link      the email's domain is verified, but the IdP has not pushed the
+                 user yet: assign the user to the Docker app in the IdP
+  email mismatch not linked, and a SCIM user with another email looks like the
+                 same person (same name or local part)
+  outside SCIM   a guest: the email's domain is not verified, so SCIM never
+                 manages the member
+  linked         a SCIM user has the member's email: SCIM manages it
+
+It also lists the SCIM users that are not members (deactivated, or not in the
+member list). Both sides are read page by page (100 members, 200 SCIM users
+a request), never one request per member.
+
+When nothing is left to link, Docker's migration ends by turning JIT
+provisioning off. With --connection the report says whether that can be done
+now; with --disable-jit it also does it, on the sandbox only (on Docker it is
+done in Docker Home).
+
+Secrets are never flag values: the SCIM API Token comes from --token-stdin or
+DOCKER_SCIM_TOKEN, the Docker Hub token from --hub-token-stdin,
+DOCKER_SCIM_HUB_TOKEN or the docker login credentials.
+
+` + exitCodesHelp,
+		Example: `  # The report as Markdown; exit code 3 while members are left to link
+  DOCKER_SCIM_HUB_TOKEN=dckr_oat_... docker-scim members --org moby --token-stdin < scim-token.txt
+
+  # Only what is left to do, as JSON, for a scheduled job
+  docker-scim members --org moby --state will-link --state email-mismatch --json
+
+  # On the sandbox: turn JIT off once everything is linked
+  docker-scim members --org moby --hub-url http://127.0.0.1:8080 --connection conn-okta-scim --disable-jit`,
+		Args: usageArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runMembers(cmd.Context(), f, o)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&o.org, "org", os.Getenv(envOrg), "Docker organization name [$"+envOrg+"]")
+	fl.StringVar(&o.idp, "idp", os.Getenv(envIdP), "identity provider, for its wording of what to do: okta, entra or onelogin [$"+envIdP+"]")
+	fl.StringVar(&o.baseURL, "base-url", os.Getenv(envBaseURL), "SCIM Base URL (default: the Hub address + "+client.SCIMPath+") [$"+envBaseURL+"]")
+	fl.BoolVar(&o.tokenStdin, "token-stdin", false, "read the SCIM API Token from the first line of stdin (or set $"+envToken+")")
+	fl.StringVar(&o.hubURL, "hub-url", envOr(envHubURL, client.DockerHub), "Docker Hub API address [$"+envHubURL+"]")
+	fl.StringVar(&o.hubUser, "hub-user", os.Getenv(envHubUser), "Docker Hub identifier for the Hub token (default --org) [$"+envHubUser+"]")
+	fl.BoolVar(&o.hubTokenStdin, "hub-token-stdin", false, "read the Docker Hub access token from the first line of stdin (or set $"+envHubToken+"; default: the docker login credentials)")
+	fl.StringVar(&o.connection, "connection", os.Getenv(envConnection), "SSO connection id, to say whether JIT can be turned off (sandbox) [$"+envConnection+"]")
+	fl.StringArrayVar(&o.states, "state", nil, "show only members and SCIM users in this state (repeatable): "+stateNames())
+	fl.BoolVar(&o.disableJIT, "disable-jit", false, "turn JIT provisioning off on --connection when everything is linked (sandbox only)")
+	fl.BoolVar(&o.json, "json", false, "print the report as one JSON object on stdout")
+	_ = cmd.RegisterFlagCompletionFunc("idp", cobra.FixedCompletions([]string{"okta", "entra", "onelogin"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("state", cobra.FixedCompletions(stateList(), cobra.ShellCompDirectiveNoFileComp))
+	return cmd
+}
+
+// stateList is every state as the --state flag spells it.
+func stateList() []string {
+	var out []string
+	for _, s := range flow.LinkStates() {
+		out = append(out, strings.ReplaceAll(string(s), "_", "-"))
+	}
+	return out
+}
+
+func stateNames() string { return strings.Join(stateList(), ", ") }
+
+// membersResult is the report with the migration's last step.
+type membersResult struct {
+	flow.LinkReport
+	// Connection is the SSO connection after any change (with --connection).
+	Connection *client.Connection `json:"connection,omitempty"`
+	// JIT is the advice on turning JIT off (with --connection).
+	JIT *flow.JITAdvice `json:"jit,omitempty"`
+	// JITDisabled is true when this run turned JIT off.
+	JITDisabled bool `json:"jit_disabled"`
+}
+
+// errUnlinked is the result (exit code 3) when members remain unlinked.
+type errUnlinked struct{ headline string }
+
+func (e *errUnlinked) Error() string { return e.headline }
+
+func runMembers(ctx context.Context, f *Factory, o membersOptions) error {
+	ui := newPlainUI(f.IO, f.IO.ErrOut, &globalOptions{})
+	var idp steps.IdP
+	if o.idp != "" {
+		p, err := steps.ParseIdP(o.idp)
+		if err != nil {
+			return usagef("--idp: %v", err)
+		}
+		idp = p
+	}
+	var states []flow.LinkState
+	for _, s := range o.states {
+		st, ok := flow.ParseLinkState(s)
+		if !ok {
+			return usagef("--state %q: use one of %s", s, stateNames())
+		}
+		states = append(states, st)
+	}
+	if o.disableJIT && o.connection == "" {
+		return usagef("--disable-jit needs --connection: the SSO connection to turn JIT off on")
+	}
+	if o.tokenStdin && o.hubTokenStdin {
+		return usagef("--token-stdin and --hub-token-stdin both read stdin: pass one of the tokens in $%s or $%s instead", envToken, envHubToken)
+	}
+	missing := &missingInput{}
+	if o.org == "" {
+		missing.add("--org (or " + envOrg + "): the Docker organization")
+	}
+	token, err := f.SCIMToken(ctx, o.tokenStdin)
+	if err != nil {
+		return err
+	}
+	if token.IsZero() {
+		missing.add("--token-stdin (or " + envToken + "): the SCIM API Token")
+	}
+	hubToken, err := f.HubToken(ctx, o.hubTokenStdin)
+	if err != nil {
+		return err
+	}
+	if err := missing.err(); err != nil {
+		return err
+	}
+	baseURL := o.baseURL
+	if baseURL == "" {
+		baseURL = strings.TrimRight(o.hubURL, "/") + client.SCIMPath
+	}
+	base, _, err := client.NormalizeBaseURL(baseURL)
+	if err != nil {
+		return usagef("--base-url: %v", err)
+	}
+	hub, err := f.SignInHub(ctx, hubInput{url: o.hubURL, user: o.hubUser, fromStdin: o.hubTokenStdin}, o.org, hubToken, ui.say)
+	if err != nil {
+		return err
+	}
+	if hub == nil {
+		return &missingInput{items: []string{"--hub-token-stdin (or " + envHubToken + ", or docker login): a Docker Hub token that can read the members of " + o.org}}
+	}
+	scim, err := client.NewSCIM(base, token)
+	if err != nil {
+		return usagef("--base-url: %v", err)
+	}
+	ui.say("Reading the members of %s and the SCIM users …", o.org)
+	report, err := flow.FetchLinkReport(ctx, hub, scim, o.org, idp)
+	if err != nil {
+		return err
+	}
+	res := membersResult{LinkReport: report}
+	if o.connection != "" {
+		if err := res.finishMigration(ctx, membersConsole(hub), o); err != nil {
+			return err
+		}
+	}
+	shown := res
+	if len(states) > 0 {
+		shown.LinkReport = report.Only(states...)
+	}
+	if o.json {
+		if shown.Members == nil {
+			shown.Members = []flow.MemberLink{}
+		}
+		if shown.SCIMOnly == nil {
+			shown.SCIMOnly = []flow.SCIMUserLink{}
+		}
+		if err := writeJSON(f.IO.Out, shown); err != nil {
+			return err
+		}
+	} else {
+		writeMembers(f.IO.Out, shown)
+	}
+	if !report.AllLinked() {
+		return &errUnlinked{headline: report.Headline()}
+	}
+	return nil
+}
+
+// finishMigration reads the connection, says whether JIT can be turned off
+// and, with --disable-jit, turns it off.
+func (res *membersResult) finishMigration(ctx context.Context, console client.Console, o membersOptions) error {
+	conns, err := console.Connections(ctx, o.org)
+	if err != nil {
+		return err
+	}
+	var conn *client.Connection
+	for i := range conns {
+		if conns[i].ID == o.connection || strings.EqualFold(conns[i].Name, o.connection) {
+			conn = &conns[i]
+		}
+	}
+	if conn == nil {
+		return usagef("--connection %q: %s has no such SSO connection", o.connection, o.org)
+	}
+	if o.disableJIT && conn.JIT {
+		updated, err := flow.DisableJIT(ctx, console, o.org, res.LinkReport, *conn)
+		if err != nil && errors.Is(err, flow.ErrJITNotReady) {
+			return fmt.Errorf("--disable-jit: %w", err)
+		}
+		if err != nil {
+			return err
+		}
+		conn, res.JITDisabled = &updated, true
+	}
+	advice := flow.AdviseJIT(res.LinkReport, *conn)
+	res.Connection, res.JIT = conn, &advice
+	return nil
+}
+
+// membersConsole is the console API of the sandbox when the Hub address is
+// a loopback one (only the sandbox is served there), else Docker's, which
+// has no API for the Admin Console's steps.
+func membersConsole(hub *client.Hub) client.Console {
+	if u, err := url.Parse(hub.BaseURL()); err == nil {
+		host := u.Hostname()
+		if ip := net.ParseIP(host); host == "localhost" || (ip != nil && ip.IsLoopback()) {
+			return client.SandboxConsole{Hub: hub}
+		}
+	}
+	return client.DockerConsole{}
+}
+
+// writeMembers prints the report as Markdown, then the JIT step.
+func writeMembers(w io.Writer, res membersResult) {
+	fmt.Fprint(w, res.Markdown())
+	fmt.Fprintln(w)
+	switch {
+	case res.JITDisabled:
+		fmt.Fprintf(w, "JIT provisioning is now off on %s.\n", res.Connection.Name)
+	case res.JIT != nil:
+		fmt.Fprintln(w, res.JIT.Text)
+	case res.AllLinked():
+		fmt.Fprintf(w, "Nothing is left to link: JIT provisioning can be turned off with %s (Docker allows it only while SCIM is on).\n", steps.DisableJITPath())
+	}
+}

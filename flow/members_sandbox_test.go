@@ -1,0 +1,125 @@
+package flow_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/docker-scim/docker-scim/client"
+	"github.com/docker-scim/docker-scim/flow"
+	"github.com/docker-scim/docker-scim/sandbox"
+	"github.com/docker-scim/docker-scim/steps"
+)
+
+// mixSandbox serves a sandbox seeded with the migration mix over real HTTP
+// and returns it with a signed-in Hub (OAT) and a SCIM client.
+func mixSandbox(tb testing.TB, opts ...sandbox.Option) (*sandbox.Server, *client.Hub, *client.SCIM) {
+	tb.Helper()
+	sb := sandbox.New(append([]sandbox.Option{sandbox.WithMigrationMix()}, opts...)...)
+	srv := httptest.NewServer(sb)
+	tb.Cleanup(srv.Close)
+	creds := sb.Credentials()
+	hub, err := client.NewHub(srv.URL, client.WithRetries(0, 0, 0))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := hub.SignIn(context.Background(), creds.Org, client.NewSecret(creds.OAT)); err != nil {
+		tb.Fatal(err)
+	}
+	scim, err := client.NewSCIM(srv.URL+sandbox.SCIMPath, client.NewSecret(creds.SCIMToken), client.WithRetries(0, 0, 0))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return sb, hub, scim
+}
+
+func TestFetchLinkReportOnTheSeededMix(t *testing.T) {
+	_, hub, scim := mixSandbox(t)
+	r, err := flow.FetchLinkReport(context.Background(), hub, scim, "moby", steps.Okta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]flow.LinkState{}
+	for _, m := range r.Members {
+		got[m.Username] = m.State
+	}
+	for _, u := range r.SCIMOnly {
+		got[u.UserName] = u.State
+	}
+	want := map[string]flow.LinkState{
+		"mobyadmin": flow.MemberWillLink, "janedoe": flow.MemberWillLink, "robsmith": flow.MemberWillLink, "kimchen": flow.MemberWillLink,
+		"alexkim": flow.MemberEmailMismatch, "patjones": flow.MemberOutsideSCIM,
+		"gracehopper": flow.MemberLinked, "akim": flow.MemberLinked,
+		"tom.frost@moby.example": flow.SCIMUserDeactivated,
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s: %q, want %q", k, got[k], v)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("report holds %v, want exactly %v", got, want)
+	}
+	if r.Unlinked() != 5 || r.Headline() != "5 of 7 members not yet linked" {
+		t.Errorf("headline %q (unlinked %d)", r.Headline(), r.Unlinked())
+	}
+	if r.ReadAt.IsZero() {
+		t.Error("the report does not say when it was read")
+	}
+}
+
+// TestFetchLinkReportPagesWithoutPerMemberRequests counts the requests: the
+// members come 100 a page and the SCIM users 200 a page, and nothing is
+// asked per member.
+func TestFetchLinkReportPagesWithoutPerMemberRequests(t *testing.T) {
+	sb, hub, scim := mixSandbox(t, sandbox.WithRateLimit(1<<20))
+	creds := sb.Credentials()
+	console := client.SandboxConsole{Hub: hub}
+	var users []client.PushUser
+	for i := range 442 {
+		users = append(users, client.PushUser{UserName: fmt.Sprintf("user%03d@moby.example", i), GivenName: "User", FamilyName: fmt.Sprint(i)})
+	}
+	scimCreds := client.SCIMCredentials{BaseURL: scim.BaseURL(), Token: client.NewSecret(creds.SCIMToken)}
+	if _, err := console.SimulatePush(context.Background(), scimCreds, client.PushRequest{Users: users}); err != nil {
+		t.Fatal(err)
+	}
+	before := sb.RequestCount()
+	r, err := flow.FetchLinkReport(context.Background(), hub, scim, "moby", steps.Okta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 450 members: 5 pages of 100; 445 SCIM users: 3 pages of 200.
+	if r.Counts.Members != 450 || r.Counts.SCIMUsers != 445 {
+		t.Fatalf("counts %+v, want 450 members and 445 SCIM users", r.Counts)
+	}
+	if n := sb.RequestCount() - before; n != 5+3 {
+		t.Errorf("the report took %d requests, want 8 (5 member pages, 3 SCIM pages)", n)
+	}
+}
+
+func TestFetchLinkReportNamesTheSideThatFailed(t *testing.T) {
+	for _, tt := range []struct {
+		name, path string
+		status     int
+		want       client.Kind
+		wantOp     string
+	}{
+		{"members", "/v2/orgs/moby/members", 403, client.KindForbidden, "members of moby"},
+		{"scim", sandbox.SCIMPath + "/Users", 401, client.KindUnauthorized, "SCIM users"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, hub, scim := mixSandbox(t, sandbox.WithFault(sandbox.Fault{Path: tt.path, Status: tt.status}))
+			_, err := flow.FetchLinkReport(context.Background(), hub, scim, "moby", steps.Okta)
+			var ce *client.Error
+			if !errors.As(err, &ce) || ce.Kind != tt.want {
+				t.Fatalf("error %v, want kind %v", err, tt.want)
+			}
+			if !strings.Contains(err.Error(), tt.wantOp) {
+				t.Errorf("error %q does not name %q", err, tt.wantOp)
+			}
+		})
+	}
+}
