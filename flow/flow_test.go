@@ -3,6 +3,7 @@ package flow
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http/httptest"
 	"slices"
 	"strings"
@@ -117,10 +118,10 @@ func TestPreflightOnSandboxLinksMembers(t *testing.T) {
 	}
 }
 
-// TestReadBackReadsAuditLogAndCachesTeams: the read-back finds the pushed
-// user, the team it joined and the audit events; a second read reuses the
-// member list of a team whose member count did not change.
-func TestReadBackReadsAuditLogAndCachesTeams(t *testing.T) {
+// TestReadBackReadsUsersTeamsAndAuditLog: the read-back finds the pushed
+// user, the team it joined (from its SCIM groups, no member list read) and
+// the audit events, in one request for the users.
+func TestReadBackReadsUsersTeamsAndAuditLog(t *testing.T) {
 	env, sb := sandboxEnv(t)
 	ctx := context.Background()
 	conn := connection(t, env, "conn-okta-saml")
@@ -135,16 +136,17 @@ func TestReadBackReadsAuditLogAndCachesTeams(t *testing.T) {
 	if _, err := PushTestUser(ctx, env, r.Creds, req); err != nil {
 		t.Fatal(err)
 	}
-	feed, err := ReadBack(ctx, env, &r, nil)
+	// A broken member list is never read.
+	sb.AddFault(sandbox.Fault{Path: "/v2/orgs/moby/groups/research/members", Status: 500})
+	feed, err := ReadBack(ctx, env, &r)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(feed.Users) != 1 || feed.Users[0].UserName != "ada@moby.example" {
-		t.Fatalf("users = %+v", feed.Users)
+	if len(feed.Users) != 1 || feed.Users[0].UserName != "ada@moby.example" || feed.Requests != 1 {
+		t.Fatalf("users = %+v in %d requests", feed.Users, feed.Requests)
 	}
-	teams := TeamsWith(feed.Teams.Teams, feed.Users)
-	if !slices.ContainsFunc(teams, func(t client.Team) bool { return t.Name == "research" }) {
-		t.Fatalf("team research not found: %+v", teams)
+	if !slices.ContainsFunc(feed.Teams, func(t TeamRow) bool { return t.Name == "research" && slices.Contains(t.Users, "ada@moby.example") }) {
+		t.Fatalf("team research not found: %+v", feed.Teams)
 	}
 	if feed.AuditErr != nil || len(feed.Audit) == 0 {
 		t.Fatalf("audit log not read: %v %d", feed.AuditErr, len(feed.Audit))
@@ -152,18 +154,24 @@ func TestReadBackReadsAuditLogAndCachesTeams(t *testing.T) {
 	if s := AuditSummary(feed.Audit, feed.AuditErr); !strings.Contains(s, "event(s)") {
 		t.Fatalf("audit summary %q", s)
 	}
-	// With nothing changed, the member lists come from the cache: a broken
-	// members endpoint is not even called.
-	sb.AddFault(sandbox.Fault{Path: "/v2/orgs/moby/groups/research/members", Status: 500})
-	again, err := ReadBack(ctx, env, &r, &feed)
-	if err != nil {
-		t.Fatalf("a second read asked for unchanged members: %v", err)
+}
+
+// TestTeamsOf reads teams from the users' SCIM groups attribute and from
+// team.member.add events naming a user's Docker ID.
+func TestTeamsOf(t *testing.T) {
+	users := []client.User{
+		{UserName: "ada@moby.example", DisplayName: "ada", Groups: []string{"moby:developers", "other:ops"}},
+		{UserName: "bob@moby.example", DisplayName: "Bob"},
 	}
-	if len(TeamsWith(again.Teams.Teams, again.Users)) != len(teams) {
-		t.Fatalf("second read lost teams: %+v", again.Teams.Teams)
+	audit := []client.AuditLog{
+		{Action: "team.member.add", Data: map[string]any{"team": "company", "member": "bob"}},
+		{Action: "team.member.add", Data: map[string]any{"team": "developers", "member": "ada"}},
+		{Action: "team.member.remove", Data: map[string]any{"team": "designers", "member": "ada"}},
+		{Action: "team.member.add", Data: map[string]any{"team": "owners", "member": "someone-else"}},
 	}
-	if _, err := ReadBack(ctx, env, &r, nil); err == nil {
-		t.Fatal("without the cache the broken members endpoint should have failed the read")
+	got := fmt.Sprint(TeamsOf("moby", users, audit))
+	if want := "[{company [bob@moby.example]} {developers [ada@moby.example]}]"; got != want {
+		t.Fatalf("TeamsOf = %s, want %s", got, want)
 	}
 }
 

@@ -11,111 +11,96 @@ import (
 	"github.com/docker-scim/docker-scim/client"
 )
 
-// TeamFeed is a team of the org and its members.
-type TeamFeed struct {
-	Team    client.Team
-	Members []client.Member
+// TeamRow is a team of the org and the users of the feed in it.
+type TeamRow struct {
+	Name string
+	// Users are the userNames (emails) of the feed's users in the team.
+	Users []string
 }
 
-// Teams is one read of the org's teams, with the audit log since setup.
-type Teams struct {
-	Teams []TeamFeed
-	// Audit is the audit log since setup; AuditErr says why it could not
-	// be read (not fatal: the token may lack scope-activity-read).
+// Feed is what the read-back saw: the SCIM users provisioned since setup
+// (newest first), the teams they are in and, when signed in to the Hub,
+// the audit log since setup.
+type Feed struct {
+	Users []client.User
+	// Requests is how many requests reading the users took: what the next
+	// poll needs from the rate-limit budget.
+	Requests int
+	Teams    []TeamRow
+	// Audit is the audit log since setup: evidence that provisioning
+	// reached Docker (member.add, team.member.add, …). AuditErr says why
+	// it could not be read (not fatal: the token may lack
+	// scope-activity-read).
 	Audit    []client.AuditLog
 	AuditErr error
 }
 
-// Feed is what the read-back saw: the SCIM users provisioned since setup
-// and, when signed in to the Hub, the teams with the audit log.
-type Feed struct {
-	Users []client.User
-	Teams
+// ReadUsers reads the SCIM users created or changed since since, newest
+// first: one request when nothing is new (client.SCIM.ReadUsersSince).
+// SCIM timestamps have whole seconds, so since is truncated to the second:
+// a user created in the same second as setup still counts.
+func ReadUsers(ctx context.Context, scim *client.SCIM, since time.Time) (client.ReadBack, error) {
+	return scim.ReadUsersSince(ctx, since.Truncate(time.Second))
 }
 
-// ReadUsers reads the SCIM users created or changed since since. SCIM
-// timestamps have whole seconds, so since is truncated to the second: a
-// user created in the same second as setup still counts.
-func ReadUsers(ctx context.Context, scim *client.SCIM, since time.Time) ([]client.User, error) {
-	return scim.UsersSince(ctx, since.Truncate(time.Second))
+// ReadAudit reads the audit log of org since since.
+func ReadAudit(ctx context.Context, hub *client.Hub, org string, since time.Time) ([]client.AuditLog, error) {
+	return hub.AuditLogs(ctx, org, client.AuditLogOptions{From: since.Truncate(time.Second)})
 }
 
-// ReadTeams lists the org's teams and the members of each team that is new
-// or whose member count changed since prev (the others keep prev's list:
-// the team cache), and reads the audit log since since (member.add,
-// team.member.add, …): evidence that provisioning reached Docker.
-func ReadTeams(ctx context.Context, hub *client.Hub, org string, prev []TeamFeed, since time.Time) (Teams, error) {
-	known := make(map[string]TeamFeed, len(prev))
-	for _, t := range prev {
-		known[t.Team.Name] = t
-	}
-	teams, err := hub.Teams(ctx, org)
-	if err != nil {
-		return Teams{}, err
-	}
-	out := Teams{Teams: make([]TeamFeed, 0, len(teams))}
-	for _, t := range teams {
-		if k, ok := known[t.Name]; ok && k.Team.MemberCount == t.MemberCount {
-			out.Teams = append(out.Teams, TeamFeed{Team: t, Members: k.Members})
-			continue
-		}
-		members, err := hub.TeamMembers(ctx, org, t.Name)
-		if err != nil {
-			return Teams{}, err
-		}
-		out.Teams = append(out.Teams, TeamFeed{Team: t, Members: members})
-	}
-	out.Audit, out.AuditErr = hub.AuditLogs(ctx, org, client.AuditLogOptions{From: since.Truncate(time.Second)})
-	return out, nil
-}
-
-// ReadBack reads once what Docker has for the run: the users since setup
-// and, when signed in to the Hub, the teams (reusing prev's member lists
-// where nothing changed) and the audit log.
-func ReadBack(ctx context.Context, env *Env, r *Run, prev *Feed) (Feed, error) {
+// ReadBack reads once what Docker has for the run: the users since setup,
+// their teams and, when signed in to the Hub, the audit log. No member list
+// is read: the teams come from the users' SCIM groups and the audit log.
+func ReadBack(ctx context.Context, env *Env, r *Run) (Feed, error) {
 	scim, err := env.SCIM(r.Creds)
 	if err != nil {
 		return Feed{}, err
 	}
-	var f Feed
-	if f.Users, err = ReadUsers(ctx, scim, r.SetupAt); err != nil {
+	rb, err := ReadUsers(ctx, scim, r.SetupAt)
+	if err != nil {
 		return Feed{}, err
 	}
-	if !env.ReadsHub() {
-		return f, nil
+	f := Feed{Users: rb.Users, Requests: rb.Requests}
+	if env.ReadsHub() {
+		f.Audit, f.AuditErr = ReadAudit(ctx, env.Hub, env.Org, r.SetupAt)
 	}
-	var cache []TeamFeed
-	if prev != nil {
-		cache = prev.Teams.Teams
-	}
-	f.Teams, err = ReadTeams(ctx, env.Hub, env.Org, cache, r.SetupAt)
-	return f, err
+	f.Teams = TeamsOf(env.Org, f.Users, f.Audit)
+	return f, nil
 }
 
-// NewMembers returns the members of t that are users of the feed (matched
-// by email, which is the SCIM userName).
-func NewMembers(t TeamFeed, users []client.User) []string {
-	var out []string
-	for _, m := range t.Members {
-		for _, u := range users {
-			if m.Email != "" && strings.EqualFold(m.Email, u.UserName) {
-				out = append(out, u.UserName)
-				break
-			}
+// TeamsOf lists, by name, the teams of org that users are in, with the
+// users (userName) of each: from each user's SCIM groups attribute, and
+// from the audit log's team.member.add events naming a user's Docker ID
+// (its SCIM displayName).
+func TeamsOf(org string, users []client.User, audit []client.AuditLog) []TeamRow {
+	members := map[string][]string{}
+	add := func(team, userName string) {
+		if !slices.Contains(members[team], userName) {
+			members[team] = append(members[team], userName)
 		}
 	}
-	return out
-}
-
-// TeamsWith returns the teams that have at least one of users as a member.
-func TeamsWith(teams []TeamFeed, users []client.User) []client.Team {
-	var out []client.Team
-	for _, t := range teams {
-		if len(NewMembers(t, users)) > 0 {
-			out = append(out, t.Team)
+	byDockerID := make(map[string]string, len(users))
+	for _, u := range users {
+		for _, team := range u.Teams(org) {
+			add(team, u.UserName)
+		}
+		if u.DisplayName != "" {
+			byDockerID[strings.ToLower(u.DisplayName)] = u.UserName
 		}
 	}
-	return out
+	for _, e := range audit {
+		team, _ := e.Data["team"].(string)
+		member, _ := e.Data["member"].(string)
+		if userName, ok := byDockerID[strings.ToLower(member)]; ok && e.Action == "team.member.add" && team != "" {
+			add(team, userName)
+		}
+	}
+	rows := make([]TeamRow, 0, len(members))
+	for team, us := range members {
+		rows = append(rows, TeamRow{Name: team, Users: us})
+	}
+	slices.SortFunc(rows, func(a, b TeamRow) int { return strings.Compare(a.Name, b.Name) })
+	return rows
 }
 
 // AuditSummary sums up the audit log since setup: how many events of each

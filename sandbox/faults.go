@@ -1,8 +1,10 @@
 package sandbox
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -39,14 +41,23 @@ type faultJSON struct {
 	Times    int               `json:"times"`
 }
 
+// MaxFaultBodySize bounds Fault.BodySize (64 MiB): well past the client's
+// 10 MiB cap, so an oversized answer can be tested, and small enough that a
+// typo cannot make the sandbox stream gigabytes.
+const MaxFaultBodySize = 64 << 20
+
 // ParseFault reads the JSON form of a Fault used by the admin endpoint and
 // the --fault flag, e.g. {"path":"/v2/scim/2.0/Users","status":503,"times":2}.
+// The input must be exactly one JSON object (white space around it is fine).
 func ParseFault(data []byte) (Fault, error) {
 	var fj faultJSON
-	dec := json.NewDecoder(strings.NewReader(string(data)))
+	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&fj); err != nil {
 		return Fault{}, fmt.Errorf("fault %s: %w (fields: method, path, status, header, body, body_size, latency, drop, times)", data, err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return Fault{}, fmt.Errorf("fault %s: give one JSON object per fault; something follows the first one (repeat --fault for several)", data)
 	}
 	f := Fault{Method: strings.ToUpper(fj.Method), Path: fj.Path, Status: fj.Status, Header: fj.Header, Body: fj.Body,
 		BodySize: fj.BodySize, Drop: fj.Drop, Times: fj.Times}
@@ -62,6 +73,9 @@ func ParseFault(data []byte) (Fault, error) {
 	}
 	if f.BodySize < 0 || f.Times < 0 {
 		return Fault{}, fmt.Errorf("fault body_size and times must not be negative")
+	}
+	if f.BodySize > MaxFaultBodySize {
+		return Fault{}, fmt.Errorf("fault body_size %d is over the limit of %d bytes (64 MiB)", f.BodySize, MaxFaultBodySize)
 	}
 	return f, nil
 }
@@ -162,7 +176,7 @@ func (fs *faultSet) apply(w http.ResponseWriter, r *http.Request) bool {
 		w.Header().Set("Content-Type", contentType)
 		w.Header().Set("Content-Length", strconv.Itoa(f.BodySize))
 		w.WriteHeader(http.StatusOK)
-		_, _ = w.Write(paddedJSON(f.BodySize))
+		writePaddedJSON(w, min(f.BodySize, MaxFaultBodySize))
 		return false
 	case f.Status == 0:
 		return true
@@ -187,17 +201,27 @@ func (fs *faultSet) apply(w http.ResponseWriter, r *http.Request) bool {
 	return false
 }
 
-// paddedJSON is a valid JSON object of exactly n bytes when n >= 14, and a
-// truncated one (malformed JSON) below that.
-func paddedJSON(n int) []byte {
+// writePaddedJSON streams a valid JSON object of exactly n bytes when
+// n >= 14, and a truncated one (malformed JSON) below that, 32 KiB at a
+// time: memory stays flat whatever n is.
+func writePaddedJSON(w io.Writer, n int) {
 	const head, tail = `{"padding":"`, `"}`
 	if n < len(head)+len(tail) {
-		return []byte((head + tail)[:n])
+		_, _ = io.WriteString(w, (head + tail)[:n])
+		return
 	}
-	b := make([]byte, 0, n)
-	b = append(b, head...)
-	b = append(b, strings.Repeat("x", n-len(head)-len(tail))...)
-	return append(b, tail...)
+	if _, err := io.WriteString(w, head); err != nil {
+		return
+	}
+	chunk := bytes.Repeat([]byte("x"), 32<<10)
+	for left := n - len(head) - len(tail); left > 0; {
+		k := min(left, len(chunk))
+		if _, err := w.Write(chunk[:k]); err != nil {
+			return // the client went away
+		}
+		left -= k
+	}
+	_, _ = io.WriteString(w, tail)
 }
 
 // rateLimiter is a fixed one-minute window request budget.

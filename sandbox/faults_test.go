@@ -166,3 +166,22 @@ func TestParseFault(t *testing.T) {
 		t.Fatalf("parsed %+v", f)
 	}
 }
+
+func TestParseFaultRefusesTrailingDataAndHugeBodies(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{`{"status":503}{"status":500}`, "one JSON object"},
+		{`{"status":503} x`, "one JSON object"},
+		{`{"body_size":3000000000}`, "body_size"},
+		{`{"body_size":-1}`, "negative"},
+	} {
+		if _, err := sandbox.ParseFault([]byte(tc.in)); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("ParseFault(%s) = %v, want an error saying %q", tc.in, err, tc.want)
+		}
+	}
+	if _, err := sandbox.ParseFault([]byte(" {\"status\":503}\n")); err != nil {
+		t.Fatalf("white space around the object refused: %v", err)
+	}
+	if _, err := sandbox.ParseFault([]byte(`{"body_size":` + strconv.Itoa(sandbox.MaxFaultBodySize) + `}`)); err != nil {
+		t.Fatalf("the largest body_size refused: %v", err)
+	}
+}

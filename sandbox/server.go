@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -48,7 +47,7 @@ type Server struct {
 	creds     Credentials
 	mux       *http.ServeMux
 	statePath string
-	saveMu    sync.Mutex
+	saver     saver
 	faults    faultSet
 	limiter   rateLimiter
 	requests  atomic.Int64

@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
+	"sync"
 )
 
 // stateVersion is written into the state file so that a future format
@@ -24,6 +26,9 @@ type stateFile struct {
 func (s *Server) load() (bool, error) {
 	if s.statePath == "" {
 		return false, nil
+	}
+	if err := s.removeStaleTemps(); err != nil {
+		return false, err
 	}
 	data, err := os.ReadFile(s.statePath)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -45,20 +50,74 @@ func (s *Server) load() (bool, error) {
 	return true, nil
 }
 
-// save writes the store to the state file crash-safely: to a temporary file
-// in the same directory, synced, then renamed over the old one.
+// saver writes the state file by group commit: a change waits until a
+// snapshot taken after it is on disk, and one snapshot (one encode, one
+// fsync) serves every change made while the previous one was being written.
+// Under many concurrent writers the file is written a few times per burst,
+// not once per request.
+type saver struct {
+	mu      sync.Mutex
+	cond    *sync.Cond
+	want    uint64 // changes asked to be saved, numbered from 1
+	done    uint64 // every change up to done is on disk (or failed: err)
+	err     error  // the outcome of the snapshot that covered done
+	leading bool   // a caller is writing snapshots
+	// writes counts snapshots written (tests read it).
+	writes int
+	// beforeWrite, when set, runs before each snapshot is written (tests use
+	// it to hold the writer while changes pile up).
+	beforeWrite func()
+}
+
+// save makes the store durable: it returns once a snapshot taken after the
+// call began is on disk. The first caller to find no writer becomes the
+// writer and keeps writing while changes keep arriving.
 func (s *Server) save() error {
-	// saveMu keeps snapshots in order: an older one never renames over a newer.
-	s.saveMu.Lock()
-	defer s.saveMu.Unlock()
+	sv := &s.saver
+	sv.mu.Lock()
+	defer sv.mu.Unlock()
+	if sv.cond == nil {
+		sv.cond = sync.NewCond(&sv.mu)
+	}
+	sv.want++
+	mine := sv.want
+	for sv.leading && sv.done < mine {
+		sv.cond.Wait()
+	}
+	if sv.done >= mine {
+		return sv.err
+	}
+	sv.leading = true
+	for sv.done < sv.want {
+		target := sv.want
+		hook := sv.beforeWrite
+		sv.mu.Unlock()
+		if hook != nil {
+			hook()
+		}
+		err := s.writeSnapshot()
+		sv.mu.Lock()
+		sv.done, sv.err = target, err
+		sv.writes++
+		sv.cond.Broadcast()
+	}
+	sv.leading = false
+	sv.cond.Broadcast()
+	return sv.err
+}
+
+// writeSnapshot writes the store to the state file crash-safely: to a
+// temporary file in the same directory, synced, then renamed over the old
+// one. Only one runs at a time (save's writer).
+func (s *Server) writeSnapshot() error {
 	s.st.mu.Lock()
-	data, err := json.MarshalIndent(stateFile{Version: stateVersion, Store: s.st}, "", "  ")
+	data, err := json.Marshal(stateFile{Version: stateVersion, Store: s.st})
 	s.st.mu.Unlock()
 	if err != nil {
 		return fmt.Errorf("sandbox state: encode: %w", err)
 	}
 	dir := filepath.Dir(s.statePath)
-	tmp, err := os.CreateTemp(dir, filepath.Base(s.statePath)+".tmp-*")
+	tmp, err := os.CreateTemp(dir, filepath.Base(s.statePath)+tmpInfix+"*")
 	if err != nil {
 		return fmt.Errorf("sandbox state: %w", err)
 	}
@@ -76,6 +135,31 @@ func (s *Server) save() error {
 	}
 	if err := os.Rename(tmp.Name(), s.statePath); err != nil {
 		return fmt.Errorf("sandbox state: %w", err)
+	}
+	return nil
+}
+
+// tmpInfix names the temporary files of writeSnapshot: <state>.tmp-<random>.
+const tmpInfix = ".tmp-"
+
+// removeStaleTemps deletes the temporary files a killed sandbox left next to
+// the state file (a snapshot that was never renamed is never needed).
+func (s *Server) removeStaleTemps() error {
+	dir, prefix := filepath.Dir(s.statePath), filepath.Base(s.statePath)+tmpInfix
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("sandbox state: %w", err)
+	}
+	for _, e := range entries {
+		if !e.Type().IsRegular() || !strings.HasPrefix(e.Name(), prefix) {
+			continue
+		}
+		if err := os.Remove(filepath.Join(dir, e.Name())); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("sandbox state: remove the stale temporary file: %w", err)
+		}
 	}
 	return nil
 }

@@ -202,3 +202,24 @@ func isConflict(err error) bool {
 	var se *sandbox.SimError
 	return errors.As(err, &se) && se.Status == 409
 }
+
+// TestStaleTempFilesRemovedAtStart: a sandbox killed while writing leaves a
+// <state>.tmp-* file; the next start removes it, and nothing else.
+func TestStaleTempFilesRemovedAtStart(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "state.json")
+	stale := path + ".tmp-4242"
+	other := filepath.Join(dir, "notes.tmp-1")
+	for _, f := range []string{stale, other} {
+		if err := os.WriteFile(f, []byte("{"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	newEnv(t, sandbox.WithState(path))
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Fatalf("stale temporary file still there: %v", err)
+	}
+	if _, err := os.Stat(other); err != nil {
+		t.Fatalf("an unrelated file was removed: %v", err)
+	}
+}
