@@ -60,8 +60,12 @@ type ProbeResult struct {
 // extension. Its absence is not a fault: Docker's published /Schemas example
 // lists only the core User schema, and role mapping sends dockerRole,
 // dockerOrg and dockerTeam under the extension URN either way.
-func (p ProbeResult) ExtensionNote() string {
-	if p.DockerExtension {
+func (p ProbeResult) ExtensionNote() string { return extensionNote(p.DockerExtension) }
+
+// extensionNote is ExtensionNote for a result still being filled in (the
+// checks run concurrently, so the whole result cannot be read yet).
+func extensionNote(offered bool) string {
+	if offered {
 		return "/Schemas lists Docker's user extension (dockerRole, dockerOrg, dockerTeam)"
 	}
 	return "/Schemas lists no Docker user extension, like Docker's published example (core User schema only); " +
@@ -140,7 +144,7 @@ func (s *SCIM) Probe(ctx context.Context) ProbeResult {
 			return "", err
 		}
 		res.DockerExtension = slices.Contains(ids, DockerUserExtension)
-		return fmt.Sprintf("%d schema(s); %s", len(ids), res.ExtensionNote()), nil
+		return fmt.Sprintf("%d schema(s); %s", len(ids), extensionNote(res.DockerExtension)), nil
 	})
 	wg.Wait()
 	res.Elapsed = time.Since(start)
