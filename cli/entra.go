@@ -15,7 +15,6 @@ import (
 
 	"github.com/docker-scim/docker-scim/client"
 	"github.com/docker-scim/docker-scim/entra"
-	"github.com/docker-scim/docker-scim/sandbox"
 	"github.com/docker-scim/docker-scim/steps"
 )
 
@@ -160,8 +159,8 @@ func runEntraConfigure(ctx context.Context, f *Factory, o entraOptions, g *globa
 		return usagef("--token-stdin and --graph-token-stdin both read stdin: set one of them through its environment variable")
 	}
 	s := entra.Settings{AppName: o.app, ServicePrincipalID: o.spID, CreateApp: o.createApp, Org: o.org, Groups: o.groups, TestUser: o.testUser}
-	var graphToken client.Secret
 	var scim *client.SCIM
+	signIn := func(ctx context.Context) (client.Secret, error) { return f.graphSignIn(ctx, o, ui) }
 	if o.sandbox {
 		run, err := f.StartSandbox(ctx)
 		if err != nil {
@@ -180,10 +179,11 @@ func runEntraConfigure(ctx context.Context, f *Factory, o entraOptions, g *globa
 				s.AppName, s.CreateApp = "Docker SCIM", true
 			}
 		}
+		g := sandboxGraph(run.URL)
 		if s.TestUser == "" {
-			s.TestUser = "ada.lovelace@moby.example"
+			s.TestUser = g.TestUser
 		}
-		o.graphURL, o.loginURL, o.clientID = run.URL+sandbox.GraphPrefix, run.URL+sandbox.LoginPrefix, sandboxClientID
+		o.graphURL, signIn = g.URL, g.SignIn
 	} else {
 		base, notes, err := client.NormalizeBaseURL(o.baseURL)
 		if o.baseURL == "" {
@@ -223,7 +223,7 @@ func runEntraConfigure(ctx context.Context, f *Factory, o entraOptions, g *globa
 		}
 		scim = sc
 	}
-	graphToken, err := f.graphSignIn(ctx, o, ui)
+	graphToken, err := signIn(ctx)
 	if err != nil {
 		return err
 	}

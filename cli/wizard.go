@@ -198,7 +198,10 @@ func runTUI(ctx context.Context, f *Factory, o *wizardOptions, p plan) error {
 		defer sb.Stop()
 		cfg.Org, cfg.Hub, cfg.Sandbox = sb.Org, sb.Hub, true
 		cfg.Console = client.SandboxConsole{Hub: sb.Hub}
+		g := sandboxGraph(sb.URL)
+		cfg.EntraGraph = &g
 	} else {
+		cfg.EntraGraph = realGraph()
 		if cfg.Org = o.org; cfg.Org == "" {
 			ask := newPrompter(f.IO, stderr)
 			if cfg.Org, err = ask.Ask(ctx, "Docker organization name", "--org (or "+envOrg+")"); err != nil {

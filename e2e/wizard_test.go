@@ -201,9 +201,7 @@ func (r *run) pickConnection(string) {
 	r.tm.waitFor("the filtered list with "+r.connection+" selected", func(s string) bool {
 		return strings.Contains(s, "> "+r.connection)
 	})
-	r.tm.keys("Enter") // done filtering
-	r.tm.waitGone("done filtering")
-	r.tm.keys("Enter") // choose
+	r.tm.keys("Enter") // chooses the selected match, as in fzf or gum
 }
 
 // pressContinue waits for the screen's "enter continue" and presses it.

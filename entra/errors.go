@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/docker-scim/docker-scim/client"
+	"github.com/docker-scim/docker-scim/textsafe"
 )
 
 // Kind classifies an Error so callers can react without parsing text.
@@ -121,15 +122,11 @@ type graphError struct {
 	} `json:"error"`
 }
 
-// sanitize removes control characters and caps a server's text at 300 bytes:
-// it is untrusted and may end up on a terminal.
+// sanitize cleans a server's text (textsafe.Clean: escape sequences
+// removed, control characters shown) and caps it at 300 bytes: it is
+// untrusted and may end up on a terminal.
 func sanitize(s string) string {
-	s = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-			return ' '
-		}
-		return r
-	}, strings.TrimSpace(s))
+	s = strings.TrimSpace(textsafe.Clean(s))
 	if len(s) > 300 {
 		s = strings.ToValidUTF8(s[:300], "") + "…"
 	}

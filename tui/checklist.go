@@ -9,6 +9,8 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/progress"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/docker-scim/docker-scim/entra"
 	"github.com/docker-scim/docker-scim/steps"
 )
 
@@ -29,6 +31,8 @@ type checklistScreen struct {
 	seq int
 	// opened says what happened to the last `o`.
 	opened string
+	// entra is "Configure Entra for me", or nil where it is not offered.
+	entra *entraAction
 }
 
 // seq continues the numbering of ticks sent to the root (see checkedMsg).
@@ -52,12 +56,48 @@ func (s *checklistScreen) step() steps.StepID { return steps.StepChecklist }
 func (s *checklistScreen) Init() tea.Cmd { return nil }
 
 func (s *checklistScreen) keys() []key.Binding {
-	return []key.Binding{s.keymap.Up, s.keymap.Down, s.toggle, s.open, s.export, s.keymap.Choose}
+	keys := []key.Binding{s.keymap.Up, s.keymap.Down, s.toggle}
+	if s.entra != nil && !s.entra.running {
+		keys = append(keys, s.entra.key)
+	}
+	return append(keys, s.open, s.export, s.keymap.Choose)
+}
+
+// onEntra applies a "Configure Entra for me" message: a step done ticks
+// its checklist item.
+func (s *checklistScreen) onEntra(msg tea.Msg) (screen, tea.Cmd) {
+	tick, cmd := s.entra.update(msg)
+	if tick == "" || !slices.ContainsFunc(s.list.Items, func(it steps.Item) bool { return it.ID == tick }) || s.checked[tick] {
+		return s, cmd
+	}
+	if s.checked == nil {
+		s.checked = map[string]bool{}
+	}
+	s.checked[tick] = true
+	s.seq++
+	return s, tea.Batch(cmd, emit(checkedMsg{checked: maps.Clone(s.checked), seq: s.seq}))
+}
+
+// itemTitle is the title of the checklist item id, or id itself.
+func (s *checklistScreen) itemTitle(id string) string {
+	for _, it := range s.list.Items {
+		if it.ID == id {
+			return it.Title
+		}
+	}
+	return id
 }
 
 func (s *checklistScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 	if opened, ok := msg.(urlOpenedMsg); ok {
 		s.opened = opened.describe()
+		return s, nil
+	}
+	switch msg.(type) {
+	case entraProgressMsg, entraFinishedMsg:
+		if s.entra != nil {
+			return s.onEntra(msg)
+		}
 		return s, nil
 	}
 	msgKey, ok := msg.(tea.KeyPressMsg)
@@ -83,6 +123,8 @@ func (s *checklistScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		return s, emit(exportRunbookMsg{})
 	case key.Matches(msgKey, s.keymap.Choose):
 		return s, emit(checklistDoneMsg{})
+	case s.entra != nil && !s.entra.running && key.Matches(msgKey, s.entra.key):
+		return s, s.entra.start(s)
 	}
 	return s, nil
 }
@@ -125,33 +167,33 @@ func (s *checklistScreen) View() string {
 			title += st.subtle.Render(" (optional)")
 		}
 		if i != s.cursor {
-			lines = append(lines, "  "+box+" "+title)
+			lines = append(lines, ansi.Truncate("  "+box+" "+title, w, "…"))
 			continue
 		}
 		focusStart = len(lines)
-		lines = append(lines, st.selected.Render("> ")+box+" "+st.selected.Render(title))
+		wrapped := strings.Split(ansi.Wrap(title, w-6, ""), "\n")
+		lines = append(lines, st.selected.Render("> ")+box+" "+st.selected.Render(wrapped[0]))
+		for _, l := range wrapped[1:] {
+			lines = append(lines, "      "+st.selected.Render(l))
+		}
 		lines = append(lines, s.details(it, w-6)...)
 		focusEnd = len(lines)
 	}
-	rows := max(4, s.c.height-chromeLines-1)
-	first := 0
-	if focusEnd > rows {
-		first = min(focusStart, focusEnd-rows)
-	}
-	end := min(len(lines), first+rows)
-	var b strings.Builder
-	b.WriteString(head + "\n")
-	if first > 0 {
-		b.WriteString(st.subtle.Render(fmt.Sprintf("  ↑ %d more line(s)", first)) + "\n")
-	}
-	b.WriteString(strings.Join(lines[first:end], "\n"))
-	if end < len(lines) {
-		b.WriteString("\n" + st.subtle.Render(fmt.Sprintf("  ↓ %d more line(s)", len(lines)-end)))
-	}
+	var opened string
 	if s.opened != "" {
-		b.WriteString("\n" + st.wrapIn(st.subtle, s.opened, w))
+		opened = "\n" + st.wrapIn(st.subtle, s.opened, w)
 	}
-	return b.String()
+	rows := max(3, s.c.bodyRows-1) // below the head line
+	if opened != "" {
+		rows = max(3, s.c.bodyRows-lineCount(opened))
+	}
+	if s.entra != nil {
+		status := s.entra.status(st, func(id entra.StepID) string { return s.itemTitle(string(id)) }, w)
+		rows = max(3, rows-lineCount(status))
+		head += "\n" + status
+	}
+	view, _ := scrollWindow(st, lines, scrollTo(0, focusStart, focusEnd, rows, len(lines)), rows)
+	return head + "\n" + view + opened
 }
 
 // details renders the focused item: the instruction with bold UI labels,

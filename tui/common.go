@@ -4,6 +4,7 @@
 package tui
 
 import (
+	"regexp"
 	"strings"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/docker-scim/docker-scim/client"
+	"github.com/docker-scim/docker-scim/flow"
 	"github.com/docker-scim/docker-scim/steps"
 )
 
@@ -67,6 +69,9 @@ type Config struct {
 	// ExportDir is where `e` writes the runbook; empty means the current
 	// directory.
 	ExportDir string
+	// EntraGraph, when set, offers "Configure Entra for me" on the Entra
+	// checklist: the items are done through Microsoft Graph.
+	EntraGraph *flow.EntraGraph
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// After delivers msg after d; nil means tea.Tick. Tests replace it to
@@ -100,7 +105,11 @@ type common struct {
 	cfg    Config
 	width  int
 	height int
-	styles styles
+	// bodyRows is how many lines the current screen may take: the root
+	// sets it from the window, its footer and its notice before every
+	// Update and View.
+	bodyRows int
+	styles   styles
 }
 
 // progressColor fills progress bars; it reads on light and dark backgrounds.
@@ -134,9 +143,39 @@ func (s styles) rich(text string) string {
 	return steps.RenderBold(text, func(t string) string { return s.bold.Render(t) })
 }
 
-// wrap renders rich text wrapped to width.
+// wrap renders rich text wrapped to width. URLs, email addresses and
+// `commands` are never broken at a hyphen or a space (only a URL longer
+// than the whole width is cut, at the width); commands lose their
+// backticks.
 func (s styles) wrap(text string, width int) string {
-	return ansi.Wrap(s.rich(text), width, "")
+	return unprotect(ansi.Wrap(s.rich(protect(text)), width, ""))
+}
+
+// Stand-ins that ansi.Wrap does not break at, for the hyphens and spaces of
+// text that must stay whole.
+const (
+	keptHyphen = '\u2011' // non-breaking hyphen
+	keptSpace  = '\u00a0' // no-break space
+)
+
+var (
+	codeSpan = regexp.MustCompile("`([^`\n]+)`")
+	wholeRun = regexp.MustCompile(`\S*://\S+|[^\s@]+@[^\s@]+\.[^\s@]+`)
+)
+
+// protect marks the hyphens and spaces of URLs, emails and `commands` so
+// that wrapping keeps them whole.
+func protect(text string) string {
+	keep := func(s string) string {
+		return strings.NewReplacer("-", string(keptHyphen), " ", string(keptSpace)).Replace(s)
+	}
+	text = codeSpan.ReplaceAllStringFunc(text, func(m string) string { return keep(m[1 : len(m)-1]) })
+	return wholeRun.ReplaceAllStringFunc(text, keep)
+}
+
+// unprotect restores what protect marked.
+func unprotect(text string) string {
+	return strings.NewReplacer(string(keptHyphen), "-", string(keptSpace), " ").Replace(text)
 }
 
 // wrapIn wraps rich text to width and paints each line with style (a

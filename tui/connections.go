@@ -18,10 +18,6 @@ import (
 // requestTimeout bounds every API call the wizard makes.
 const requestTimeout = 30 * time.Second
 
-// chromeLines is how many lines the header, intro and footer take around a
-// list, so the list gets the rest of the window.
-const chromeLines = 10
-
 // connectionsLoadedMsg is the org read for the connection list that asked:
 // it reaches that screen even while another one (the resume offer) is on top.
 type connectionsLoadedMsg struct {
@@ -48,13 +44,17 @@ type connectionsScreen struct {
 	haystack   []string // per connection, the lower-cased text the filter searches
 	visible    []int    // indexes into conns that match the filter
 	cursor     int      // index into visible
-	firstShown int      // index into visible of the first row on screen
+	firstShown int      // first line of the list on screen (see scrollWindow)
 }
+
+// connectionsIntro opens the connection list.
+const connectionsIntro = "Pick the SSO connection to provision through SCIM."
 
 func newConnectionsScreen(c *common) *connectionsScreen {
 	f := textinput.New()
 	f.Prompt = "/ "
-	f.Placeholder = "filter by name, type or IdP"
+	f.Placeholder = "type to filter by name, type or IdP"
+	f.KeyMap.Paste.SetEnabled(false)
 	return &connectionsScreen{
 		c:         c,
 		keymap:    newListKeys("choose"),
@@ -88,12 +88,32 @@ func loadConnections(owner *connectionsScreen, console client.Console, org strin
 
 func (s *connectionsScreen) keys() []key.Binding {
 	switch {
+	case s.loading:
+		return nil
 	case s.err != nil:
 		return []key.Binding{s.retry}
 	case s.filtering:
-		return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter/esc", "done filtering"))}
+		return []key.Binding{
+			key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "move")),
+			s.keymap.Choose,
+			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
+		}
+	case len(s.conns) == 0:
+		return []key.Binding{s.retry}
 	}
-	return []key.Binding{s.keymap.Up, s.keymap.Down, s.keymap.Choose, s.filterKey}
+	keys := []key.Binding{s.keymap.Up, s.keymap.Down, s.keymap.Choose, s.filterKey}
+	if s.filter.Value() != "" {
+		keys = append(keys, key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")))
+	}
+	return keys
+}
+
+// clearFilter empties the filter and shows every connection again.
+func (s *connectionsScreen) clearFilter() {
+	s.filtering = false
+	s.filter.Blur()
+	s.filter.SetValue("")
+	s.applyFilter()
 }
 
 // applyFilter recomputes the visible rows for the filter text.
@@ -129,8 +149,10 @@ func (s *connectionsScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 			return s, nil
 		}
 		switch {
-		case s.err != nil && key.Matches(msg, s.retry):
+		case (s.err != nil || len(s.conns) == 0) && key.Matches(msg, s.retry):
 			return s, s.Init()
+		case s.filter.Value() != "" && msg.String() == "esc":
+			s.clearFilter()
 		case key.Matches(msg, s.filterKey):
 			s.filtering = true
 			return s, s.filter.Focus()
@@ -138,19 +160,38 @@ func (s *connectionsScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 			s.move(-1)
 		case key.Matches(msg, s.keymap.Down):
 			s.move(1)
-		case key.Matches(msg, s.keymap.Choose) && len(s.visible) > 0:
-			org := s.org
-			return s, emit(connectionChosenMsg{conn: s.conns[s.visible[s.cursor]], org: &org})
+		case key.Matches(msg, s.keymap.Choose):
+			return s, s.choose()
 		}
 	}
 	return s, nil
 }
 
+// choose picks the connection under the cursor, if any.
+func (s *connectionsScreen) choose() tea.Cmd {
+	if len(s.visible) == 0 {
+		return nil
+	}
+	org := s.org
+	return emit(connectionChosenMsg{conn: s.conns[s.visible[s.cursor]], org: &org})
+}
+
+// updateFilter edits the filter; as in fzf or gum, ↑/↓ move the cursor
+// meanwhile and enter chooses. esc clears the filter.
 func (s *connectionsScreen) updateFilter(msg tea.KeyPressMsg) (screen, tea.Cmd) {
 	switch msg.String() {
-	case "enter", "esc":
+	case "enter":
 		s.filtering = false
 		s.filter.Blur()
+		return s, s.choose()
+	case "esc":
+		s.clearFilter()
+		return s, nil
+	case "up":
+		s.move(-1)
+		return s, nil
+	case "down":
+		s.move(1)
 		return s, nil
 	}
 	var cmd tea.Cmd
@@ -159,24 +200,25 @@ func (s *connectionsScreen) updateFilter(msg tea.KeyPressMsg) (screen, tea.Cmd) 
 	return s, cmd
 }
 
-// rows is how many list rows fit in the window.
-func (s *connectionsScreen) rows() int { return max(3, s.c.height-chromeLines) }
+// rows is how many lines the list (its column heads included) gets.
+func (s *connectionsScreen) rows() int {
+	used := lineCount(s.c.styles.wrap(connectionsIntro, s.c.contentWidth())) + 1
+	if s.filtering || s.filter.Value() != "" {
+		used++
+	}
+	return max(3, s.c.bodyRows-used)
+}
 
 func (s *connectionsScreen) move(by int) {
 	s.cursor = min(max(0, s.cursor+by), max(0, len(s.visible)-1))
-	if s.cursor < s.firstShown {
-		s.firstShown = s.cursor
-	}
-	if s.cursor >= s.firstShown+s.rows() {
-		s.firstShown = s.cursor - s.rows() + 1
-	}
+	s.firstShown = scrollTo(s.firstShown, s.cursor, s.cursor+1, s.rows()-1, len(s.visible))
 }
 
 func (s *connectionsScreen) View() string {
 	st := s.c.styles
 	w := s.c.contentWidth()
 	var b strings.Builder
-	b.WriteString(st.wrap("Pick the SSO connection to provision through SCIM.", w) + "\n\n")
+	b.WriteString(st.wrap(connectionsIntro, w) + "\n\n")
 	switch {
 	case s.loading:
 		b.WriteString(s.spinner.View() + " Loading SSO connections…")
@@ -184,44 +226,79 @@ func (s *connectionsScreen) View() string {
 		b.WriteString(errorPanel(st, s.err, w))
 	case len(s.conns) == 0:
 		b.WriteString(st.wrap("This organization has no SSO connection. Create one first: "+
-			steps.Path(steps.Docker().SSOAndSCIM.Text, steps.Docker().CreateConnection.Text)+".", w))
+			steps.Path(steps.Docker().SSOAndSCIM.Text, steps.Docker().CreateConnection.Text)+", then press r.", w))
 	default:
 		if s.filtering || s.filter.Value() != "" {
-			b.WriteString(s.filter.View() + st.subtle.Render(fmt.Sprintf("  %d of %d", len(s.visible), len(s.conns))) + "\n")
+			f := s.filter
+			f.SetWidth(max(10, w-20))
+			b.WriteString(f.View() + st.subtle.Render(fmt.Sprintf("  %d of %d", len(s.visible), len(s.conns))) + "\n")
 		}
-		end := min(len(s.visible), s.firstShown+s.rows())
-		for row := s.firstShown; row < end; row++ {
-			line := s.row(s.conns[s.visible[row]], w-2)
+		cols := s.columns(w - 2)
+		lines := []string{st.subtle.Render("  " + cols.row("NAME", "TYPE", "IDP", "SCIM"))}
+		for row, i := range s.visible {
+			c := s.conns[i]
+			line := cols.row(c.Name, c.Type.Label(), idpLabel(c.IdP), scimState(c))
 			if row == s.cursor {
-				b.WriteString(st.selected.Render("> "+line) + "\n")
+				line = st.selected.Render("> " + line)
 			} else {
-				b.WriteString("  " + line + "\n")
+				line = "  " + line
 			}
+			lines = append(lines, line)
 		}
 		if len(s.visible) == 0 {
-			b.WriteString(st.subtle.Render("No connection matches the filter.") + "\n")
+			lines = append(lines, st.subtle.Render("  No connection matches the filter: esc clears it."))
 		}
+		// The column heads stay; the rows scroll under them.
+		rows := s.rows() - 1
+		view, _ := scrollWindow(st, lines[1:], scrollTo(s.firstShown, s.cursor, s.cursor+1, rows, len(lines)-1), rows)
+		b.WriteString(lines[0] + "\n" + view)
 	}
 	return strings.TrimRight(b.String(), "\n")
 }
 
-// row lays out one connection in width columns: name, type, IdP, SCIM state.
-// Columns line up across rows; narrow windows drop the IdP column.
-func (s *connectionsScreen) row(c client.Connection, width int) string {
-	const typeW, scimW = 16, 8
-	scim := "SCIM off"
+// scimState is the connection's SCIM column.
+func scimState(c client.Connection) string {
 	if c.SCIMEnabled {
-		scim = "SCIM on"
+		return "SCIM on"
 	}
+	return "SCIM off"
+}
+
+// connColumns are the connection list's column widths.
+type connColumns struct{ name, typ, idp int }
+
+// columns fits name, type, IdP and SCIM state in width: the type and SCIM
+// columns are as wide as their longest value, the name and IdP share the
+// rest (names are cut with "…"; long IdP labels lose their parenthesis).
+func (s *connectionsScreen) columns(width int) connColumns {
+	const scimW = len("SCIM off")
+	var c connColumns
 	idpW := 0
-	for _, p := range steps.IdPs() {
-		idpW = max(idpW, len(p.Label()))
+	for _, conn := range s.conns {
+		c.typ = max(c.typ, ansi.StringWidth(conn.Type.Label()))
+		c.name = max(c.name, ansi.StringWidth(conn.Name))
+		idpW = max(idpW, ansi.StringWidth(idpLabel(conn.IdP)))
 	}
-	if nameW := min(28, width-typeW-idpW-scimW-3); nameW >= 14 {
-		return fmt.Sprintf("%-*s %-*s %-*s %s", nameW, ansi.Truncate(c.Name, nameW, "…"), typeW, c.Type.Label(), idpW, idpLabel(c.IdP), scim)
+	rest := width - c.typ - scimW - 3
+	c.idp = min(idpW, max(rest/2, rest-c.name))
+	c.name = max(4, rest-c.idp)
+	return c
+}
+
+// row lays out one connection's cells in the columns.
+func (c connColumns) row(name, typ, idp, scim string) string {
+	if ansi.StringWidth(idp) > c.idp {
+		if short, _, ok := strings.Cut(idp, " ("); ok {
+			idp = short
+		}
 	}
-	nameW := max(8, width-typeW-scimW-2)
-	return fmt.Sprintf("%-*s %-*s %s", nameW, ansi.Truncate(c.Name, nameW, "…"), typeW, c.Type.Label(), scim)
+	return fmt.Sprintf("%s %s %s %s", pad(name, c.name), pad(typ, c.typ), pad(idp, c.idp), scim)
+}
+
+// pad cuts s to w columns with "…", or pads it with spaces to w.
+func pad(s string, w int) string {
+	s = ansi.Truncate(s, w, "…")
+	return s + strings.Repeat(" ", max(0, w-ansi.StringWidth(s)))
 }
 
 // connHeading names the connection in bold, with its type and IdP, as the

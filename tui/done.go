@@ -124,14 +124,3 @@ func (s *doneScreen) View() string {
 	}
 	return strings.TrimRight(b.String(), "\n")
 }
-
-// listItem renders wrapped lines as one indented list item.
-func listItem(wrapped string) string { return indent(bullet(wrapped), "  ") + "\n" }
-
-// plural says "1 user" or "2 users".
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
-}

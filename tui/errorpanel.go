@@ -9,8 +9,8 @@ import (
 	"github.com/docker-scim/docker-scim/client"
 )
 
-// errorPanel renders a failed call: what happened, why, and what to do next,
-// with the keys that retry or go back.
+// errorPanel renders a failed call: what happened, why, and what to do next.
+// The footer shows the keys that retry or go back.
 func errorPanel(st styles, err error, width int) string {
 	var b strings.Builder
 	b.WriteString(st.err.Render("✗ Something went wrong") + "\n")
@@ -35,6 +35,5 @@ func errorPanel(st styles, err error, width int) string {
 	} else {
 		b.WriteString(st.wrap(err.Error(), width) + "\n")
 	}
-	b.WriteString(st.subtle.Render("r retry · esc back"))
-	return b.String()
+	return strings.TrimRight(b.String(), "\n")
 }

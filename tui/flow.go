@@ -17,6 +17,7 @@ func (m Model) advance(msg tea.Msg) (next tea.Model, cmd tea.Cmd, ok bool) {
 		if msg.conn.ID != m.session.conn.ID || msg.conn.Name != m.session.conn.Name {
 			// Another connection: what was issued for the last one is not its.
 			m.session.creds, m.session.setupAt, m.session.probe = client.SCIMCredentials{}, time.Time{}, client.ProbeResult{}
+			m.session.draft = guidedDraft{}
 		}
 		scimOn := m.session.conn.SCIMEnabled && msg.conn.ID == m.session.conn.ID
 		m.session.conn = msg.conn
@@ -123,5 +124,7 @@ func (m Model) setupScreen() screen {
 	if preset.Token.IsZero() {
 		preset.Token = m.session.creds.Token
 	}
-	return newGuidedSetupScreen(m.c, m.session.conn, preset)
+	s := newGuidedSetupScreen(m.c, m.session.conn, preset)
+	s.restore(m.session.draft)
+	return s
 }

@@ -91,6 +91,30 @@ func newGuidedSetupScreen(c *common, conn client.Connection, preset client.SCIMC
 
 func (s *guidedSetupScreen) step() steps.StepID { return steps.StepSetupSCIM }
 
+// guidedDraft is what the guided screen's fields hold, as typed.
+type guidedDraft struct {
+	baseURL string
+	token   client.Secret
+	// set is true once the admin left the screen with the fields as they
+	// are, even empty.
+	set bool
+}
+
+// draft is the fields as typed.
+func (s *guidedSetupScreen) draft() guidedDraft {
+	return guidedDraft{baseURL: s.fields[guidedFieldURL].Value(), token: client.NewSecret(s.fields[guidedFieldToken].Value()), set: true}
+}
+
+// restore puts back what the fields held when the admin went back.
+func (s *guidedSetupScreen) restore(d guidedDraft) {
+	if !d.set {
+		return
+	}
+	s.fields[guidedFieldURL].SetValue(d.baseURL)
+	s.fields[guidedFieldToken].SetValue(d.token.Value())
+	s.validate()
+}
+
 // typing is true while a field has focus: q, ? and esc are text there (esc
 // leaves the field, a second esc goes back).
 func (s *guidedSetupScreen) typing() bool { return s.focus != formUnfocused }
@@ -126,13 +150,26 @@ func (s *guidedSetupScreen) validate() {
 
 // tokenNote says what NormalizeToken removed from raw, without quoting it.
 func tokenNote(raw string, tok client.Secret) string {
-	switch lower := strings.ToLower(raw); {
-	case tok.IsZero() || tok.Value() == raw:
+	if tok.IsZero() || tok.Value() == raw {
 		return ""
-	case strings.Contains(lower, "bearer") && !strings.Contains(strings.ToLower(tok.Value()), "bearer"):
-		return "removed the “Bearer ” prefix (the identity provider adds it itself)"
 	}
-	return "removed spaces, quotes or line breaks around the token"
+	var fixed []string
+	if lower := strings.ToLower(raw); strings.Contains(lower, "bearer") && !strings.Contains(strings.ToLower(tok.Value()), "bearer") {
+		fixed = append(fixed, "removed the “Bearer ” prefix (the identity provider adds it itself)")
+	}
+	if strings.ContainsAny(raw, `"'`+"`") && !strings.ContainsAny(tok.Value(), `"'`+"`") {
+		fixed = append(fixed, "removed quotes")
+	}
+	if strings.TrimSpace(raw) != raw {
+		fixed = append(fixed, "removed spaces or line breaks around it")
+	}
+	if strings.ContainsAny(strings.TrimSpace(raw), "\r\n") {
+		fixed = append(fixed, "removed line breaks")
+	}
+	if len(fixed) == 0 {
+		fixed = append(fixed, "removed spaces inside it")
+	}
+	return strings.Join(fixed, "; ")
 }
 
 func (s *guidedSetupScreen) valid() bool { return s.urlErr == nil && s.tokenErr == nil }
@@ -159,17 +196,50 @@ func (s *guidedSetupScreen) firstInvalid() int {
 // bothSetNote answers a paste with no field focused once both values are set.
 const bothSetNote = "Both values are set: press tab to choose the field to paste into."
 
-// looksLikeToken reports whether pasted text is a token rather than a URL:
-// the token normaliser takes it, the URL normaliser does not, and it has no
-// scheme or path in it.
-func looksLikeToken(text string) bool {
-	if strings.ContainsAny(strings.TrimSpace(text), "/:") {
+// credentialPaste is what a paste holds, read as Docker's Setup SCIM dialog
+// shows it: "SCIM Base URL", the URL, "API Token", the token; or "URL token"
+// on one line; or one of the two values alone.
+type credentialPaste struct {
+	baseURL string
+	// token is the token-shaped word of the paste, if any: never shown.
+	token string
+	// bearer is set when a "Bearer" before the token was dropped.
+	bearer bool
+}
+
+// credentialLabels are the words of the dialog's labels, dropped from a
+// paste.
+var credentialLabels = map[string]bool{"scim": true, "base": true, "url": true, "url:": true, "api": true,
+	"token": true, "token:": true, "authorization:": true}
+
+// readCredentialPaste splits text into a base URL and a token-shaped word.
+// A word is token-shaped when it has no scheme, no "@", at least 16
+// characters, and the token normaliser takes it.
+func readCredentialPaste(text string) credentialPaste {
+	var p credentialPaste
+	for _, word := range strings.Fields(text) {
+		lower := strings.ToLower(word)
+		switch {
+		case credentialLabels[lower]:
+		case lower == "bearer":
+			p.bearer = true
+		case strings.Contains(word, "://"):
+			if p.baseURL == "" {
+				p.baseURL = word
+			}
+		case tokenShaped(word) && p.token == "":
+			p.token = word
+		}
+	}
+	return p
+}
+
+// tokenShaped reports whether word could be an API Token.
+func tokenShaped(word string) bool {
+	if len(word) < 16 || strings.Contains(word, "://") || strings.Contains(word, "@") {
 		return false
 	}
-	if _, _, err := client.NormalizeBaseURL(text); err == nil {
-		return false
-	}
-	_, err := client.NormalizeToken(text)
+	_, err := client.NormalizeToken(word)
 	return err == nil
 }
 
@@ -190,14 +260,32 @@ func (s *guidedSetupScreen) pasteTarget() (field int, ok bool) {
 // paste makes the field valid while the other still needs a value, the focus
 // moves there, so pasting the base URL and then the token just works.
 //
-// Text that is plainly a token (no scheme, no slash) never lands in the
-// unmasked base URL field: it goes to the API Token field instead, so the
-// token does not show on screen.
+// A token-shaped word never lands in the unmasked base URL field: a paste
+// holding both values (as selected in Docker's dialog) fills both fields,
+// and a token alone replaces what the API Token field held.
 func (s *guidedSetupScreen) pasteInto(field int, text string) tea.Cmd {
 	s.pasteNote = ""
-	if field == guidedFieldURL && looksLikeToken(text) {
-		field = guidedFieldToken
-		s.pasteNote = "That was the API Token, not a URL: it went into the API Token field (masked)."
+	if field == guidedFieldURL {
+		if p := readCredentialPaste(text); p.token != "" {
+			s.fields[guidedFieldToken].SetValue(p.token)
+			note := "That was the API Token, not a URL: it replaced what the API Token field held (masked)"
+			if p.baseURL != "" {
+				s.fields[guidedFieldURL].SetValue(p.baseURL)
+				note = "The paste held both values: the SCIM Base URL and the API Token (masked) are filled in"
+			}
+			if p.bearer {
+				note += "; the “Bearer ” before the token was left out"
+			}
+			s.pasteNote = note + "."
+			s.validate()
+			switch {
+			case s.urlErr != nil:
+				s.setFocus(guidedFieldURL)
+			default:
+				s.setFocus(guidedFieldToken)
+			}
+			return nil
+		}
 	}
 	s.setFocus(field)
 	var cmd tea.Cmd
@@ -285,10 +373,6 @@ func (s *guidedSetupScreen) updateKey(msg tea.KeyPressMsg) (screen, tea.Cmd) {
 	return s, nil
 }
 
-// rootChromeLines is how many lines the root draws around a screen: the
-// header, the step line, two blank lines and the help footer.
-const rootChromeLines = 5
-
 // Layout levels of the guided screen, from roomy to tight: each level drops
 // something more so the screen fits short terminals.
 const (
@@ -303,7 +387,7 @@ func (s *guidedSetupScreen) View() string {
 	var v string
 	for level := layoutFull; level <= layoutTyping; level++ {
 		v = s.render(level)
-		if strings.Count(v, "\n")+1 <= s.c.height-rootChromeLines {
+		if lineCount(v) <= s.c.bodyRows {
 			break
 		}
 	}

@@ -105,7 +105,7 @@ func TestGuidedTokenNormalisedAndRefused(t *testing.T) {
 		name, raw, want, shown string
 	}{
 		{"bearer prefix", "Bearer " + guidedToken, guidedToken, "removed the “Bearer ” prefix"},
-		{"quotes and line break", "\"" + guidedToken + "\"\n", guidedToken, "removed spaces, quotes or line breaks"},
+		{"quotes and line break", "\"" + guidedToken + "\"\n", guidedToken, "removed quotes; removed spaces or line breaks around it"},
 		{"clean", guidedToken, guidedToken, "API Token ready"},
 		{"access token", "dckr_pat_abcdef", "", "this is a Docker access token"},
 		{"URL in the token field", cleanURL, "", "this is a URL, not the API Token"},

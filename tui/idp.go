@@ -57,7 +57,7 @@ func (s *idpScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 func (s *idpScreen) View() string {
 	st := s.c.styles
 	var b strings.Builder
-	b.WriteString("Continue to configure SCIM for Okta, Azure AD, or OneLogin.\n\n")
+	b.WriteString(st.wrap("Which identity provider holds the Docker app to configure?", s.c.contentWidth()) + "\n\n")
 	for i, p := range s.idps {
 		if i == s.cursor {
 			b.WriteString(st.selected.Render("> "+p.Label()) + "\n")

@@ -7,13 +7,17 @@ import (
 // globalKeys work on every screen; the root handles them.
 type globalKeys struct {
 	Back, Help, Quit key.Binding
+	// PageUp and PageDown scroll a screen taller than the window.
+	PageUp, PageDown key.Binding
 }
 
 func newGlobalKeys() globalKeys {
 	return globalKeys{
-		Back: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
-		Help: key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
-		Quit: key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+		Back:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+		Quit:     key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+		PageUp:   key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "scroll up")),
+		PageDown: key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "scroll down")),
 	}
 }
 
@@ -37,11 +41,16 @@ type helpKeys struct {
 	canGoBack bool
 	// typing hides the global keys: while a field has focus they are text.
 	typing bool
+	// scrolling adds pgup/pgdn: the screen is taller than the window.
+	scrolling bool
 }
 
 // ShortHelp implements help.KeyMap.
 func (h helpKeys) ShortHelp() []key.Binding {
 	out := append([]key.Binding(nil), h.screen...)
+	if h.scrolling {
+		out = append(out, h.global.PageDown)
+	}
 	if h.typing {
 		return out
 	}
@@ -53,14 +62,18 @@ func (h helpKeys) ShortHelp() []key.Binding {
 
 // FullHelp implements help.KeyMap.
 func (h helpKeys) FullHelp() [][]key.Binding {
+	screen := h.screen
+	if h.scrolling {
+		screen = append(screen[:len(screen):len(screen)], h.global.PageUp, h.global.PageDown)
+	}
 	if h.typing {
-		return [][]key.Binding{h.screen}
+		return [][]key.Binding{screen}
 	}
 	g := []key.Binding{h.global.Help, h.global.Quit}
 	if h.canGoBack {
 		g = append([]key.Binding{h.global.Back}, g...)
 	}
-	return [][]key.Binding{h.screen, g}
+	return [][]key.Binding{screen, g}
 }
 
 // confirmHelp is the footer of the quit question: its keys only.

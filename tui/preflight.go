@@ -173,7 +173,7 @@ func (s *preflightScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 			s.scroll = max(0, s.scroll-1)
 		case key.Matches(msg, s.down):
 			body, tail := s.content(s.c.contentWidth())
-			s.scroll = min(s.scroll+1, max(0, len(body)-s.rows(tail)+2))
+			_, s.scroll = scrollWindow(s.c.styles, body, s.scroll+1, s.rows(tail))
 		case !s.c.cfg.Sandbox && key.Matches(msg, s.jitKey):
 			s.jit = !s.jit
 		case key.Matches(msg, s.next):
@@ -202,18 +202,8 @@ func (s *preflightScreen) View() string {
 	body, tail := s.content(w)
 	// The window shows what fits; ↑/↓ scroll the rest. The line that says
 	// how to go on always stays in view.
-	rows := s.rows(tail)
-	if len(body) > rows {
-		rows -= 2 // the two "more" lines
-		first := min(s.scroll, len(body)-rows)
-		end := first + rows
-		b.WriteString(st.subtle.Render(fmt.Sprintf("↑ %d more line(s)", first)) + "\n")
-		b.WriteString(strings.Join(body[first:end], "\n") + "\n")
-		b.WriteString(st.subtle.Render(fmt.Sprintf("↓ %d more line(s) · m details", len(body)-end)) + "\n")
-	} else {
-		b.WriteString(strings.Join(body, "\n") + "\n")
-	}
-	b.WriteString(tail)
+	view, _ := scrollWindow(st, body, s.scroll, s.rows(tail))
+	b.WriteString(view + "\n" + tail)
 	return b.String()
 }
 
@@ -260,11 +250,8 @@ func (s *preflightScreen) content(w int) (body []string, tail string) {
 	return body, tail
 }
 
-// rows is how many finding lines fit above tail.
+// rows is how many finding lines fit above tail, below the connection
+// line and its gap.
 func (s *preflightScreen) rows(tail string) int {
-	return max(3, s.c.height-preflightChrome-strings.Count(tail, "\n"))
+	return max(3, s.c.bodyRows-2-lineCount(tail))
 }
-
-// preflightChrome is the lines around the findings: the root's header and
-// footer (5), the connection line and its gap (2), and the last line (1).
-const preflightChrome = 8

@@ -326,11 +326,6 @@ func (s *readBackScreen) View() string {
 	return strings.TrimRight(b.String(), "\n")
 }
 
-// bullet puts a bullet before wrapped text and indents its other lines.
-func bullet(wrapped string) string {
-	return "• " + strings.ReplaceAll(wrapped, "\n", "\n  ")
-}
-
 // status says whether r is being checked, or when it will be next.
 func (s *readBackScreen) status(r resource) string {
 	p := s.poller(r)

@@ -87,8 +87,8 @@ func TestReadBackErrorKeepsPollingWithBackoff(t *testing.T) {
 	bad := client.SCIMCredentials{BaseURL: ts.creds.BaseURL, Token: client.NewSecret("refreshed-token")}
 	d := readBackDriver(t, cfg, readBackInput{org: "moby", conn: ts.conn, idp: steps.Entra, creds: bad, since: time.Now()}, 100, 30)
 	d.init()
-	v := d.body()
-	if !strings.Contains(v, "401 Unauthorized") || !strings.Contains(v, "r retry") || !strings.Contains(v, "Provision on demand") {
+	v := d.screen()
+	if !strings.Contains(v, "401 Unauthorized") || !strings.Contains(v, "r check now") || !strings.Contains(v, "Provision on demand") {
 		t.Fatalf("error panel or Entra test step missing:\n%s", v)
 	}
 	if !strings.Contains(v, "Sign in to the Hub API") {
@@ -159,7 +159,7 @@ func TestReadBackGolden(t *testing.T) {
 		{"no-hub", false, []polledMsg{{res: resUsers, users: []client.User{vrUser, vrGone}}}, nil},
 		{"many", true, []polledMsg{{res: resUsers, users: manyUsers(12)}, {res: resAudit}}, nil},
 	}
-	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+	for _, size := range [][2]int{{60, 20}, {80, 24}, {120, 40}} {
 		for _, tc := range cases {
 			t.Run(fmt.Sprintf("%s-%dx%d", tc.name, size[0], size[1]), func(t *testing.T) {
 				d := fakeReadBack(t, tc.hub, size[0], size[1])
@@ -170,7 +170,8 @@ func TestReadBackGolden(t *testing.T) {
 				for _, m := range tc.msgs {
 					d.answer(m)
 				}
-				golden.RequireEqual(t, d.body())
+				requireWholeFrame(t, d, size[0], size[1])
+				golden.RequireEqual(t, d.screen())
 			})
 		}
 	}

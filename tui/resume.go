@@ -46,21 +46,29 @@ func (s *resumeScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 	return s, nil
 }
 
+// checklistPosition is the checklist step's number in the flow.
+func checklistPosition() int {
+	n, _ := steps.Position(steps.StepChecklist)
+	return n
+}
+
 func (s *resumeScreen) View() string {
 	st := s.c.styles
 	var b strings.Builder
 	b.WriteString(st.bold.Render("Resume where you left off?") + "\n\n")
-	fmt.Fprintf(&b, "Saved        %s\n", s.state.SavedAt.Local().Format("2006-01-02 15:04"))
-	fmt.Fprintf(&b, "Connection   %s (%s)\n", s.state.Connection.Name, s.state.Connection.Type.Label())
-	fmt.Fprintf(&b, "Step         %s\n", steps.Title(s.state.Step))
-	if s.state.IdP != "" {
+	w := s.c.contentWidth()
+	const labelW = 13
+	b.WriteString(field(st, "Saved", s.state.SavedAt.Local().Format("2006-01-02 15:04"), labelW, w) + "\n")
+	b.WriteString(field(st, "Connection", s.state.Connection.Name+" ("+s.state.Connection.Type.Label()+")", labelW, w) + "\n")
+	b.WriteString(field(st, "Step", steps.Title(s.state.Step), labelW, w) + "\n")
+	if at, _ := steps.Position(s.state.Step); s.state.IdP != "" && at >= checklistPosition() {
 		done := 0
 		for _, v := range s.state.Checked {
 			if v {
 				done++
 			}
 		}
-		fmt.Fprintf(&b, "Checklist    %s, %d item(s) ticked\n", s.state.IdP.Label(), done)
+		b.WriteString(field(st, "Checklist", fmt.Sprintf("%s, %s ticked", s.state.IdP.Label(), plural(done, "item")), labelW, w) + "\n")
 	}
 	b.WriteString("\n" + st.wrapIn(st.subtle, "The API Token is never saved: steps that need it resume at Enable SCIM.", s.c.contentWidth()))
 	return b.String()

@@ -19,10 +19,11 @@ func TestResumeGolden(t *testing.T) {
 		Checked: map[string]bool{"a": true, "b": true, "c": false},
 		SavedAt: time.Date(2026, 11, 27, 9, 30, 0, 0, time.Local), // shown in local time
 	}
-	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+	for _, size := range [][2]int{{60, 20}, {80, 24}, {120, 40}} {
 		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
 			d := newDriver(t, testConfig(seededConsole(), nil), size[0], size[1])
 			d.send(stateLoadedMsg{state: &saved})
+			requireWholeFrame(t, d, size[0], size[1])
 			golden.RequireEqual(t, d.screen())
 		})
 	}

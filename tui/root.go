@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/docker-scim/docker-scim/client"
+	"github.com/docker-scim/docker-scim/flow"
 	"github.com/docker-scim/docker-scim/steps"
 )
 
@@ -81,6 +82,10 @@ type session struct {
 	// onClipboard is the token while it is on the native clipboard; it is
 	// cleared from there before the wizard exits.
 	onClipboard client.Secret
+	// draft is what the guided Setup SCIM screen's fields held when the
+	// admin went back from it, so coming forward again loses nothing
+	// typed (memory only, like every secret).
+	draft guidedDraft
 }
 
 // Model is the root of the wizard.
@@ -93,6 +98,8 @@ type Model struct {
 	confirmQuit bool
 	finishing   bool
 	notice      string
+	// scroll is the first line shown of a screen too tall for the window.
+	scroll int
 }
 
 // New returns the wizard, starting at the SSO connection screen.
@@ -137,10 +144,11 @@ func (m Model) typing() bool {
 // Update handles global keys and flow messages, and passes everything else to
 // the current screen.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	m.measure()
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.c.width, m.c.height = msg.Width, msg.Height
-		m.help.SetWidth(msg.Width)
+		m.measure()
 		return m, nil
 	case tea.BackgroundColorMsg:
 		m.c.styles = newStyles(msg.IsDark())
@@ -159,6 +167,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 				return m.quit(tea.Quit)
 			}
 			return m, nil
+		}
+		if next, ok := m.scrollBody(msg); ok {
+			return next, nil
 		}
 		if !m.typing() {
 			switch {
@@ -276,8 +287,11 @@ func (m Model) back() (tea.Model, tea.Cmd) {
 		m.stack = m.stack[:len(m.stack)-1]
 		return m, nil
 	}
+	if g, ok := m.top().(*guidedSetupScreen); ok {
+		m.session.draft = g.draft()
+	}
 	m.stack = m.stack[:len(m.stack)-1]
-	m.notice = ""
+	m.notice, m.scroll = "", 0
 	if len(m.stack) < m.session.readBackDepth {
 		// The admin went back past the token re-entry: the flow is the
 		// normal one again.
@@ -330,7 +344,7 @@ func (m Model) updateConfirmQuit(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 
 func (m Model) push(s screen) (tea.Model, tea.Cmd) {
 	m.stack = append(m.stack[:len(m.stack):len(m.stack)], s)
-	m.notice = ""
+	m.notice, m.scroll = "", 0
 	return m, tea.Batch(s.Init(), m.persist())
 }
 
@@ -340,7 +354,11 @@ func (m Model) pushChecklist() (tea.Model, tea.Cmd) {
 		m.notice = err.Error()
 		return m, nil
 	}
-	return m.push(newChecklistScreen(m.c, cl, m.session.checked, m.session.checkedSeq))
+	s := newChecklistScreen(m.c, cl, m.session.checked, m.session.checkedSeq)
+	if g := m.c.cfg.EntraGraph; g != nil && m.session.idp == steps.Entra && !m.session.creds.Token.IsZero() {
+		s.entra = newEntraAction(*g, flow.EntraSettings(m.c.cfg.Org, m.session.conn, m.session.creds, *g))
+	}
+	return m.push(s)
 }
 
 // persist saves the progress when a state directory is configured.
@@ -422,26 +440,110 @@ func (m Model) content() string {
 	if m.c.cfg.Sandbox {
 		header += st.warn.Render(" · sandbox")
 	}
+	header = ansi.Truncate(header, m.c.width, "…")
 	stepLine := st.header.Render(fmt.Sprintf("Step %d of %d: %s", n, total, steps.Title(top.step())))
-	body := top.View()
+	f := m.frame()
+	parts := []string{header, stepLine, "", f.body, ""}
+	if f.notice != "" {
+		parts = append(parts, f.notice, "")
+	}
+	parts = append(parts, f.footer)
+	return strings.Join(parts, "\n")
+}
+
+// frameParts is the screen's part of the frame, cut to fit, with the
+// notice and footer below it.
+type frameParts struct {
+	body, notice, footer string
+	// clipped is true when the body is taller than its rows: pgup/pgdown
+	// scroll it.
+	clipped bool
+	// top is the first body line shown.
+	top int
+}
+
+// frame lays out the screen between the header and the footer. The footer
+// and the notice are whole; the screen gets the rows left (screens that
+// scroll themselves read them from common.bodyRows) and, when still taller,
+// is cut to a scroll window.
+func (m Model) frame() frameParts {
+	st := m.c.styles
+	var f frameParts
+	if m.notice != "" {
+		f.notice = indent(st.wrapIn(st.warn, m.notice, m.c.contentWidth()), "  ")
+	}
+	f.footer = m.footer(false)
+	m.c.bodyRows = m.bodyRows(f.footer, f.notice)
+	body := m.top().View()
 	if m.confirmQuit {
 		body = m.confirmQuitView()
 	}
-	parts := []string{header, stepLine, "", indent(body, "  "), ""}
+	lines := strings.Split(body, "\n")
+	if len(lines) > m.c.bodyRows {
+		f.clipped = true
+		f.footer = m.footer(true)
+		m.c.bodyRows = m.bodyRows(f.footer, f.notice)
+	}
+	f.body, f.top = scrollWindow(st, lines, m.scroll, m.c.bodyRows)
+	f.body = indent(f.body, "  ")
+	return f
+}
+
+// measure sets the rows the screen gets, as the next frame will lay it out,
+// so that screens scrolling themselves move by what they show.
+func (m Model) measure() {
+	if m.tooSmall() {
+		return
+	}
+	notice := ""
 	if m.notice != "" {
-		parts = append(parts, indent(st.wrapIn(st.warn, m.notice, m.c.contentWidth()), "  "), "")
+		notice = indent(m.c.styles.wrapIn(m.c.styles.warn, m.notice, m.c.contentWidth()), "  ")
 	}
-	footer := m.help.View(helpKeys{screen: top.keys(), global: m.global, canGoBack: len(m.stack) > 1, typing: m.typing()})
+	m.c.bodyRows = m.bodyRows(m.footer(false), notice)
+}
+
+// bodyRows is how many lines the screen gets above notice and footer.
+func (m Model) bodyRows(footer, notice string) int {
+	rows := m.c.height - headerLines - 1 - lineCount(footer)
+	if notice != "" {
+		rows -= lineCount(notice) + 1
+	}
+	return max(3, rows)
+}
+
+// footer is the help for the screen's keys: every key on as many lines as
+// it takes, or, after ?, the full help in columns. scrolling adds the keys
+// that scroll a screen too tall for the window.
+func (m Model) footer(scrolling bool) string {
 	if m.confirmQuit {
-		footer = m.help.View(confirmKeys())
+		return shortFooter(m.help.Styles, confirmKeys(), m.c.width)
 	}
-	if !m.help.ShowAll {
-		// help.ShortHelpView overflows when the items fill the width exactly
-		// and the ellipsis no longer fits (bubbles v2.2.1); cut it here.
-		footer = ansi.Truncate(footer, m.c.width, "…")
+	hk := helpKeys{screen: m.top().keys(), global: m.global, canGoBack: len(m.stack) > 1, typing: m.typing(), scrolling: scrolling}
+	if m.help.ShowAll {
+		return fullFooter(m.help.Styles, hk.FullHelp(), m.c.width)
 	}
-	parts = append(parts, footer)
-	return strings.Join(parts, "\n")
+	return shortFooter(m.help.Styles, hk.ShortHelp(), m.c.width)
+}
+
+// scrollBody moves the root's scroll window over a screen too tall for the
+// window by the key pressed; ok is false for other keys or when the screen
+// fits.
+func (m Model) scrollBody(msg tea.KeyPressMsg) (Model, bool) {
+	var by int
+	switch {
+	case key.Matches(msg, m.global.PageUp):
+		by = -1
+	case key.Matches(msg, m.global.PageDown):
+		by = 1
+	default:
+		return m, false
+	}
+	f := m.frame()
+	if !f.clipped {
+		return m, false
+	}
+	m.scroll = max(0, f.top+by*max(1, m.c.bodyRows-3))
+	return m, true
 }
 
 // tooSmall reports whether the window is below the size the wizard lays
@@ -459,15 +561,4 @@ func (m Model) confirmQuitView() string {
 	}
 	return st.warn.Render("The API Token has not been copied or revealed yet.") + "\n" +
 		st.wrap(steps.QuitWithTokenNotice(), w)
-}
-
-// indent prefixes every non-empty line of s with pad.
-func indent(s, pad string) string {
-	lines := strings.Split(s, "\n")
-	for i, l := range lines {
-		if l != "" {
-			lines[i] = pad + l
-		}
-	}
-	return strings.Join(lines, "\n")
 }

@@ -3,8 +3,12 @@ package tui
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/charmbracelet/x/ansi"
+	"github.com/docker-scim/docker-scim/client"
 
 	"github.com/docker-scim/docker-scim/steps"
 )
@@ -126,4 +130,103 @@ func TestTooSmallOnlyQuits(t *testing.T) {
 func lastLine(frame string) string {
 	lines := strings.Split(strings.TrimRight(frame, "\n"), "\n")
 	return lines[len(lines)-1]
+}
+
+// requireWholeFrame fails when the frame is taller or wider than the
+// window, or when a key of the screen's footer is not shown whole.
+func requireWholeFrame(t *testing.T, d *driver, w, h int) {
+	t.Helper()
+	frame := d.screen()
+	lines := strings.Split(frame, "\n")
+	if len(lines) > h {
+		t.Errorf("the frame has %d lines, the window %d:\n%s", len(lines), h, frame)
+	}
+	for _, l := range lines {
+		if n := ansi.StringWidth(l); n > w {
+			t.Errorf("a line is %d columns wide, the window %d: %q", n, w, l)
+		}
+	}
+	hk := helpKeys{screen: d.m.top().keys(), global: d.m.global, canGoBack: len(d.m.stack) > 1, typing: d.m.typing()}
+	if d.m.confirmQuit {
+		return
+	}
+	for _, group := range hk.FullHelp() {
+		for _, b := range group {
+			item := regexp.QuoteMeta(b.Help().Key) + ` +` + regexp.QuoteMeta(b.Help().Desc)
+			if !regexp.MustCompile(item).MatchString(frame) {
+				t.Errorf("the footer does not show %q %q:\n%s", b.Help().Key, b.Help().Desc, frame)
+			}
+		}
+	}
+}
+
+// guidedWizard runs the whole wizard on the guided path (real Docker's
+// flow: the connection form, then the guided Setup SCIM screen).
+func guidedWizard(t *testing.T) *driver {
+	cfg := testConfig(seededConsole(), nil)
+	cfg.Sandbox = false
+	d := newDriver(t, cfg, 80, 24)
+	d.typeText("Okta SAML")
+	d.press("enter")
+	d.enterUntil(steps.StepSetupSCIM)
+	return d
+}
+
+func TestGoingBackKeepsPastedValues(t *testing.T) {
+	d := guidedWizard(t)
+	d.paste(cleanURL)
+	d.paste(guidedToken)
+	if g := d.guided(); g.urlErr != nil || g.tokenErr != nil {
+		t.Fatalf("paste not taken:\n%s", d.screen())
+	}
+	d.press("esc", "esc") // leave the field, then back to preflight
+	if d.m.top().step() != steps.StepPreflight {
+		t.Fatalf("not back at preflight:\n%s", d.screen())
+	}
+	d.press("enter")
+	g := d.guided()
+	if got := g.fields[guidedFieldURL].Value(); got != cleanURL {
+		t.Errorf("going back lost the SCIM Base URL: %q", got)
+	}
+	if got := g.fields[guidedFieldToken].Value(); got != guidedToken {
+		t.Errorf("going back lost the API Token (%d characters)", len(got))
+	}
+}
+
+func TestPasteOfBothValuesFillsBothFields(t *testing.T) {
+	for name, text := range map[string]string{
+		"as selected in Docker's dialog": "SCIM Base URL\n" + cleanURL + "\nAPI Token\n" + guidedToken + "\n",
+		"on one line":                    cleanURL + " " + guidedToken,
+		"with Bearer":                    cleanURL + "\nBearer " + guidedToken,
+	} {
+		t.Run(name, func(t *testing.T) {
+			d := driveScreen(t, Config{}, 80, 24, guided(client.SCIMCredentials{}))
+			d.press("tab") // the URL field has focus
+			d.paste(text)
+			if s := d.screen(); strings.Contains(s, guidedToken) || strings.Contains(s, "not scim") {
+				t.Fatalf("the token is on screen, or the paste was garbled:\n%s", s)
+			}
+			g := d.guided()
+			if g.fields[guidedFieldURL].Value() != cleanURL || g.token.Value() != guidedToken {
+				t.Fatalf("fields hold %q and a token of %d characters:\n%s", g.fields[guidedFieldURL].Value(), len(g.token.Value()), d.screen())
+			}
+			d.press("enter")
+			if got := d.ready(); got.BaseURL != cleanURL || got.Token.Value() != guidedToken {
+				t.Fatalf("emitted %q", got.BaseURL)
+			}
+		})
+	}
+}
+
+func TestTokenInTheURLFieldReplacesTheTokenField(t *testing.T) {
+	d := driveScreen(t, Config{}, 80, 24, guided(client.SCIMCredentials{Token: client.NewSecret("abc")}))
+	d.press("tab")
+	d.paste(guidedToken)
+	g := d.guided()
+	if got := g.fields[guidedFieldToken].Value(); got != guidedToken {
+		t.Fatalf("the token field holds %d characters, want the pasted token alone", len(got))
+	}
+	if s := d.screen(); strings.Contains(s, "Fixed:") || !strings.Contains(s, "replaced what the API Token field held") {
+		t.Fatalf("the note does not say what happened:\n%s", s)
+	}
 }

@@ -47,8 +47,6 @@ type verifyScreen struct {
 	running bool
 	err     error
 	result  *client.ProbeResult
-	// explain is set when enter was pressed on a failed test.
-	explain bool
 }
 
 func newVerifyScreen(c *common, creds client.SCIMCredentials) *verifyScreen {
@@ -65,15 +63,18 @@ func (s *verifyScreen) step() steps.StepID { return steps.StepVerify }
 
 // Init starts the probe.
 func (s *verifyScreen) Init() tea.Cmd {
-	s.running, s.err, s.result, s.explain = true, nil, nil, false
+	s.running, s.err, s.result = true, nil, nil
 	return tea.Batch(s.spinner.Tick, runProbe(s, s.creds, s.c.cfg.SCIMOptions))
 }
 
 func (s *verifyScreen) keys() []key.Binding {
-	if s.running {
+	switch {
+	case s.running:
 		return nil
+	case s.passed():
+		return []key.Binding{s.rerun, s.next}
 	}
-	return []key.Binding{s.rerun, s.next}
+	return []key.Binding{s.rerun}
 }
 
 func (s *verifyScreen) passed() bool { return s.result != nil && s.result.OK() }
@@ -102,7 +103,6 @@ func (s *verifyScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 			if s.passed() {
 				return s, emit(verifiedMsg{result: *s.result})
 			}
-			s.explain = true
 		}
 	}
 	return s, nil
@@ -112,8 +112,7 @@ func (s *verifyScreen) View() string {
 	st := s.c.styles
 	w := s.c.contentWidth()
 	var b strings.Builder
-	b.WriteString(st.wrap("Testing the **SCIM Base URL** and **API Token** with the read-only requests an identity provider's "+
-		"**Test Connection** button sends:", w) + "\n")
+	b.WriteString(st.wrap("Testing the **SCIM Base URL** and **API Token** as the identity provider's **Test Connection** button will:", w) + "\n")
 	b.WriteString(st.subtle.Render(s.creds.BaseURL) + "\n\n")
 	switch {
 	case s.running:
@@ -126,21 +125,32 @@ func (s *verifyScreen) View() string {
 	return strings.TrimRight(b.String(), "\n")
 }
 
-// resultView lists each check, then the verdict and what the probe learned.
+// resultView gives the verdict first, then each check and what the probe
+// learned.
 func (s *verifyScreen) resultView(w int) string {
 	st := s.c.styles
 	r := s.result
 	var b strings.Builder
+	passed := 0
+	for _, c := range r.Checks {
+		if c.OK {
+			passed++
+		}
+	}
+	verdict := fmt.Sprintf("%d of %d checks passed in %s.", passed, len(r.Checks), latency(r.Elapsed))
+	if r.OK() {
+		b.WriteString(st.ok.Render("✓ The credentials work.") + " " + st.wrap(verdict, w-25) + "\n")
+		b.WriteString(st.wrap(fmt.Sprintf("%s. SCIM users provisioned so far: %d.", sentence(r.ExtensionNote()), r.TotalUsers), w) + "\n\n")
+	} else {
+		b.WriteString(st.err.Render("✗ The credentials do not work yet.") + "\n" + st.wrap(verdict, w) + "\n\n")
+	}
 	nameW := 0
 	for _, c := range r.Checks {
 		nameW = max(nameW, len(c.Name))
 	}
-	passed := 0
 	for i, c := range r.Checks {
 		mark := st.ok.Render("✓")
-		if c.OK {
-			passed++
-		} else {
+		if !c.OK {
 			mark = st.err.Render("✗")
 		}
 		fmt.Fprintf(&b, "%s %-*s %8s\n", mark, nameW, c.Name, latency(c.Latency))
@@ -158,19 +168,9 @@ func (s *verifyScreen) resultView(w int) string {
 			b.WriteString(indent(st.wrap("Fix: "+sentence(c.Fix), w-4), "    ") + "\n")
 		}
 	}
-	b.WriteString("\n")
-	verdict := fmt.Sprintf("%d of %d checks passed in %s.", passed, len(r.Checks), latency(r.Elapsed))
-	if r.OK() {
-		b.WriteString(st.ok.Render("✓ The credentials work. ") + verdict + "\n")
-		b.WriteString(st.wrap(fmt.Sprintf("%s. SCIM users provisioned so far: %d.", sentence(r.ExtensionNote()), r.TotalUsers), w) + "\n")
-		return b.String()
-	}
-	b.WriteString(st.err.Render("✗ The credentials do not work yet. ") + verdict + "\n")
-	if s.explain {
-		b.WriteString("\n" + st.wrapIn(st.warn, "The identity provider would fail the same way, so the wizard does not continue. "+
+	if !r.OK() {
+		b.WriteString("\n" + st.wrapIn(st.warn, "The identity provider would fail the same way, so the wizard does not go on. "+
 			"Press esc to go back and paste the values again (nothing else is lost), or r to test again.", w) + "\n")
-	} else {
-		b.WriteString(st.subtle.Render("r test again · esc back to paste the values again") + "\n")
 	}
 	return b.String()
 }

@@ -96,9 +96,9 @@ func TestVerifyWrongTokenShowsDiagnosis(t *testing.T) {
 	wrong := client.SCIMCredentials{BaseURL: ts.creds.BaseURL, Token: client.NewSecret("mistyped-token")}
 	d := verifyDriver(t, ts.config(), wrong, 80, 24)
 	d.init()
-	v := d.body()
+	v := d.screen()
 	for _, want := range []string{"✗ " + client.CheckServiceProviderConfig, "Docker refused the API Token (401)",
-		"Copy the API Token again from Identity & auth → SSO and SCIM", "0 of 4 checks passed", "esc back"} {
+		"Copy the API Token again from Identity & auth → SSO and SCIM", "0 of 4 checks passed", "Press esc to go back"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("view lacks %q:\n%s", want, v)
 		}
@@ -110,8 +110,8 @@ func TestVerifyWrongTokenShowsDiagnosis(t *testing.T) {
 	if len(d.flow) != 0 {
 		t.Fatalf("enter continued after a failed test: %v", d.flow)
 	}
-	if v := d.body(); !strings.Contains(v, "Press esc to go back and paste the values again") {
-		t.Fatalf("enter did not explain what to do:\n%s", v)
+	if v := d.screen(); !strings.Contains(v, "Press esc to go back and paste the values again") || strings.Contains(v, "enter continue") {
+		t.Fatalf("a failed test does not say what to do, or offers enter:\n%s", v)
 	}
 }
 
@@ -184,7 +184,7 @@ func TestVerifyGolden(t *testing.T) {
 			return []tea.Msg{probeDoneMsg{owner: s, err: err}}
 		}, nil},
 	}
-	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+	for _, size := range [][2]int{{60, 20}, {80, 24}, {120, 40}} {
 		for _, tc := range cases {
 			t.Run(fmt.Sprintf("%s-%dx%d", tc.name, size[0], size[1]), func(t *testing.T) {
 				d := verifyDriver(t, ts.config(), client.SCIMCredentials{BaseURL: vrBaseURL}, size[0], size[1])
@@ -194,7 +194,8 @@ func TestVerifyGolden(t *testing.T) {
 					d.send(m)
 				}
 				d.press(tc.keys...)
-				golden.RequireEqual(t, d.body())
+				requireWholeFrame(t, d, size[0], size[1])
+				golden.RequireEqual(t, d.screen())
 			})
 		}
 	}
