@@ -162,7 +162,7 @@ func runEntraConfigure(ctx context.Context, f *Factory, o entraOptions, g *globa
 	var scim *client.SCIM
 	signIn := func(ctx context.Context) (client.Secret, error) { return f.graphSignIn(ctx, o, ui) }
 	if o.sandbox {
-		run, err := f.StartSandbox(ctx)
+		run, err := f.StartSandbox()
 		if err != nil {
 			return err
 		}

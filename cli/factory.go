@@ -101,8 +101,9 @@ type sandboxRun struct {
 
 // StartSandbox starts the built-in sandbox in-process on a free loopback
 // port, seeded with the migration mix and opts, and signs in to it with
-// its organization access token.
-func (f *Factory) StartSandbox(ctx context.Context, opts ...sandbox.Option) (*sandboxRun, error) {
+// its organization access token on the first request (in the background:
+// the wizard's first frame does not wait for the sign-in).
+func (f *Factory) StartSandbox(opts ...sandbox.Option) (*sandboxRun, error) {
 	sb, err := sandbox.Start("127.0.0.1:0", append([]sandbox.Option{sandbox.WithMigrationMix()}, opts...)...)
 	if err != nil {
 		return nil, err
@@ -114,13 +115,11 @@ func (f *Factory) StartSandbox(ctx context.Context, opts ...sandbox.Option) (*sa
 	}
 	creds := sb.Credentials()
 	hub, err := client.NewHub(sb.URL)
-	if err == nil {
-		err = hub.SignIn(ctx, creds.Org, client.NewSecret(creds.OAT))
-	}
 	if err != nil {
 		stop()
 		return nil, err
 	}
+	hub.SignInOnFirstUse(creds.Org, client.NewSecret(creds.OAT))
 	return &sandboxRun{URL: sb.URL, Org: creds.Org, Hub: hub, Stop: stop}, nil
 }
 

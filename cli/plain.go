@@ -13,6 +13,8 @@ import (
 	"github.com/charmbracelet/colorprofile"
 
 	"github.com/docker-scim/docker-scim/client"
+	"github.com/docker-scim/docker-scim/entra"
+	"github.com/docker-scim/docker-scim/flow"
 	"github.com/docker-scim/docker-scim/steps"
 )
 
@@ -61,6 +63,8 @@ type plainWizard struct {
 	conns       []client.Connection
 	conn        *client.Connection
 	stopSandbox func()
+	// graph reaches Microsoft Graph for "Configure Entra for me", or nil.
+	graph *flow.EntraGraph
 	// setupAt is when the SCIM credentials were issued or given: the
 	// read-back lists users provisioned since then.
 	setupAt time.Time
@@ -81,6 +85,8 @@ func (w *plainWizard) run(ctx context.Context) error {
 		defer w.stopSandbox()
 	} else if err := w.preflightRealDocker(); err != nil {
 		return err
+	} else {
+		w.graph = realGraph()
 	}
 	for _, stage := range []func(context.Context) error{w.connectionStep, w.signInStep, w.preflightStep, w.setupStep, w.verifyStep, w.credentialsStep, w.idpStep, w.checklistStep, w.readBackStep} {
 		if err := stage(ctx); err != nil {
@@ -129,7 +135,7 @@ func (w *plainWizard) preflightRealDocker() error {
 
 // startSandbox runs the built-in sandbox in-process and signs in to it.
 func (w *plainWizard) startSandbox(ctx context.Context) error {
-	sb, err := w.f.StartSandbox(ctx, builtInSandbox(w.opts)...)
+	sb, err := w.f.StartSandbox(builtInSandbox(w.opts)...)
 	if err != nil {
 		return err
 	}
@@ -140,6 +146,8 @@ func (w *plainWizard) startSandbox(ctx context.Context) error {
 	}
 	w.res.Org, w.res.Sandbox = sb.Org, true
 	w.console, w.hub = client.SandboxConsole{Hub: sb.Hub}, sb.Hub
+	g := sandboxGraph(sb.URL)
+	w.graph = &g
 	w.ui.say("Using the built-in sandbox at %s (organization %s): nothing real is changed.", sb.URL, sb.Org)
 	return nil
 }
@@ -508,6 +516,10 @@ func (w *plainWizard) checklistStep(ctx context.Context) error {
 		w.ui.say("%s", w.ui.rich(cl.Intro))
 	}
 	w.res.Checklist = checklistResult{Total: len(cl.Items)}
+	byGraph, err := w.configureEntra(ctx)
+	if err != nil {
+		return err
+	}
 	section := ""
 	for i, item := range cl.Items {
 		if item.Section != "" && item.Section != section {
@@ -535,8 +547,10 @@ func (w *plainWizard) checklistStep(ctx context.Context) error {
 		if item.DocsURL != "" {
 			w.ui.say("   Docs: %s", item.DocsURL)
 		}
-		done := false
-		if w.f.IO.CanPrompt() {
+		done := byGraph[item.ID]
+		if done {
+			w.ui.say("   Done through Microsoft Graph.")
+		} else if w.f.IO.CanPrompt() {
 			if done, err = confirmStep(ctx, w.ask); err != nil {
 				return err
 			}
@@ -551,6 +565,52 @@ func (w *plainWizard) checklistStep(ctx context.Context) error {
 		w.ui.say("%s", w.ui.rich(n))
 	}
 	return nil
+}
+
+// configureEntra offers "Configure Entra for me" on the Entra checklist
+// when Microsoft Graph can be reached: with --configure-entra, or when the
+// admin says yes. It returns the checklist items done through Graph. A
+// failure is printed with its fix and the manual checklist follows.
+func (w *plainWizard) configureEntra(ctx context.Context) (map[string]bool, error) {
+	if w.res.IdP != steps.Entra || w.graph == nil || w.token.IsZero() {
+		return nil, nil
+	}
+	if !w.opts.configureEntra {
+		if !w.f.IO.CanPrompt() {
+			return nil, nil
+		}
+		yes, err := w.ask.Either(ctx, "Configure Entra for you through Microsoft Graph? (y/N): ", "Type y or n.",
+			[]string{"y", "yes"}, []string{"", "n", "no"})
+		if err != nil || !yes {
+			return nil, err
+		}
+	}
+	titles := entraTitles()
+	done := map[string]bool{}
+	conn := client.Connection{Type: client.SAML}
+	if w.res.ConnectionType == steps.OIDC {
+		conn.Type = client.AzureOIDC
+	}
+	s := flow.EntraSettings(w.res.Org, conn, client.SCIMCredentials{BaseURL: w.res.BaseURL, Token: w.token}, *w.graph)
+	_, err := flow.ConfigureEntra(ctx, *w.graph, s, func(p entra.Progress) {
+		switch p.State {
+		case entra.Done:
+			done[string(p.Step)] = true
+			w.ui.say("  ✓ %s — %s", titles[p.Step], p.Detail)
+			w.res.EntraGraph = append(w.res.EntraGraph, entraStep{ID: string(p.Step), Title: titles[p.Step], State: string(p.State), Detail: p.Detail})
+		case entra.Failed:
+			w.ui.say("  ✗ %s", titles[p.Step])
+			w.res.EntraGraph = append(w.res.EntraGraph, entraStep{ID: string(p.Step), Title: titles[p.Step], State: string(p.State), Error: p.Err.Error()})
+		}
+	})
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, errInterrupted
+		}
+		w.ui.say("Microsoft Graph: %v", err)
+		w.ui.say("Run the wizard (or docker-scim entra configure) again to resume; the items below are the manual way.")
+	}
+	return done, nil
 }
 
 // finish prints the result on stdout (JSON or a summary), whatever stage

@@ -24,6 +24,9 @@ type wizardResult struct {
 	Verification   *verification        `json:"verification,omitempty"`
 	Checklist      checklistResult      `json:"checklist"`
 	ReadBack       *readBackResult      `json:"read_back,omitempty"`
+	// EntraGraph lists the Entra checklist items done through Microsoft
+	// Graph ("Configure Entra for me"), in order.
+	EntraGraph []entraStep `json:"entra_graph,omitempty"`
 }
 
 // readBackResult is what Docker had after the checklist: the SCIM users

@@ -37,6 +37,7 @@ type wizardOptions struct {
 	showToken      bool
 	jit            string
 	runbook        string
+	configureEntra bool
 }
 
 // Environment variables that answer the wizard's questions.
@@ -72,6 +73,7 @@ func addWizardFlags(cmd *cobra.Command, o *wizardOptions) {
 	fl.StringVar(&o.runbook, "runbook", os.Getenv("DOCKER_SCIM_RUNBOOK"), "write the run as a runbook to this file: Markdown, or JSON for a .json name; never the token [$DOCKER_SCIM_RUNBOOK]")
 	fl.BoolVar(&o.json, "json", false, "print the result as one JSON object on stdout (runs the plain mode)")
 	fl.BoolVar(&o.showToken, "show-token", false, "include the SCIM API Token in the result (it is hidden otherwise)")
+	fl.BoolVar(&o.configureEntra, "configure-entra", false, "plain mode, Entra ID: do the checklist through Microsoft Graph without asking (sandbox stand-in, $"+envGraphToken+" or the Azure CLI)")
 	for flag, values := range map[string][]string{
 		"idp":             {"okta", "entra", "onelogin"},
 		"connection-type": {"saml", "oidc"},
@@ -191,7 +193,7 @@ func runTUI(ctx context.Context, f *Factory, o *wizardOptions, p plan) error {
 		cfg.Preset.Connection.Type = client.AzureOIDC
 	}
 	if o.sandbox {
-		sb, err := f.StartSandbox(ctx, builtInSandbox(o)...)
+		sb, err := f.StartSandbox(builtInSandbox(o)...)
 		if err != nil {
 			return err
 		}
@@ -221,8 +223,10 @@ func runTUI(ctx context.Context, f *Factory, o *wizardOptions, p plan) error {
 		}
 		cfg.Console = client.DockerConsole{}
 	}
-	// 120 frames a second: a key shows on screen within ~8 ms instead of ~16
-	// (docs/performance.md); the cost is a little more idle CPU.
+	// At most 120 frames a second. With the repository's patched renderer
+	// (third_party/bubbletea) a frame after an idle stretch is drawn at once
+	// and an idle wizard never wakes up; with upstream v2.1.1 (`go install`)
+	// the ticker runs at this rate for good (docs/performance.md).
 	opts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithOutput(stderr), tea.WithFPS(120)}
 	if o.global.noColor {
 		opts = append(opts, tea.WithColorProfile(f.IO.ColorProfile(stderr, true, false)))

@@ -4,8 +4,11 @@ import (
 	"context"
 	"errors"
 	"github.com/docker-scim/docker-scim/steps"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
+	"time"
 )
 
 // ConnectionType is an SSO connection's authentication method.
@@ -195,9 +198,18 @@ type PushedRef struct {
 func (c SandboxConsole) SimulatePush(ctx context.Context, creds SCIMCredentials, req PushRequest) (PushResult, error) {
 	var out PushResult
 	err := c.Hub.t.do(ctx, call{op: "simulate an identity provider push", method: http.MethodPost,
-		url: c.Hub.base.String() + "/sandbox/idp/push", body: req, out: &out, bearer: creds.Token, hints: scimHints})
+		url: c.Hub.base.String() + "/sandbox/idp/push", body: req, out: &out, bearer: creds.Token, hints: pushHints})
 	return out, err
 }
+
+// pushHints are the SCIM hints, except that a 502 from the push is the
+// simulated identity provider reporting a failed SCIM request (the message
+// names it), not Docker having a problem.
+var pushHints = func() map[Kind]string {
+	h := maps.Clone(scimHints)
+	h[KindServer] = "The simulated identity provider's SCIM request to the sandbox failed: the message names the request and the sandbox's answer"
+	return h
+}()
 
 // Connections lists the sandbox organization's SSO connections.
 func (c SandboxConsole) Connections(ctx context.Context, org string) ([]Connection, error) {
@@ -208,24 +220,94 @@ func (c SandboxConsole) Connections(ctx context.Context, org string) ([]Connecti
 	return out.Connections, err
 }
 
-// SetupSCIM enables SCIM on the connection and returns its credentials.
+// SetupSCIM enables SCIM on the connection and returns its credentials. It
+// is safe to retry, and retries itself: when an attempt fails in a way that
+// may have enabled SCIM without the answer arriving (no answer in time, a
+// dropped connection, 502, 503, 504), it first reads the connection. SCIM
+// on means the lost answer held the only copy of the token, so a refresh
+// replaces it; SCIM off means nothing happened, so Setup SCIM is sent again.
+// A 429 is sent again after the wait the server asked for.
 func (c SandboxConsole) SetupSCIM(ctx context.Context, org, id string) (SCIMCredentials, error) {
-	return c.issue(ctx, "set up SCIM", connPath(org, id)+"/scim")
+	const op = "set up SCIM"
+	t := c.Hub.t
+	creds, err := c.issue(ctx, op, connPath(org, id)+"/scim", false)
+	for attempt := 1; err != nil && attempt <= t.retry.RetryMax; attempt++ {
+		var ce *Error
+		if !errors.As(err, &ce) || !mayHaveHappened(ce) {
+			break
+		}
+		wait := t.backoff(t.retry.RetryWaitMin, t.retry.RetryWaitMax, attempt-1, nil)
+		if ce.RetryAfter > 0 {
+			if ce.RetryAfter > t.retry.RetryWaitMax {
+				break
+			}
+			wait = ce.RetryAfter
+		}
+		if deadline, ok := ctx.Deadline(); ok && deadline.Sub(t.now()) < wait {
+			break
+		}
+		if t.notice != nil {
+			t.notice(RetryNotice{Op: op, Attempt: attempt + 1, Cause: ce.Kind.String(), RateLimited: ce.Kind == KindRateLimited})
+		}
+		if sleep(ctx, wait) != nil {
+			break
+		}
+		if ce.Kind != KindRateLimited {
+			conns, lerr := c.Connections(ctx, org)
+			if lerr != nil {
+				break // the first failure says more than this one
+			}
+			i := slices.IndexFunc(conns, func(conn Connection) bool { return conn.ID == id })
+			if i < 0 {
+				break
+			}
+			if conns[i].SCIMEnabled {
+				return c.RefreshSCIMToken(ctx, org, id)
+			}
+		}
+		creds, err = c.issue(ctx, op, connPath(org, id)+"/scim", false)
+	}
+	return creds, err
 }
 
-// RefreshSCIMToken issues a new API Token for the connection.
+// mayHaveHappened reports a failure after which a request may or may not
+// have been applied, or was refused for now: worth checking and retrying.
+func mayHaveHappened(e *Error) bool {
+	switch e.Kind {
+	case KindNetwork, KindTimeout, KindRateLimited:
+		return true
+	}
+	return e.Kind == KindServer && retryable(e.Status)
+}
+
+// sleep waits d, or until ctx is done.
+func sleep(ctx context.Context, d time.Duration) error {
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-timer.C:
+		return nil
+	}
+}
+
+// RefreshSCIMToken issues a new API Token for the connection. Sending it
+// twice is harmless (the token of a lost answer was never seen), so it is
+// retried like a read.
 func (c SandboxConsole) RefreshSCIMToken(ctx context.Context, org, id string) (SCIMCredentials, error) {
-	return c.issue(ctx, "refresh the SCIM token", connPath(org, id)+"/scim/token")
+	return c.issue(ctx, "refresh the SCIM token", connPath(org, id)+"/scim/token", true)
 }
 
-func (c SandboxConsole) issue(ctx context.Context, op, path string) (SCIMCredentials, error) {
+// issue sends Setup SCIM or a token refresh; retrySafe lets the transport
+// retry it.
+func (c SandboxConsole) issue(ctx context.Context, op, path string, retrySafe bool) (SCIMCredentials, error) {
 	var out struct {
 		BaseURL  string `json:"scim_base_url"`
 		APIToken string `json:"api_token"`
 	}
-	err := c.Hub.send(ctx, op, http.MethodPost, path, &out, map[Kind]string{
-		KindConflict: "SCIM is already set up on this connection: refresh its token instead",
-	})
+	err := c.Hub.sendBody(ctx, call{op: op, method: http.MethodPost, url: c.Hub.base.String() + path, out: &out, retrySafe: retrySafe,
+		hints: map[Kind]string{KindConflict: "SCIM is already set up on this connection: refresh its token instead"}})
 	if err != nil {
 		return SCIMCredentials{}, err
 	}

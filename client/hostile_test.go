@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -216,5 +217,40 @@ func TestRedactionKeepsWords(t *testing.T) {
 	_, err = s.ServiceProviderConfig(context.Background())
 	if strings.Contains(err.Error(), "abcdefghijklmnop1234") {
 		t.Fatalf("a bearer credential the client does not hold is shown: %v", err)
+	}
+}
+
+// TestConflictOnAReadIsNotAboutTheValues: a 409 to a GET cannot mean "it
+// already exists"; the hint says so.
+func TestConflictOnAReadIsNotAboutTheValues(t *testing.T) {
+	s := hostileSCIM(t, func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusConflict)
+		_ = json.NewEncoder(w).Encode(map[string]any{"detail": "conflict"})
+	})
+	_, err := s.ServiceProviderConfig(context.Background())
+	ce := assertKind(t, err, client.KindConflict, 409)
+	if strings.Contains(ce.Hint, "already exists") || !strings.Contains(ce.Hint, "read") {
+		t.Fatalf("hint %q: a read that gets 409 is Docker's problem, not the values'", ce.Hint)
+	}
+}
+
+// TestEndlessPagingIsNamed: a server whose list never ends is reported as
+// such when the step's time runs out, not as "did not answer in time".
+func TestEndlessPagingIsNamed(t *testing.T) {
+	var served atomic.Int64
+	s := hostileSCIM(t, func(w http.ResponseWriter, r *http.Request) {
+		n := served.Add(1)
+		_ = json.NewEncoder(w).Encode(map[string]any{
+			"totalResults": 1 << 40, "startIndex": n, "itemsPerPage": 1,
+			"Resources": []any{map[string]any{"id": "u" + strconv.FormatInt(n, 10), "userName": "u@moby.example",
+				"meta": map[string]any{"created": "2030-01-01T00:00:00Z", "lastModified": "2030-01-01T00:00:00Z"}}},
+		})
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	_, err := s.UsersSince(ctx, time.Time{})
+	ce := assertKind(t, err, client.KindTimeout, 0)
+	if !strings.Contains(ce.Hint, "pages") || strings.Contains(ce.Hint, "did not answer in time") {
+		t.Fatalf("hint %q does not name the endless list", ce.Hint)
 	}
 }

@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -87,6 +88,8 @@ func (h *Hub) exchange(ctx context.Context, identifier string, secret Secret) (S
 		body:    map[string]string{"identifier": identifier, "secret": secret.Value()},
 		out:     &out,
 		secrets: []Secret{secret},
+		// Signing in changes nothing: a lost answer is asked again.
+		retrySafe: true,
 		hints: map[Kind]string{
 			KindUnauthorized: "Docker did not accept the token: use the organization name with an organization access token, or your username with a personal access token",
 		},
@@ -120,12 +123,25 @@ func jwtExpiry(tok string) (time.Time, error) {
 	return claims.ExpiresAt.Time, nil
 }
 
-// token returns a JWT valid for at least refreshMargin, signing in again
-// when the current one is about to expire.
+// SignInOnFirstUse keeps identifier and secret (as SignIn does) and signs
+// in with them on the first request instead of now: a caller that must not
+// wait for the sign-in (the wizard's first frame) hands it to the first
+// request, which runs in the background. A refused sign-in is that
+// request's error.
+func (h *Hub) SignInOnFirstUse(identifier string, secret Secret) {
+	h.mu.Lock()
+	h.identifier, h.secret = identifier, secret
+	h.mu.Unlock()
+}
+
+// token returns a JWT valid for at least refreshMargin, signing in when
+// there is none yet (SignInOnFirstUse) or when the current one is about to
+// expire.
 func (h *Hub) token(ctx context.Context) (Secret, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if h.jwt.IsZero() || h.expires.IsZero() || h.t.now().Add(refreshMargin).Before(h.expires) {
+	firstUse := h.jwt.IsZero() && !h.secret.IsZero()
+	if !firstUse && (h.jwt.IsZero() || h.expires.IsZero() || h.t.now().Add(refreshMargin).Before(h.expires)) {
 		return h.jwt, nil
 	}
 	tok, exp, err := h.exchange(ctx, h.identifier, h.secret)
@@ -193,6 +209,25 @@ type page[T any] struct {
 // maxPages stops a server whose next links never end.
 const maxPages = 10000
 
+// pagingFailure names the real cause when a list fails after several pages:
+// running out of time there means the list went on and on (far longer than
+// expected, or paging that never ends), not a server that did not answer.
+func pagingFailure(err error, pages, items int) error {
+	var ce *Error
+	if pages < 2 || !errors.As(err, &ce) || ce.Kind != KindTimeout {
+		return err
+	}
+	e := *ce
+	e.Hint = fmt.Sprintf("%d pages (%d items) were read before the time ran out: the list is far longer than expected, or the server's paging never ends; check that the address is Docker's, then retry", pages, items)
+	return &e
+}
+
+// endlessPaging is the error for a list still going after maxPages pages.
+func endlessPaging(op string, items int) error {
+	return &Error{Op: op, Kind: KindDecode, Hint: "Check that the address is Docker's: its lists end",
+		Err: fmt.Errorf("the list did not end after %d pages (%d items): the server's paging never ends", maxPages, items)}
+}
+
 // listAll fetches path and follows every `next` link to the end. Next links
 // must stay on the base's origin: the JWT is never sent elsewhere.
 func listAll[T any](ctx context.Context, h *Hub, op, path string, hints map[Kind]string) ([]T, error) {
@@ -200,14 +235,17 @@ func listAll[T any](ctx context.Context, h *Hub, op, path string, hints map[Kind
 	next := h.base.String() + path
 	seen := map[string]bool{}
 	for n := 0; next != ""; n++ {
-		if seen[next] || n == maxPages {
+		if n == maxPages {
+			return all, endlessPaging(op, len(all))
+		}
+		if seen[next] {
 			return all, &Error{Op: op, Kind: KindDecode, Hint: defaultHints[KindDecode],
 				Err: errors.New("the server's next links go round in a loop")}
 		}
 		seen[next] = true
 		var p page[T]
 		if err := h.sendBody(ctx, call{op: op, method: http.MethodGet, url: next, out: &p, hints: hints}); err != nil {
-			return all, err
+			return all, pagingFailure(err, n+1, len(all))
 		}
 		all = append(all, p.Results...)
 		if p.Next == nil || *p.Next == "" {
@@ -387,7 +425,7 @@ func (h *Hub) AuditLogs(ctx context.Context, org string, opts AuditLogOptions) (
 			Next *string    `json:"next"`
 		}
 		if err := h.sendBody(ctx, call{op: op, method: http.MethodGet, url: target, out: &p, hints: hints}); err != nil {
-			return all, err
+			return all, pagingFailure(err, pageNo, len(all))
 		}
 		all = append(all, p.Logs...)
 		if p.Next != nil && *p.Next != "" {

@@ -285,7 +285,7 @@ func (s *SCIM) usersSinceSorted(ctx context.Context, since time.Time) (rb ReadBa
 			return ReadBack{Requests: rb.Requests}, false, nil
 		}
 		if err != nil {
-			return rb, true, err
+			return rb, true, pagingFailure(err, rb.Requests, len(rb.Users))
 		}
 		// The whole page must be in order, not just up to since: a server
 		// that ignores sortBy would otherwise look like "nothing new".
@@ -304,10 +304,10 @@ func (s *SCIM) usersSinceSorted(ctx context.Context, since time.Time) (rb ReadBa
 		}
 		start += len(p.Resources)
 		if len(p.Resources) == 0 || start > p.TotalResults {
-			break
+			return rb, true, nil
 		}
 	}
-	return rb, true, nil
+	return rb, true, endlessPaging(opReadUsers, len(rb.Users))
 }
 
 // Group is a group (org:team) as a SCIM server reports it.
@@ -356,15 +356,15 @@ func listSCIM[T any](ctx context.Context, s *SCIM, op, path string) ([]T, int, e
 		p, err := scimPage[T](ctx, s, op, path, q)
 		pages++
 		if err != nil {
-			return out, pages, err
+			return out, pages, pagingFailure(err, pages, len(out))
 		}
 		out = append(out, p.Resources...)
 		start += len(p.Resources)
 		if len(p.Resources) == 0 || start > p.TotalResults {
-			break
+			return out, pages, nil
 		}
 	}
-	return out, pages, nil
+	return out, pages, endlessPaging(op, len(out))
 }
 
 // keepSince keeps the items created or modified at or after since.

@@ -33,9 +33,18 @@ const (
 	defaultRetries  = 4
 	defaultMinWait  = 500 * time.Millisecond
 	defaultMaxWait  = 30 * time.Second
-	defaultTimeout  = 30 * time.Second
 	maxRateLimitNap = time.Minute
 )
+
+// AttemptTimeout is how long one attempt of a request may take before it
+// is given up and (when safe) retried.
+const AttemptTimeout = 20 * time.Second
+
+// StepTimeout is the budget a front-end gives one step's calls (listing
+// connections, Setup SCIM, verify, one read-back poll): two attempts that
+// both stall to AttemptTimeout plus the backoff between them, so a single
+// stalled request is retried instead of failing the step.
+const StepTimeout = 3 * AttemptTimeout
 
 // RateLimit is the last X-RateLimit-* values a server sent. The zero value
 // means no response carried them.
@@ -52,6 +61,7 @@ type RateLimit struct {
 type Option func(*options)
 
 type options struct {
+	notice  func(RetryNotice)
 	http    *http.Client
 	retries int
 	minWait time.Duration
@@ -70,6 +80,27 @@ func WithHTTPClient(hc *http.Client) Option { return func(o *options) { o.http =
 // to maxWait). retries 0 disables retrying.
 func WithRetries(retries int, minWait, maxWait time.Duration) Option {
 	return func(o *options) { o.retries, o.minWait, o.maxWait = retries, minWait, maxWait }
+}
+
+// RetryNotice tells a front-end that a request is being retried, so that a
+// long wait is never silent.
+type RetryNotice struct {
+	// Op is what the client was doing, e.g. "read back the SCIM users".
+	Op string
+	// Attempt is the number of the attempt about to start (2 for the
+	// first retry).
+	Attempt int
+	// Cause says why the last attempt failed, e.g. "no answer within 20s".
+	Cause string
+	// RateLimited says the server asked to slow down (429): the wait is
+	// the rate limit's, not a network problem.
+	RateLimited bool
+}
+
+// WithRetryNotice calls notice before every retry (from the goroutine that
+// sends the request). It must not block.
+func WithRetryNotice(notice func(RetryNotice)) Option {
+	return func(o *options) { o.notice = notice }
 }
 
 // WithClock makes the client read the time from now (tests use it to age
@@ -98,9 +129,10 @@ func buildOptions(opts []Option) options {
 // transport sends JSON requests, retries what is safe to retry, paces itself
 // by the server's rate limit, and turns every failure into *Error.
 type transport struct {
-	plain *http.Client
-	retry *retryablehttp.Client
-	now   func() time.Time
+	plain  *http.Client
+	retry  *retryablehttp.Client
+	now    func() time.Time
+	notice func(RetryNotice)
 
 	mu sync.Mutex
 	rl RateLimit
@@ -112,7 +144,7 @@ func newTransport(o options) (*transport, error) {
 	if o.http != nil {
 		hc = *o.http
 	} else {
-		hc = http.Client{Timeout: defaultTimeout, Transport: defaultRoundTripper()}
+		hc = http.Client{Timeout: AttemptTimeout, Transport: defaultRoundTripper()}
 	}
 	if tr, ok := hc.Transport.(*http.Transport); ok && tr.TLSClientConfig != nil && tr.TLSClientConfig.InsecureSkipVerify {
 		return nil, errors.New("the HTTP client skips TLS certificate verification; docker-scim always verifies certificates")
@@ -130,7 +162,7 @@ func newTransport(o options) (*transport, error) {
 		}
 		return nil
 	}
-	t := &transport{plain: &hc, now: o.now}
+	t := &transport{plain: &hc, now: o.now, notice: o.notice}
 	t.retry = &retryablehttp.Client{
 		HTTPClient:   &hc,
 		Logger:       nil, // never log: URLs and bodies stay private
@@ -148,7 +180,7 @@ func defaultRoundTripper() *http.Transport {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
 	tr.TLSHandshakeTimeout = 10 * time.Second
-	tr.ResponseHeaderTimeout = defaultTimeout
+	tr.ResponseHeaderTimeout = AttemptTimeout
 	return tr
 }
 
@@ -243,16 +275,62 @@ func (t *transport) checkRetry(ctx context.Context, resp *http.Response, err err
 		return false, ctx.Err()
 	}
 	if err != nil {
-		return !permanentNetError(err), nil
+		if permanentNetError(err) {
+			return false, nil
+		}
+		t.announce(ctx, retryCause(err), false)
+		return true, nil
 	}
 	t.observe(resp)
 	if !retryable(resp.StatusCode) {
 		return false, nil
 	}
-	if wait, ok := retryAfter(resp.Header, t.now()); ok && wait > t.retry.RetryWaitMax {
-		return false, nil
+	if wait, ok := retryAfter(resp.Header, t.now()); ok {
+		// A wait longer than the backoff allows, or than the step has
+		// left, is the caller's to make: the 429 carries RetryAfter.
+		if wait > t.retry.RetryWaitMax {
+			return false, nil
+		}
+		if deadline, ok := ctx.Deadline(); ok && deadline.Sub(t.now()) < wait {
+			return false, nil
+		}
 	}
+	limited := resp.StatusCode == http.StatusTooManyRequests
+	cause := fmt.Sprintf("%d %s from the server", resp.StatusCode, http.StatusText(resp.StatusCode))
+	if wait, ok := retryAfter(resp.Header, t.now()); ok && limited {
+		cause = fmt.Sprintf("rate limited: the server asked to wait %s", wait.Round(time.Second))
+	}
+	t.announce(ctx, cause, limited)
 	return true, nil
+}
+
+// retryState is carried in a request's context so that checkRetry can say
+// which call it retries.
+type retryState struct {
+	op       string
+	attempts int
+}
+
+type retryStateKey struct{}
+
+// announce tells the front-end that the request in ctx is retried.
+func (t *transport) announce(ctx context.Context, cause string, limited bool) {
+	st, ok := ctx.Value(retryStateKey{}).(*retryState)
+	if !ok || t.notice == nil {
+		return
+	}
+	st.attempts++
+	t.notice(RetryNotice{Op: st.op, Attempt: st.attempts + 1, Cause: cause, RateLimited: limited})
+}
+
+// retryCause says in a few words why an attempt failed, without quoting
+// the error (it may hold the URL).
+func retryCause(err error) string {
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return "no answer in time"
+	}
+	return "the connection failed"
 }
 
 // backoff waits what the server asked for, else exponentially longer with
@@ -332,6 +410,9 @@ type call struct {
 	hints map[Kind]string
 	// noContent accepts an empty success body even when out is set.
 	noContent bool
+	// retrySafe retries a POST like a GET: sending it twice does no harm
+	// (a sign-in, or a token refresh whose lost answer nobody saw).
+	retrySafe bool
 }
 
 // failure builds the *Error for c. The server's message is redacted, then
@@ -394,6 +475,9 @@ func (t *transport) roundTrip(ctx context.Context, c call) ([]byte, int, http.He
 		}
 		body = b
 	}
+	if t.notice != nil {
+		ctx = context.WithValue(ctx, retryStateKey{}, &retryState{op: c.op})
+	}
 	req, err := retryablehttp.NewRequestWithContext(ctx, c.method, c.url, body)
 	if err != nil {
 		return nil, 0, nil, c.failure(KindOther, 0, "", errors.New("cannot build the request: check the URL"))
@@ -411,7 +495,7 @@ func (t *transport) roundTrip(ctx context.Context, c call) ([]byte, int, http.He
 		req.Header.Set("Authorization", "Bearer "+c.bearer.Value())
 	}
 	var resp *http.Response
-	if idempotent(c.method) {
+	if idempotent(c.method) || c.retrySafe {
 		resp, err = t.retry.Do(req)
 	} else {
 		if b, ok := body.([]byte); ok {
@@ -440,6 +524,11 @@ func (t *transport) roundTrip(ctx context.Context, c call) ([]byte, int, http.He
 	return raw, resp.StatusCode, resp.Header, nil
 }
 
+// changes reports whether a request with method may change data.
+func changes(method string) bool {
+	return method != http.MethodGet && method != http.MethodHead && method != http.MethodOptions
+}
+
 func idempotent(method string) bool {
 	switch method {
 	case http.MethodGet, http.MethodHead, http.MethodPut, http.MethodDelete, http.MethodOptions:
@@ -457,6 +546,10 @@ func (c call) statusError(status int, header http.Header, raw []byte, now time.T
 		kind = KindPATNotAllowed
 	}
 	e := c.failure(kind, status, msg, nil)
+	if kind == KindConflict && !changes(c.method) {
+		// A read changes nothing, so "it already exists" cannot be why.
+		e.Hint = "Docker answered 409 Conflict to a read, which changes nothing: this is a problem on Docker's side (or a proxy in between), not in the values entered; retry in a moment"
+	}
 	if kind == KindForbidden && oatNotAllowed(msg) && c.hints[KindForbidden] == "" {
 		e.Hint = "This Docker endpoint refuses organization access tokens: sign in with your username and a personal access token"
 	}

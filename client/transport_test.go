@@ -152,15 +152,40 @@ func TestNotRetried(t *testing.T) {
 	}
 }
 
-func TestPOSTIsNeverRetried(t *testing.T) {
-	sb := sandbox.New(sandbox.WithFault(sandbox.Fault{Method: http.MethodPost, Path: "/v2/auth/token", Status: 503}))
+// TestPOSTIsRetriedOnlyWhenSafe: a push (which creates users) is sent once;
+// a sign-in, which changes nothing, is retried after a 503, a 429 with
+// Retry-After and a stall.
+func TestPOSTIsRetriedOnlyWhenSafe(t *testing.T) {
+	sb := sandbox.New(sandbox.WithFault(sandbox.Fault{Method: http.MethodPost, Path: "/sandbox/idp/push", Status: 503}))
 	srv := httptest.NewServer(sb)
 	defer srv.Close()
 	hub, _ := client.NewHub(srv.URL, client.WithRetries(3, time.Millisecond, time.Millisecond))
-	err := hub.SignIn(context.Background(), sb.Credentials().Org, client.NewSecret(sb.Credentials().OAT))
+	creds := sb.Credentials()
+	if err := hub.SignIn(context.Background(), creds.Org, client.NewSecret(creds.OAT)); err != nil {
+		t.Fatal(err)
+	}
+	before := sb.RequestCount()
+	_, err := client.SandboxConsole{Hub: hub}.SimulatePush(context.Background(), client.SCIMCredentials{Token: client.NewSecret(creds.SCIMToken)},
+		client.PushRequest{Users: []client.PushUser{{UserName: "once@moby.example"}}})
 	assertKind(t, err, client.KindServer, 503)
-	if n := sb.RequestCount(); n != 1 {
-		t.Fatalf("POST sent %d times, want 1", n)
+	if n := sb.RequestCount() - before; n != 1 {
+		t.Fatalf("push POST sent %d times, want 1", n)
+	}
+
+	for _, f := range []sandbox.Fault{
+		{Method: http.MethodPost, Path: "/v2/auth/token", Status: 503, Times: 1},
+		{Method: http.MethodPost, Path: "/v2/auth/token", Status: 429, Header: map[string]string{"Retry-After": "0"}, Times: 1},
+		{Method: http.MethodPost, Path: "/v2/auth/token", Status: 502, Times: 1},
+	} {
+		sb.AddFault(f)
+		hub, _ := client.NewHub(srv.URL, client.WithRetries(3, time.Millisecond, 10*time.Millisecond))
+		before := sb.RequestCount()
+		if err := hub.SignIn(context.Background(), creds.Org, client.NewSecret(creds.OAT)); err != nil {
+			t.Fatalf("sign-in after one %d: %v", f.Status, err)
+		}
+		if n := sb.RequestCount() - before; n != 2 {
+			t.Fatalf("sign-in after one %d: %d requests, want 2", f.Status, n)
+		}
 	}
 }
 

@@ -16,7 +16,9 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -159,17 +161,77 @@ func (tm *term) format(f string) string {
 	return strings.TrimSpace(tm.run("display", "-p", "-t", tm.target, f))
 }
 
-// buffer is the newest tmux paste buffer: what the program last copied
-// with OSC 52.
-func (tm *term) buffer() string {
+// waitBuffer waits until tmux's newest paste buffer (what the program last
+// copied with OSC 52) satisfies ok, and returns it. The program shows "sent
+// to your terminal's clipboard" when it hands the copy to its renderer,
+// which may draw that line before it writes the OSC 52 sequence: so a test
+// waits for the buffer too instead of reading it once.
+func (tm *term) waitBuffer(what string, ok func(buffer string) bool) string {
 	tm.t.Helper()
-	return tm.run("show-buffer")
+	deadline := time.Now().Add(waitTimeout)
+	for {
+		buf, err := tm.exec("show-buffer")
+		if err == nil && ok(buf) {
+			return buf
+		}
+		if time.Now().After(deadline) {
+			if err != nil {
+				buf = err.Error()
+			}
+			tm.t.Fatalf("tmux's paste buffer never held %s after %s; last buffer: %q; last screen:\n%s", what, waitTimeout, buf, tm.screen())
+		}
+		time.Sleep(pollEvery)
+	}
 }
 
 // resize makes the window w×h; the program gets a WindowSizeMsg.
 func (tm *term) resize(w, h int) {
 	tm.t.Helper()
 	tm.run("resize-window", "-t", tm.target, "-x", strconv.Itoa(w), "-y", strconv.Itoa(h))
+}
+
+// programPID is the process id of the program under test: the child of
+// the window's wrapper shell (Linux: read from /proc).
+func (tm *term) programPID() int {
+	tm.t.Helper()
+	shell := tm.format("#{pane_pid}")
+	deadline := time.Now().Add(waitTimeout)
+	for {
+		raw, err := os.ReadFile(filepath.Join("/proc", shell, "task", shell, "children"))
+		if err != nil {
+			tm.t.Skipf("cannot find the program's process under the shell %s: %v", shell, err)
+		}
+		if f := strings.Fields(string(raw)); len(f) > 0 {
+			pid, err := strconv.Atoi(f[0])
+			if err != nil {
+				tm.t.Fatalf("children of the shell %s: %q", shell, raw)
+			}
+			return pid
+		}
+		if time.Now().After(deadline) {
+			tm.t.Fatalf("the window's shell %s started no program after %s; last screen:\n%s", shell, waitTimeout, tm.screen())
+		}
+		time.Sleep(pollEvery)
+	}
+}
+
+// freeze stops the program (SIGSTOP), the way a machine under load
+// starves it: keys sent meanwhile wait in the terminal and arrive together
+// when the returned thaw continues it. thaw is safe to call twice; the
+// test's cleanup calls it too.
+func (tm *term) freeze() (thaw func()) {
+	tm.t.Helper()
+	p, err := os.FindProcess(tm.programPID())
+	if err != nil {
+		tm.t.Fatal(err)
+	}
+	if err := p.Signal(syscall.SIGSTOP); err != nil {
+		tm.t.Fatalf("SIGSTOP: %v", err)
+	}
+	var once sync.Once
+	thaw = func() { once.Do(func() { _ = p.Signal(syscall.SIGCONT) }) }
+	tm.t.Cleanup(thaw)
+	return thaw
 }
 
 // waitFor polls the screen until ok accepts it, and fails the test with the

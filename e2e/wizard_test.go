@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -141,8 +142,10 @@ func newRun(t *testing.T, w, h int, connection, idp string, extra ...string) *ru
 	return r
 }
 
-// screenFunc acts on one screen of the wizard and leaves it.
-type screenFunc func(r *run, screen string)
+// screenFunc does what a screen asks for and returns the key that leaves
+// it, without pressing it: only leave presses it, and leave waits for the
+// next screen, so no walk ever acts on a screen that is already going away.
+type screenFunc func(r *run, screen string) (leaveKey string)
 
 // screens maps each step title (steps.Title) to what the walk does there.
 // A new screen needs one entry here.
@@ -165,35 +168,59 @@ func (r *run) walkTo(until steps.StepID) string {
 	for range 20 {
 		s := r.tm.waitFor("a step header", func(s string) bool { return stepTitle(s) != "" })
 		title := stepTitle(s)
-		if len(r.walked) == 0 || r.walked[len(r.walked)-1] != title {
-			r.walked = append(r.walked, title)
-		}
 		if title == want {
+			r.note(title)
 			return s
 		}
-		act, ok := screens[title]
-		if !ok {
-			r.t.Fatalf("the e2e walk has no step for the screen %q (add one to screens in e2e/wizard_test.go); screen:\n%s", title, s)
-		}
-		act(r, s)
-		r.tm.waitFor(fmt.Sprintf("the step after %q", title), func(s string) bool { return stepTitle(s) != title })
+		r.act(s)
 	}
 	r.t.Fatalf("did not reach %q after 20 screens: walked %q", want, r.walked)
 	return ""
+}
+
+// act does what the screen on display asks for, leaves it and waits for
+// the next one.
+func (r *run) act(screen string) {
+	r.t.Helper()
+	title := stepTitle(screen)
+	r.note(title)
+	do, ok := screens[title]
+	if !ok {
+		r.t.Fatalf("the e2e walk has no step for the screen %q (add one to screens in e2e/wizard_test.go); screen:\n%s", title, screen)
+	}
+	r.leave(title, do(r, screen))
+}
+
+// leave presses key on the screen titled title and returns once another
+// step's header is on screen. A key meant for the next screen sent before
+// that would reach this one (or be lost), so every walk waits here.
+func (r *run) leave(title, key string) {
+	r.t.Helper()
+	r.tm.keys(key)
+	r.tm.waitFor(fmt.Sprintf("the step after %q (after pressing %s)", title, key), func(s string) bool {
+		t := stepTitle(s)
+		return t != "" && t != title
+	})
+}
+
+// note records title in walked unless it is the last one there.
+func (r *run) note(title string) {
+	if len(r.walked) == 0 || r.walked[len(r.walked)-1] != title {
+		r.walked = append(r.walked, title)
+	}
 }
 
 // pickConnection filters the connection list with / and chooses the first
 // match, which must be r.connection. On real Docker (the guided path) the
 // screen is a form instead: the name is typed, type and IdP keep their
 // defaults (SAML, Okta).
-func (r *run) pickConnection(string) {
+func (r *run) pickConnection(string) string {
 	r.t.Helper()
 	if r.guided {
 		r.tm.waitText("Connection name")
 		r.tm.typeText(r.connection)
 		r.tm.waitText(r.connection)
-		r.tm.keys("Enter")
-		return
+		return "Enter"
 	}
 	r.tm.waitText(r.connection)
 	r.tm.keys("/")
@@ -201,20 +228,20 @@ func (r *run) pickConnection(string) {
 	r.tm.waitFor("the filtered list with "+r.connection+" selected", func(s string) bool {
 		return strings.Contains(s, "> "+r.connection)
 	})
-	r.tm.keys("Enter") // chooses the selected match, as in fzf or gum
+	return "Enter" // chooses the selected match, as in fzf or gum
 }
 
-// pressContinue waits for the screen's "enter continue" and presses it.
-func (r *run) pressContinue(string) {
+// pressContinue waits for the screen's "enter continue" and leaves with it.
+func (r *run) pressContinue(string) string {
 	r.t.Helper()
 	r.tm.waitText("enter continue")
-	r.tm.keys("Enter")
+	return "Enter"
 }
 
 // runSetupSCIM confirms Enable SCIM on the chosen connection; on the
 // guided path it pastes the SCIM Base URL and API Token (bracketed paste,
 // as a terminal does) into the form.
-func (r *run) runSetupSCIM(string) {
+func (r *run) runSetupSCIM(string) string {
 	r.t.Helper()
 	r.tm.waitText(r.connection)
 	if r.guided {
@@ -228,17 +255,16 @@ func (r *run) runSetupSCIM(string) {
 		if strings.Contains(r.tm.screen(), r.given.Token) {
 			r.t.Fatalf("the pasted API Token is shown before ctrl+r:\n%s", r.tm.screen())
 		}
-		r.tm.keys("Enter")
-		return
+		return "Enter"
 	}
 	r.tm.waitText("Press enter and the sandbox does this")
-	r.tm.keys("Enter")
+	return "Enter"
 }
 
 // copyCredentials copies the SCIM Base URL and the API Token with c and
 // checks each against tmux's buffer; the token is read from the screen
 // after r reveals it, then hidden again.
-func (r *run) copyCredentials(string) {
+func (r *run) copyCredentials(string) string {
 	r.t.Helper()
 	s := r.tm.waitText(steps.PasteBaseURL)
 	r.baseURL = fieldValue(s, steps.PasteBaseURL)
@@ -251,13 +277,11 @@ func (r *run) copyCredentials(string) {
 
 	r.tm.keys("c")
 	r.tm.waitText(steps.PasteBaseURL + " sent to your terminal's clipboard")
-	if got := r.tm.buffer(); got != r.baseURL {
-		r.t.Fatalf("tmux buffer after copying the SCIM Base URL = %q, want %q", got, r.baseURL)
-	}
+	r.tm.waitBuffer("the SCIM Base URL "+r.baseURL, func(b string) bool { return b == r.baseURL })
 
 	r.tm.keys("Down", "c")
 	r.tm.waitText(steps.PasteToken + " sent to your terminal's clipboard")
-	copied := r.tm.buffer()
+	copied := r.tm.waitBuffer("a copy after the SCIM Base URL's (the API Token)", func(b string) bool { return b != r.baseURL })
 
 	r.tm.keys("r")
 	s = r.tm.waitText("r hide token")
@@ -270,7 +294,7 @@ func (r *run) copyCredentials(string) {
 	}
 	r.tm.keys("r")
 	r.tm.waitGone(r.token)
-	r.tm.keys("Enter")
+	return "Enter"
 }
 
 // fieldValue is the value shown on the line under a credentials label.
@@ -285,30 +309,84 @@ func fieldValue(screen, label string) string {
 	return ""
 }
 
-// chooseIdP moves the cursor to r.idp and chooses it.
-func (r *run) chooseIdP(string) {
+// chooseIdP moves the cursor to r.idp one key at a time, waiting after
+// each key until the cursor is on the next line, and leaves with enter.
+func (r *run) chooseIdP(string) string {
 	r.t.Helper()
 	r.tm.waitText(r.idp)
-	for range 3 {
-		r.tm.keys("Up")
-	}
-	for range 5 {
-		s := r.tm.screen()
-		if strings.Contains(s, "> "+r.idp) {
-			r.tm.keys("Enter")
-			return
+	for range 2 * len(steps.IdPs()) {
+		s := r.tm.waitFor("the identity provider list with its cursor", func(s string) bool {
+			_, ok := idpCursor(s)
+			return ok
+		})
+		key, done := idpKey(s, r.idp)
+		switch {
+		case done:
+			return "Enter"
+		case key == "":
+			r.t.Fatalf("%q is not in the identity provider list; screen:\n%s", r.idp, s)
 		}
-		r.tm.keys("Down")
-		r.tm.waitFor("the cursor to move", func(n string) bool { return n != s })
+		from, _ := idpCursor(s)
+		r.tm.keys(key)
+		r.tm.waitFor(fmt.Sprintf("the cursor to move %s from %q toward %q", key, from, r.idp), func(n string) bool {
+			to, ok := idpCursor(n)
+			return ok && to != from
+		})
 	}
 	r.t.Fatalf("could not select %q; screen:\n%s", r.idp, r.tm.screen())
+	return ""
+}
+
+// idpCursor is the identity provider the list's cursor ("> ") is on.
+func idpCursor(screen string) (label string, ok bool) {
+	for _, l := range strings.Split(screen, "\n") {
+		rest, marked := strings.CutPrefix(strings.TrimSpace(l), "> ")
+		if !marked {
+			continue
+		}
+		for _, p := range steps.IdPs() {
+			if strings.TrimSpace(rest) == p.Label() {
+				return p.Label(), true
+			}
+		}
+	}
+	return "", false
+}
+
+// idpKey is the key that moves the list's cursor one line toward want
+// ("Up" or "Down"); done is true when the cursor is on want, and key is ""
+// when want or the cursor is not on screen.
+func idpKey(screen, want string) (key string, done bool) {
+	at, row := -1, -1
+	for i, l := range strings.Split(screen, "\n") {
+		text := strings.TrimSpace(l)
+		rest, marked := strings.CutPrefix(text, "> ")
+		if marked {
+			text = strings.TrimSpace(rest)
+		}
+		if marked && slices.ContainsFunc(steps.IdPs(), func(p steps.IdP) bool { return p.Label() == text }) {
+			at = i
+		}
+		if text == want {
+			row = i
+		}
+	}
+	switch {
+	case at < 0 || row < 0:
+		return "", false
+	case row == at:
+		return "", true
+	case row < at:
+		return "Up", false
+	}
+	return "Down", false
 }
 
 // doneCount is the checklist's progress, "N of M done".
 var doneCount = regexp.MustCompile(`(\d+) of (\d+) done`)
 
 // tickChecklist ticks every item with space and moves on.
-func (r *run) tickChecklist(string) {
+func (r *run) tickChecklist(string) string {
 	r.t.Helper()
 	s := r.tm.waitText(r.idp)
 	m := doneCount.FindStringSubmatch(s)
@@ -320,7 +398,7 @@ func (r *run) tickChecklist(string) {
 		r.tm.keys("Space", "Down")
 	}
 	r.tm.waitText(fmt.Sprintf("%d of %d done", total, total))
-	r.tm.keys("Enter")
+	return "Enter"
 }
 
 // exportRunbook presses e on the done screen and checks that the runbook
@@ -348,11 +426,10 @@ var pushedLine = regexp.MustCompile(`the IdP simulator pushed the user (\S+) and
 // readBack asks the sandbox's IdP simulator for a push with p, waits until
 // the pushed user shows in the read-back feed (polled over SCIM), and
 // finishes with enter. On the guided path the push comes from outside.
-func (r *run) readBack(string) {
+func (r *run) readBack(string) string {
 	r.t.Helper()
 	if r.guided {
-		r.readBackGuided()
-		return
+		return r.readBackGuided()
 	}
 	s := r.tm.waitText("p push a test user")
 	if !strings.Contains(s, "None yet.") {
@@ -363,13 +440,13 @@ func (r *run) readBack(string) {
 	user := pushedLine.FindStringSubmatch(strings.Join(strings.Fields(s), " "))[1]
 	r.tm.keys("r") // check now, instead of waiting for the next poll
 	r.tm.waitText("✓ " + user)
-	r.tm.keys("Enter")
+	return "Enter"
 }
 
 // readBackGuided pushes a test user through the sandbox's IdP simulator
 // from outside (docker-scim sandbox push, as an IdP would provision), and
 // waits until the read-back feed shows it.
-func (r *run) readBackGuided() {
+func (r *run) readBackGuided() string {
 	r.t.Helper()
 	r.tm.waitText("r check now")
 	const user = "e2e.tester@moby.example"
@@ -380,7 +457,7 @@ func (r *run) readBackGuided() {
 	}
 	r.tm.keys("r")
 	r.tm.waitText("✓ " + user)
-	r.tm.keys("Enter")
+	return "Enter"
 }
 
 // finish presses enter on the done screen and expects exit status 0.
@@ -466,10 +543,10 @@ func TestResize(t *testing.T) {
 	r.tm.resize(59, 20)
 	r.tm.waitText("Terminal too small")
 	r.tm.resize(100, 30)
-	r.tm.waitFor("the screen laid out at 100×30 again", func(s string) bool {
+	s = r.tm.waitFor("the screen laid out at 100×30 again", func(s string) bool {
 		return strings.Contains(s, steps.Title(steps.StepCredentials)) && strings.Contains(s, steps.PasteBaseURL) && !strings.Contains(s, "Terminal too small")
 	})
-	r.copyCredentials("")
+	r.act(s)
 	r.walkTo(steps.StepDone)
 	r.finish()
 	r.assertClean()
@@ -511,4 +588,24 @@ func TestInterrupt(t *testing.T) {
 		}
 		r.assertClean()
 	})
+}
+
+// TestKeysWhileStarved sends keys while the program gets no CPU at all
+// (stopped, as on a machine under heavy load): they wait in the terminal,
+// arrive together once it runs again, and each one acts, in order, on the
+// screen it was meant for.
+func TestKeysWhileStarved(t *testing.T) {
+	t.Parallel()
+	r := startSandbox(t, 100, 30, "Okta SAML", steps.Okta.Label())
+	r.walkTo(steps.StepCredentials)
+	r.tm.waitText(steps.PasteBaseURL)
+	thaw := r.tm.freeze()
+	r.tm.keys("Down", "c", "r")
+	thaw()
+	s := r.tm.waitText("r hide token")
+	if !strings.Contains(s, steps.PasteToken+" sent to your terminal's clipboard") {
+		t.Fatalf("down, c, r sent while the program was stopped: the token was revealed but not copied; screen:\n%s", s)
+	}
+	token := fieldValue(s, steps.PasteToken)
+	r.tm.waitBuffer("the API Token "+token, func(b string) bool { return b == token })
 }

@@ -89,7 +89,7 @@ func (s LinkState) Meaning(idp steps.IdP) string {
 		}
 		return "Their domain is verified, so SCIM will link them once the IdP pushes them: " + term + " in " + where + "."
 	case MemberOutsideSCIM:
-		return "Guests: their email domain is not verified on the SSO connection, so SCIM never manages, updates or removes them; manage them by hand in Members."
+		return "Their email domain is not verified on the SSO connection, so SCIM never manages, updates or removes them; manage them by hand in Members."
 	case MemberEmailMismatch:
 		return "The IdP pushed a user that looks like this member under another email, so the account stays unlinked: make the emails match in the IdP, or remove the member and provision again."
 	case SCIMUserDeactivated:

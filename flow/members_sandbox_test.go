@@ -123,3 +123,42 @@ func TestFetchLinkReportNamesTheSideThatFailed(t *testing.T) {
 		})
 	}
 }
+
+func TestLinksNeedTheHubAndJITNeedsTheConsole(t *testing.T) {
+	ctx := context.Background()
+	docker := flow.Docker("moby", nil)
+	if _, err := flow.ReadLinks(ctx, docker, &flow.Run{}); !errors.Is(err, flow.ErrNoMembers) {
+		t.Errorf("ReadLinks without a Hub sign-in: %v", err)
+	}
+	ready := flow.ComputeLinkReport("moby", steps.Okta, nil, nil)
+	conn := client.Connection{ID: "c", JIT: true, SCIMEnabled: true}
+	if _, err := flow.TurnOffJIT(ctx, docker, ready, conn); !errors.Is(err, flow.ErrNoConsole) {
+		t.Errorf("TurnOffJIT against Docker: %v, want ErrNoConsole (done by hand)", err)
+	}
+	if _, err := flow.PushToLink(ctx, docker, client.SCIMCredentials{}, flow.MemberLink{State: flow.MemberWillLink}); err == nil {
+		t.Error("PushToLink without a simulator succeeded")
+	}
+}
+
+func TestTurnOffJITRefusesBeforeEverythingIsLinked(t *testing.T) {
+	_, hub, scim := mixSandbox(t)
+	env := flow.Sandbox("moby", hub)
+	run := &flow.Run{IdP: steps.Okta, Creds: client.SCIMCredentials{BaseURL: scim.BaseURL(), Token: client.NewSecret("unused")}}
+	r, err := flow.FetchLinkReport(context.Background(), hub, scim, "moby", run.IdP)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn := client.Connection{ID: sandbox.SeededSCIMConnection, JIT: true, SCIMEnabled: true}
+	if _, err := flow.TurnOffJIT(context.Background(), env, r, conn); !errors.Is(err, flow.ErrJITNotReady) {
+		t.Fatalf("JIT off with 5 members left: %v", err)
+	}
+	conns, err := env.Console.Connections(context.Background(), "moby")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range conns {
+		if c.ID == sandbox.SeededSCIMConnection && !c.JIT {
+			t.Error("the refused request turned JIT off anyway")
+		}
+	}
+}

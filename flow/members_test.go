@@ -213,3 +213,45 @@ func TestJSONRoundTrip(t *testing.T) {
 		t.Errorf("an empty report must list no members as [], not null: %s", empty)
 	}
 }
+
+func TestAdviseJIT(t *testing.T) {
+	left := ComputeLinkReport("moby", steps.Okta, mixMembers(), mixUsers())
+	done := ComputeLinkReport("moby", steps.Okta, nil, nil)
+	on := client.Connection{JIT: true, SCIMEnabled: true}
+	for _, tt := range []struct {
+		name       string
+		r          LinkReport
+		conn       client.Connection
+		ready, off bool
+		wantText   string
+	}{
+		{"left to link", left, on, false, false, "Keep JIT on until the members left to link are linked: 3 of 6 members not yet linked."},
+		{"scim off", done, client.Connection{JIT: true}, false, false, "only while SCIM is on"},
+		{"ready", done, on, true, false, steps.DisableJITPath()},
+		{"already off", left, client.Connection{SCIMEnabled: true}, false, true, "JIT provisioning is off"},
+	} {
+		a := AdviseJIT(tt.r, tt.conn)
+		if a.Ready != tt.ready || a.Done != tt.off || !strings.Contains(a.Text, tt.wantText) || !strings.HasSuffix(a.DocsURL, "#disable-jit-provisioning") {
+			t.Errorf("%s: %+v", tt.name, a)
+		}
+	}
+}
+
+func TestRehearsalPush(t *testing.T) {
+	r := ComputeLinkReport("moby", steps.Okta, mixMembers(), mixUsers())
+	pushes := map[string]client.PushRequest{}
+	for _, m := range r.Members {
+		if req, ok := RehearsalPush(m); ok {
+			pushes[m.Username] = req
+		}
+	}
+	if len(pushes) != 3 {
+		t.Fatalf("pushes for %v, want the 3 members left to link", maps.Keys(pushes))
+	}
+	if u := pushes["robsmith"].Users; len(u) != 1 || u[0] != (client.PushUser{UserName: "rob.smith@moby.example", GivenName: "Rob", FamilyName: "Smith"}) {
+		t.Errorf("robsmith: %+v", pushes["robsmith"])
+	}
+	if p := pushes["alexkim"]; p.Users[0].UserName != "alex.kim@moby.example" || !slices.Equal(p.Deactivate, []string{"akim@moby.example"}) {
+		t.Errorf("the mismatch is pushed with the Docker email and the look-alike deactivated: %+v", p)
+	}
+}

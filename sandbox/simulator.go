@@ -213,7 +213,20 @@ func (sim *Simulator) PushGroup(ctx context.Context, displayName string, memberI
 	if !ok {
 		body := map[string]any{"schemas": []string{schemaGroup}, "displayName": displayName, "members": members}
 		err = sim.do(ctx, http.MethodPost, "/Groups", body, &out)
-	} else {
+		var se *SimError
+		if errors.As(err, &se) && se.Status == http.StatusConflict {
+			// Another push created the group between the lookup and the
+			// POST: add the members to it, as an identity provider does.
+			existing, ok, err = sim.find(ctx, "Groups", "displayName", displayName)
+			if err == nil && !ok {
+				err = se
+			}
+			if err != nil {
+				return Ref{}, err
+			}
+		}
+	}
+	if ok {
 		body := map[string]any{
 			"schemas":    []string{schemaPatchOp},
 			"Operations": []map[string]any{{"op": "add", "path": "members", "value": members}},
@@ -238,10 +251,19 @@ func (sim *Simulator) Push(ctx context.Context, p Push) (PushResult, error) {
 			return res, err
 		}
 		var ref Ref
-		if ok {
-			ref, err = sim.UpdateUser(ctx, found.ID, u)
-		} else {
+		if !ok {
 			ref, err = sim.CreateUser(ctx, u)
+			var se *SimError
+			if errors.As(err, &se) && se.Status == http.StatusConflict {
+				// Created by another push meanwhile, or a member SCIM does
+				// not manage: look again and update what SCIM can see.
+				if found, ok, err = sim.FindUser(ctx, u.UserName); err == nil && !ok {
+					err = se
+				}
+			}
+		}
+		if ok && err == nil {
+			ref, err = sim.UpdateUser(ctx, found.ID, u)
 		}
 		if err != nil {
 			return res, err

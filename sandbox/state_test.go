@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -221,5 +222,45 @@ func TestStaleTempFilesRemovedAtStart(t *testing.T) {
 	}
 	if _, err := os.Stat(other); err != nil {
 		t.Fatalf("an unrelated file was removed: %v", err)
+	}
+}
+
+// TestPushRaceOnTheSameGroupAndUser: two pushes that both look up a group
+// (or user), find nothing, and both create it: the second one's 409 is
+// handled as an identity provider does (look again, then add or update),
+// not reported as a failure.
+func TestPushRaceOnTheSameGroupAndUser(t *testing.T) {
+	sb := sandbox.New()
+	var hidden sync.Map // lookups answered "none" once, as if the other push had not created it yet
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet && strings.Contains(r.URL.RawQuery, "filter=") {
+			if _, seen := hidden.LoadOrStore(r.URL.Path+"?"+r.URL.RawQuery, true); !seen {
+				w.Header().Set("Content-Type", "application/scim+json")
+				_, _ = w.Write([]byte(`{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"totalResults":0,"startIndex":1,"itemsPerPage":0,"Resources":[]}`))
+				return
+			}
+		}
+		sb.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	sim := sandbox.NewSimulator(srv.URL+sandbox.SCIMPath, sb.Credentials().SCIMToken, nil)
+	ctx := context.Background()
+	direct := httptest.NewServer(sb)
+	defer direct.Close()
+	first := sandbox.NewSimulator(direct.URL+sandbox.SCIMPath, sb.Credentials().SCIMToken, nil)
+	// The "other push" creates the user and the group directly.
+	ada, err := first.CreateUser(ctx, sandbox.SimUser{UserName: "race@moby.example", GivenName: "Ada"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := first.PushGroup(ctx, "moby:racers", []string{ada.ID}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := sim.Push(ctx, sandbox.Push{Users: []sandbox.SimUser{{UserName: "race@moby.example", GivenName: "Augusta"}}, Group: "moby:racers"})
+	if err != nil {
+		t.Fatalf("a push that lost the race failed: %v", err)
+	}
+	if len(res.Updated) != 1 || res.Group == nil || res.Group.DisplayName != "moby:racers" {
+		t.Fatalf("push result %+v: want the user updated and the group reused", res)
 	}
 }

@@ -93,6 +93,41 @@ var loaded = sync.OnceValue(mustLoad)
 // that needs them does not wait (call it early, at start).
 func Preload() { go loaded() }
 
+// labels are the IdPs' display names, read from the top-level `label:` line
+// of each data file without decoding the rest: the connection list shows
+// them on the first frame, which must not wait for the full decode.
+var labels = sync.OnceValue(func() map[IdP]string {
+	out := map[IdP]string{}
+	for _, p := range IdPs() {
+		b, err := dataFS.ReadFile(path.Join("data", string(p)+".yaml"))
+		if err != nil {
+			continue
+		}
+		if label, ok := headerLabel(b); ok {
+			out[p] = label
+		}
+	}
+	return out
+})
+
+// headerLabel finds the top-level `label:` line of a data file and decodes
+// that one line (so quoting works as in the full decode).
+func headerLabel(b []byte) (string, bool) {
+	for line := range bytes.Lines(b) {
+		if !bytes.HasPrefix(line, []byte("label:")) {
+			continue
+		}
+		var v struct {
+			Label string `yaml:"label"`
+		}
+		if err := yaml.Unmarshal(line, &v); err != nil || v.Label == "" {
+			return "", false
+		}
+		return v.Label, true
+	}
+	return "", false
+}
+
 func mustLoad() catalog {
 	c, err := loadCatalog(dataFS)
 	if err != nil {

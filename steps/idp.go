@@ -21,10 +21,11 @@ const (
 // IdPs lists the identity providers in the order the wizard offers them.
 func IdPs() []IdP { return []IdP{Okta, Entra, OneLogin} }
 
-// Label is the provider's display name, from its data file.
+// Label is the provider's display name, from its data file (its label
+// line only: no full decode, see labels).
 func (p IdP) Label() string {
-	if f, ok := loaded().idps[p]; ok {
-		return f.Label
+	if l, ok := labels()[p]; ok {
+		return l
 	}
 	return string(p)
 }

@@ -405,3 +405,16 @@ func TestRenderBold(t *testing.T) {
 		t.Fatalf("RenderBold = %q", got)
 	}
 }
+
+// TestLabelsNeedNoDecode: the labels read from each file's label line are
+// the labels of the full decode.
+func TestLabelsNeedNoDecode(t *testing.T) {
+	for _, p := range IdPs() {
+		if got, want := labels()[p], loaded().idps[p].Label; got != want || got == "" {
+			t.Errorf("%s: label line %q, full decode %q", p, got, want)
+		}
+	}
+	if l, ok := headerLabel([]byte("idp: x\nlabel: \"A: B\"\nsections:\n  - label: nested\n")); !ok || l != "A: B" {
+		t.Errorf("headerLabel = %q, %v", l, ok)
+	}
+}

@@ -46,18 +46,20 @@ func (m Model) summary() summary {
 
 // doneScreen sums up what was set up, what was verified and what is left.
 type doneScreen struct {
-	c      *common
-	sum    summary
-	finish key.Binding
-	export key.Binding
+	c       *common
+	sum     summary
+	finish  key.Binding
+	export  key.Binding
+	members key.Binding
 }
 
 func newDoneScreen(c *common, sum summary) *doneScreen {
 	return &doneScreen{
-		c:      c,
-		sum:    sum,
-		finish: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "finish")),
-		export: key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export runbook")),
+		c:       c,
+		sum:     sum,
+		finish:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "finish")),
+		export:  key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export runbook")),
+		members: membersKey(),
 	}
 }
 
@@ -65,7 +67,7 @@ func (s *doneScreen) step() steps.StepID { return steps.StepDone }
 
 func (s *doneScreen) Init() tea.Cmd { return nil }
 
-func (s *doneScreen) keys() []key.Binding { return []key.Binding{s.finish, s.export} }
+func (s *doneScreen) keys() []key.Binding { return []key.Binding{s.finish, s.export, s.members} }
 
 func (s *doneScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 	if msg, ok := msg.(tea.KeyPressMsg); ok {
@@ -74,6 +76,8 @@ func (s *doneScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 			return s, emit(finishMsg{})
 		case key.Matches(msg, s.export):
 			return s, emit(exportRunbookMsg{})
+		case key.Matches(msg, s.members):
+			return s, emit(openMembersMsg{})
 		}
 	}
 	return s, nil

@@ -267,7 +267,7 @@ func (f *fakeConsole) Connections(context.Context, string) ([]client.Connection,
 	return f.conns, f.listErr
 }
 
-func (f *fakeConsole) SetupSCIM(context.Context, string, string) (client.SCIMCredentials, error) {
+func (f *fakeConsole) SetupSCIM(_ context.Context, _, id string) (client.SCIMCredentials, error) {
 	f.setups++
 	if f.conflictOnce {
 		f.conflictOnce = false
@@ -275,6 +275,11 @@ func (f *fakeConsole) SetupSCIM(context.Context, string, string) (client.SCIMCre
 	}
 	if f.setupErr != nil {
 		return client.SCIMCredentials{}, f.setupErr
+	}
+	for i := range f.conns {
+		if f.conns[i].ID == id {
+			f.conns[i].SCIMEnabled = true // as Docker then lists it
+		}
 	}
 	return client.SCIMCredentials{BaseURL: "https://hub.docker.com/v2/scim/2.0", Token: client.NewSecret(fakeToken)}, nil
 }

@@ -11,7 +11,15 @@ import (
 // advance moves the flow on when a screen reports that its step is done:
 // it records the result in the session and opens the next screen. ok is
 // false for any other message.
+//
+// A flow message from a step that is no longer on top is dropped: flow
+// messages arrive through commands, so a second key that reached a screen
+// before the first one's message moved the flow on (type-ahead on a busy
+// machine) would otherwise open the next screen twice.
 func (m Model) advance(msg tea.Msg) (next tea.Model, cmd tea.Cmd, ok bool) {
+	if from, isFlow := flowStep(msg); isFlow && m.top().step() != from {
+		return m, nil, true
+	}
 	switch msg := msg.(type) {
 	case connectionChosenMsg:
 		if msg.conn.ID != m.session.conn.ID || msg.conn.Name != m.session.conn.Name {
@@ -71,9 +79,33 @@ func (m Model) advance(msg tea.Msg) (next tea.Model, cmd tea.Cmd, ok bool) {
 		m.session.users, m.session.teams = msg.users, msg.teams
 		next, cmd = m.push(newDoneScreen(m.c, m.summary()))
 	default:
-		return m, nil, false
+		return m.advanceMembers(msg)
 	}
 	return next, cmd, true
+}
+
+// flowStep is the step whose screen sends msg when it is done; isFlow is
+// false for any other message.
+func flowStep(msg tea.Msg) (from steps.StepID, isFlow bool) {
+	switch msg.(type) {
+	case connectionChosenMsg:
+		return steps.StepConnection, true
+	case preflightDoneMsg:
+		return steps.StepPreflight, true
+	case scimReadyMsg:
+		return steps.StepSetupSCIM, true
+	case verifiedMsg:
+		return steps.StepVerify, true
+	case credentialsDoneMsg:
+		return steps.StepCredentials, true
+	case idpChosenMsg:
+		return steps.StepIdP, true
+	case checklistDoneMsg:
+		return steps.StepChecklist, true
+	case readBackDoneMsg:
+		return steps.StepReadBack, true
+	}
+	return "", false
 }
 
 // connType is the checklist's connection type for the chosen connection.

@@ -44,6 +44,7 @@ type readBackScreen struct {
 	spinner spinner.Model
 	pollNow key.Binding
 	push    key.Binding
+	members key.Binding
 	finish  key.Binding
 
 	// users are newest first, as the client returns them; teams is worked
@@ -66,6 +67,7 @@ func newReadBackScreen(c *common, in readBackInput) *readBackScreen {
 		spinner: spinner.New(spinner.WithSpinner(spinner.Dot)),
 		pollNow: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "check now")),
 		push:    key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "push a test user")),
+		members: membersKey(),
 		finish:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "finish")),
 	}
 	s.scim, s.scimErr = client.NewSCIM(in.creds.BaseURL, in.creds.Token, c.cfg.SCIMOptions...)
@@ -92,7 +94,7 @@ func (s *readBackScreen) keys() []key.Binding {
 	if _, ok := s.sandboxConsole(); ok {
 		ks = append(ks, s.push)
 	}
-	return append(ks, s.finish)
+	return append(ks, s.members, s.finish)
 }
 
 // Init starts polling every resource at once (or as soon as the 2 s
@@ -199,6 +201,8 @@ func (s *readBackScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 				s.pushing = true
 				return s, tea.Batch(s.spinner.Tick, pushTestUser(s, console, s.in))
 			}
+		case key.Matches(msg, s.members):
+			return s, emit(openMembersMsg{})
 		case key.Matches(msg, s.finish):
 			return s, emit(readBackDoneMsg{users: s.users, teams: s.teamsWithNewUsers()})
 		}

@@ -1,15 +1,69 @@
 package tui
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/docker-scim/docker-scim/client"
 	"github.com/docker-scim/docker-scim/steps"
 )
 
-type resumeMsg struct{ state savedState }
+// resumeMsg resumes from state, as checked against the server; notice says
+// what the check changed or could not do.
+type resumeMsg struct {
+	state  savedState
+	notice string
+	// gone is set when the saved connection no longer exists: the wizard
+	// starts at the connection list instead.
+	gone bool
+}
+
+// resumeCheckedMsg is the saved state compared with what the server says
+// now, for the resume screen that asked.
+type resumeCheckedMsg struct {
+	owner *resumeScreen
+	resumeMsg
+}
+
+func (m resumeCheckedMsg) ownerScreen() screen { return m.owner }
+
+// checkResumeCmd re-reads the saved connection where the console can list
+// connections (the sandbox, which is new at every start): a saved "SCIM on"
+// or JIT state is only what was true then. Where it cannot (real Docker),
+// the saved state stands.
+func checkResumeCmd(owner *resumeScreen, console client.Console, org string, st savedState) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
+		defer cancel()
+		info, err := console.Org(ctx, org)
+		switch {
+		case errors.Is(err, client.ErrNoConsoleAPI):
+			return resumeCheckedMsg{owner: owner, resumeMsg: resumeMsg{state: st}}
+		case err != nil:
+			return resumeCheckedMsg{owner: owner, resumeMsg: resumeMsg{state: st,
+				notice: "Could not check the saved connection against Docker (" + err.Error() + "): the saved state is used as it is."}}
+		}
+		for _, c := range info.Connections {
+			if c.ID == st.Connection.ID && c.Name == st.Connection.Name {
+				now := st
+				now.Connection = c
+				if st.Connection.SCIMEnabled && !c.SCIMEnabled {
+					now.BaseURL, now.SetupAt = "", time.Time{}
+					return resumeCheckedMsg{owner: owner, resumeMsg: resumeMsg{state: now,
+						notice: "SCIM is no longer set up on " + c.Name + " (a new sandbox starts without it): run Setup SCIM again."}}
+				}
+				return resumeCheckedMsg{owner: owner, resumeMsg: resumeMsg{state: now}}
+			}
+		}
+		return resumeCheckedMsg{owner: owner, resumeMsg: resumeMsg{state: st, gone: true,
+			notice: "The saved connection " + st.Connection.Name + " no longer exists: pick one again."}}
+	}
+}
 
 // resumeScreen offers to continue from saved progress.
 type resumeScreen struct {
@@ -17,6 +71,8 @@ type resumeScreen struct {
 	state      savedState
 	resumeKey  key.Binding
 	startAfres key.Binding
+	// checking is true while the saved connection is being re-read.
+	checking bool
 }
 
 func newResumeScreen(c *common, st savedState) *resumeScreen {
@@ -32,13 +88,23 @@ func (s *resumeScreen) step() steps.StepID { return steps.StepConnection }
 
 func (s *resumeScreen) Init() tea.Cmd { return nil }
 
-func (s *resumeScreen) keys() []key.Binding { return []key.Binding{s.resumeKey, s.startAfres} }
+func (s *resumeScreen) keys() []key.Binding {
+	if s.checking {
+		return nil
+	}
+	return []key.Binding{s.resumeKey, s.startAfres}
+}
 
 func (s *resumeScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
-	if msg, ok := msg.(tea.KeyPressMsg); ok {
+	if msg, ok := msg.(resumeCheckedMsg); ok {
+		s.checking = false
+		return s, emit(msg.resumeMsg)
+	}
+	if msg, ok := msg.(tea.KeyPressMsg); ok && !s.checking {
 		switch {
 		case key.Matches(msg, s.resumeKey):
-			return s, emit(resumeMsg{state: s.state})
+			s.checking = true
+			return s, checkResumeCmd(s, s.c.cfg.Console, s.c.cfg.Org, s.state)
 		case key.Matches(msg, s.startAfres):
 			return s, tea.Batch(emit(startOverMsg{}), clearStateCmd(s.c.cfg.StateDir))
 		}
@@ -70,6 +136,9 @@ func (s *resumeScreen) View() string {
 		}
 		b.WriteString(field(st, "Checklist", fmt.Sprintf("%s, %s ticked", s.state.IdP.Label(), plural(done, "item")), labelW, w) + "\n")
 	}
-	b.WriteString("\n" + st.wrapIn(st.subtle, "The API Token is never saved: steps that need it resume at Enable SCIM.", s.c.contentWidth()))
+	if s.checking {
+		b.WriteString("\nChecking the saved connection…\n")
+	}
+	b.WriteString("\n" + st.wrapIn(st.subtle, "The API Token is never saved: steps that need it resume at "+steps.Title(steps.StepSetupSCIM)+".", s.c.contentWidth()))
 	return b.String()
 }

@@ -99,14 +99,15 @@ func TestReadBackResumesAfterBack(t *testing.T) {
 // since the original setup, not since the resume.
 func TestSetupTimeSurvivesResume(t *testing.T) {
 	dir := t.TempDir()
-	d := newDriver(t, stateConfig(t, dir), 80, 24)
+	cfg := stateConfig(t, dir) // one console: the same Docker after the restart
+	d := newDriver(t, cfg, 80, 24)
 	d.enterUntil(steps.StepChecklist)
 	setupAt := d.m.session.setupAt
 	raw, err := os.ReadFile(filepath.Join(dir, stateFile))
 	if err != nil || !strings.Contains(string(raw), `"setup_at"`) {
 		t.Fatalf("setup time not saved: %s %v", raw, err)
 	}
-	d2 := newDriver(t, stateConfig(t, dir), 80, 24)
+	d2 := newDriver(t, cfg, 80, 24)
 	d2.press("enter")
 	if !d2.m.session.setupAt.Equal(setupAt) {
 		t.Fatalf("setupAt %v after resume, want %v", d2.m.session.setupAt, setupAt)

@@ -195,7 +195,17 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	case resumeMsg:
-		return m.resume(msg.state)
+		if msg.gone {
+			m.stack = m.stack[:1]
+			m.notice = msg.notice
+			return m, nil
+		}
+		next, cmd := m.resume(msg.state)
+		nm := next.(Model)
+		if msg.notice != "" {
+			nm.notice = msg.notice
+		}
+		return nm, cmd
 	case startOverMsg:
 		m.stack = m.stack[:1]
 		return m, nil

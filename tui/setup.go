@@ -23,30 +23,30 @@ type setupDoneMsg struct {
 func (m setupDoneMsg) ownerScreen() screen { return m.owner }
 
 // setupScreen confirms and performs Setup SCIM on the chosen connection.
+// Refreshing the API Token of a connection that has SCIM already is
+// destructive (the old token stops working), so it asks first.
 type setupScreen struct {
 	c       *common
 	conn    client.Connection
 	confirm key.Binding
+	yes, no key.Binding
 	spinner spinner.Model
 	busy    bool
-	err     error
-	creds   *client.SCIMCredentials
+	// asking is true while the refresh question is shown.
+	asking bool
+	err    error
+	creds  *client.SCIMCredentials
 }
 
 // issued holds credentials this session already got for conn, or is nil:
 // then enter goes on with them instead of asking Docker again.
 func newSetupScreen(c *common, conn client.Connection, issued *client.SCIMCredentials) *setupScreen {
-	label := "enable SCIM"
-	switch {
-	case issued != nil:
-		label = "continue"
-	case conn.SCIMEnabled:
-		label = "issue a new token (sandbox)"
-	}
 	return &setupScreen{
 		c:       c,
 		conn:    conn,
-		confirm: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", label)),
+		confirm: key.NewBinding(key.WithKeys("enter")),
+		yes:     key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "issue a new token")),
+		no:      key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n", "keep the old token")),
 		spinner: spinner.New(spinner.WithSpinner(spinner.Dot)),
 		creds:   issued,
 	}
@@ -56,11 +56,29 @@ func (s *setupScreen) step() steps.StepID { return steps.StepSetupSCIM }
 
 func (s *setupScreen) Init() tea.Cmd { return nil }
 
+// typing is true while the refresh question is shown: esc answers it
+// instead of going back.
+func (s *setupScreen) typing() bool { return s.asking }
+
 func (s *setupScreen) keys() []key.Binding {
-	if s.busy {
+	switch {
+	case s.busy:
 		return nil
+	case s.asking:
+		return []key.Binding{s.yes, s.no}
 	}
-	return []key.Binding{s.confirm}
+	confirm := s.confirm
+	switch {
+	case s.creds != nil:
+		confirm.SetHelp("enter", "continue")
+	case s.err != nil:
+		confirm.SetHelp("enter", "try again")
+	case s.conn.SCIMEnabled:
+		confirm.SetHelp("enter", "issue a new token (sandbox)…")
+	default:
+		confirm.SetHelp("enter", "enable SCIM")
+	}
+	return []key.Binding{confirm}
 }
 
 // runSetup performs Setup SCIM, or refreshes the token of a connection that
@@ -96,16 +114,36 @@ func (s *setupScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 	case spinner.TickMsg:
 		return s, tickSpinner(&s.spinner, s.busy, msg)
 	case tea.KeyPressMsg:
-		if s.busy || !key.Matches(msg, s.confirm) {
-			return s, nil
-		}
-		if s.creds != nil {
-			return s, emit(scimReadyMsg{creds: *s.creds})
-		}
-		s.busy, s.err = true, nil
-		return s, tea.Batch(s.spinner.Tick, runSetup(s, s.c.cfg.Console, s.c.cfg.Org, s.conn))
+		return s.updateKey(msg)
 	}
 	return s, nil
+}
+
+func (s *setupScreen) updateKey(msg tea.KeyPressMsg) (screen, tea.Cmd) {
+	switch {
+	case s.busy:
+		return s, nil
+	case s.asking && key.Matches(msg, s.yes):
+		s.asking = false
+		return s, s.run()
+	case s.asking && key.Matches(msg, s.no):
+		s.asking = false
+		return s, nil
+	case s.asking || !key.Matches(msg, s.confirm):
+		return s, nil
+	case s.creds != nil:
+		return s, emit(scimReadyMsg{creds: *s.creds})
+	case s.conn.SCIMEnabled:
+		s.asking = true
+		return s, nil
+	}
+	return s, s.run()
+}
+
+// run starts Setup SCIM (or the refresh) in the background.
+func (s *setupScreen) run() tea.Cmd {
+	s.busy, s.err = true, nil
+	return tea.Batch(s.spinner.Tick, runSetup(s, s.c.cfg.Console, s.c.cfg.Org, s.conn))
 }
 
 func (s *setupScreen) View() string {
@@ -119,13 +157,17 @@ func (s *setupScreen) View() string {
 	case s.busy:
 		b.WriteString(s.spinner.View() + " Setting up SCIM…")
 	case s.err != nil:
-		b.WriteString(st.err.Render("✗ ") + st.wrap(s.err.Error(), w-2) + "\n\nPress enter to try again.")
+		b.WriteString(errorPanel(st, s.err, w))
 	case s.creds != nil:
-		b.WriteString(st.ok.Render("✓ SCIM is set up.") + " Press enter to see the SCIM Base URL and API Token.")
+		b.WriteString(st.ok.Render("✓ SCIM is set up.") + " " + st.wrap("Press enter to see the SCIM Base URL and API Token.", w-18))
+	case s.asking:
+		b.WriteString(st.warn.Render("Have the sandbox issue a new API Token now?") + "\n" +
+			st.wrap("In the sandbox the old token stops working at once: provisioning from the identity provider fails "+
+				"until it has the new one. Do it only if you lost the token or mean to replace it.", w))
 	case s.conn.SCIMEnabled:
 		b.WriteString(st.wrap("SCIM is already on for this connection. In Docker, "+steps.Docker().EditSCIM.Text+
 			" shows the values again; the sandbox keeps no copy of a token it issued, so press enter to have it issue a "+
-			"new **API Token** (a sandbox-only action: "+steps.TokenLifetimeUnknown+")", w))
+			"new **API Token** (you are asked first; a sandbox-only action: "+steps.TokenLifetimeUnknown+")", w))
 	default:
 		b.WriteString("Press enter and the sandbox does this for the connection.")
 	}

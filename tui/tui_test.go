@@ -119,6 +119,8 @@ func TestFullFlowState(t *testing.T) {
 func TestOIDCConnectionOffersEntraOnly(t *testing.T) {
 	d := newDriver(t, testConfig(seededConsole(), nil), 80, 24)
 	d.press("down", "down") // Entra ID OIDC
+	d.enterUntil(steps.StepSetupSCIM)
+	d.press("enter", "y") // SCIM is on: refresh the token, after the question
 	d.enterUntil(steps.StepIdP)
 	if strings.Contains(d.screen(), "> Okta") || strings.Contains(d.screen(), "  OneLogin") || !strings.Contains(d.screen(), "> Microsoft Entra ID") {
 		t.Fatalf("OIDC connection offers the wrong IdPs:\n%s", d.screen())
@@ -173,6 +175,14 @@ func TestConnectionWithSCIMIssuesNewSandboxToken(t *testing.T) {
 		}
 	}
 	d.press("enter")
+	if console.refreshes != 0 || !strings.Contains(d.screen(), "issue a new API Token now?") {
+		t.Fatalf("enter refreshed without asking (refreshes %d):\n%s", console.refreshes, d.screen())
+	}
+	d.press("n")
+	if console.refreshes != 0 || d.m.top().step() != steps.StepSetupSCIM {
+		t.Fatalf("n refreshed or left the screen (refreshes %d)", console.refreshes)
+	}
+	d.press("enter", "y")
 	if console.refreshes != 1 || console.setups != 1 {
 		t.Fatalf("refreshes %d", console.refreshes)
 	}

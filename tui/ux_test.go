@@ -230,3 +230,37 @@ func TestTokenInTheURLFieldReplacesTheTokenField(t *testing.T) {
 		t.Fatalf("the note does not say what happened:\n%s", s)
 	}
 }
+
+func TestResumeChecksSCIMAgainstTheServer(t *testing.T) {
+	dir := t.TempDir()
+	d := newDriver(t, stateConfig(t, dir), 80, 24)
+	d.enterUntil(steps.StepChecklist) // SCIM set up, saved as on
+	// A new built-in sandbox: the same connection, SCIM off.
+	cfg := stateConfig(t, dir)
+	console := cfg.Console.(*fakeConsole)
+	d2 := newDriver(t, cfg, 80, 24)
+	d2.press("enter") // resume at the checklist
+	if s := d2.screen(); !strings.Contains(s, "SCIM is no longer set up") {
+		t.Fatalf("the resume does not say SCIM is off now:\n%s", s)
+	}
+	d2.enterUntil(steps.StepSetupSCIM)
+	if s := d2.screen(); strings.Contains(s, "refresh") {
+		t.Fatalf("the saved SCIM state was trusted:\n%s", s)
+	}
+	d2.press("enter")
+	if console.setups != 1 || console.refreshes != 0 || d2.m.top().step() != steps.StepVerify {
+		t.Fatalf("setups %d, refreshes %d, at %s:\n%s", console.setups, console.refreshes, d2.m.top().step(), d2.screen())
+	}
+}
+
+func TestResumeOfAConnectionThatIsGone(t *testing.T) {
+	dir := savedAtPreflight(t)
+	cfg := stateConfig(t, dir)
+	console := cfg.Console.(*fakeConsole)
+	console.conns = console.conns[1:] // Okta SAML is gone
+	d := newDriver(t, cfg, 80, 24)
+	d.press("enter")
+	if s := d.screen(); d.m.top().step() != steps.StepConnection || !strings.Contains(s, "no longer exists") {
+		t.Fatalf("resumed a connection that is gone:\n%s", s)
+	}
+}

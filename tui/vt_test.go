@@ -3,7 +3,9 @@ package tui
 import (
 	"context"
 	"fmt"
+	"io"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -16,12 +18,24 @@ import (
 	"github.com/docker-scim/docker-scim/steps"
 )
 
+// vtTimeout bounds every wait on the virtual terminal: for a screen, for
+// the program to exit, for a key to be taken.
+const vtTimeout = 15 * time.Second
+
 // vterm runs a real tea.Program on an in-process virtual terminal, so the
 // renderer, key parsing and paste handling are the real ones.
+//
+// The emulator writes the keys a test sends, and its own answers to the
+// program's queries, into an unbuffered pipe, holding its lock while it
+// waits for a reader. If the program does not read at that moment (busy,
+// or blocked writing a frame into the same locked emulator), the test
+// hangs. So a pump drains that pipe at once into an unbounded queue, and
+// the program reads the queue: sending a key never waits for the program.
 type vterm struct {
-	t    *testing.T
-	se   *vt.SafeEmulator
-	done chan error
+	t     *testing.T
+	se    *vt.SafeEmulator
+	input *inputQueue
+	done  chan error
 }
 
 // startVT runs model in a w×h virtual terminal until the test ends.
@@ -31,27 +45,127 @@ func startVT(t *testing.T, model tea.Model, w, h int) *vterm {
 	// Non-TTY output uses bare "\n": line feed/new line mode keeps the
 	// screen from staircasing.
 	_, _ = se.Write([]byte("\x1b[20h"))
-	p := tea.NewProgram(model, tea.WithInput(se), tea.WithOutput(se), tea.WithWindowSize(w, h),
+	v := &vterm{t: t, se: se, input: newInputQueue(), done: make(chan error, 1)}
+	go v.input.pump(se)
+	p := tea.NewProgram(model, tea.WithInput(v.input), tea.WithOutput(se), tea.WithWindowSize(w, h),
 		tea.WithoutSignals(), tea.WithColorProfile(colorprofile.Ascii))
-	v := &vterm{t: t, se: se, done: make(chan error, 1)}
 	go func() {
 		_, err := p.Run()
 		v.done <- err
 	}()
 	t.Cleanup(func() {
-		p.Kill()
-		<-v.done
+		// Kill writes to the emulator too: it must not hold up the cleanup.
+		go p.Kill()
+		v.input.Close()
+		select {
+		case err := <-v.done:
+			v.done <- err
+		case <-time.After(vtTimeout):
+			t.Errorf("the program did not end %s after Kill; last screen:\n%s", vtTimeout, v.lastScreen())
+		}
+		// Ends the pump. (Emulator.Close would race with the pump's Read:
+		// it sets an unguarded flag; closing the pipe itself is safe.)
+		if c, ok := se.InputPipe().(io.Closer); ok {
+			_ = c.Close()
+		}
 	})
 	return v
 }
 
-// screen is the visible text.
-func (v *vterm) screen() string { return ansi.Strip(v.se.Render()) }
+// inputQueue is the program's input: an unbounded byte queue that pump
+// fills from the emulator. Read blocks until there are bytes or the queue
+// is closed.
+type inputQueue struct {
+	mu     sync.Mutex
+	ready  *sync.Cond
+	buf    []byte
+	closed bool
+}
 
-// waitFor waits until the screen shows every text, or fails after 10 s.
+func newInputQueue() *inputQueue {
+	q := &inputQueue{}
+	q.ready = sync.NewCond(&q.mu)
+	return q
+}
+
+// pump copies everything the emulator sends to the program (keys, pastes,
+// answers to queries) into the queue until the emulator is closed.
+func (q *inputQueue) pump(from io.Reader) {
+	buf := make([]byte, 4096)
+	for {
+		n, err := from.Read(buf)
+		q.mu.Lock()
+		q.buf = append(q.buf, buf[:n]...)
+		q.ready.Broadcast()
+		q.mu.Unlock()
+		if err != nil {
+			q.Close()
+			return
+		}
+	}
+}
+
+// Read gives the program the queued bytes.
+func (q *inputQueue) Read(p []byte) (int, error) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for len(q.buf) == 0 && !q.closed {
+		q.ready.Wait()
+	}
+	if len(q.buf) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(p, q.buf)
+	q.buf = q.buf[n:]
+	return n, nil
+}
+
+// Close ends the input: the program reads EOF once the queue is empty.
+func (q *inputQueue) Close() {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.closed = true
+	q.ready.Broadcast()
+}
+
+// screen is the visible text. It fails the test when the emulator stays
+// locked for vtTimeout (a write into it never finished) instead of hanging.
+func (v *vterm) screen() string {
+	v.t.Helper()
+	s, ok := v.render(vtTimeout)
+	if !ok {
+		v.t.Fatalf("the virtual terminal stayed locked for %s: a write into it never finished", vtTimeout)
+	}
+	return s
+}
+
+// lastScreen is the visible text for a failure message, or a note when the
+// emulator stays locked for a few seconds: reporting a hang cannot hang.
+func (v *vterm) lastScreen() string {
+	s, ok := v.render(3 * time.Second)
+	if !ok {
+		return "(no screen: the emulator stayed locked by a write that never finished)"
+	}
+	return s
+}
+
+// render reads the screen, giving up after d.
+func (v *vterm) render(d time.Duration) (string, bool) {
+	got := make(chan string, 1)
+	go func() { got <- ansi.Strip(v.se.Render()) }()
+	select {
+	case s := <-got:
+		return s, true
+	case <-time.After(d):
+		return "", false
+	}
+}
+
+// waitFor waits until the screen shows every text, or fails after
+// vtTimeout with what is missing and the last screen.
 func (v *vterm) waitFor(texts ...string) {
 	v.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(vtTimeout)
 	for {
 		s := v.screen()
 		missing := ""
@@ -65,7 +179,7 @@ func (v *vterm) waitFor(texts ...string) {
 			return
 		}
 		if time.Now().After(deadline) {
-			v.t.Fatalf("screen never showed %q:\n%s", missing, s)
+			v.t.Fatalf("the screen never showed %q (waited %s for %q); last screen:\n%s", missing, vtTimeout, texts, s)
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
@@ -79,7 +193,36 @@ func (v *vterm) waitStep(id steps.StepID) {
 }
 
 // keys sends named keys: enter, esc, up, down, space, tab, or literal text.
+// Each send returns at once (see vterm); a send that still blocks fails
+// the test after vtTimeout instead of hanging it.
 func (v *vterm) keys(keys ...string) {
+	v.t.Helper()
+	v.send(fmt.Sprintf("the keys %q", keys), func() { v.sendKeys(keys) })
+}
+
+// send runs what, which writes to the emulator's input, and fails the test
+// when it has not returned after vtTimeout.
+func (v *vterm) send(what string, write func()) {
+	v.t.Helper()
+	sent := make(chan struct{})
+	go func() {
+		defer close(sent)
+		write()
+	}()
+	select {
+	case <-sent:
+	case <-time.After(vtTimeout):
+		v.t.Fatalf("sending %s blocked for %s: nothing reads the terminal's input; last screen:\n%s", what, vtTimeout, v.lastScreen())
+	}
+}
+
+// paste sends text as a bracketed paste.
+func (v *vterm) paste(text string) {
+	v.t.Helper()
+	v.send("a paste", func() { v.se.Paste(text) })
+}
+
+func (v *vterm) sendKeys(keys []string) {
 	for _, k := range keys {
 		switch k {
 		case "enter":
@@ -107,8 +250,8 @@ func (v *vterm) exit() error {
 	case err := <-v.done:
 		v.done <- err // for the cleanup
 		return err
-	case <-time.After(10 * time.Second):
-		v.t.Fatalf("program did not exit:\n%s", v.screen())
+	case <-time.After(vtTimeout):
+		v.t.Fatalf("the program did not exit after %s; last screen:\n%s", vtTimeout, v.lastScreen())
 		return nil
 	}
 }
@@ -157,7 +300,10 @@ func TestVTSandboxFlow(t *testing.T) {
 }
 
 // ctrl sends ctrl+<r>.
-func (v *vterm) ctrl(r rune) { v.se.SendKey(vt.KeyPressEvent{Code: r, Mod: vt.ModCtrl}) }
+func (v *vterm) ctrl(r rune) {
+	v.t.Helper()
+	v.send(fmt.Sprintf("ctrl+%c", r), func() { v.se.SendKey(vt.KeyPressEvent{Code: r, Mod: vt.ModCtrl}) })
+}
 
 // TestVTGuidedPath walks the real-Docker path in a virtual terminal: the
 // connection form, the guided Setup SCIM with pasted values that the
@@ -183,9 +329,9 @@ func TestVTGuidedPath(t *testing.T) {
 	v.waitFor("Enable SCIM", "Setup SCIM")
 
 	// Paste the base URL with a stray trailing slash, then a wrong token.
-	v.se.Paste("  " + base + "/ ")
+	v.paste("  " + base + "/ ")
 	v.waitFor("removed the trailing slash")
-	v.se.Paste("Bearer " + creds.SCIMToken + "-mistyped")
+	v.paste("Bearer " + creds.SCIMToken + "-mistyped")
 	v.keys("enter")
 	v.waitStep(steps.StepVerify)
 	v.waitFor("✗", "Identity & auth")
@@ -201,7 +347,7 @@ func TestVTGuidedPath(t *testing.T) {
 	v.ctrl('u')
 	sb.AddFault(sandbox.Fault{Path: sandbox.SCIMPath + "/ServiceProviderConfig", Status: 503,
 		Header: map[string]string{"Retry-After": "3600"}, Times: 1})
-	v.se.Paste(creds.SCIMToken)
+	v.paste(creds.SCIMToken)
 	v.keys("enter")
 	v.waitStep(steps.StepVerify)
 	v.waitFor("Docker had a server error")
@@ -240,7 +386,7 @@ func TestVTGuidedPath(t *testing.T) {
 	// was kept), verifies it and goes on to the read-back.
 	v.waitStep(steps.StepSetupSCIM)
 	v.waitFor("never saved between runs", base)
-	v.se.Paste(creds.SCIMToken)
+	v.paste(creds.SCIMToken)
 	v.keys("enter")
 	v.waitStep(steps.StepVerify)
 	v.waitFor("4 of 4 checks passed")
@@ -263,4 +409,38 @@ func TestVTGuidedPath(t *testing.T) {
 	if strings.Contains(v.screen(), creds.SCIMToken) {
 		t.Fatal("the token is on the final screen")
 	}
+}
+
+// busyModel stands in for a program starved of CPU: its Update blocks on
+// the first key until release is closed. It shows how many keys it got.
+type busyModel struct {
+	release <-chan struct{}
+	got     int
+}
+
+func (m busyModel) Init() tea.Cmd { return nil }
+
+func (m busyModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if _, ok := msg.(tea.KeyPressMsg); ok {
+		if m.got == 0 {
+			<-m.release
+		}
+		m.got++
+	}
+	return m, nil
+}
+
+func (m busyModel) View() tea.View { return tea.NewView(fmt.Sprintf("keys: %d", m.got)) }
+
+// TestVTKeysNeverWaitForABusyProgram: keys sent while the program is busy
+// return at once and all arrive once it is free again. (The emulator's
+// input pipe used to be the program's input: the third key then blocked
+// forever, the hang TestVTGuidedPath showed under load.)
+func TestVTKeysNeverWaitForABusyProgram(t *testing.T) {
+	release := make(chan struct{})
+	v := startVT(t, busyModel{release: release}, 40, 5)
+	v.waitFor("keys: 0")
+	v.keys("a", "b", "c", "enter", "d")
+	close(release)
+	v.waitFor("keys: 5")
 }

@@ -1,0 +1,57 @@
+package flow
+
+import (
+	"context"
+	"errors"
+
+	"github.com/docker-scim/docker-scim/client"
+)
+
+// ErrNoMembers is returned by ReadLinks without a Hub API sign-in: the
+// member list comes from the Hub API.
+var ErrNoMembers = errors.New("the link report needs the member list: sign in to the Hub API with an organization access token (scope-member-read)")
+
+// ReadLinks reads the link report of env's organization: the members
+// through env.Hub and the SCIM users with r's credentials, worded for r's
+// IdP.
+func ReadLinks(ctx context.Context, env *Env, r *Run) (LinkReport, error) {
+	if !env.ReadsHub() {
+		return LinkReport{}, ErrNoMembers
+	}
+	scim, err := env.SCIM(r.Creds)
+	if err != nil {
+		return LinkReport{}, err
+	}
+	return FetchLinkReport(ctx, env.Hub, scim, env.Org, r.IdP)
+}
+
+// PushToLink has env's IdP simulator push, for each member, what the IdP
+// pushes once the admin fixes that member there (RehearsalPush), in one
+// sync. Members with nothing to push are skipped.
+func PushToLink(ctx context.Context, env *Env, creds client.SCIMCredentials, members ...MemberLink) (client.PushResult, error) {
+	if !env.SimulatesPush() {
+		return client.PushResult{}, errors.New("no IdP simulator here: assign the members in the identity provider")
+	}
+	var all client.PushRequest
+	for _, m := range members {
+		if req, ok := RehearsalPush(m); ok {
+			all.Users = append(all.Users, req.Users...)
+			all.Deactivate = append(all.Deactivate, req.Deactivate...)
+		}
+	}
+	if len(all.Users) == 0 {
+		return client.PushResult{}, errors.New("nothing to push: every member chosen is linked or outside SCIM")
+	}
+	return env.Simulator.SimulatePush(ctx, creds, all)
+}
+
+// TurnOffJIT disables JIT provisioning on conn through env's console when
+// AdviseJIT says the migration is ready (DisableJIT). Against Docker, which
+// publishes no console API, it returns ErrNoConsole: the admin does it in
+// Docker Home.
+func TurnOffJIT(ctx context.Context, env *Env, report LinkReport, conn client.Connection) (client.Connection, error) {
+	if env.Console == nil {
+		return conn, ErrNoConsole
+	}
+	return DisableJIT(ctx, env.Console, env.Org, report, conn)
+}
