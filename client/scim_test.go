@@ -207,9 +207,21 @@ func TestConsoleSteps(t *testing.T) {
 	if len(org.Connections) == 0 || org.Connections[0].ID != "conn-okta-saml" || org.Connections[0].Type != client.SAML {
 		t.Fatalf("Org connections = %+v", org.Connections)
 	}
-	conn, err := console.SetJIT(ctx, "moby", "conn-okta-saml", false)
-	if err != nil || conn.JIT || conn.ID != "conn-okta-saml" {
+	// Docker turns JIT off only while SCIM is on: the refusal says so.
+	_, err = console.SetJIT(ctx, "moby", "conn-okta-saml", false)
+	if ce := assertKind(t, err, client.KindConflict, 409); !strings.Contains(ce.Error(), "only while SCIM is on") {
+		t.Fatalf("SetJIT without SCIM: %v", err)
+	}
+	conn, err := console.SetJIT(ctx, "moby", sandbox.SeededSCIMConnection, false)
+	if err != nil || conn.JIT || conn.ID != sandbox.SeededSCIMConnection {
 		t.Fatalf("SetJIT = %+v, %v", conn, err)
+	}
+	// ... and disables SCIM only while JIT is on.
+	if err := console.DisableSCIM(ctx, "moby", sandbox.SeededSCIMConnection); err == nil || !strings.Contains(err.Error(), "only while JIT provisioning is on") {
+		t.Fatalf("DisableSCIM with JIT off: %v", err)
+	}
+	if _, err := console.SetJIT(ctx, "moby", sandbox.SeededSCIMConnection, true); err != nil {
+		t.Fatal(err)
 	}
 	if err := console.DisableSCIM(ctx, "moby", sandbox.SeededSCIMConnection); err != nil {
 		t.Fatal(err)

@@ -108,7 +108,8 @@ func (s *Server) issueSCIMToken(w http.ResponseWriter, r *http.Request, refresh 
 }
 
 // disableSCIM turns SCIM off: the token stops working, and users SCIM
-// provisioned stay in the organization, as Docker documents.
+// provisioned stay in the organization, as Docker documents. Docker allows
+// it only while JIT is on.
 func (s *Server) disableSCIM(w http.ResponseWriter, r *http.Request) {
 	s.st.mu.Lock()
 	defer s.st.mu.Unlock()
@@ -120,6 +121,10 @@ func (s *Server) disableSCIM(w http.ResponseWriter, r *http.Request) {
 		writeHubError(w, http.StatusConflict, "SCIM is not set up for this connection; there is nothing to disable")
 		return
 	}
+	if !c.JIT {
+		writeHubError(w, http.StatusConflict, "SCIM can be disabled only while JIT provisioning is on: turn JIT on first (Actions → Enable JIT provisioning), then disable SCIM")
+		return
+	}
 	c.SCIMEnabled = false
 	c.SCIMTokenHash = secretHash{}
 	s.st.audit(actor(r), "sso.connection.scim_toggle", c.Name, "SCIM disabled for "+c.Name, map[string]string{"connection": c.ID, "enabled": "false"})
@@ -127,6 +132,7 @@ func (s *Server) disableSCIM(w http.ResponseWriter, r *http.Request) {
 }
 
 // setJIT turns just-in-time provisioning on or off: body {"enabled": bool}.
+// Docker allows turning it off only while SCIM is on.
 func (s *Server) setJIT(w http.ResponseWriter, r *http.Request) {
 	var req struct {
 		Enabled *bool `json:"enabled"`
@@ -142,6 +148,10 @@ func (s *Server) setJIT(w http.ResponseWriter, r *http.Request) {
 	defer s.st.mu.Unlock()
 	c := s.connectionOr404(w, r)
 	if c == nil {
+		return
+	}
+	if c.JIT && !*req.Enabled && !c.SCIMEnabled {
+		writeHubError(w, http.StatusConflict, "JIT provisioning can be turned off only while SCIM is on: enable SCIM on this connection first, then turn JIT off")
 		return
 	}
 	if c.JIT != *req.Enabled {

@@ -32,6 +32,13 @@ func TestEmbeddedDataIsValid(t *testing.T) {
 			if len(cl.Items) == 0 || cl.Intro == "" {
 				t.Errorf("%s/%s checklist has no items or no intro", p, ct)
 			}
+			titles := map[string]string{}
+			for _, it := range cl.Items {
+				if other, dup := titles[it.Title]; dup {
+					t.Errorf("%s/%s: items %s and %s share the title %q", p, ct, other, it.ID, it.Title)
+				}
+				titles[it.Title] = it.ID
+			}
 		}
 	}
 }
