@@ -18,6 +18,7 @@ type checklistOptions struct {
 	org            string
 	connection     string
 	baseURL        string
+	groups         []string
 }
 
 func newChecklistCmd() *cobra.Command {
@@ -45,13 +46,13 @@ reproducible output.
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&o.idp, "idp", os.Getenv(envIdP), "identity provider: okta, entra or onelogin (required) [$"+envIdP+"]")
+	addIdPFlag(cmd, &o.idp, " (required)")
 	fl.StringVar(&o.connectionType, "connection-type", envOr(envConnectionType, "saml"), "SSO connection type: saml or oidc [$"+envConnectionType+"]")
 	fl.StringVar(&o.format, "format", "markdown", "output format: markdown or json")
 	fl.StringVar(&o.org, "org", os.Getenv(envOrg), "Docker organization, for the title [$"+envOrg+"]")
 	fl.StringVar(&o.connection, "connection", os.Getenv(envConnection), "SSO connection name, for the record [$"+envConnection+"]")
+	fl.StringArrayVar(&o.groups, "group", nil, "an IdP group name to check against Docker's group mapping (org:team, needs --org); listed in the output (repeatable)")
 	fl.StringVar(&o.baseURL, "base-url", os.Getenv(envBaseURL), "SCIM Base URL to write next to its field label [$"+envBaseURL+"]")
-	_ = cmd.RegisterFlagCompletionFunc("idp", cobra.FixedCompletions([]string{"okta", "entra", "onelogin"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("connection-type", cobra.FixedCompletions([]string{"saml", "oidc"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"markdown", "json"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
@@ -59,7 +60,7 @@ reproducible output.
 
 func runChecklist(o checklistOptions, stdout io.Writer) error {
 	if o.idp == "" {
-		return &missingInput{items: []string{"--idp (or " + envIdP + "): okta, entra or onelogin"}}
+		return &missingInput{items: []string{"--idp (or " + envIdP + "): " + steps.IdPChoices()}}
 	}
 	idp, err := steps.ParseIdP(o.idp)
 	if err != nil {
@@ -80,7 +81,13 @@ func runChecklist(o checklistOptions, stdout io.Writer) error {
 	if org == "" {
 		org = "your organization"
 	}
+	if len(o.groups) > 0 && o.org == "" {
+		return usagef("--group needs --org: the group names are checked against the organization's name")
+	}
 	rb := steps.Runbook{Org: org, Connection: o.connection, IdP: idp, ConnectionType: ct, BaseURL: o.baseURL, GeneratedAt: generated}
+	for _, g := range o.groups {
+		rb.Groups = append(rb.Groups, steps.ValidateGroupName(o.org, g, nil))
+	}
 	switch o.format {
 	case "markdown", "md":
 		_, err = io.WriteString(stdout, rb.Markdown())

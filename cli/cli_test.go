@@ -6,11 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -20,6 +18,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/docker-scim/docker-scim/client"
+	"github.com/docker-scim/docker-scim/flow"
 	"github.com/docker-scim/docker-scim/sandbox"
 )
 
@@ -185,8 +184,8 @@ func TestExitCodes(t *testing.T) {
 		{"403 from Docker", &client.Error{Kind: client.KindForbidden, Status: 403}, exitAuth},
 		{"PAT refused", &client.Error{Kind: client.KindPATNotAllowed, Status: 403}, exitAuth},
 		{"404 from Docker", &client.Error{Kind: client.KindNotFound, Status: 404}, exitError},
-		{"verify refused", verification{Checks: []checkResult{{}}, authFailed: true}.err(), exitAuth},
-		{"verify failed", verification{Checks: []checkResult{{}}}.err(), exitError},
+		{"verify refused", verification{Verification: flow.Verification{Checks: []flow.Check{{}}, AuthFailed: true}}.err(), exitAuth},
+		{"verify failed", verification{Verification: flow.Verification{Checks: []flow.Check{{}}}}.err(), exitError},
 		{"interrupted", errInterrupted, exitInterrupted},
 		{"context cancelled", context.Canceled, exitInterrupted},
 		{"other", os.ErrNotExist, exitError},
@@ -249,7 +248,7 @@ func TestRunbookIsPrivateEvenOverAnOldFile(t *testing.T) {
 	if err := os.WriteFile(path, []byte("old"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := writeRunbook(path, wizardResult{}); err != nil {
+	if err := writeRunbook(path, flow.Docker("moby", nil), &flow.Run{}); err != nil {
 		t.Fatal(err)
 	}
 	fi, err := os.Stat(path)
@@ -258,36 +257,6 @@ func TestRunbookIsPrivateEvenOverAnOldFile(t *testing.T) {
 	}
 	if fi.Mode().Perm() != 0o600 {
 		t.Fatalf("runbook mode %v, want 0600", fi.Mode().Perm())
-	}
-}
-
-// TestReadBackFindsPushedUserAndTeam: the plain mode's read-back lists a
-// user the IdP provisioned after setup, and the org:team it joined.
-func TestReadBackFindsPushedUserAndTeam(t *testing.T) {
-	sb := sandbox.New()
-	srv := httptest.NewServer(sb)
-	defer srv.Close()
-	creds := sb.Credentials()
-	hub, err := client.NewHub(srv.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := hub.SignIn(context.Background(), creds.Org, client.NewSecret(creds.OAT)); err != nil {
-		t.Fatal(err)
-	}
-	setupAt := time.Now()
-	base := srv.URL + sandbox.SCIMPath
-	sim := sandbox.NewSimulator(base, creds.SCIMToken, nil)
-	if _, err := sim.Push(context.Background(), sandbox.Push{Users: []sandbox.SimUser{{UserName: "ada@moby.example"}}, Group: "moby:research"}); err != nil {
-		t.Fatal(err)
-	}
-	scim, _ := client.NewSCIM(base, client.NewSecret(creds.SCIMToken))
-	rb, err := readBack(context.Background(), scim, creds.Org, setupAt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(rb.Users) != 1 || rb.Users[0] != "ada@moby.example" || !slices.Contains(rb.Teams, "moby:research") {
-		t.Fatalf("read-back = %+v", rb)
 	}
 }
 

@@ -15,15 +15,9 @@ import (
 
 	"github.com/docker-scim/docker-scim/client"
 	"github.com/docker-scim/docker-scim/entra"
+	"github.com/docker-scim/docker-scim/flow"
 	"github.com/docker-scim/docker-scim/steps"
 )
-
-// envGraphToken holds a Microsoft Graph access token.
-const envGraphToken = "DOCKER_SCIM_GRAPH_TOKEN"
-
-// sandboxClientID is the client id the sandbox's stand-in sign-in takes; it
-// names no real app registration.
-const sandboxClientID = "docker-scim-sandbox"
 
 type entraOptions struct {
 	sandbox         bool
@@ -104,8 +98,8 @@ user is read back from Docker.
 	fl.BoolVar(&o.graphTokenStdin, "graph-token-stdin", false, "read a Microsoft Graph access token from stdin (or set $"+envGraphToken+")")
 	fl.StringVar(&o.graphURL, "graph-url", entra.GraphURL, "Microsoft Graph endpoint")
 	fl.StringVar(&o.loginURL, "login-url", entra.LoginURL, "Microsoft identity platform endpoint, for the device code sign-in")
-	fl.StringVar(&o.tenant, "tenant", "organizations", "tenant id or domain, for the device code sign-in")
-	fl.StringVar(&o.clientID, "client-id", "", "Application (client) ID of your own app registration, for the device code sign-in")
+	fl.StringVar(&o.tenant, "tenant", envOr(envGraphTenant, "organizations"), "tenant id or domain, for the device code sign-in [$"+envGraphTenant+"]")
+	fl.StringVar(&o.clientID, "client-id", os.Getenv(envGraphClientID), "Application (client) ID of your own app registration, for the device code sign-in [$"+envGraphClientID+"]")
 	fl.StringVar(&o.app, "app", "", "display name of the Entra enterprise app")
 	fl.StringVar(&o.spID, "sp-id", "", "object id of the enterprise app's service principal (instead of --app)")
 	fl.BoolVar(&o.createApp, "create-app", false, "create a non-gallery app named --app when none exists (OIDC connections need one)")
@@ -129,13 +123,9 @@ type entraResult struct {
 	Error        string `json:"error,omitempty"`
 }
 
-type entraStep struct {
-	ID     string `json:"id"`
-	Title  string `json:"title"`
-	State  string `json:"state"`
-	Detail string `json:"detail,omitempty"`
-	Error  string `json:"error,omitempty"`
-}
+// entraStep is one checklist item done through Microsoft Graph, as the
+// wizard's result records it.
+type entraStep = flow.EntraStep
 
 // entraTitles maps the checklist's item ids to their titles, so each step
 // shows the label of the manual checklist.
@@ -183,7 +173,10 @@ func runEntraConfigure(ctx context.Context, f *Factory, o entraOptions, g *globa
 		if s.TestUser == "" {
 			s.TestUser = g.TestUser
 		}
-		o.graphURL, signIn = g.URL, g.SignIn
+		o.graphURL = g.URL
+		signIn = func(ctx context.Context) (client.Secret, error) {
+			return g.SignIn(ctx, func(entra.DeviceCodePrompt) {})
+		}
 	} else {
 		base, notes, err := client.NormalizeBaseURL(o.baseURL)
 		if o.baseURL == "" {
@@ -279,23 +272,16 @@ func runEntraConfigure(ctx context.Context, f *Factory, o entraOptions, g *globa
 	return nil
 }
 
-// graphSignIn gets a Microsoft Graph token: stdin or the environment, then
-// the device code flow when a client id is given, then the Azure CLI.
+// graphSignIn gets a Microsoft Graph token from the command's flags (see
+// graphLogin for the order); a device code is shown on stderr.
 func (f *Factory) graphSignIn(ctx context.Context, o entraOptions, ui *plainUI) (client.Secret, error) {
 	tok, err := f.Secret(ctx, secretInput{name: "Microsoft Graph access token", flag: "--graph-token-stdin", env: envGraphToken, fromStdin: o.graphTokenStdin})
-	if err != nil || !tok.IsZero() {
-		return tok, err
+	if err != nil {
+		return client.Secret{}, err
 	}
-	if o.clientID != "" {
-		return entra.DeviceCodeSignIn(ctx, nil, o.loginURL, o.tenant, o.clientID, func(p entra.DeviceCodePrompt) {
-			ui.say("Sign in to Microsoft Graph: %s", p.Message)
-		})
-	}
-	tok, err = entra.AzureCLIToken(ctx)
-	if errors.Is(err, entra.ErrNoAzureCLI) {
-		return client.Secret{}, usagef("no Microsoft Graph sign-in: pipe a token with --graph-token-stdin (or set %s), give --client-id of your app registration for the device code sign-in, or install the Azure CLI and run az login", envGraphToken)
-	}
-	if err == nil {
+	l := graphLogin{token: tok, loginURL: o.loginURL, tenant: o.tenant, clientID: o.clientID}
+	tok, err = l.signIn(ctx, func(p entra.DeviceCodePrompt) { ui.say("Sign in to Microsoft Graph: %s", p.Message) })
+	if err == nil && l.token.IsZero() && l.clientID == "" {
 		ui.say("Signed in to Microsoft Graph with the Azure CLI's account.")
 	}
 	return tok, err

@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/docker-scim/docker-scim/client"
+	"github.com/docker-scim/docker-scim/flow"
 )
 
 // Exit codes, modelled on gh and gum; documented in the root command's help.
@@ -84,13 +85,8 @@ func exitCode(err error) int {
 		return exitInterrupted
 	case errors.Is(err, errAuthFailed):
 		return exitAuth
-	case errors.As(err, &ce) && isAuthKind(ce.Kind):
+	case errors.As(err, &ce) && flow.IsAuthKind(ce.Kind):
 		return exitAuth
 	}
 	return exitError
-}
-
-// isAuthKind reports whether Docker refused the credentials (401 or 403).
-func isAuthKind(k client.Kind) bool {
-	return k == client.KindUnauthorized || k == client.KindForbidden || k == client.KindPATNotAllowed
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/docker-scim/docker-scim/client"
+	"github.com/docker-scim/docker-scim/flow"
 	"github.com/docker-scim/docker-scim/sandbox"
 )
 
@@ -133,8 +134,9 @@ type hubInput struct {
 // SignInHub signs in to Docker Hub with hubToken (from --hub-token-stdin
 // or DOCKER_SCIM_HUB_TOKEN) or else the `docker login` credentials, warns
 // when the credential cannot administer org, and checks that org exists.
-// It returns nil without credentials, or when Docker refuses the docker
-// login ones (the Hub is optional: it only adds checks); a refused
+// It returns nil without credentials, when the docker login ones cannot be
+// read (a corrupt config.json, a missing credential helper) or when Docker
+// refuses them (the Hub is optional: it only adds checks); a refused
 // explicit token is an error with exit code 4.
 func (f *Factory) SignInHub(ctx context.Context, in hubInput, org string, hubToken client.Secret, say func(string, ...any)) (*client.Hub, error) {
 	var cred hubCredential
@@ -152,7 +154,11 @@ func (f *Factory) SignInHub(ctx context.Context, in hubInput, org string, hubTok
 	} else {
 		c, ok, err := dockerLoginCredential()
 		if err != nil {
-			return nil, err
+			// The docker login credential is optional: a broken
+			// config.json or a missing credential helper only costs the
+			// Hub checks.
+			say("Warning: %v. Going on without the Docker Hub checks (%s exists, members and teams).", err, org)
+			return nil, nil
 		}
 		if !ok {
 			say("No Docker Hub credentials (--hub-token-stdin, %s or docker login): skipping the check that %s exists.", envHubToken, org)
@@ -173,7 +179,7 @@ func (f *Factory) SignInHub(ctx context.Context, in hubInput, org string, hubTok
 		err = hub.ValidateOrg(ctx, org)
 	}
 	var ce *client.Error
-	if err != nil && !explicit && errors.As(err, &ce) && isAuthKind(ce.Kind) {
+	if err != nil && !explicit && errors.As(err, &ce) && flow.IsAuthKind(ce.Kind) {
 		say("Warning: skipping the organization check: %v", err)
 		return nil, nil
 	}

@@ -40,491 +40,364 @@ func (u *plainUI) rich(s string) string {
 	return steps.RenderBold(s, func(t string) string { return u.bold.Render(t) })
 }
 
-// step prints a step's header, "Step 2 of 6: Setup SCIM".
+// step prints a step's header, "Step 3 of 9: Enable SCIM".
 func (u *plainUI) step(id steps.StepID) {
 	n, total := steps.Position(id)
 	fmt.Fprintf(u.out, "\n%s\n", u.bold.Render(fmt.Sprintf("Step %d of %d: %s", n, total, steps.Title(id))))
 }
 
-// plainWizard walks the wizard's steps as plain lines.
-type plainWizard struct {
-	f      *Factory
+// plainMode renders the flow engine as plain lines, the accessible
+// renderer: a loop over flow.Run.Next with one small renderer per step.
+// What the admin answers comes from flags, or from the Prompter.
+type plainMode struct {
 	opts   *wizardOptions
 	plan   plan
 	ask    Prompter
 	ui     *plainUI
 	stdout io.Writer
 
-	res         wizardResult
-	token       client.Secret
-	hubToken    client.Secret
-	console     client.Console
-	hub         *client.Hub
-	conns       []client.Connection
-	conn        *client.Connection
-	stopSandbox func()
+	env *flow.Env
+	run flow.Run
+	// token is the SCIM API Token given before the run (flag or
+	// environment); the run's credentials hold it once the step took it.
+	token client.Secret
+	// org is the organization as the connection list read it, or nil.
+	org *client.OrgInfo
 	// graph reaches Microsoft Graph for "Configure Entra for me", or nil.
 	graph *flow.EntraGraph
-	// setupAt is when the SCIM credentials were issued or given: the
-	// read-back lists users provisioned since then.
-	setupAt time.Time
 }
 
-// run walks the flow: connection, Setup SCIM (done on the sandbox, guided
-// for real Docker), verification, identity provider, credentials with the
-// IdP's field labels, checklist; then prints the result on stdout.
-func (w *plainWizard) run(ctx context.Context) error {
-	if err := w.readSecrets(ctx); err != nil {
-		return err
+// render walks the flow from the first step to the last, then prints the
+// result on stdout.
+func (p *plainMode) render(ctx context.Context) error {
+	renderers := map[steps.StepID]func(context.Context) error{
+		steps.StepConnection:  p.connection,
+		steps.StepPreflight:   p.preflight,
+		steps.StepSetupSCIM:   p.setupSCIM,
+		steps.StepVerify:      p.verify,
+		steps.StepCredentials: p.credentials,
+		steps.StepIdP:         p.idp,
+		steps.StepChecklist:   p.checklist,
+		steps.StepReadBack:    p.readBack,
+		steps.StepDone:        p.done,
 	}
-	w.res.IdP, w.res.ConnectionType = w.plan.idp, w.plan.connectionType
-	if w.opts.sandbox {
-		if err := w.startSandbox(ctx); err != nil {
-			return err
+	prev := steps.StepID("")
+	for step := steps.StepConnection; step != ""; step = p.run.Next(step) {
+		if step == prev {
+			return p.finish(fmt.Errorf("the %s step did not give what the flow needs next", steps.Title(step)))
 		}
-		defer w.stopSandbox()
-	} else if err := w.preflightRealDocker(); err != nil {
-		return err
-	} else {
-		w.graph = realGraph()
-	}
-	for _, stage := range []func(context.Context) error{w.connectionStep, w.signInStep, w.preflightStep, w.setupStep, w.verifyStep, w.credentialsStep, w.idpStep, w.checklistStep, w.readBackStep} {
-		if err := stage(ctx); err != nil {
-			return w.finish(err)
+		p.ui.step(step)
+		if err := renderers[step](ctx); err != nil {
+			return p.finish(err)
 		}
+		prev = step
 	}
-	return w.finish(nil)
+	return p.finish(nil)
 }
 
-// readSecrets takes the SCIM and Hub tokens from stdin's first line or the
-// environment, before any question reads stdin.
-func (w *plainWizard) readSecrets(ctx context.Context) error {
-	tok, err := w.f.SCIMToken(ctx, w.opts.tokenStdin)
+// connection picks the SSO connection: from the list where the
+// environment has one, else by its type and identity provider.
+func (p *plainMode) connection(ctx context.Context) error {
+	if !p.env.ListsConnections() {
+		return p.guidedConnection(ctx)
+	}
+	info, err := flow.Connections(ctx, p.env)
 	if err != nil {
 		return err
 	}
-	w.token = tok
-	w.hubToken, err = w.f.HubToken(ctx, w.opts.hubTokenStdin)
-	return err
-}
-
-// preflightRealDocker fails at once, listing every missing flag, when the
-// no-input mode lacks answers for real Docker.
-func (w *plainWizard) preflightRealDocker() error {
-	if w.f.IO.CanPrompt() {
-		return nil
-	}
-	m := &missingInput{}
-	if w.opts.org == "" {
-		m.add("--org (or " + envOrg + "): the Docker organization")
-	}
-	if w.plan.connectionType == "" {
-		m.add("--connection-type (or " + envConnectionType + "): saml or oidc")
-	}
-	if w.plan.idp == "" {
-		m.add("--idp (or " + envIdP + "): okta, entra or onelogin")
-	}
-	if w.opts.baseURL == "" {
-		m.add("--base-url (or " + envBaseURL + "): the SCIM Base URL from Setup SCIM")
-	}
-	if w.token.IsZero() {
-		m.add("--token-stdin (or " + envToken + "): the SCIM API Token from Setup SCIM")
-	}
-	return m.err()
-}
-
-// startSandbox runs the built-in sandbox in-process and signs in to it.
-func (w *plainWizard) startSandbox(ctx context.Context) error {
-	sb, err := w.f.StartSandbox(builtInSandbox(w.opts)...)
+	p.org = &info
+	i, err := p.pickConnection(ctx, info.Connections)
 	if err != nil {
 		return err
 	}
-	w.stopSandbox = sb.Stop
-	if w.opts.org != "" && w.opts.org != sb.Org {
-		w.stopSandbox()
-		return usagef("--org %q: the sandbox has one organization, %q", w.opts.org, sb.Org)
+	c := info.Connections[i]
+	ct := flow.ConnectionType(c.Type)
+	if p.plan.connectionType != "" && p.plan.connectionType != ct {
+		return usagef("--connection-type %s does not match the connection %s (%s)", p.plan.connectionType, c.ID, c.Type.Label())
 	}
-	w.res.Org, w.res.Sandbox = sb.Org, true
-	w.console, w.hub = client.SandboxConsole{Hub: sb.Hub}, sb.Hub
-	g := sandboxGraph(sb.URL)
-	w.graph = &g
-	w.ui.say("Using the built-in sandbox at %s (organization %s): nothing real is changed.", sb.URL, sb.Org)
-	return nil
-}
-
-// connectionStep picks the SSO connection: from the sandbox's list, or for
-// real Docker its type and identity provider.
-func (w *plainWizard) connectionStep(ctx context.Context) error {
-	w.ui.step(steps.StepConnection)
-	if w.console == nil {
-		return w.guidedConnection(ctx)
+	p.run.ChooseConnection(c)
+	if p.plan.idp != "" {
+		p.run.ChooseIdP(p.plan.idp)
 	}
-	conns, err := w.console.Connections(ctx, w.res.Org)
-	if err != nil {
-		return err
-	}
-	w.conns = conns
-	i, err := w.pickConnection(ctx)
-	if err != nil {
-		return err
-	}
-	c := conns[i]
-	w.conn = &c
-	w.res.Connection = &connectionResult{ID: c.ID, Name: c.Name, Type: string(c.Type)}
-	ct := steps.SAML
-	if c.Type == client.AzureOIDC {
-		ct = steps.OIDC
-	}
-	if w.res.ConnectionType != "" && w.res.ConnectionType != ct {
-		return usagef("--connection-type %s does not match the connection %s (%s)", w.res.ConnectionType, c.ID, c.Type.Label())
-	}
-	w.res.ConnectionType = ct
-	if idp, err := steps.ParseIdP(c.IdP); err == nil && w.res.IdP == "" {
-		w.res.IdP = idp
-	}
-	w.ui.say("Connection: %s (%s, %s)", c.Name, c.ID, c.Type.Label())
+	p.ui.say("Connection: %s (%s, %s)", c.Name, c.ID, c.Type.Label())
 	return nil
 }
 
 // pickConnection chooses by --connection (id or name), by the one
 // connection matching --idp and --connection-type, or by asking.
-func (w *plainWizard) pickConnection(ctx context.Context) (int, error) {
+func (p *plainMode) pickConnection(ctx context.Context, conns []client.Connection) (int, error) {
 	match := func(s string) int {
-		return slices.IndexFunc(w.conns, func(c client.Connection) bool {
+		return slices.IndexFunc(conns, func(c client.Connection) bool {
 			return strings.EqualFold(c.ID, s) || strings.EqualFold(c.Name, s)
 		})
 	}
-	ids := make([]string, len(w.conns))
-	labels := make([]string, len(w.conns))
-	for i, c := range w.conns {
+	ids := make([]string, len(conns))
+	labels := make([]string, len(conns))
+	for i, c := range conns {
 		ids[i] = c.ID
 		labels[i] = fmt.Sprintf("%s (%s, %s)", c.Name, c.ID, c.Type.Label())
 	}
-	if w.opts.connection != "" {
-		if i := match(w.opts.connection); i >= 0 {
+	if p.opts.connection != "" {
+		if i := match(p.opts.connection); i >= 0 {
 			return i, nil
 		}
-		return 0, usagef("--connection %q: no such SSO connection; use one of %s", w.opts.connection, strings.Join(ids, ", "))
+		return 0, usagef("--connection %q: no such SSO connection; use one of %s", p.opts.connection, strings.Join(ids, ", "))
 	}
 	var fits []int
-	for i, c := range w.conns {
+	for i, c := range conns {
 		idp, _ := steps.ParseIdP(c.IdP)
-		ct := steps.SAML
-		if c.Type == client.AzureOIDC {
-			ct = steps.OIDC
-		}
-		if (w.res.IdP == "" || idp == w.res.IdP) && (w.res.ConnectionType == "" || ct == w.res.ConnectionType) {
+		if (p.plan.idp == "" || idp == p.plan.idp) && (p.plan.connectionType == "" || flow.ConnectionType(c.Type) == p.plan.connectionType) {
 			fits = append(fits, i)
 		}
 	}
-	if len(fits) == 1 && (w.res.IdP != "" || w.res.ConnectionType != "") {
+	if len(fits) == 1 && (p.plan.idp != "" || p.plan.connectionType != "") {
 		return fits[0], nil
 	}
-	flag := "--connection (or " + envConnection + "): one of " + strings.Join(ids, ", ")
-	if !w.f.IO.CanPrompt() {
-		return 0, &missingInput{items: []string{flag}}
-	}
-	return w.ask.Choose(ctx, "SSO connection to set up SCIM on", labels, flag, func(s string) (int, bool) {
-		i := match(s)
-		return i, i >= 0
-	})
+	return p.ask.Choose(ctx, "SSO connection to set up SCIM on", labels, "--connection (or "+envConnection+"): one of "+strings.Join(ids, ", "),
+		func(s string) (int, bool) {
+			i := match(s)
+			return i, i >= 0
+		})
 }
 
-// guidedConnection asks, for real Docker, which kind of connection and
-// identity provider is being set up.
-func (w *plainWizard) guidedConnection(ctx context.Context) error {
-	if w.res.Org == "" {
-		w.res.Org = w.opts.org
-	}
-	if w.res.Org == "" {
-		org, err := w.ask.Ask(ctx, "Docker organization name", "--org (or "+envOrg+")")
-		if err != nil {
-			return err
-		}
-		w.res.Org = org
-	}
-	w.ui.say("%s", w.ui.rich("Find the connection in "+steps.Path(steps.Docker().SSOAndSCIM.Text, steps.Docker().SSOConnections.Text)+"."))
-	if w.opts.connection != "" {
-		w.res.Connection = &connectionResult{Name: w.opts.connection}
-	}
-	if w.res.ConnectionType == "" {
-		i, err := w.ask.Choose(ctx, "Connection type", []string{"SAML", "OIDC (Azure AD / Entra ID)"},
+// guidedConnection asks, where connections cannot be listed, which kind of
+// connection and identity provider is being set up.
+func (p *plainMode) guidedConnection(ctx context.Context) error {
+	p.ui.say("%s", p.ui.rich("Find the connection in "+steps.Path(steps.Docker().SSOAndSCIM.Text, steps.Docker().SSOConnections.Text)+"."))
+	ct := p.plan.connectionType
+	if ct == "" {
+		i, err := p.ask.Choose(ctx, "Connection type", []string{"SAML", "OIDC (Azure AD / Entra ID)"},
 			"--connection-type (or "+envConnectionType+"): saml or oidc", func(s string) (int, bool) {
-				ct, err := parseConnectionType(s)
+				ct, err := flow.ParseConnectionType(s)
 				return map[steps.ConnectionType]int{steps.SAML: 0, steps.OIDC: 1}[ct], err == nil
 			})
 		if err != nil {
 			return err
 		}
-		w.res.ConnectionType = []steps.ConnectionType{steps.SAML, steps.OIDC}[i]
+		ct = []steps.ConnectionType{steps.SAML, steps.OIDC}[i]
 	}
-	return w.chooseIdP(ctx)
-}
-
-// needIdP makes sure the identity provider is known: asked in prompt
-// mode, a missing --idp in no-input mode.
-func (w *plainWizard) needIdP(ctx context.Context) error {
-	if w.res.IdP == "" && !w.f.IO.CanPrompt() {
-		return &missingInput{items: []string{"--idp (or " + envIdP + "): okta, entra or onelogin"}}
-	}
-	return w.chooseIdP(ctx)
-}
-
-// chooseIdP asks for the identity provider unless it is known.
-func (w *plainWizard) chooseIdP(ctx context.Context) error {
-	if w.res.IdP != "" {
-		return nil
-	}
-	idps := steps.IdPs()
-	labels := make([]string, len(idps))
-	for i, p := range idps {
-		labels[i] = p.Label()
-	}
-	i, err := w.ask.Choose(ctx, "Identity provider", labels, "--idp (or "+envIdP+"): okta, entra or onelogin", func(s string) (int, bool) {
-		p, err := steps.ParseIdP(s)
-		return slices.Index(idps, p), err == nil
-	})
+	idp, err := p.chooseIdP(ctx, p.plan.idp)
 	if err != nil {
 		return err
 	}
-	w.res.IdP = idps[i]
+	p.run.ChooseConnection(client.Connection{Name: p.opts.connection, Type: flow.ClientConnectionType(ct), IdP: string(idp)})
 	return nil
 }
 
-// signInStep signs in to Docker Hub for real Docker and checks the
-// organization (see signInHub).
-func (w *plainWizard) signInStep(ctx context.Context) error {
-	if w.res.Sandbox {
-		return nil
+// chooseIdP is known, or asked for.
+func (p *plainMode) chooseIdP(ctx context.Context, known steps.IdP) (steps.IdP, error) {
+	if known != "" {
+		return known, nil
 	}
-	hub, err := w.f.SignInHub(ctx, w.opts.hub(), w.res.Org, w.hubToken, w.ui.say)
-	w.hub = hub
-	return err
+	idps := steps.IdPs()
+	labels := make([]string, len(idps))
+	for i, idp := range idps {
+		labels[i] = idp.Label()
+	}
+	i, err := p.ask.Choose(ctx, "Identity provider", labels, "--idp (or "+envIdP+"): "+steps.IdPChoices(), func(s string) (int, bool) {
+		idp, err := steps.ParseIdP(s)
+		return slices.Index(idps, idp), err == nil
+	})
+	if err != nil {
+		return "", err
+	}
+	return idps[i], nil
 }
 
-// preflightStep checks what Docker needs before SCIM: the Business plan,
-// a verified domain, the SSO connection, JIT provisioning and members SCIM
-// will not manage. On real Docker the plan and domains cannot be read, and
-// JIT comes from --jit or is asked (assumed on when unknown, as the
-// terminal wizard does). A blocker stops the flow.
-func (w *plainWizard) preflightStep(ctx context.Context) error {
-	w.ui.step(steps.StepPreflight)
-	p := steps.Prereqs{HasSSOConnection: true, DomainsUnknown: true}
-	jit := true
-	if w.console != nil {
-		info, err := w.console.Org(ctx, w.res.Org)
-		if err != nil {
-			return err
-		}
-		p.Plan, p.DomainsUnknown = info.Plan, false
-		for _, d := range info.Domains {
-			if d.Verified {
-				p.VerifiedDomains = append(p.VerifiedDomains, d.Name)
-			}
-		}
-		jit = w.conn.JIT
-	} else {
-		var err error
-		if jit, err = w.jitSetting(ctx); err != nil {
+// preflight prints what could stop SCIM or surprise the admin; a blocker
+// stops the flow.
+func (p *plainMode) preflight(ctx context.Context) error {
+	facts, err := flow.Preflight(ctx, p.env, p.org)
+	if err != nil {
+		return err
+	}
+	var said *bool
+	if !p.env.KnowsJIT() {
+		if said, err = p.jitSetting(ctx); err != nil {
 			return err
 		}
 	}
-	var members []steps.OrgMember
-	var domains []string
-	admin, scimOn := "", false
-	if w.conn != nil {
-		domains, scimOn = w.conn.Domains, w.conn.SCIMEnabled
-	}
-	if w.hub != nil {
-		admin = w.hub.Identifier()
-		list, err := w.hub.Members(ctx, w.res.Org)
-		if err != nil {
-			w.ui.say("Warning: could not list the members of %s, so which of them SCIM will link is not checked: %v", w.res.Org, err)
-		}
-		for _, m := range list {
-			members = append(members, steps.OrgMember{Username: m.Username, Email: m.Email, Guest: m.IsGuest})
-		}
-	}
-	w.res.Findings = append(steps.Prerequisites(p), steps.JITPreflight(jit, scimOn)...)
-	plan := steps.PlanMembers(members, domains, !p.DomainsUnknown && len(domains) > 0, admin)
-	w.res.Findings = append(w.res.Findings, steps.MembersPreflight(plan)...)
-	for _, f := range w.res.Findings {
-		w.ui.say("%s: %s", strings.ToUpper(f.Severity.String()), w.ui.rich(f.Title))
+	findings := flow.Findings(p.env.Org, facts, p.run.Conn, flow.JIT(p.env, p.run.Conn, said))
+	p.run.RecordPreflight(findings)
+	for _, f := range findings {
+		p.ui.say("%s: %s", strings.ToUpper(f.Severity.String()), p.ui.rich(f.Title))
 		if f.Detail != "" {
-			w.ui.say("   %s", w.ui.rich(f.Detail))
+			p.ui.say("   %s", p.ui.rich(f.Detail))
 		}
 		if f.Fix != "" {
-			w.ui.say("   Fix: %s", w.ui.rich(f.Fix))
+			p.ui.say("   Fix: %s", p.ui.rich(f.Fix))
 		}
 		for i, st := range f.Steps {
-			w.ui.say("   %d. %s", i+1, w.ui.rich(st))
+			p.ui.say("   %d. %s", i+1, p.ui.rich(st))
 		}
 	}
-	if steps.Blocked(w.res.Findings) {
+	if steps.Blocked(findings) {
 		return errors.New("the preflight checks found a blocker (see above): fix it, then run docker-scim again")
 	}
 	return nil
 }
 
-// jitSetting is --jit, or the answer to "is JIT on?" in prompt mode; in
-// no-input mode without --jit it is assumed on, which is the safe warning.
-func (w *plainWizard) jitSetting(ctx context.Context) (bool, error) {
-	switch w.opts.jit {
+// jitSetting is --jit, or the answer to "is JIT on?"; nil (Docker's
+// default, on) when it cannot be asked.
+func (p *plainMode) jitSetting(ctx context.Context) (*bool, error) {
+	on, off := true, false
+	switch p.opts.jit {
 	case "on":
-		return true, nil
+		return &on, nil
 	case "off":
-		return false, nil
+		return &off, nil
 	}
-	if !w.f.IO.CanPrompt() {
-		return true, nil
+	if !p.ask.CanAsk() {
+		return nil, nil
 	}
-	i, err := w.ask.Choose(ctx, "Is Just-in-Time (JIT) provisioning on for this SSO connection ("+steps.SSOAndSCIMPage()+")?",
+	i, err := p.ask.Choose(ctx, "Is Just-in-Time (JIT) provisioning on for this SSO connection ("+steps.SSOAndSCIMPage()+")?",
 		[]string{"on", "off"}, "--jit (or DOCKER_SCIM_JIT): on or off", func(s string) (int, bool) {
 			return slices.Index([]string{"on", "off"}, strings.ToLower(s)), s == "on" || s == "off"
 		})
-	return i == 0, err
+	if err != nil {
+		return nil, err
+	}
+	return []*bool{&on, &off}[i], nil
 }
 
-// setupStep runs Setup SCIM on the sandbox, or guides it in the Admin
-// Console and takes the pasted SCIM Base URL and API Token.
-func (w *plainWizard) setupStep(ctx context.Context) error {
-	w.ui.step(steps.StepSetupSCIM)
-	w.setupAt = time.Now()
-	if w.console != nil {
-		setup := w.console.SetupSCIM
-		if w.conn.SCIMEnabled {
-			w.ui.say("SCIM is already on for %s. Docker shows its values again under %s; the sandbox keeps no copy of the token, so it issues a new one (sandbox only).", w.conn.ID, steps.Plain(steps.Docker().EditSCIM.Text))
-			setup = w.console.RefreshSCIMToken
+// setupSCIM runs Enable SCIM through the environment, or guides it in
+// Docker Home and takes the pasted SCIM Base URL and API Token.
+func (p *plainMode) setupSCIM(ctx context.Context) error {
+	if p.env.IssuesSCIM() {
+		conn := p.run.Conn
+		if conn.SCIMEnabled {
+			p.ui.say("SCIM is already on for %s. Docker shows its values again under %s; the sandbox keeps no copy of the token, so it issues a new one (sandbox only; an identity provider using the old one stops provisioning).", conn.ID, steps.Plain(steps.Docker().EditSCIM.Text))
 		}
-		creds, err := setup(ctx, w.res.Org, w.conn.ID)
+		creds, err := flow.SetupSCIM(ctx, p.env, conn)
 		if err != nil {
 			return err
 		}
-		w.res.BaseURL, w.token = creds.BaseURL, creds.Token
-		w.ui.say("%s done on %s: the sandbox issued a SCIM Base URL and API Token.", steps.Plain(steps.Docker().EnableSCIM.WithSeed()), w.conn.ID)
+		p.run.RecordCredentials(creds, time.Now())
+		p.ui.say("%s done on %s: the sandbox issued a SCIM Base URL and API Token.", steps.Plain(steps.Docker().EnableSCIM.WithSeed()), conn.ID)
 		return nil
 	}
 	for _, s := range append(steps.EnableSCIMGuide(), steps.EnforceSSOAdvice()) {
-		w.ui.say("%s", w.ui.rich(s))
+		p.ui.say("%s", p.ui.rich(s))
 	}
-	if err := w.baseURL(ctx); err != nil {
+	base, err := p.baseURL(ctx)
+	if err != nil {
 		return err
 	}
-	for w.token.IsZero() {
-		raw, err := w.ask.AskSecret(ctx, "API Token", "--token-stdin (or "+envToken+")")
+	token := p.token
+	for token.IsZero() {
+		raw, err := p.ask.AskSecret(ctx, "API Token", "--token-stdin (or "+envToken+")")
 		if err != nil {
 			return err
 		}
-		tok, err := client.NormalizeToken(raw.Value())
-		if err != nil {
-			w.ui.say("%v", err)
-			continue
+		if token, err = client.NormalizeToken(raw.Value()); err != nil {
+			p.ui.say("%v", err)
 		}
-		w.token = tok
 	}
+	p.run.RecordCredentials(client.SCIMCredentials{BaseURL: base, Token: token}, time.Now())
 	return nil
 }
 
 // baseURL normalises the pasted SCIM Base URL, asking again when it is
-// refused in prompt mode.
-func (w *plainWizard) baseURL(ctx context.Context) error {
-	raw := w.opts.baseURL
+// refused and can be asked.
+func (p *plainMode) baseURL(ctx context.Context) (string, error) {
+	raw := p.opts.baseURL
+	if raw == "" {
+		raw = p.run.Creds.BaseURL
+	}
 	for {
 		if raw == "" {
 			var err error
-			if raw, err = w.ask.Ask(ctx, "SCIM Base URL", "--base-url (or "+envBaseURL+")"); err != nil {
-				return err
+			if raw, err = p.ask.Ask(ctx, "SCIM Base URL", "--base-url (or "+envBaseURL+")"); err != nil {
+				return "", err
 			}
 		}
 		base, notes, err := client.NormalizeBaseURL(raw)
 		if err == nil {
 			for _, n := range notes {
-				w.ui.say("Note: %s.", n)
+				p.ui.say("Note: %s.", n)
 			}
-			w.res.BaseURL = base
-			return nil
+			return base, nil
 		}
-		if !w.f.IO.CanPrompt() || raw == w.opts.baseURL {
-			return usagef("--base-url: %v", err)
+		if !p.ask.CanAsk() || raw == p.opts.baseURL {
+			return "", usagef("--base-url: %v", err)
 		}
-		w.ui.say("%v", err)
+		p.ui.say("%v", err)
 		raw = ""
 	}
 }
 
-// verifyStep runs the identity providers' checks before the admin leaves
-// for the IdP; a failure stops the flow.
-func (w *plainWizard) verifyStep(ctx context.Context) error {
-	w.ui.step(steps.StepVerify)
-	w.ui.say("Checking the SCIM Base URL and API Token the way identity providers do …")
-	v, err := probe(ctx, w.res.BaseURL, w.token)
+// verify runs the identity providers' checks before the admin leaves for
+// the IdP; a failure stops the flow.
+func (p *plainMode) verify(ctx context.Context) error {
+	p.ui.say("Checking the SCIM Base URL and API Token the way identity providers do …")
+	v, err := probe(ctx, p.env, p.run.Creds)
 	if err != nil {
 		return err
 	}
-	w.res.Verification = &v
-	writeVerification(w.ui.out, v)
+	p.run.RecordProbe(v.result)
+	writeVerification(p.ui.out, v.Verification)
 	return v.err()
 }
 
-// idpStep names the identity provider (asking for it when the sandbox
-// connection did not say).
-func (w *plainWizard) idpStep(ctx context.Context) error {
-	w.ui.step(steps.StepIdP)
-	if err := w.needIdP(ctx); err != nil {
-		return err
-	}
-	w.ui.say("Identity provider: %s (%s connection)", w.res.IdP.Label(), strings.ToUpper(string(w.res.ConnectionType)))
-	if _, err := steps.ChecklistFor(w.res.IdP, w.res.ConnectionType); err != nil {
-		return usagef("--idp %s with --connection-type %s: %v", w.res.IdP, w.res.ConnectionType, err)
-	}
-	return nil
-}
-
-// credentialsStep shows where the two values go in the identity provider.
+// credentials shows where the two values go in the identity provider.
 // The token is printed only with --show-token.
-func (w *plainWizard) credentialsStep(ctx context.Context) error {
-	w.ui.step(steps.StepCredentials)
-	if err := w.needIdP(ctx); err != nil {
-		return err
-	}
-	labels := steps.CredentialLabels(w.res.IdP, w.res.ConnectionType)
-	w.ui.say("%s", w.ui.rich(steps.Docker().SeedCopyValues.Text))
+func (p *plainMode) credentials(context.Context) error {
+	labels := steps.CredentialLabels(p.run.IdP, p.run.ConnectionType())
+	p.ui.say("%s", p.ui.rich(steps.Docker().SeedCopyValues.Text))
 	if labels.Note != "" {
-		w.ui.say("%s", w.ui.rich(labels.Note))
+		p.ui.say("%s", p.ui.rich(labels.Note))
 	}
-	w.ui.say("SCIM Base URL → %s: %s", w.ui.bold.Render(labels.BaseURL), w.res.BaseURL)
+	p.ui.say("SCIM Base URL → %s: %s", p.ui.bold.Render(labels.BaseURL), p.run.Creds.BaseURL)
 	shown := "hidden; rerun with --show-token to print it"
-	if w.opts.showToken {
-		shown = w.token.Value()
+	if p.opts.showToken {
+		shown = p.run.Creds.Token.Value()
 	}
-	w.ui.say("API Token → %s: %s", w.ui.bold.Render(labels.Token), shown)
+	p.ui.say("API Token → %s: %s", p.ui.bold.Render(labels.Token), shown)
 	if labels.AddsBearer {
-		w.ui.say("Paste the token alone: %s adds \"Bearer \" itself.", w.res.IdP.Label())
+		p.ui.say("Paste the token alone: %s adds \"Bearer \" itself.", p.run.IdP.Label())
 	}
 	return nil
 }
 
-// checklistStep walks the IdP's checklist; in prompt mode each item waits
-// for Enter (done) or s (skip), in no-input mode every item stays open.
-func (w *plainWizard) checklistStep(ctx context.Context) error {
-	w.ui.step(steps.StepChecklist)
-	cl, err := steps.ChecklistFor(w.res.IdP, w.res.ConnectionType)
+// idp names the identity provider, asking for it when the connection did
+// not say.
+func (p *plainMode) idp(ctx context.Context) error {
+	idp, err := p.chooseIdP(ctx, p.run.IdP)
+	if err != nil {
+		return err
+	}
+	p.run.ChooseIdP(idp)
+	ct := p.run.ConnectionType()
+	p.ui.say("Identity provider: %s (%s connection)", idp.Label(), strings.ToUpper(string(ct)))
+	if _, err := steps.ChecklistFor(idp, ct); err != nil {
+		return usagef("--idp %s with --connection-type %s: %v", idp, ct, err)
+	}
+	return nil
+}
+
+// checklist walks the IdP's checklist; each item waits for Enter (done)
+// or s (skip); without input every item stays open.
+func (p *plainMode) checklist(ctx context.Context) error {
+	cl, err := steps.ChecklistFor(p.run.IdP, p.run.ConnectionType())
 	if err != nil {
 		return err
 	}
 	if cl.Intro != "" {
-		w.ui.say("%s", w.ui.rich(cl.Intro))
+		p.ui.say("%s", p.ui.rich(cl.Intro))
 	}
-	w.res.Checklist = checklistResult{Total: len(cl.Items)}
-	byGraph, err := w.configureEntra(ctx)
+	if err := p.groups(ctx); err != nil {
+		return err
+	}
+	byGraph, err := p.configureEntra(ctx)
 	if err != nil {
 		return err
 	}
+	checked := map[string]bool{}
 	section := ""
 	for i, item := range cl.Items {
 		if item.Section != "" && item.Section != section {
 			section = item.Section
-			w.ui.say("\n%s", w.ui.bold.Render(section))
+			p.ui.say("\n%s", p.ui.bold.Render(section))
 		}
 		opt := ""
 		if item.Optional {
@@ -532,37 +405,60 @@ func (w *plainWizard) checklistStep(ctx context.Context) error {
 		}
 		title := ""
 		if item.Title != "" {
-			title = w.ui.bold.Render(item.Title) + ": "
+			title = p.ui.bold.Render(item.Title) + ": "
 		}
-		w.ui.say("%d of %d. %s%s%s", i+1, len(cl.Items), title, w.ui.rich(item.Text), opt)
+		p.ui.say("%d of %d. %s%s%s", i+1, len(cl.Items), title, p.ui.rich(item.Text), opt)
 		if item.Detail != "" {
-			w.ui.say("   %s", w.ui.rich(item.Detail))
+			p.ui.say("   %s", p.ui.rich(item.Detail))
 		}
 		if item.Differs != "" {
-			w.ui.say("   Differs: %s", w.ui.rich(item.Differs))
+			p.ui.say("   Differs: %s", p.ui.rich(item.Differs))
 		}
-		for _, p := range item.Paste {
-			w.ui.say("   Paste the %s into %s.", p.Value, w.ui.bold.Render(p.Field))
+		for _, ps := range item.Paste {
+			p.ui.say("   Paste the %s into %s.", ps.Value, p.ui.bold.Render(ps.Field))
 		}
 		if item.DocsURL != "" {
-			w.ui.say("   Docs: %s", item.DocsURL)
+			p.ui.say("   Docs: %s", item.DocsURL)
 		}
 		done := byGraph[item.ID]
 		if done {
-			w.ui.say("   Done through Microsoft Graph.")
-		} else if w.f.IO.CanPrompt() {
-			if done, err = confirmStep(ctx, w.ask); err != nil {
-				return err
-			}
+			p.ui.say("   Done through Microsoft Graph.")
+		} else if done, err = confirmStep(ctx, p.ask); err != nil {
+			return err
 		}
-		if done {
-			w.res.Checklist.Done++
-		}
-		w.res.Checklist.Items = append(w.res.Checklist.Items, checklistItemResult{
-			ID: item.ID, Section: item.Section, Title: item.Title, Text: steps.Plain(item.Text), Optional: item.Optional, Done: done})
+		checked[item.ID] = done
 	}
+	p.run.RecordChecked(checked)
 	for _, n := range cl.Notes {
-		w.ui.say("%s", w.ui.rich(n))
+		p.ui.say("%s", p.ui.rich(n))
+	}
+	return nil
+}
+
+// groups checks the IdP group names given with --group against Docker's
+// group mapping, before the checklist's group items.
+func (p *plainMode) groups(ctx context.Context) error {
+	if len(p.opts.groups) == 0 {
+		return nil
+	}
+	checked, err := flow.CheckGroups(ctx, p.env, p.opts.groups)
+	if err != nil {
+		return err
+	}
+	p.run.RecordGroups(checked)
+	p.ui.say("Group names (--group):")
+	for _, g := range checked {
+		verdict := "OK"
+		if !g.OK {
+			verdict = "WRONG"
+		}
+		p.ui.say("  %s  %s: %s", verdict, g.Name, g.Message)
+		if g.Warning != "" {
+			p.ui.say("      Warning: %s", g.Warning)
+		}
+		if g.Fix != "" {
+			p.ui.say("      Fix: %s", g.Fix)
+		}
 	}
 	return nil
 }
@@ -571,15 +467,12 @@ func (w *plainWizard) checklistStep(ctx context.Context) error {
 // when Microsoft Graph can be reached: with --configure-entra, or when the
 // admin says yes. It returns the checklist items done through Graph. A
 // failure is printed with its fix and the manual checklist follows.
-func (w *plainWizard) configureEntra(ctx context.Context) (map[string]bool, error) {
-	if w.res.IdP != steps.Entra || w.graph == nil || w.token.IsZero() {
+func (p *plainMode) configureEntra(ctx context.Context) (map[string]bool, error) {
+	if p.run.IdP != steps.Entra || p.graph == nil || p.run.Creds.Token.IsZero() {
 		return nil, nil
 	}
-	if !w.opts.configureEntra {
-		if !w.f.IO.CanPrompt() {
-			return nil, nil
-		}
-		yes, err := w.ask.Either(ctx, "Configure Entra for you through Microsoft Graph? (y/N): ", "Type y or n.",
+	if !p.opts.configureEntra {
+		yes, err := p.ask.Either(ctx, "Configure Entra for you through Microsoft Graph? (y/N): ", "Type y or n.",
 			[]string{"y", "yes"}, []string{"", "n", "no"})
 		if err != nil || !yes {
 			return nil, err
@@ -587,121 +480,97 @@ func (w *plainWizard) configureEntra(ctx context.Context) (map[string]bool, erro
 	}
 	titles := entraTitles()
 	done := map[string]bool{}
-	conn := client.Connection{Type: client.SAML}
-	if w.res.ConnectionType == steps.OIDC {
-		conn.Type = client.AzureOIDC
-	}
-	s := flow.EntraSettings(w.res.Org, conn, client.SCIMCredentials{BaseURL: w.res.BaseURL, Token: w.token}, *w.graph)
-	_, err := flow.ConfigureEntra(ctx, *w.graph, s, func(p entra.Progress) {
-		switch p.State {
+	s := flow.EntraSettings(p.env.Org, p.run.Conn, p.run.Creds, *p.graph)
+	show := func(dc entra.DeviceCodePrompt) { p.ui.say("Sign in to Microsoft Graph: %s", dc.Message) }
+	_, err := flow.ConfigureEntra(ctx, *p.graph, s, show, func(pr entra.Progress) {
+		switch pr.State {
 		case entra.Done:
-			done[string(p.Step)] = true
-			w.ui.say("  ✓ %s — %s", titles[p.Step], p.Detail)
-			w.res.EntraGraph = append(w.res.EntraGraph, entraStep{ID: string(p.Step), Title: titles[p.Step], State: string(p.State), Detail: p.Detail})
+			done[string(pr.Step)] = true
+			p.ui.say("  ✓ %s — %s", titles[pr.Step], pr.Detail)
+			p.run.RecordEntraStep(flow.EntraStep{ID: string(pr.Step), Title: titles[pr.Step], State: string(pr.State), Detail: pr.Detail})
 		case entra.Failed:
-			w.ui.say("  ✗ %s", titles[p.Step])
-			w.res.EntraGraph = append(w.res.EntraGraph, entraStep{ID: string(p.Step), Title: titles[p.Step], State: string(p.State), Error: p.Err.Error()})
+			p.ui.say("  ✗ %s", titles[pr.Step])
+			p.run.RecordEntraStep(flow.EntraStep{ID: string(pr.Step), Title: titles[pr.Step], State: string(pr.State), Error: pr.Err.Error()})
 		}
 	})
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, errInterrupted
 		}
-		w.ui.say("Microsoft Graph: %v", err)
-		w.ui.say("Run the wizard (or docker-scim entra configure) again to resume; the items below are the manual way.")
+		p.ui.say("Microsoft Graph: %v", err)
+		p.ui.say("Run the wizard (or docker-scim entra configure) again to resume; the items below are the manual way.")
 	}
 	return done, nil
 }
 
-// finish prints the result on stdout (JSON or a summary), whatever stage
-// was reached, and passes err on.
-func (w *plainWizard) finish(err error) error {
-	var mi *missingInput
-	var ue *usageError
-	if errors.As(err, &mi) || errors.As(err, &ue) || errors.Is(err, errInterrupted) {
-		return err
-	}
-	if w.opts.showToken && !w.token.IsZero() {
-		w.res.Token = w.token.Value()
-	}
-	if w.opts.runbook != "" && w.res.IdP != "" {
-		if rerr := writeRunbook(w.opts.runbook, w.res); rerr != nil {
-			return errors.Join(err, rerr)
+// readBack reads what Docker now has: the SCIM users provisioned since
+// setup, the teams they joined and, when signed in, the audit log. It
+// shows the IdP's test step; Enter reads again until the admin types d.
+func (p *plainMode) readBack(ctx context.Context) error {
+	if cl, err := steps.ChecklistFor(p.run.IdP, p.run.ConnectionType()); err == nil {
+		for _, it := range cl.TestItems() {
+			p.ui.say("%s", p.ui.rich(it.Text))
 		}
-		w.ui.say("Runbook written to %s (it never holds the API Token).", w.opts.runbook)
-	}
-	if w.opts.json {
-		if werr := writeJSON(w.stdout, w.res); werr != nil {
-			return werr
-		}
-		return err
-	}
-	if err == nil {
-		w.ui.step(steps.StepDone)
-	}
-	writeSummary(w.stdout, w.res)
-	return err
-}
-
-// readBackStep reads what Docker now has: the SCIM users provisioned since
-// setup and, when signed in, the teams they joined. It shows the IdP's test
-// step; in prompt mode Enter reads again until the admin types d.
-func (w *plainWizard) readBackStep(ctx context.Context) error {
-	w.ui.step(steps.StepReadBack)
-	if cl, err := steps.ChecklistFor(w.res.IdP, w.res.ConnectionType); err == nil {
-		for _, it := range cl.Items {
-			if it.Section == "Test" {
-				w.ui.say("%s", w.ui.rich(it.Text))
-			}
-		}
-	}
-	scim, err := client.NewSCIM(w.res.BaseURL, w.token)
-	if err != nil {
-		return err
 	}
 	for {
-		rb, err := readBack(ctx, scim, w.res.Org, w.setupAt)
+		rctx, cancel := context.WithTimeout(ctx, requestTimeout)
+		feed, err := flow.ReadBack(rctx, p.env, &p.run)
+		cancel()
 		if err != nil {
 			return err
 		}
-		w.res.ReadBack = &rb
-		w.ui.say("SCIM users provisioned since setup: %d", len(rb.Users))
-		for _, u := range rb.Users {
-			w.ui.say("  %s", u)
+		p.run.RecordFeed(feed)
+		p.ui.say("SCIM users provisioned since setup: %d", len(feed.Users))
+		for _, u := range feed.Users {
+			p.ui.say("  %s", u.UserName)
 		}
-		w.ui.say("Teams with these users: %d", len(rb.Teams))
-		for _, t := range rb.Teams {
-			w.ui.say("  %s", t)
+		teams := feed.Teams
+		p.ui.say("Teams with these users: %d", len(teams))
+		for _, t := range teams {
+			p.ui.say("  %s:%s", p.env.Org, t.Name)
 		}
-		if !w.f.IO.CanPrompt() {
-			return nil
+		if line := flow.AuditSummary(feed.Audit, feed.AuditErr); line != "" {
+			p.ui.say("%s", line)
 		}
-		again, err := readAgain(ctx, w.ask)
+		again, err := readAgain(ctx, p.ask)
 		if err != nil || !again {
 			return err
 		}
 	}
 }
 
-// readBack lists the users SCIM provisioned since setup and the org's
-// teams (as org:team) that have one of them as a member, read from the
-// users' SCIM groups attribute: no member list is read.
-func readBack(ctx context.Context, scim *client.SCIM, org string, since time.Time) (readBackResult, error) {
-	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
-	users, err := scim.UsersSince(ctx, since.Truncate(time.Second))
-	if err != nil {
-		return readBackResult{}, err
+// done is the last step: the summary follows on stdout.
+func (p *plainMode) done(context.Context) error { return nil }
+
+// requestTimeout bounds one read of the read-back step.
+const requestTimeout = 30 * time.Second
+
+// finish prints the result on stdout (JSON or a summary), whatever step was
+// reached, and passes err on.
+func (p *plainMode) finish(err error) error {
+	var mi *missingInput
+	var ue *usageError
+	if errors.As(err, &mi) || errors.As(err, &ue) || errors.Is(err, errInterrupted) {
+		return err
 	}
-	rb := readBackResult{Users: []string{}}
-	for _, u := range users {
-		rb.Users = append(rb.Users, u.UserName)
-		for _, t := range u.Teams(org) {
-			if team := org + ":" + t; !slices.Contains(rb.Teams, team) {
-				rb.Teams = append(rb.Teams, team)
-			}
+	res := flow.NewResult(p.env, &p.run, p.opts.showToken)
+	generated, gerr := generatedAt()
+	if gerr != nil {
+		return errors.Join(err, gerr)
+	}
+	res.GeneratedAt = generated
+	if p.opts.runbook != "" && p.run.IdP != "" {
+		if rerr := writeRunbook(p.opts.runbook, p.env, &p.run); rerr != nil {
+			return errors.Join(err, rerr)
 		}
+		p.ui.say("Runbook written to %s (it never holds the API Token).", p.opts.runbook)
 	}
-	slices.Sort(rb.Teams)
-	return rb, nil
+	if p.opts.json {
+		if werr := writeJSON(p.stdout, res); werr != nil {
+			return werr
+		}
+		return err
+	}
+	writeSummary(p.stdout, res)
+	return err
 }

@@ -30,6 +30,8 @@ type Prompter interface {
 	// Either asks until the answer is one of yes (true) or no (false);
 	// the end of input counts as no.
 	Either(ctx context.Context, question, again string, yes, no []string) (bool, error)
+	// CanAsk is false when nothing may be asked (--no-input).
+	CanAsk() bool
 }
 
 // newPrompter is the line prompter on s, or the no-input one with
@@ -64,6 +66,12 @@ func (noInputPrompter) Choose(_ context.Context, _ string, _ []string, flag stri
 func (noInputPrompter) Either(context.Context, string, string, []string, []string) (bool, error) {
 	return false, nil
 }
+
+// CanAsk is false: nothing is asked.
+func (noInputPrompter) CanAsk() bool { return false }
+
+// CanAsk is true: questions are asked and answered line by line.
+func (p *linePrompter) CanAsk() bool { return true }
 
 // linePrompter asks plain questions on out and reads one answer per line
 // from in. It never redraws, animates or moves the cursor, so a screen

@@ -113,6 +113,7 @@ Docker Hub token given, the credentials of ` + "`docker login`" + ` are used.
 	pf.BoolVar(&g.noColor, "no-color", false, "no colour in the output (NO_COLOR and CLICOLOR_FORCE are honoured too)")
 
 	addWizardFlags(cmd, &opts)
+	withIdPHelp(cmd)
 	cmd.AddCommand(newVerifyCmd(f, &g), newMembersCmd(f), newChecklistCmd(), newSandboxCmd(f), newVersionCmd(f), newPluginMetadataCmd(f), newEntraCmd(f, &g))
 	return cmd
 }

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -12,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/docker-scim/docker-scim/client"
+	"github.com/docker-scim/docker-scim/flow"
 )
 
 type verifyOptions struct {
@@ -81,76 +81,36 @@ func runVerify(ctx context.Context, f *Factory, o verifyOptions, g *globalOption
 		ui.say("Note: %s.", n)
 	}
 	ui.say("Checking %s …", base)
-	v, err := probe(ctx, base, token)
+	v, err := probe(ctx, flow.Docker("", nil), client.SCIMCredentials{BaseURL: base, Token: token})
 	if err != nil {
 		return err
 	}
 	if o.json {
-		if err := writeJSON(stdout, v); err != nil {
+		if err := writeJSON(stdout, v.Verification); err != nil {
 			return err
 		}
 	} else {
-		writeVerification(stdout, v)
+		writeVerification(stdout, v.Verification)
 	}
 	return v.err()
 }
 
-// verification is the result of a probe, as printed and as JSON.
+// verification is a probe's result: as exported, and as the client gave it.
 type verification struct {
-	OK              bool          `json:"ok"`
-	BaseURL         string        `json:"base_url"`
-	Checks          []checkResult `json:"checks"`
-	DockerExtension bool          `json:"docker_extension"`
-	TotalUsers      int           `json:"total_users"`
-	ElapsedMS       int64         `json:"elapsed_ms"`
-	authFailed      bool
+	flow.Verification
+	result client.ProbeResult
 }
 
-// checkResult is one probe check.
-type checkResult struct {
-	Name      string `json:"name"`
-	OK        bool   `json:"ok"`
-	LatencyMS int64  `json:"latency_ms"`
-	Detail    string `json:"detail,omitempty"`
-	Error     string `json:"error,omitempty"`
-	Diagnosis string `json:"diagnosis,omitempty"`
-	Fix       string `json:"fix,omitempty"`
-}
-
-// probe runs the identity providers' checks against base with token.
-func probe(ctx context.Context, base string, token client.Secret) (verification, error) {
-	s, err := client.NewSCIM(base, token)
+// probe runs the identity providers' checks with creds.
+func probe(ctx context.Context, env *flow.Env, creds client.SCIMCredentials) (verification, error) {
+	r, err := flow.Verify(ctx, env, creds)
 	if err != nil {
 		return verification{}, usagef("--base-url: %v", err)
 	}
-	r := s.Probe(ctx)
 	if ctx.Err() != nil {
 		return verification{}, errInterrupted
 	}
-	v := verification{OK: r.OK(), BaseURL: base, DockerExtension: r.DockerExtension, TotalUsers: r.TotalUsers, ElapsedMS: r.Elapsed.Milliseconds()}
-	for _, c := range r.Checks {
-		cr := checkResult{Name: c.Name, OK: c.OK, LatencyMS: c.Latency.Milliseconds(), Detail: c.Detail, Diagnosis: c.Diagnosis, Fix: c.Fix}
-		if c.Err != nil {
-			cr.Error = c.Err.Error()
-			var ce *client.Error
-			if errors.As(c.Err, &ce) && isAuthKind(ce.Kind) {
-				v.authFailed = true
-			}
-		}
-		v.Checks = append(v.Checks, cr)
-	}
-	return v, nil
-}
-
-// failed counts the failed checks.
-func (v verification) failed() int {
-	n := 0
-	for _, c := range v.Checks {
-		if !c.OK {
-			n++
-		}
-	}
-	return n
+	return verification{Verification: flow.Export(creds.BaseURL, r), result: r}, nil
 }
 
 // err is nil when every check passed; it carries exit code 4 when Docker
@@ -159,10 +119,10 @@ func (v verification) err() error {
 	if v.OK {
 		return nil
 	}
-	if v.authFailed {
-		return fmt.Errorf("%d of %d checks failed: %w: Docker refused the SCIM API Token", v.failed(), len(v.Checks), errAuthFailed)
+	if v.AuthFailed {
+		return fmt.Errorf("%d of %d checks failed: %w: Docker refused the SCIM API Token", v.Failed(), len(v.Checks), errAuthFailed)
 	}
-	return fmt.Errorf("%d of %d checks failed: see the diagnosis above", v.failed(), len(v.Checks))
+	return fmt.Errorf("%d of %d checks failed: see the diagnosis above", v.Failed(), len(v.Checks))
 }
 
 // summary is one line such as "4 of 4 checks passed in 35ms".
@@ -171,12 +131,12 @@ func (v verification) summary() string {
 	if v.OK {
 		return fmt.Sprintf("all %d checks passed in %s", len(v.Checks), d)
 	}
-	return fmt.Sprintf("%d of %d checks failed", v.failed(), len(v.Checks))
+	return fmt.Sprintf("%d of %d checks failed", v.Failed(), len(v.Checks))
 }
 
 // writeVerification prints the checks for people: PASS or FAIL words rather
 // than symbols, so screen readers say them.
-func writeVerification(w io.Writer, v verification) {
+func writeVerification(w io.Writer, v flow.Verification) {
 	fmt.Fprintf(w, "SCIM Base URL: %s\n", v.BaseURL)
 	for _, c := range v.Checks {
 		status := "PASS"
@@ -200,7 +160,7 @@ func writeVerification(w io.Writer, v verification) {
 			}
 		}
 	}
-	fmt.Fprintf(w, "Result: %s\n", v.summary())
+	fmt.Fprintf(w, "Result: %s\n", verification{Verification: v}.summary())
 }
 
 // writeJSON prints v as indented JSON.

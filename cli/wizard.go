@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/docker-scim/docker-scim/client"
+	"github.com/docker-scim/docker-scim/flow"
 	"github.com/docker-scim/docker-scim/sandbox"
 	"github.com/docker-scim/docker-scim/steps"
 	"github.com/docker-scim/docker-scim/tui"
@@ -38,6 +39,7 @@ type wizardOptions struct {
 	jit            string
 	runbook        string
 	configureEntra bool
+	groups         []string
 }
 
 // Environment variables that answer the wizard's questions.
@@ -62,7 +64,7 @@ func addWizardFlags(cmd *cobra.Command, o *wizardOptions) {
 		"how c copies in the terminal wizard: auto (native clipboard, else OSC 52), native, or osc52 [$DOCKER_SCIM_CLIPBOARD]")
 	fl.StringVar(&o.org, "org", os.Getenv(envOrg), "Docker organization name [$"+envOrg+"]")
 	fl.StringVar(&o.connection, "connection", os.Getenv(envConnection), "SSO connection: its id or name on the sandbox, its name on real Docker [$"+envConnection+"]")
-	fl.StringVar(&o.idp, "idp", os.Getenv(envIdP), "identity provider: okta, entra or onelogin [$"+envIdP+"]")
+	addIdPFlag(cmd, &o.idp, "")
 	fl.StringVar(&o.connectionType, "connection-type", os.Getenv(envConnectionType), "SSO connection type: saml or oidc [$"+envConnectionType+"]")
 	fl.StringVar(&o.baseURL, "base-url", os.Getenv(envBaseURL), "SCIM Base URL copied from the Admin Console [$"+envBaseURL+"]")
 	fl.BoolVar(&o.tokenStdin, "token-stdin", false, "read the SCIM API Token from the first line of stdin (or set $"+envToken+")")
@@ -73,9 +75,9 @@ func addWizardFlags(cmd *cobra.Command, o *wizardOptions) {
 	fl.StringVar(&o.runbook, "runbook", os.Getenv("DOCKER_SCIM_RUNBOOK"), "write the run as a runbook to this file: Markdown, or JSON for a .json name; never the token [$DOCKER_SCIM_RUNBOOK]")
 	fl.BoolVar(&o.json, "json", false, "print the result as one JSON object on stdout (runs the plain mode)")
 	fl.BoolVar(&o.showToken, "show-token", false, "include the SCIM API Token in the result (it is hidden otherwise)")
+	fl.StringArrayVar(&o.groups, "group", nil, "an IdP group name to check against Docker's group mapping (org:team) at the checklist step (repeatable)")
 	fl.BoolVar(&o.configureEntra, "configure-entra", false, "plain mode, Entra ID: do the checklist through Microsoft Graph without asking (sandbox stand-in, $"+envGraphToken+" or the Azure CLI)")
 	for flag, values := range map[string][]string{
-		"idp":             {"okta", "entra", "onelogin"},
 		"connection-type": {"saml", "oidc"},
 		"clipboard":       {"auto", "native", "osc52"},
 		"jit":             {"on", "off"},
@@ -137,13 +139,11 @@ func (o *wizardOptions) validate() (plan, error) {
 
 // parseConnectionType accepts saml or oidc (and Docker's azure_ad_oidc).
 func parseConnectionType(s string) (steps.ConnectionType, error) {
-	switch s {
-	case "saml", "SAML":
-		return steps.SAML, nil
-	case "oidc", "OIDC", "azure_ad_oidc":
-		return steps.OIDC, nil
+	ct, err := flow.ParseConnectionType(s)
+	if err != nil {
+		return "", usagef("--connection-type %q: use saml or oidc", s)
 	}
-	return "", usagef("--connection-type %q: use saml or oidc", s)
+	return ct, nil
 }
 
 // runWizard decides the mode once, before any Bubble Tea program exists,
@@ -157,72 +157,105 @@ func runWizard(ctx context.Context, f *Factory, o *wizardOptions) error {
 	if mode == modeTUI && !o.json {
 		return runTUI(ctx, f, o, p)
 	}
-	ui := newPlainUI(f.IO, f.IO.ErrOut, o.global)
-	w := &plainWizard{f: f, opts: o, plan: p, stdout: f.IO.Out, ui: ui, ask: newPrompter(f.IO, ui.out)}
-	return w.run(ctx)
+	return runPlain(ctx, f, o, p)
 }
 
-// runTUI runs the terminal wizard with its UI on stderr: on an in-process
-// sandbox with --sandbox, else against real Docker, signed in to Docker Hub
-// when credentials exist. Flags and environment variables preset its
-// answers; secrets asked for with --token-stdin or --hub-token-stdin are
-// read hidden from the terminal before it starts.
-func runTUI(ctx context.Context, f *Factory, o *wizardOptions, p plan) error {
-	steps.Preload() // decode the checklists while the rest starts up
-	stderr := f.IO.ErrOut
-	token, err := f.SCIMToken(ctx, o.tokenStdin)
-	if err != nil {
+// runPlain runs the plain mode: secrets first (before any question reads
+// stdin), then the environment, then the flow as lines.
+func runPlain(ctx context.Context, f *Factory, o *wizardOptions, p plan) error {
+	ui := newPlainUI(f.IO, f.IO.ErrOut, o.global)
+	pm := &plainMode{opts: o, plan: p, stdout: f.IO.Out, ui: ui, ask: newPrompter(f.IO, ui.out)}
+	var err error
+	if pm.token, err = f.SCIMToken(ctx, o.tokenStdin); err != nil {
 		return err
 	}
 	hubToken, err := f.HubToken(ctx, o.hubTokenStdin)
 	if err != nil {
 		return err
 	}
-	cfg := tui.Config{
-		Clipboard:     tui.NativeClipboard(),
-		ClipboardMode: p.clipboard,
-		InTmux:        os.Getenv("TMUX") != "",
-		StateDir:      tui.DefaultStateDir(),
-		OpenURL:       tui.BrowserOpener(runtime.GOOS, os.Getenv),
-		Preset:        tui.Preset{IdP: p.idp, Connection: client.Connection{Name: o.connection, IdP: string(p.idp)}},
+	if err := o.missingForDocker(pm.ask, p, pm.token); err != nil {
+		return err
 	}
-	switch p.connectionType {
-	case steps.SAML:
-		cfg.Preset.Connection.Type = client.SAML
-	case steps.OIDC:
-		cfg.Preset.Connection.Type = client.AzureOIDC
+	env, sb, err := openEnv(ctx, f, o, pm.ask, hubToken, ui.say)
+	if err != nil {
+		return err
 	}
+	pm.env, pm.graph = env, realGraph()
+	if sb != nil {
+		defer sb.Stop()
+		ui.say("Using the built-in sandbox at %s (organization %s): nothing real is changed.", sb.URL, sb.Org)
+		g := sandboxGraph(sb.URL)
+		pm.graph = &g
+	}
+	return pm.render(ctx)
+}
+
+// missingForDocker fails at once, listing every missing flag, when nothing
+// may be asked and answers for real Docker are missing.
+func (o *wizardOptions) missingForDocker(ask Prompter, p plan, token client.Secret) error {
+	if o.sandbox || ask.CanAsk() {
+		return nil
+	}
+	m := &missingInput{}
+	if o.org == "" {
+		m.add("--org (or " + envOrg + "): the Docker organization")
+	}
+	if p.connectionType == "" {
+		m.add("--connection-type (or " + envConnectionType + "): saml or oidc")
+	}
+	if p.idp == "" {
+		m.add("--idp (or " + envIdP + "): " + steps.IdPChoices())
+	}
+	if o.baseURL == "" {
+		m.add("--base-url (or " + envBaseURL + "): the SCIM Base URL from Setup SCIM")
+	}
+	if token.IsZero() {
+		m.add("--token-stdin (or " + envToken + "): the SCIM API Token from Setup SCIM")
+	}
+	return m.err()
+}
+
+// openEnv opens where the run happens: the built-in sandbox (sb is then
+// set; stop it when done), or real Docker for the organization (--org or
+// asked), signed in to Docker Hub when credentials exist.
+func openEnv(ctx context.Context, f *Factory, o *wizardOptions, ask Prompter, hubToken client.Secret, say func(string, ...any)) (*flow.Env, *sandboxRun, error) {
 	if o.sandbox {
 		sb, err := f.StartSandbox(builtInSandbox(o)...)
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
-		defer sb.Stop()
-		cfg.Org, cfg.Hub, cfg.Sandbox = sb.Org, sb.Hub, true
-		cfg.Console = client.SandboxConsole{Hub: sb.Hub}
-		g := sandboxGraph(sb.URL)
-		cfg.EntraGraph = &g
-	} else {
-		cfg.EntraGraph = realGraph()
-		if cfg.Org = o.org; cfg.Org == "" {
-			ask := newPrompter(f.IO, stderr)
-			if cfg.Org, err = ask.Ask(ctx, "Docker organization name", "--org (or "+envOrg+")"); err != nil {
-				return err
-			}
+		if o.org != "" && o.org != sb.Org {
+			sb.Stop()
+			return nil, nil, usagef("--org %q: the sandbox has one organization, %q", o.org, sb.Org)
 		}
-		if o.baseURL != "" {
-			base, _, err := client.NormalizeBaseURL(o.baseURL)
-			if err != nil {
-				return usagef("--base-url: %v", err)
-			}
-			cfg.Preset.Credentials = client.SCIMCredentials{BaseURL: base, Token: token}
-		}
-		say := func(format string, args ...any) { fmt.Fprintf(stderr, format+"\n", args...) }
-		if cfg.Hub, err = f.SignInHub(ctx, o.hub(), cfg.Org, hubToken, say); err != nil {
-			return err
-		}
-		cfg.Console = client.DockerConsole{}
+		return flow.Sandbox(sb.Org, sb.Hub), sb, nil
 	}
+	org := o.org
+	if org == "" {
+		var err error
+		if org, err = ask.Ask(ctx, "Docker organization name", "--org (or "+envOrg+")"); err != nil {
+			return nil, nil, err
+		}
+	}
+	hub, err := f.SignInHub(ctx, o.hub(), org, hubToken, say)
+	if err != nil {
+		return nil, nil, err
+	}
+	return flow.Docker(org, hub), nil, nil
+}
+
+// runTUI runs the terminal wizard with its UI on stderr. Flags and
+// environment variables preset its answers; secrets asked for with
+// --token-stdin or --hub-token-stdin are read hidden from the terminal
+// before it starts.
+func runTUI(ctx context.Context, f *Factory, o *wizardOptions, p plan) error {
+	steps.Preload() // decode the checklists while the rest starts up
+	cfg, stop, err := tuiConfig(ctx, f, o, p)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	stderr := f.IO.ErrOut
 	// At most 120 frames a second. With the repository's patched renderer
 	// (third_party/bubbletea) a frame after an idle stretch is drawn at once
 	// and an idle wizard never wakes up; with upstream v2.1.1 (`go install`)
@@ -236,6 +269,48 @@ func runTUI(ctx context.Context, f *Factory, o *wizardOptions, p plan) error {
 		return errInterrupted
 	}
 	return err
+}
+
+// tuiConfig is the terminal wizard's configuration: its environment and
+// what the command line preset. stop ends the sandbox, if one was started.
+func tuiConfig(ctx context.Context, f *Factory, o *wizardOptions, p plan) (tui.Config, func(), error) {
+	stop := func() {}
+	token, err := f.SCIMToken(ctx, o.tokenStdin)
+	if err != nil {
+		return tui.Config{}, stop, err
+	}
+	hubToken, err := f.HubToken(ctx, o.hubTokenStdin)
+	if err != nil {
+		return tui.Config{}, stop, err
+	}
+	cfg := tui.Config{
+		Clipboard:     tui.NativeClipboard(),
+		ClipboardMode: p.clipboard,
+		InTmux:        os.Getenv("TMUX") != "",
+		StateDir:      tui.DefaultStateDir(),
+		OpenURL:       tui.BrowserOpener(runtime.GOOS, os.Getenv),
+		Preset: tui.Preset{IdP: p.idp, Credentials: client.SCIMCredentials{Token: token},
+			Connection: client.Connection{Name: o.connection, IdP: string(p.idp), Type: flow.ClientConnectionType(p.connectionType)}},
+	}
+	if o.baseURL != "" {
+		base, _, err := client.NormalizeBaseURL(o.baseURL)
+		if err != nil {
+			return tui.Config{}, stop, usagef("--base-url: %v", err)
+		}
+		cfg.Preset.Credentials.BaseURL = base
+	}
+	say := func(format string, args ...any) { fmt.Fprintf(f.IO.ErrOut, format+"\n", args...) }
+	env, sb, err := openEnv(ctx, f, o, newPrompter(f.IO, f.IO.ErrOut), hubToken, say)
+	if err != nil {
+		return tui.Config{}, stop, err
+	}
+	cfg.Env, cfg.EntraGraph = env, realGraph()
+	if sb != nil {
+		stop = sb.Stop
+		g := sandboxGraph(sb.URL)
+		cfg.EntraGraph = &g
+	}
+	return cfg, stop, nil
 }
 
 // builtInSandbox is the built-in sandbox's options from the flags.

@@ -10,8 +10,8 @@ import (
 	"github.com/docker-scim/docker-scim/steps"
 )
 
-// ErrNoConsole is returned by the steps that need the Admin Console's API
-// when the environment has none (real Docker).
+// ErrNoConsole is returned by the steps that need an API for Docker Home's
+// SSO and SCIM page when the environment has none (real Docker).
 var ErrNoConsole = errors.New("this step needs an API for Docker Home's SSO and SCIM page, which Docker does not publish: do it by hand in " + steps.SSOAndSCIMPage())
 
 // Connections reads the organization with its SSO connections in one
@@ -160,4 +160,26 @@ func PushTestUser(ctx context.Context, env *Env, creds client.SCIMCredentials, r
 		return client.PushResult{}, errors.New("no IdP simulator here: provision a test user from the identity provider")
 	}
 	return env.Simulator.SimulatePush(ctx, creds, req)
+}
+
+// CheckGroups checks the IdP group names the admin plans against Docker's
+// group mapping (organization:team, steps.ValidateGroupName), with the
+// org's teams when the Hub is signed in (a team that does not exist yet is
+// created when the group syncs).
+func CheckGroups(ctx context.Context, env *Env, names []string) ([]steps.GroupNameResult, error) {
+	var teams []string
+	if env.ReadsHub() && len(names) > 0 {
+		ts, err := env.Hub.Teams(ctx, env.Org)
+		if err != nil {
+			return nil, err
+		}
+		for _, t := range ts {
+			teams = append(teams, t.Name)
+		}
+	}
+	out := make([]steps.GroupNameResult, 0, len(names))
+	for _, n := range names {
+		out = append(out, steps.ValidateGroupName(env.Org, n, teams))
+	}
+	return out, nil
 }

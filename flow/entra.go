@@ -15,8 +15,9 @@ type EntraGraph struct {
 	// stand-in).
 	URL string
 	// SignIn returns a Graph access token; it is called once per run of
-	// ConfigureEntra and the token is kept in memory only.
-	SignIn func(ctx context.Context) (client.Secret, error)
+	// ConfigureEntra and the token is kept in memory only. A device code
+	// sign-in hands its code to show for the admin.
+	SignIn func(ctx context.Context, show func(entra.DeviceCodePrompt)) (client.Secret, error)
 	// AppName is the enterprise app's display name; "" means "Docker" for a
 	// SAML connection and a new non-gallery "Docker SCIM" app for OIDC.
 	AppName string
@@ -41,14 +42,14 @@ func EntraSettings(org string, conn client.Connection, creds client.SCIMCredenti
 	return s
 }
 
-// ConfigureEntra signs in to Graph and runs entra.Configure with s,
-// reporting each step (whose id is the manual checklist item it does).
-// Running it again after a failure resumes.
-func ConfigureEntra(ctx context.Context, g EntraGraph, s entra.Settings, report func(entra.Progress)) (entra.Outcome, error) {
+// ConfigureEntra signs in to Graph (a device code goes to show) and runs
+// entra.Configure with s, reporting each step (whose id is the manual
+// checklist item it does). Running it again after a failure resumes.
+func ConfigureEntra(ctx context.Context, g EntraGraph, s entra.Settings, show func(entra.DeviceCodePrompt), report func(entra.Progress)) (entra.Outcome, error) {
 	if g.SignIn == nil {
 		return entra.Outcome{}, errors.New("no Microsoft Graph sign-in is configured")
 	}
-	tok, err := g.SignIn(ctx)
+	tok, err := g.SignIn(ctx, show)
 	if err != nil {
 		return entra.Outcome{}, err
 	}

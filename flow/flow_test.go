@@ -17,7 +17,7 @@ import (
 
 // sandboxEnv serves a fresh sandbox over HTTP and returns its environment,
 // signed in with the sandbox's organization access token.
-func sandboxEnv(t *testing.T, opts ...sandbox.Option) (*Env, *sandbox.Server) {
+func sandboxEnv(t testing.TB, opts ...sandbox.Option) (*Env, *sandbox.Server) {
 	t.Helper()
 	sb := sandbox.New(opts...)
 	srv := httptest.NewServer(sb)

@@ -27,8 +27,12 @@ type Run struct {
 	Probe *client.ProbeResult
 	// Checked holds the ids of the ticked checklist items.
 	Checked map[string]bool
+	// Groups are the checked IdP group names (see CheckGroups).
+	Groups []steps.GroupNameResult
 	// Feed is what the read-back saw; nil until it ran.
 	Feed *Feed
+	// Entra lists the Entra checklist items done through Microsoft Graph.
+	Entra []EntraStep
 
 	// waiting is a step that could not run for a missing input: the flow
 	// went to the step that gives it and comes back here afterwards.
@@ -79,6 +83,13 @@ func (r *Run) ChooseIdP(p steps.IdP) { r.IdP = p }
 // RecordChecked records the ticked checklist items.
 func (r *Run) RecordChecked(checked map[string]bool) { r.Checked = checked }
 
+// RecordEntraStep records an Entra checklist item done (or failed)
+// through Microsoft Graph.
+func (r *Run) RecordEntraStep(s EntraStep) { r.Entra = append(r.Entra, s) }
+
+// RecordGroups records the checked IdP group names.
+func (r *Run) RecordGroups(g []steps.GroupNameResult) { r.Groups = g }
+
 // RecordFeed records what the read-back saw.
 func (r *Run) RecordFeed(f Feed) { r.Feed = &f }
 
@@ -86,7 +97,8 @@ func (r *Run) RecordFeed(f Feed) { r.Feed = &f }
 func (r *Run) Has(in steps.Input) bool {
 	switch in {
 	case steps.InputConnection:
-		return r.Conn.Name != "" || r.Conn.ID != ""
+		// Named, listed, or (real Docker, no name given) of a known type.
+		return r.Conn.Name != "" || r.Conn.ID != "" || r.Conn.Type != ""
 	case steps.InputCredentials:
 		return r.Creds.BaseURL != "" && !r.Creds.Token.IsZero()
 	case steps.InputIdP:

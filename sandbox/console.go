@@ -6,14 +6,16 @@ import (
 )
 
 // The handlers in this file are sandbox-only. Docker publishes no API for SSO
-// connections, domains or Setup SCIM; these stand in for the Admin Console.
+// connections, domains or Enable SCIM; these stand in for Docker Home's
+// Identity & auth pages.
 
 type connectionList struct {
 	Connections []Connection `json:"connections"`
 }
 
-// SCIMSetup is what Setup SCIM returns: the two values the Admin Console
-// shows, the SCIM Base URL and the API Token. The token is shown only once.
+// SCIMSetup is what Enable SCIM returns: the two values Docker Home shows,
+// the SCIM Base URL and the API Token. The sandbox keeps only the token's
+// hash, so it cannot show it again (Docker's Edit SCIM can).
 type SCIMSetup struct {
 	BaseURL  string `json:"scim_base_url"`
 	APIToken string `json:"api_token"`
@@ -26,7 +28,7 @@ type domainJSON struct {
 
 // OrgSummary is the console's view of the organization: its plan and
 // verified domains, which SCIM requires, and its SSO connections, as the
-// Admin Console's SSO and SCIM page shows them together (one request).
+// SSO and SCIM page in Docker Home shows them together (one request).
 type OrgSummary struct {
 	Name        string       `json:"name"`
 	Plan        string       `json:"plan"`

@@ -46,6 +46,10 @@ func grow(st *store, n int) {
 			Source: sourceSCIM, Connection: SeededSCIMConnection, Created: at, Modified: at,
 		}
 		st.addUser(u)
+		events := len(st.Audit)
 		st.join("system", u, "company")
+		for j := events; j < len(st.Audit); j++ {
+			st.Audit[j].Timestamp = at // the events are as old as the member
+		}
 	}
 }

@@ -2,9 +2,11 @@ package steps
 
 import (
 	"bytes"
+	"cmp"
 	"embed"
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
 	"path"
 	"slices"
@@ -25,11 +27,15 @@ type fileData struct {
 	IdP             string           `yaml:"idp"`
 	Label           string           `yaml:"label"`
 	ConnectionTypes []ConnectionType `yaml:"connection_types"`
-	Credentials     *credentialsData `yaml:"credentials"`
-	AssignUsers     *assignData      `yaml:"assign_users"`
-	Intro           string           `yaml:"intro"`
-	Sections        []sectionData    `yaml:"sections"`
-	Notes           []noteData       `yaml:"notes"`
+	// Order is where the IdP is offered (1 first); Aliases are other names
+	// --idp accepts.
+	Order       int              `yaml:"order"`
+	Aliases     []string         `yaml:"aliases"`
+	Credentials *credentialsData `yaml:"credentials"`
+	AssignUsers *assignData      `yaml:"assign_users"`
+	Intro       string           `yaml:"intro"`
+	Sections    []sectionData    `yaml:"sections"`
+	Notes       []noteData       `yaml:"notes"`
 }
 
 type credentialsData struct {
@@ -48,7 +54,10 @@ type assignData struct {
 }
 
 type sectionData struct {
-	Title           string           `yaml:"title"`
+	Title string `yaml:"title"`
+	// Test marks the section that provisions a test user: the read-back
+	// step shows it.
+	Test            bool             `yaml:"test"`
 	ConnectionTypes []ConnectionType `yaml:"connection_types"`
 	Items           []itemData       `yaml:"items"`
 }
@@ -77,85 +86,175 @@ type noteData struct {
 	ConnectionTypes []ConnectionType `yaml:"connection_types"`
 }
 
-// catalog is every data file, loaded and validated once, on first use.
+// catalog is every data file, loaded and validated once, on first use: the
+// registry of identity providers.
 type catalog struct {
 	idps   map[IdP]fileData
 	common fileData
 	docker DockerUI
+	// order is the IdPs in the order offered; names maps every id and
+	// alias, lower-cased, to its IdP.
+	order []IdP
+	names map[string]IdP
 }
 
-// loaded returns the catalog built from the embedded files, decoding them on
-// first use so that start-up (the first frame) does not wait for it. A broken
-// file panics; TestEmbeddedDataIsValid catches that before a release.
-var loaded = sync.OnceValue(mustLoad)
+var (
+	catalogMu sync.Mutex
+	// current is the full registry in use; nil until first use.
+	current *catalog
+	// currentIndex is the registry's header index; nil until first use.
+	currentIndex *index
+	// extra are data files added with AddData, by name.
+	extra = map[string][]byte{}
+)
+
+// loaded returns the registry built from the embedded files (and any added
+// with AddData), decoding them on first use so that start-up (the first
+// frame) does not wait for it. A broken file panics;
+// TestEmbeddedDataIsValid catches that before a release.
+func loaded() *catalog {
+	catalogMu.Lock()
+	defer catalogMu.Unlock()
+	if current == nil {
+		c, err := loadCatalog(dataFS, extra)
+		if err != nil {
+			panic(err)
+		}
+		current = &c
+	}
+	return current
+}
 
 // Preload decodes the embedded files in the background, so the first screen
 // that needs them does not wait (call it early, at start).
 func Preload() { go loaded() }
 
-// labels are the IdPs' display names, read from the top-level `label:` line
-// of each data file without decoding the rest: the connection list shows
-// them on the first frame, which must not wait for the full decode.
-var labels = sync.OnceValue(func() map[IdP]string {
-	out := map[IdP]string{}
-	for _, p := range IdPs() {
-		b, err := dataFS.ReadFile(path.Join("data", string(p)+".yaml"))
-		if err != nil {
-			continue
-		}
-		if label, ok := headerLabel(b); ok {
-			out[p] = label
-		}
-	}
-	return out
-})
+// index is what the first frame, flag help and completion need from the
+// registry: each IdP's id, label, order and aliases, read from the
+// top-level lines of its data file without decoding the rest (the full
+// decode takes milliseconds the first frame must not wait for).
+// TestIndexMatchesTheFullDecode keeps it equal to the full decode.
+type index struct {
+	order  []IdP
+	labels map[IdP]string
+	names  map[string]IdP
+}
 
-// headerLabel finds the top-level `label:` line of a data file and decodes
-// that one line (so quoting works as in the full decode).
-func headerLabel(b []byte) (string, bool) {
+// header is an IdP data file's top-level identity lines.
+type header struct {
+	IdP     string   `yaml:"idp"`
+	Label   string   `yaml:"label"`
+	Order   int      `yaml:"order"`
+	Aliases []string `yaml:"aliases"`
+}
+
+// headerOf decodes the top-level idp, label, order and aliases lines of a
+// data file, one line at a time (so quoting works as in the full decode).
+func headerOf(b []byte) header {
+	var h header
 	for line := range bytes.Lines(b) {
-		if !bytes.HasPrefix(line, []byte("label:")) {
+		for _, key := range []string{"idp:", "label:", "order:", "aliases:"} {
+			if bytes.HasPrefix(line, []byte(key)) {
+				_ = yaml.Unmarshal(line, &h)
+			}
+		}
+	}
+	return h
+}
+
+// indexed returns the registry's header index.
+func indexed() *index {
+	catalogMu.Lock()
+	defer catalogMu.Unlock()
+	if currentIndex == nil {
+		files, err := dataFiles(dataFS, extra)
+		if err != nil {
+			panic(err)
+		}
+		currentIndex = indexOf(files)
+	}
+	return currentIndex
+}
+
+// indexOf builds the header index of the IdP files among files.
+func indexOf(files map[string][]byte) *index {
+	x := &index{labels: map[IdP]string{}, names: map[string]IdP{}}
+	orders := map[IdP]int{}
+	for _, b := range files {
+		h := headerOf(b)
+		if h.IdP == "" || h.IdP == commonFile {
 			continue
 		}
-		var v struct {
-			Label string `yaml:"label"`
+		p := IdP(h.IdP)
+		x.order = append(x.order, p)
+		x.labels[p], orders[p] = h.Label, h.Order
+		for _, n := range append([]string{h.IdP}, h.Aliases...) {
+			x.names[strings.ToLower(n)] = p
 		}
-		if err := yaml.Unmarshal(line, &v); err != nil || v.Label == "" {
-			return "", false
-		}
-		return v.Label, true
 	}
-	return "", false
+	slices.SortFunc(x.order, func(a, b IdP) int { return cmp.Or(cmp.Compare(orders[a], orders[b]), cmp.Compare(a, b)) })
+	return x
 }
 
-func mustLoad() catalog {
-	c, err := loadCatalog(dataFS)
+// AddData adds IdP data files (name → YAML, as in data/) to the registry,
+// after validating them with the embedded ones; an IdP is one such file.
+// restore takes them out again.
+func AddData(files map[string][]byte) (restore func(), err error) {
+	catalogMu.Lock()
+	defer catalogMu.Unlock()
+	merged := maps.Clone(extra)
+	maps.Copy(merged, files)
+	c, err := loadCatalog(dataFS, merged)
 	if err != nil {
-		panic(err)
+		return nil, err
 	}
-	return c
+	all, err := dataFiles(dataFS, merged)
+	if err != nil {
+		return nil, err
+	}
+	before, beforeCat, beforeIndex := extra, current, currentIndex
+	extra, current, currentIndex = merged, &c, indexOf(all)
+	return func() {
+		catalogMu.Lock()
+		defer catalogMu.Unlock()
+		extra, current, currentIndex = before, beforeCat, beforeIndex
+	}, nil
 }
 
-// loadCatalog reads and validates every data/*.yaml file in fsys.
-func loadCatalog(fsys embed.FS) (catalog, error) {
-	files := map[string][]byte{}
-	entries, err := fsys.ReadDir("data")
+// loadCatalog reads and validates every data/*.yaml file in fsys, with the
+// added files.
+func loadCatalog(fsys embed.FS, added map[string][]byte) (catalog, error) {
+	files, err := dataFiles(fsys, added)
 	if err != nil {
-		return catalog{}, fmt.Errorf("read embedded checklist data: %w", err)
-	}
-	for _, e := range entries {
-		b, err := fsys.ReadFile(path.Join("data", e.Name()))
-		if err != nil {
-			return catalog{}, fmt.Errorf("read embedded checklist data: %w", err)
-		}
-		files[e.Name()] = b
+		return catalog{}, err
 	}
 	return parseCatalog(files)
 }
 
+// dataFiles is every data/*.yaml file in fsys with the added ones, by name.
+func dataFiles(fsys embed.FS, added map[string][]byte) (map[string][]byte, error) {
+	files := map[string][]byte{}
+	maps.Copy(files, added)
+	entries, err := fsys.ReadDir("data")
+	if err != nil {
+		return nil, fmt.Errorf("read embedded checklist data: %w", err)
+	}
+	for _, e := range entries {
+		if _, dup := files[e.Name()]; dup {
+			return nil, fmt.Errorf("checklist data %s: already built in", e.Name())
+		}
+		b, err := fsys.ReadFile(path.Join("data", e.Name()))
+		if err != nil {
+			return nil, fmt.Errorf("read embedded checklist data: %w", err)
+		}
+		files[e.Name()] = b
+	}
+	return files, nil
+}
+
 // parseCatalog decodes and validates the named YAML files.
 func parseCatalog(files map[string][]byte) (catalog, error) {
-	c := catalog{idps: map[IdP]fileData{}}
+	c := catalog{idps: map[IdP]fileData{}, names: map[string]IdP{}}
 	seenIDs := map[string]string{}
 	var errs []error
 	haveCommon := false
@@ -190,18 +289,27 @@ func parseCatalog(files map[string][]byte) (catalog, error) {
 			continue
 		}
 		c.idps[IdP(f.IdP)] = f
+		for _, n := range append([]string{f.IdP}, f.Aliases...) {
+			key := strings.ToLower(n)
+			if other, dup := c.names[key]; dup {
+				errs = append(errs, fmt.Errorf("checklist data %s: the name %q is also %s's", name, n, other))
+			}
+			c.names[key] = IdP(f.IdP)
+		}
+		c.order = append(c.order, IdP(f.IdP))
 	}
 	if !haveCommon {
 		errs = append(errs, fmt.Errorf("checklist data: no %s.yaml file with the items common to every IdP", commonFile))
 	}
-	for _, p := range IdPs() {
-		if _, ok := c.idps[p]; !ok {
-			errs = append(errs, fmt.Errorf("checklist data: no %s.yaml file for identity provider %q", p, p))
-		}
+	if len(c.idps) == 0 {
+		errs = append(errs, errors.New("checklist data: no identity provider file"))
 	}
 	if len(errs) > 0 {
 		return catalog{}, errors.Join(errs...)
 	}
+	slices.SortFunc(c.order, func(a, b IdP) int {
+		return cmp.Or(cmp.Compare(c.idps[a].Order, c.idps[b].Order), cmp.Compare(a, b))
+	})
 	return c, nil
 }
 
@@ -233,6 +341,17 @@ func (f fileData) validate(name string, seenIDs map[string]string) error {
 	}
 	if !isCommon && len(f.ConnectionTypes) == 0 {
 		bad("connection_types is empty")
+	}
+	if !isCommon && f.Order <= 0 {
+		bad("order must be 1 or more (where the IdP is offered)")
+	}
+	if isCommon && (f.Order != 0 || len(f.Aliases) > 0) {
+		bad("order and aliases are for IdP files")
+	}
+	for _, a := range f.Aliases {
+		if a == "" || strings.TrimSpace(a) != a {
+			bad("alias %q is empty or has spaces around it", a)
+		}
 	}
 	for _, ct := range f.ConnectionTypes {
 		if !ct.valid() {
@@ -280,6 +399,9 @@ func (f fileData) validate(name string, seenIDs map[string]string) error {
 	for _, s := range f.Sections {
 		if s.Title == "" {
 			bad("a section has no title")
+		}
+		if s.Test && isCommon {
+			bad("section %q: only an IdP file has a test section", s.Title)
 		}
 		if len(s.Items) == 0 {
 			bad("section %q has no items", s.Title)
@@ -354,6 +476,9 @@ func (f fileData) validate(name string, seenIDs map[string]string) error {
 		for _, ct := range f.ConnectionTypes {
 			if err := f.checkPastes(ct); err != nil {
 				bad("%s checklist: %v", ct, err)
+			}
+			if !slices.ContainsFunc(f.Sections, func(s sectionData) bool { return s.Test && appliesTo(s.ConnectionTypes, ct) }) {
+				bad("%s checklist: no section with test: true (how to provision a test user)", ct)
 			}
 		}
 	}

@@ -8,23 +8,44 @@ import (
 	"strings"
 )
 
-// IdP is an identity provider the wizard has a checklist for.
+// IdP is an identity provider the wizard has a checklist for. The
+// identity providers are data: one file in data/ each (see IdPs).
 type IdP string
 
-// The identity providers covered.
+// The ids of the identity providers shipped in data/, for code and tests
+// that name one.
 const (
 	Okta     IdP = "okta"
 	Entra    IdP = "entra"
 	OneLogin IdP = "onelogin"
 )
 
-// IdPs lists the identity providers in the order the wizard offers them.
-func IdPs() []IdP { return []IdP{Okta, Entra, OneLogin} }
+// IdPs lists the identity providers in the order the wizard offers them:
+// every IdP data file, by its order key (read without the full decode).
+func IdPs() []IdP { return slices.Clone(indexed().order) }
+
+// IdPNames lists every IdP id, for flag help, completion and messages.
+func IdPNames() []string {
+	var out []string
+	for _, p := range IdPs() {
+		out = append(out, string(p))
+	}
+	return out
+}
+
+// IdPChoices is the IdP ids as a phrase: "okta, entra or onelogin".
+func IdPChoices() string {
+	names := IdPNames()
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+}
 
 // Label is the provider's display name, from its data file (its label
-// line only: no full decode, see labels).
+// line only: no full decode, see index).
 func (p IdP) Label() string {
-	if l, ok := labels()[p]; ok {
+	if l, ok := indexed().labels[p]; ok {
 		return l
 	}
 	return string(p)
@@ -37,17 +58,13 @@ func (p IdP) ConnectionTypes() []ConnectionType {
 	return append([]ConnectionType(nil), loaded().idps[p].ConnectionTypes...)
 }
 
-// ParseIdP accepts an IdP's id or a common alias ("azure", "azure-ad").
+// ParseIdP accepts an IdP's id or one of its aliases from its data file
+// ("azure", "azure-ad"), in any case.
 func ParseIdP(s string) (IdP, error) {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "okta":
-		return Okta, nil
-	case "entra", "entra-id", "entraid", "azure", "azure-ad", "azuread":
-		return Entra, nil
-	case "onelogin":
-		return OneLogin, nil
+	if p, ok := indexed().names[strings.ToLower(strings.TrimSpace(s))]; ok {
+		return p, nil
 	}
-	return "", fmt.Errorf("unknown identity provider %q: use okta, entra or onelogin", s)
+	return "", fmt.Errorf("unknown identity provider %q: use %s", s, IdPChoices())
 }
 
 // ConnectionType is the SSO connection's authentication method.
@@ -171,6 +188,20 @@ type Checklist struct {
 	Items []Item
 	// Notes are shown after the items.
 	Notes []string
+	// TestSection is the title of the section that provisions a test user.
+	TestSection string
+}
+
+// TestItems are the items of the test section: how to provision a test
+// user from the IdP, which the read-back step then finds.
+func (c Checklist) TestItems() []Item {
+	var out []Item
+	for _, it := range c.Items {
+		if it.Section == c.TestSection {
+			out = append(out, it)
+		}
+	}
+	return out
 }
 
 // ChecklistFor returns the checklist for p and connection type ct: the IdP's
@@ -178,13 +209,19 @@ type Checklist struct {
 func ChecklistFor(p IdP, ct ConnectionType) (Checklist, error) {
 	f, ok := loaded().idps[p]
 	if !ok {
-		return Checklist{}, fmt.Errorf("no checklist for identity provider %q: use okta, entra or onelogin", p)
+		return Checklist{}, fmt.Errorf("no checklist for identity provider %q: use %s", p, IdPChoices())
 	}
 	if !appliesTo(f.ConnectionTypes, ct) {
 		return Checklist{}, fmt.Errorf("no %s checklist for connection type %s: Docker's only OIDC connection is %s, which pairs with Entra ID; use a SAML connection with %s",
 			f.Label, ct.Label(), OIDC.Label(), f.Label)
 	}
 	c := Checklist{IdP: p, ConnectionType: ct, Intro: f.Intro}
+	for _, s := range f.Sections {
+		if s.Test && appliesTo(s.ConnectionTypes, ct) {
+			c.TestSection = s.Title
+			break
+		}
+	}
 	for _, src := range []fileData{f, loaded().common} {
 		c.Items = append(c.Items, src.items(ct)...)
 		for _, n := range src.Notes {

@@ -9,7 +9,7 @@ import (
 
 // TestEmbeddedDataIsValid loads and validates every embedded data file.
 func TestEmbeddedDataIsValid(t *testing.T) {
-	c, err := loadCatalog(dataFS)
+	c, err := loadCatalog(dataFS, nil)
 	if err != nil {
 		t.Fatalf("embedded checklist data is broken:\n%v", err)
 	}
@@ -97,7 +97,10 @@ func TestBrokenDataFails(t *testing.T) {
 		{"no credentials", "onelogin.yaml", replace("credentials:", "credentialz:"), "credentialz"},
 		{"text cut by a YAML comment", "okta.yaml", replace(`detail: An app added from the Okta catalog needs this too.`,
 			`detail: An app added from the Okta catalog needs this too (see docker/docs PR #20199).`), "unbalanced ("},
-		{"missing file", "onelogin.yaml", nil, `no onelogin.yaml file`},
+		{"missing common file", "common.yaml", nil, `no common.yaml file`},
+		{"no order", "onelogin.yaml", replace("order: 3\n", ""), "order must be 1 or more"},
+		{"alias taken", "onelogin.yaml", replace("order: 3\n", "order: 3\naliases: [azure]\n"), `the name "azure" is also`},
+		{"no test section", "okta.yaml", replace("    test: true\n", ""), "no section with test: true"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -413,15 +416,20 @@ func TestRenderBold(t *testing.T) {
 	}
 }
 
-// TestLabelsNeedNoDecode: the labels read from each file's label line are
-// the labels of the full decode.
-func TestLabelsNeedNoDecode(t *testing.T) {
-	for _, p := range IdPs() {
-		if got, want := labels()[p], loaded().idps[p].Label; got != want || got == "" {
+// TestIndexMatchesTheFullDecode: the IdP index read from each file's
+// top-level lines (labels, order, ids and aliases, for the first frame,
+// flag help and completion) is what the full decode says.
+func TestIndexMatchesTheFullDecode(t *testing.T) {
+	x, c := indexed(), loaded()
+	if !slices.Equal(x.order, c.order) || !maps.Equal(x.names, c.names) {
+		t.Fatalf("index order %v names %v; full decode order %v names %v", x.order, x.names, c.order, c.names)
+	}
+	for _, p := range c.order {
+		if got, want := x.labels[p], c.idps[p].Label; got != want || got == "" {
 			t.Errorf("%s: label line %q, full decode %q", p, got, want)
 		}
 	}
-	if l, ok := headerLabel([]byte("idp: x\nlabel: \"A: B\"\nsections:\n  - label: nested\n")); !ok || l != "A: B" {
-		t.Errorf("headerLabel = %q, %v", l, ok)
+	if h := headerOf([]byte("idp: x\nlabel: \"A: B\"\norder: 2\naliases: [y, z]\nsections:\n  - label: nested\n")); h.Label != "A: B" || h.Order != 2 || !slices.Equal(h.Aliases, []string{"y", "z"}) {
+		t.Errorf("headerOf = %+v", h)
 	}
 }

@@ -94,7 +94,7 @@ func (s *checklistScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		return s, nil
 	}
 	switch msg.(type) {
-	case entraProgressMsg, entraFinishedMsg:
+	case entraProgressMsg, entraFinishedMsg, entraCodeMsg:
 		if s.entra != nil {
 			return s.onEntra(msg)
 		}
@@ -129,20 +129,11 @@ func (s *checklistScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 	return s, nil
 }
 
-func (s *checklistScreen) done() int {
-	n := 0
-	for _, it := range s.list.Items {
-		if s.checked[it.ID] {
-			n++
-		}
-	}
-	return n
-}
-
 func (s *checklistScreen) View() string {
 	st := s.c.styles
 	w := s.c.contentWidth()
-	done, total := s.done(), len(s.list.Items)
+	p := s.list.Progress(s.checked)
+	done, total := p.Done, p.Total
 	bar := s.bar // View changes nothing: size a copy
 	bar.SetWidth(min(30, w/3))
 	head := st.bold.Render(s.list.IdP.Label()) + "  " + bar.ViewAs(float64(done)/float64(max(total, 1))) +

@@ -37,24 +37,13 @@ const (
 
 // Config is what the wizard needs from main.
 type Config struct {
-	// Org is the Docker organization being set up.
-	Org string
-	// Console performs the SSO connection and Setup SCIM steps.
-	Console client.Console
+	// Env is where the run happens (the organization, real Docker or the
+	// sandbox); the screens offer what its capabilities allow.
+	Env *flow.Env
 	// Clipboard is the native clipboard; nil means none.
 	Clipboard Clipboard
 	// ClipboardMode chooses the copy path; empty means auto.
 	ClipboardMode ClipboardMode
-	// Sandbox is true when the wizard runs against the built-in sandbox;
-	// false means real Docker, where the connection and Setup SCIM steps are
-	// guided (Docker has no API for them).
-	Sandbox bool
-	// Hub is a signed-in Hub API client, or nil when the admin did not sign
-	// in; it unlocks the teams, members and audit-log checks.
-	Hub *client.Hub
-	// SCIMOptions configure the SCIM API client of the verify and read-back
-	// steps (tests route it to an in-process sandbox).
-	SCIMOptions []client.Option
 	// OpenURL opens a link in the browser; nil (under SSH, or with no
 	// browser) means the wizard shows the URL instead.
 	OpenURL func(url string) error
@@ -98,6 +87,11 @@ type Preset struct {
 	// line (token from stdin or the environment only).
 	Credentials client.SCIMCredentials
 }
+
+// hubSignInHow says how to give the wizard a Docker Hub sign-in, which it
+// reads only at start.
+const hubSignInHow = "quit, then start again with an organization access token in DOCKER_SCIM_HUB_TOKEN " +
+	"(or piped with --hub-token-stdin), or after `docker login`."
 
 // common is shared by every screen: the configuration, the window size and
 // the styles.

@@ -12,6 +12,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/docker-scim/docker-scim/client"
+	"github.com/docker-scim/docker-scim/flow"
 	"github.com/docker-scim/docker-scim/steps"
 )
 
@@ -30,21 +31,24 @@ func (m connectionsLoadedMsg) ownerScreen() screen { return m.owner }
 
 // connectionsScreen lists the organization's SSO connections, with a filter.
 type connectionsScreen struct {
-	c          *common
-	keymap     listKeys
-	retry      key.Binding
-	filterKey  key.Binding
-	spinner    spinner.Model
-	filter     textinput.Model
-	filtering  bool
-	loading    bool
-	err        error
-	org        client.OrgInfo
-	conns      []client.Connection
-	haystack   []string // per connection, the lower-cased text the filter searches
-	visible    []int    // indexes into conns that match the filter
-	cursor     int      // index into visible
-	firstShown int      // first line of the list on screen (see scrollWindow)
+	c         *common
+	keymap    listKeys
+	retry     key.Binding
+	filterKey key.Binding
+	spinner   spinner.Model
+	filter    textinput.Model
+	filtering bool
+	loading   bool
+	err       error
+	org       client.OrgInfo
+	conns     []client.Connection
+	haystack  []string // per connection, the lower-cased text the filter searches
+	// widest is the widest name, type and IdP label of the connections,
+	// measured once when they load, not on every frame.
+	widest     connColumns
+	visible    []int // indexes into conns that match the filter
+	cursor     int   // index into visible
+	firstShown int   // first line of the list on screen (see scrollWindow)
 }
 
 // connectionsIntro opens the connection list.
@@ -72,16 +76,16 @@ func (s *connectionsScreen) typing() bool { return s.filtering }
 
 func (s *connectionsScreen) Init() tea.Cmd {
 	s.loading, s.err = true, nil
-	return tea.Batch(s.spinner.Tick, loadConnections(s, s.c.cfg.Console, s.c.cfg.Org))
+	return tea.Batch(s.spinner.Tick, loadConnections(s, s.c.cfg.Env))
 }
 
-// loadConnections reads the org with its SSO connections in one request;
-// the preflight step reuses the plan and domains.
-func loadConnections(owner *connectionsScreen, console client.Console, org string) tea.Cmd {
+// loadConnections reads the org with its SSO connections in one request
+// (flow.Connections); the preflight step reuses the plan and domains.
+func loadConnections(owner *connectionsScreen, env *flow.Env) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
 		defer cancel()
-		info, err := console.Org(ctx, org)
+		info, err := flow.Connections(ctx, env)
 		return connectionsLoadedMsg{owner: owner, org: info, err: err}
 	}
 }
@@ -134,8 +138,12 @@ func (s *connectionsScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		s.loading, s.err, s.org, s.conns = false, msg.err, msg.org, msg.org.Connections
 		// What the filter searches, lower-cased once rather than per key.
 		s.haystack = make([]string, len(s.conns))
+		s.widest = connColumns{}
 		for i, c := range s.conns {
 			s.haystack[i] = strings.ToLower(c.Name + " " + c.Type.Label() + " " + idpLabel(c.IdP))
+			s.widest.typ = max(s.widest.typ, ansi.StringWidth(c.Type.Label()))
+			s.widest.name = max(s.widest.name, ansi.StringWidth(c.Name))
+			s.widest.idp = max(s.widest.idp, ansi.StringWidth(idpLabel(c.IdP)))
 		}
 		s.applyFilter()
 		return s, nil
@@ -234,22 +242,28 @@ func (s *connectionsScreen) View() string {
 			b.WriteString(f.View() + st.subtle.Render(fmt.Sprintf("  %d of %d", len(s.visible), len(s.conns))) + "\n")
 		}
 		cols := s.columns(w - 2)
-		lines := []string{st.subtle.Render("  " + cols.row("NAME", "TYPE", "IDP", "SCIM"))}
-		for row, i := range s.visible {
-			c := s.conns[i]
+		// Only the rows in the scroll window are laid out: a filter can
+		// keep thousands.
+		rows := s.rows() - 1
+		top := scrollTo(s.firstShown, s.cursor, s.cursor+1, rows, len(s.visible))
+		first, end := visibleRange(len(s.visible), top, rows)
+		lines := make([]string, 1, len(s.visible)+2)
+		lines[0] = st.subtle.Render("  " + cols.row("NAME", "TYPE", "IDP", "SCIM"))
+		lines = lines[:len(s.visible)+1]
+		for row := first; row < end; row++ {
+			c := s.conns[s.visible[row]]
 			line := cols.row(c.Name, c.Type.Label(), idpLabel(c.IdP), scimState(c))
 			if row == s.cursor {
 				line = st.selected.Render("> " + line)
 			} else {
 				line = "  " + line
 			}
-			lines = append(lines, line)
+			lines[row+1] = line
 		}
 		if len(s.visible) == 0 {
 			lines = append(lines, st.subtle.Render("  No connection matches the filter: esc clears it."))
 		}
 		// The column heads stay; the rows scroll under them.
-		rows := s.rows() - 1
 		view, _ := scrollWindow(st, lines[1:], scrollTo(s.firstShown, s.cursor, s.cursor+1, rows, len(lines)-1), rows)
 		b.WriteString(lines[0] + "\n" + view)
 	}
@@ -272,13 +286,8 @@ type connColumns struct{ name, typ, idp int }
 // rest (names are cut with "…"; long IdP labels lose their parenthesis).
 func (s *connectionsScreen) columns(width int) connColumns {
 	const scimW = len("SCIM off")
-	var c connColumns
-	idpW := 0
-	for _, conn := range s.conns {
-		c.typ = max(c.typ, ansi.StringWidth(conn.Type.Label()))
-		c.name = max(c.name, ansi.StringWidth(conn.Name))
-		idpW = max(idpW, ansi.StringWidth(idpLabel(conn.IdP)))
-	}
+	c := connColumns{typ: s.widest.typ, name: s.widest.name}
+	idpW := s.widest.idp
 	rest := width - c.typ - scimW - 3
 	c.idp = min(idpW, max(rest/2, rest-c.name))
 	c.name = max(4, rest-c.idp)

@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/docker-scim/docker-scim/client"
+	"github.com/docker-scim/docker-scim/flow"
 	"github.com/docker-scim/docker-scim/steps"
 )
 
@@ -117,7 +118,7 @@ func (s *connectionFormScreen) keys() []key.Binding {
 func (s *connectionFormScreen) idps() []steps.IdP {
 	var out []steps.IdP
 	for _, p := range steps.IdPs() {
-		if slices.Contains(p.ConnectionTypes(), connectionType(s.ctype)) {
+		if slices.Contains(p.ConnectionTypes(), flow.ConnectionType(s.ctype)) {
 			out = append(out, p)
 		}
 	}

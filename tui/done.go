@@ -24,23 +24,26 @@ type summary struct {
 	teams   int
 	// readBack is true when the read-back step ran.
 	readBack bool
+	// refreshed is true when this session refreshed a working API Token:
+	// the identity provider still holds the old one.
+	refreshed bool
 }
 
 func (m Model) summary() summary {
-	cl, _ := steps.ChecklistFor(m.session.idp, m.connType())
-	s := summary{
-		org: m.c.cfg.Org, conn: m.session.conn, idp: m.session.idp, baseURL: m.session.creds.BaseURL,
-		probe: m.session.probe, users: len(m.session.users), teams: len(m.session.teams),
-		readBack: m.session.users != nil || m.session.teams != nil,
+	run := m.session.Run
+	s := summary{org: m.c.cfg.Env.Org, conn: run.Conn, idp: run.IdP, baseURL: run.Creds.BaseURL, refreshed: m.session.refreshed}
+	if run.Probe != nil {
+		s.probe = *run.Probe
 	}
-	for _, it := range cl.Items {
-		if m.session.checked[it.ID] {
-			s.done++
-		} else if !it.Optional {
-			s.left = append(s.left, it.Title)
-		}
+	if f := run.Feed; f != nil {
+		s.readBack, s.users, s.teams = true, len(f.Users), len(f.Teams)
 	}
-	s.total = len(cl.Items)
+	cl, _ := steps.ChecklistFor(run.IdP, run.ConnectionType())
+	p := cl.Progress(run.Checked)
+	s.done, s.total = p.Done, p.Total
+	for _, it := range p.RequiredLeft {
+		s.left = append(s.left, it.Title)
+	}
 	return s
 }
 
@@ -87,14 +90,23 @@ func (s *doneScreen) View() string {
 	st := s.c.styles
 	w := s.c.contentWidth()
 	sum := s.sum
+	verified := sum.probe.OK()
 	var b strings.Builder
-	b.WriteString(st.ok.Render("✓ SCIM is set up") + "\n\n")
-	fmt.Fprintf(&b, "Organization       %s\n", sum.org)
-	fmt.Fprintf(&b, "SSO connection     %s (%s)\n", sum.conn.Name, sum.conn.Type.Label())
-	fmt.Fprintf(&b, "SCIM Base URL      %s\n", sum.baseURL)
-	fmt.Fprintf(&b, "Identity provider  %s: %d of %d checklist items done\n", sum.idp.Label(), sum.done, sum.total)
+	switch {
+	case verified && len(sum.left) == 0:
+		b.WriteString(st.ok.Render("✓ SCIM is set up and verified") + "\n\n")
+	case verified:
+		b.WriteString(st.wrapIn(st.warn, "SCIM is set up in Docker and its credentials work; the identity provider's side is not finished.", w) + "\n\n")
+	default:
+		b.WriteString(st.wrapIn(st.warn, "SCIM is set up in Docker; its credentials were not verified in this session.", w) + "\n\n")
+	}
+	const labelW = 19
+	b.WriteString(field(st, "Organization", sum.org, labelW, w) + "\n")
+	b.WriteString(field(st, "SSO connection", sum.conn.Name+" ("+sum.conn.Type.Label()+")", labelW, w) + "\n")
+	b.WriteString(field(st, "SCIM Base URL", sum.baseURL, labelW, w) + "\n")
+	b.WriteString(field(st, "Identity provider", fmt.Sprintf("%s: %d of %d checklist items ticked", sum.idp.Label(), sum.done, sum.total), labelW, w) + "\n")
 
-	b.WriteString("\n" + st.bold.Render("Verified") + "\n")
+	b.WriteString("\n" + st.bold.Render("Checked") + "\n")
 	if len(sum.probe.Checks) > 0 {
 		passed := 0
 		for _, c := range sum.probe.Checks {
@@ -102,29 +114,33 @@ func (s *doneScreen) View() string {
 				passed++
 			}
 		}
-		fmt.Fprintf(&b, "  %d of %d SCIM API checks passed with the API Token\n", passed, len(sum.probe.Checks))
+		b.WriteString(listItem(st.wrap(fmt.Sprintf("%d of %d SCIM API checks passed with the API Token", passed, len(sum.probe.Checks)), w-4)))
 	} else {
-		b.WriteString("  The credentials were not verified in this session.\n")
+		b.WriteString(listItem(st.wrap("The credentials were not verified in this session.", w-4)))
 	}
 	if sum.readBack {
-		fmt.Fprintf(&b, "  Read back: %s provisioned since setup, %s\n", plural(sum.users, "user"), plural(sum.teams, "team"))
+		b.WriteString(listItem(st.wrap(fmt.Sprintf("Read back: %s provisioned since setup, in %s", plural(sum.users, "user"), plural(sum.teams, "team")), w-4)))
+	} else {
+		b.WriteString(listItem(st.wrap("Read back: not run in this session.", w-4)))
 	}
 
 	b.WriteString("\n" + st.bold.Render("Left to do") + "\n")
+	if sum.refreshed {
+		b.WriteString(listItem(st.wrapIn(st.warn, "Paste the new API Token into "+sum.idp.Label()+": the token was refreshed, "+
+			"so the one it holds no longer works.", w-4)))
+	}
 	if n := len(sum.left); n > 0 {
 		list := strings.Join(sum.left, ", ")
-		lines := strings.Split(st.wrap(fmt.Sprintf("%d required checklist item(s) not ticked: %s", n, list), w-4), "\n")
+		lines := strings.Split(st.wrap(fmt.Sprintf("%s not ticked: %s", plural(n, "required checklist item"), list), w-4), "\n")
 		if len(lines) > 2 {
 			lines = append(lines[:2:2], "…press e to export the runbook with every item")
 		}
 		b.WriteString(listItem(strings.Join(lines, "\n")))
 	}
-	if sum.conn.JIT || !s.c.cfg.Sandbox {
+	if sum.conn.JIT || !s.c.cfg.Env.KnowsJIT() {
 		b.WriteString(listItem(st.wrap(steps.DisableJITAdvice(), w-4)))
 	}
 	b.WriteString(listItem(st.wrap(steps.EnforceSSOAdvice(), w-4)))
-	if s.c.height >= 32 {
-		b.WriteString("\n" + st.subtle.Render(steps.SCIMDocs) + "\n" + st.subtle.Render(steps.EnforceSSODocs))
-	}
+	b.WriteString("\n" + st.wrapIn(st.subtle, steps.SCIMDocs, w) + "\n" + st.wrapIn(st.subtle, steps.EnforceSSODocs, w))
 	return strings.TrimRight(b.String(), "\n")
 }

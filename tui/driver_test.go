@@ -16,6 +16,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/docker-scim/docker-scim/client"
+	"github.com/docker-scim/docker-scim/flow"
 	"github.com/docker-scim/docker-scim/sandbox"
 	"github.com/docker-scim/docker-scim/steps"
 )
@@ -67,8 +68,11 @@ func newDriver(tb testing.TB, cfg Config, w, h int) *driver {
 // screen's Init is not run; call init.
 func driveScreen(tb testing.TB, cfg Config, w, h int, build func(c *common) screen) *driver {
 	tb.Helper()
-	if cfg.Org == "" {
-		cfg.Org = "moby"
+	if cfg.Env == nil {
+		cfg.Env = &flow.Env{}
+	}
+	if cfg.Env.Org == "" {
+		cfg.Env.Org = "moby"
 	}
 	d := start(tb, cfg, w, h)
 	d.oneScreen = true

@@ -24,6 +24,8 @@ type entraAction struct {
 	done            bool
 	// detail is what the last finished step reported.
 	detail string
+	// signIn is the device code instruction while the admin signs in.
+	signIn string
 }
 
 func newEntraAction(g flow.EntraGraph, s entra.Settings) *entraAction {
@@ -47,10 +49,17 @@ type (
 		owner *checklistScreen
 		err   error
 	}
+	// entraCodeMsg: the device code sign-in waits for the admin.
+	entraCodeMsg struct {
+		owner  *checklistScreen
+		prompt entra.DeviceCodePrompt
+		next   <-chan tea.Msg
+	}
 )
 
 func (m entraProgressMsg) ownerScreen() screen { return m.owner }
 func (m entraFinishedMsg) ownerScreen() screen { return m.owner }
+func (m entraCodeMsg) ownerScreen() screen     { return m.owner }
 
 // configureEntraCmd runs flow.ConfigureEntra in the background and delivers
 // its progress one message at a time (see listenEntra).
@@ -58,7 +67,8 @@ func configureEntraCmd(owner *checklistScreen, g flow.EntraGraph, s entra.Settin
 	return func() tea.Msg {
 		ch := make(chan tea.Msg, entraEvents)
 		go func() {
-			_, err := flow.ConfigureEntra(context.Background(), g, s, func(p entra.Progress) {
+			show := func(p entra.DeviceCodePrompt) { ch <- entraCodeMsg{owner: owner, prompt: p, next: ch} }
+			_, err := flow.ConfigureEntra(context.Background(), g, s, show, func(p entra.Progress) {
 				ch <- entraProgressMsg{owner: owner, p: p, next: ch}
 			})
 			ch <- entraFinishedMsg{owner: owner, err: err}
@@ -77,7 +87,11 @@ func listenEntra(ch <-chan tea.Msg) tea.Cmd {
 // item to tick ("" for none) and the command that waits for the next one.
 func (a *entraAction) update(msg tea.Msg) (tick string, cmd tea.Cmd) {
 	switch msg := msg.(type) {
+	case entraCodeMsg:
+		a.signIn = msg.prompt.Message
+		return "", listenEntra(msg.next)
 	case entraProgressMsg:
+		a.signIn = ""
 		cmd = listenEntra(msg.next)
 		switch msg.p.State {
 		case entra.Running:
@@ -101,7 +115,7 @@ func (a *entraAction) update(msg tea.Msg) (tick string, cmd tea.Cmd) {
 
 // start begins a run (or resumes one that stopped).
 func (a *entraAction) start(owner *checklistScreen) tea.Cmd {
-	a.running, a.done, a.failed, a.err, a.detail = true, false, "", "", ""
+	a.running, a.done, a.failed, a.err, a.detail, a.signIn = true, false, "", "", "", ""
 	return configureEntraCmd(owner, a.graph, a.settings)
 }
 
@@ -111,6 +125,8 @@ func (a *entraAction) status(st styles, title func(entra.StepID) string, w int) 
 	switch {
 	case a.running && a.current != "":
 		return st.wrapIn(st.subtle, "Configuring through Microsoft Graph: "+title(a.current)+" …", w)
+	case a.running && a.signIn != "":
+		return st.wrap("Sign in to Microsoft Graph: "+a.signIn, w)
 	case a.running:
 		return st.wrapIn(st.subtle, "Signing in to Microsoft Graph …", w)
 	case a.err != "":

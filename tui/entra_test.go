@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/docker-scim/docker-scim/client"
@@ -22,7 +24,7 @@ func entraConfig(t *testing.T, scopes []string) Config {
 	cfg, sb, url := sandboxConfig(t)
 	tok := client.NewSecret(sb.IssueGraphToken(scopes, true))
 	cfg.EntraGraph = &flow.EntraGraph{URL: url + sandbox.GraphPrefix, TestUser: "ada.lovelace@moby.example",
-		SignIn: func(context.Context) (client.Secret, error) { return tok, nil }}
+		SignIn: func(context.Context, func(entra.DeviceCodePrompt)) (client.Secret, error) { return tok, nil }}
 	return cfg
 }
 
@@ -46,11 +48,11 @@ func TestConfigureEntraForMeTicksTheItemsAndTheUserArrives(t *testing.T) {
 	}
 	for _, id := range []entra.StepID{entra.StepOpenApp, entra.StepJob, entra.StepCredentials, entra.StepTest, entra.StepGroupMapping,
 		entra.StepAssign, entra.StepOnDemand, entra.StepStart, entra.StepLogs} {
-		if !d.m.session.checked[string(id)] {
+		if !d.m.session.Checked[string(id)] {
 			t.Errorf("checklist item %s not ticked", id)
 		}
 	}
-	if d.m.session.checked["entra-user-mappings"] {
+	if d.m.session.Checked["entra-user-mappings"] {
 		t.Error("an item Graph did not do was ticked")
 	}
 	d.enterUntil(steps.StepReadBack)
@@ -68,8 +70,8 @@ func TestConfigureEntraForMeStopsWithTheFixAndResumes(t *testing.T) {
 		!strings.Contains(screen, "Press g to resume") {
 		t.Fatalf("no failure with the fix:\n%s", screen)
 	}
-	if !d.m.session.checked[string(entra.StepOpenApp)] || d.m.session.checked[string(entra.StepJob)] {
-		t.Fatalf("ticks after the failure: %v", d.m.session.checked)
+	if !d.m.session.Checked[string(entra.StepOpenApp)] || d.m.session.Checked[string(entra.StepJob)] {
+		t.Fatalf("ticks after the failure: %v", d.m.session.Checked)
 	}
 	if !strings.Contains(screen, "configure Entra for me") {
 		t.Errorf("g is not in the footer after the failure:\n%s", screen)
@@ -95,5 +97,21 @@ func TestGoldenConfigureEntraForMe(t *testing.T) {
 			d.press("g")
 			shot("done")
 		})
+	}
+}
+
+func TestEntraSignInShowsTheDeviceCodeUntilTheFirstStep(t *testing.T) {
+	a := newEntraAction(flow.EntraGraph{}, entra.Settings{})
+	a.running = true
+	st := newStyles(true)
+	title := func(id entra.StepID) string { return string(id) }
+	ch := make(chan tea.Msg)
+	a.update(entraCodeMsg{prompt: entra.DeviceCodePrompt{Message: "Open https://login.example/device and enter the code QWERTY123"}, next: ch})
+	if s := ansi.Strip(a.status(st, title, 80)); !strings.Contains(s, "QWERTY123") || !strings.Contains(s, "Sign in to Microsoft Graph") {
+		t.Fatalf("status while signing in: %q", s)
+	}
+	a.update(entraProgressMsg{p: entra.Progress{Step: entra.StepOpenApp, State: entra.Running}, next: ch})
+	if s := ansi.Strip(a.status(st, title, 80)); strings.Contains(s, "QWERTY123") || !strings.Contains(s, string(entra.StepOpenApp)) {
+		t.Fatalf("status after sign-in: %q", s)
 	}
 }

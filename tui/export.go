@@ -11,7 +11,6 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/docker-scim/docker-scim/client"
 	"github.com/docker-scim/docker-scim/steps"
 )
 
@@ -51,18 +50,4 @@ func writeRunbookCmd(path string, rb steps.Runbook) tea.Cmd {
 		}
 		return runbookWrittenMsg{path: path}
 	}
-}
-
-// verification turns the probe's checks into runbook lines.
-func verification(p client.ProbeResult) []steps.RunbookCheck {
-	var out []steps.RunbookCheck
-	for _, c := range p.Checks {
-		rc := steps.RunbookCheck{Name: c.Name, Status: steps.CheckPassed, Detail: c.Detail}
-		if !c.OK {
-			rc.Status = steps.CheckFailed
-			rc.Detail = c.Diagnosis
-		}
-		out = append(out, rc)
-	}
-	return out
 }

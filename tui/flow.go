@@ -5,83 +5,93 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/docker-scim/docker-scim/client"
+	"github.com/docker-scim/docker-scim/flow"
 	"github.com/docker-scim/docker-scim/steps"
 )
 
 // advance moves the flow on when a screen reports that its step is done:
-// it records the result in the session and opens the next screen. ok is
-// false for any other message.
+// it records the result in the run, then shows the screen for the step
+// flow.Run.Next returns. ok is false for any other message.
 //
 // A flow message from a step that is no longer on top is dropped: flow
 // messages arrive through commands, so a second key that reached a screen
 // before the first one's message moved the flow on (type-ahead on a busy
 // machine) would otherwise open the next screen twice.
 func (m Model) advance(msg tea.Msg) (next tea.Model, cmd tea.Cmd, ok bool) {
-	if from, isFlow := flowStep(msg); isFlow && m.top().step() != from {
-		return m, nil, true
-	}
-	switch msg := msg.(type) {
-	case connectionChosenMsg:
-		if msg.conn.ID != m.session.conn.ID || msg.conn.Name != m.session.conn.Name {
-			// Another connection: what was issued for the last one is not its.
-			m.session.creds, m.session.setupAt, m.session.probe = client.SCIMCredentials{}, time.Time{}, client.ProbeResult{}
-			m.session.draft = guidedDraft{}
-		}
-		scimOn := m.session.conn.SCIMEnabled && msg.conn.ID == m.session.conn.ID
-		m.session.conn = msg.conn
-		m.session.conn.SCIMEnabled = m.session.conn.SCIMEnabled || scimOn
-		if idp, err := steps.ParseIdP(msg.conn.IdP); err == nil {
-			m.session.idp = idp
-		}
-		next, cmd = m.push(newPreflightScreen(m.c, msg.conn, msg.org))
-	case preflightDoneMsg:
-		m.session.findings = msg.findings
-		next, cmd = m.push(m.setupScreen())
-	case scimReadyMsg:
-		if msg.creds.Token.Value() != m.session.creds.Token.Value() {
-			// A token the admin pasted is one they have; one the sandbox
-			// issued must be copied or revealed before quitting.
-			m.session.secured = !m.c.cfg.Sandbox
-		}
-		m.session.creds = msg.creds
-		m.session.conn.SCIMEnabled = true
-		if m.session.readBackDepth == 0 || m.session.setupAt.IsZero() {
-			m.session.setupAt = m.c.cfg.Now()
-		}
-		next, cmd = m.push(newVerifyScreen(m.c, msg.creds))
-	case verifiedMsg:
-		m.session.probe = msg.result
-		if m.session.readBackDepth > 0 {
-			// Resumed after the checklist: the token was asked for again
-			// only to read back.
-			m.session.readBackDepth = 0
-			next, cmd = m.push(m.readBackScreen())
-			break
-		}
-		next, cmd = m.push(newCredentialsScreen(m.c, m.session.creds, m.session.idp, m.connType()))
-	case credentialsDoneMsg:
-		next, cmd = m.push(newIdPScreen(m.c, m.session.idp, m.connType()))
-	case idpChosenMsg:
-		m.session.idp = msg.idp
-		next, cmd = m.pushChecklist()
-	case checklistDoneMsg:
-		if m.session.creds.Token.IsZero() {
-			// Resumed: the token is never saved, and reading back needs it.
-			m.session.readBackDepth = len(m.stack) + 1
-			next, cmd = m.push(m.setupScreen())
-			nm := next.(Model)
-			nm.notice = "The API Token is never saved between runs: give it again to verify and read back."
-			next = nm
-			break
-		}
-		next, cmd = m.push(m.readBackScreen())
-	case readBackDoneMsg:
-		m.session.users, m.session.teams = msg.users, msg.teams
-		next, cmd = m.push(newDoneScreen(m.c, m.summary()))
-	default:
+	from, isFlow := flowStep(msg)
+	if !isFlow {
 		return m.advanceMembers(msg)
 	}
+	if m.top().step() != from {
+		return m, nil, true
+	}
+	run := &m.session.Run
+	switch msg := msg.(type) {
+	case connectionChosenMsg:
+		if msg.conn.ID != run.Conn.ID || msg.conn.Name != run.Conn.Name {
+			// Another connection: what was typed for the last one is not its.
+			m.session.draft = guidedDraft{}
+		}
+		run.ChooseConnection(msg.conn)
+		m.session.org = msg.org
+	case preflightDoneMsg:
+		run.RecordPreflight(msg.findings)
+	case scimReadyMsg:
+		if m.c.cfg.Env.IssuesSCIM() && run.Conn.SCIMEnabled && msg.creds.Token.Value() != run.Creds.Token.Value() {
+			// Setup SCIM on a connection that had it refreshed the token.
+			m.session.refreshed = true
+		}
+		if msg.creds.Token.Value() != run.Creds.Token.Value() {
+			// A token the admin pasted is one they have; one Docker issued
+			// here must be copied or revealed before quitting.
+			m.session.secured = !m.c.cfg.Env.IssuesSCIM()
+		}
+		run.RecordCredentials(msg.creds, m.c.cfg.Now())
+	case verifiedMsg:
+		run.RecordProbe(msg.result)
+	case idpChosenMsg:
+		run.ChooseIdP(msg.idp)
+	case readBackDoneMsg:
+		run.RecordFeed(msg.feed)
+	}
+	detour := run.Waiting() == ""
+	step := run.Next(from)
+	if step == "" {
+		return m, nil, true
+	}
+	next, cmd = m.show(step)
+	if detour && run.Waiting() != "" {
+		// The step needs what was not saved between runs.
+		nm := next.(Model)
+		nm.notice = "The API Token is never saved between runs: give it again to verify and read back."
+		next = nm
+	}
 	return next, cmd, true
+}
+
+// show opens the screen of step with what the run has so far.
+func (m Model) show(step steps.StepID) (tea.Model, tea.Cmd) {
+	run := &m.session.Run
+	switch step {
+	case steps.StepPreflight:
+		return m.push(newPreflightScreen(m.c, run.Conn, m.session.org))
+	case steps.StepSetupSCIM:
+		return m.push(m.setupScreen())
+	case steps.StepVerify:
+		return m.push(newVerifyScreen(m.c, run.Creds))
+	case steps.StepCredentials:
+		return m.push(newCredentialsScreen(m.c, run.Creds, run.IdP, run.ConnectionType()))
+	case steps.StepIdP:
+		return m.push(newIdPScreen(m.c, run.IdP, run.ConnectionType()))
+	case steps.StepChecklist:
+		return m.pushChecklist()
+	case steps.StepReadBack:
+		return m.push(m.readBackScreen())
+	case steps.StepDone:
+		return m.push(newDoneScreen(m.c, m.summary()))
+	}
+	m.stack = m.stack[:1]
+	return m, m.persist()
 }
 
 // flowStep is the step whose screen sends msg when it is done; isFlow is
@@ -109,54 +119,47 @@ func flowStep(msg tea.Msg) (from steps.StepID, isFlow bool) {
 }
 
 // connType is the checklist's connection type for the chosen connection.
-func (m Model) connType() steps.ConnectionType { return connectionType(m.session.conn.Type) }
+func (m Model) connType() steps.ConnectionType { return m.session.ConnectionType() }
 
 // runbook is the record of this setup for export; it has no token field.
 func (m Model) runbook(at time.Time) steps.Runbook {
-	return steps.Runbook{
-		Org:            m.c.cfg.Org,
-		Connection:     m.session.conn.Name,
-		IdP:            m.session.idp,
-		ConnectionType: m.connType(),
-		BaseURL:        m.session.creds.BaseURL,
-		Checked:        m.session.checked,
-		Findings:       m.session.findings,
-		Verification:   verification(m.session.probe),
-		GeneratedAt:    at,
-	}
+	return flow.Runbook(m.c.cfg.Env, &m.session.Run, at)
 }
 
 // readBackScreen watches for users and teams provisioned since setup.
 func (m Model) readBackScreen() screen {
+	run := m.session.Run
 	return newReadBackScreen(m.c, readBackInput{
-		org: m.c.cfg.Org, conn: m.session.conn, idp: m.session.idp, creds: m.session.creds, since: m.session.setupAt,
+		org: m.c.cfg.Env.Org, conn: run.Conn, idp: run.IdP, creds: run.Creds, since: run.SetupAt,
 	})
 }
 
-// setupScreen performs Setup SCIM on the sandbox; against real Docker it
-// guides the admin through the Admin Console and takes the pasted values.
+// setupScreen performs Setup SCIM where the environment issues SCIM
+// credentials; elsewhere it guides the admin through the Admin Console and
+// takes the pasted values.
 //
 // Credentials this session already has for the connection are reused, so
 // going back and forth neither asks Docker for a new token nor loses a
 // pasted one.
 func (m Model) setupScreen() screen {
-	if m.c.cfg.Sandbox {
+	run := m.session.Run
+	if m.c.cfg.Env.IssuesSCIM() {
 		var issued *client.SCIMCredentials
-		if !m.session.creds.Token.IsZero() {
-			creds := m.session.creds
+		if !run.Creds.Token.IsZero() {
+			creds := run.Creds
 			issued = &creds
 		}
-		return newSetupScreen(m.c, m.session.conn, issued)
+		return newSetupScreen(m.c, run.Conn, issued)
 	}
 	preset := m.c.cfg.Preset.Credentials
 	if preset.BaseURL == "" {
 		// The base URL saved with the progress (never the token).
-		preset.BaseURL = m.session.creds.BaseURL
+		preset.BaseURL = run.Creds.BaseURL
 	}
 	if preset.Token.IsZero() {
-		preset.Token = m.session.creds.Token
+		preset.Token = run.Creds.Token
 	}
-	s := newGuidedSetupScreen(m.c, m.session.conn, preset)
+	s := newGuidedSetupScreen(m.c, run.Conn, preset)
 	s.restore(m.session.draft)
 	return s
 }

@@ -76,7 +76,6 @@ func newGuidedSetupScreen(c *common, conn client.Connection, preset client.SCIMC
 		reveal: key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "reveal token")),
 		paste:  key.NewBinding(key.WithKeys("ctrl+v"), key.WithHelp("ctrl+v", "paste")),
 		submit: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "continue")),
-		focus:  formUnfocused,
 	}
 	s.fields[guidedFieldURL] = newTextField("paste the " + labelBaseURL)
 	tok := newTextField("paste the " + labelToken)
@@ -86,7 +85,19 @@ func newGuidedSetupScreen(c *common, conn client.Connection, preset client.SCIMC
 	s.fields[guidedFieldURL].SetValue(preset.BaseURL)
 	s.fields[guidedFieldToken].SetValue(preset.Token.Value())
 	s.validate()
+	s.focusOnEntry()
 	return s
+}
+
+// focusOnEntry focuses the first field that still needs a value, so typed
+// text (not only a bracketed paste) lands there and letters are text, not
+// shortcuts; with both values set nothing is focused and enter continues.
+func (s *guidedSetupScreen) focusOnEntry() {
+	if s.valid() {
+		s.setFocus(formUnfocused)
+		return
+	}
+	s.setFocus(s.firstInvalid())
 }
 
 func (s *guidedSetupScreen) step() steps.StepID { return steps.StepSetupSCIM }
@@ -113,6 +124,7 @@ func (s *guidedSetupScreen) restore(d guidedDraft) {
 	s.fields[guidedFieldURL].SetValue(d.baseURL)
 	s.fields[guidedFieldToken].SetValue(d.token.Value())
 	s.validate()
+	s.focusOnEntry()
 }
 
 // typing is true while a field has focus: q, ? and esc are text there (esc

@@ -88,12 +88,7 @@ var membersFilters = append([][]flow.LinkState{nil, {flow.MemberWillLink, flow.M
 	}()...)
 
 func newMembersScreen(c *common, in membersInput) *membersScreen {
-	env := &flow.Env{Org: c.cfg.Org, Sandbox: c.cfg.Sandbox, Console: c.cfg.Console, Hub: c.cfg.Hub, SCIMOptions: c.cfg.SCIMOptions}
-	if sc, ok := c.cfg.Console.(client.SandboxConsole); ok && c.cfg.Sandbox {
-		env.Simulator = sc
-	} else if !c.cfg.Sandbox {
-		env.Console = nil // Docker publishes no console API: JIT is turned off by hand
-	}
+	env := c.cfg.Env
 	return &membersScreen{
 		c: c, env: env, run: flow.Run{Conn: in.conn, IdP: in.idp, Creds: in.creds}, conn: in.conn,
 		km: newMembersKeys(), spinner: spinner.New(spinner.WithSpinner(spinner.Dot)),
@@ -181,10 +176,10 @@ func membersKey() key.Binding {
 func (m Model) advanceMembers(msg tea.Msg) (tea.Model, tea.Cmd, bool) {
 	switch msg := msg.(type) {
 	case openMembersMsg:
-		next, cmd := m.push(newMembersScreen(m.c, membersInput{conn: m.session.conn, idp: m.session.idp, creds: m.session.creds}))
+		next, cmd := m.push(newMembersScreen(m.c, membersInput{conn: m.session.Conn, idp: m.session.IdP, creds: m.session.Creds}))
 		return next, cmd, true
 	case membersDoneMsg:
-		m.session.conn = msg.conn
+		m.session.Conn = msg.conn
 		if n := len(m.stack); n >= 2 {
 			if _, fromDone := m.stack[n-2].(*doneScreen); fromDone {
 				m.stack = m.stack[: n-2 : n-2]
@@ -280,7 +275,7 @@ func (s *membersScreen) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 	case key.Matches(msg, k.export):
 		if s.report != nil {
-			return exportReportCmd(s, membersReportPath(s.c.cfg.ExportDir, s.c.cfg.Org, s.c.cfg.Now()), *s.report)
+			return exportReportCmd(s, membersReportPath(s.c.cfg.ExportDir, s.c.cfg.Env.Org, s.c.cfg.Now()), *s.report)
 		}
 	case key.Matches(msg, k.done):
 		return emit(membersDoneMsg{conn: s.conn})

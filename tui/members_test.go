@@ -90,7 +90,7 @@ func TestMembersScreenRefreshesWhenTheIdPPushes(t *testing.T) {
 	d.init()
 	// The IdP (here the simulator, outside the wizard) pushes a new user.
 	scimCreds := client.SCIMCredentials{BaseURL: ts.creds.BaseURL, Token: ts.creds.Token}
-	if _, err := (client.SandboxConsole{Hub: ts.cfg.Hub}).SimulatePush(t.Context(), scimCreds,
+	if _, err := (client.SandboxConsole{Hub: ts.cfg.Env.Hub}).SimulatePush(t.Context(), scimCreds,
 		client.PushRequest{Users: []client.PushUser{{UserName: "new.hire@moby.example", GivenName: "New", FamilyName: "Hire"}}}); err != nil {
 		t.Fatal(err)
 	}
@@ -133,7 +133,7 @@ func TestMembersScreenExportsWithoutSecrets(t *testing.T) {
 }
 
 func TestMembersScreenWithoutHub(t *testing.T) {
-	cfg := Config{Org: "moby", Console: seededConsole(), Sandbox: true}
+	cfg := Config{Env: &flow.Env{Org: "moby", Console: seededConsole(), Sandbox: true}}
 	d := driveScreen(t, cfg, 80, 24, func(c *common) screen {
 		return newMembersScreen(c, membersInput{idp: steps.Okta, creds: client.SCIMCredentials{BaseURL: "http://127.0.0.1:1" + client.SCIMPath, Token: client.NewSecret("x")}})
 	})
@@ -183,7 +183,7 @@ func TestMembersGolden(t *testing.T) {
 		}{{"left", false, true}, {"ready", true, true}, {"jit-off", true, false}} {
 			t.Run(fmt.Sprintf("%s-%dx%d", tc.name, size[0], size[1]), func(t *testing.T) {
 				conn := client.Connection{ID: "conn-okta-saml", Name: "Okta SAML", JIT: tc.jit, SCIMEnabled: true}
-				cfg := Config{Org: "moby", Console: client.SandboxConsole{}, Sandbox: true}
+				cfg := Config{Env: &flow.Env{Org: "moby", Console: client.SandboxConsole{}, Simulator: client.SandboxConsole{}, Sandbox: true}}
 				d := driveScreen(t, cfg, size[0], size[1], func(c *common) screen {
 					return newMembersScreen(c, membersInput{conn: conn, idp: steps.Okta})
 				})

@@ -3,6 +3,7 @@ package tui
 import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/docker-scim/docker-scim/client"
+	"github.com/docker-scim/docker-scim/flow"
 	"github.com/docker-scim/docker-scim/steps"
 )
 
@@ -35,10 +36,7 @@ type (
 	// verifiedMsg: the verify screen's probe passed and the admin continues.
 	verifiedMsg struct{ result client.ProbeResult }
 	// readBackDoneMsg: the admin leaves the read-back screen with what it saw.
-	readBackDoneMsg struct {
-		users []client.User
-		teams []client.Team
-	}
+	readBackDoneMsg  struct{ feed flow.Feed }
 	tokenRevealedMsg struct{}
 	startOverMsg     struct{}
 )

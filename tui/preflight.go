@@ -2,7 +2,6 @@ package tui
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -10,49 +9,27 @@ import (
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 	"github.com/docker-scim/docker-scim/client"
+	"github.com/docker-scim/docker-scim/flow"
 	"github.com/docker-scim/docker-scim/steps"
 )
-
-// preflightFacts is what the preflight checks learn from Docker.
-type preflightFacts struct {
-	org client.OrgInfo
-	// orgKnown is false on real Docker, which has no API for plan or domains.
-	orgKnown bool
-	// members is nil when the wizard could not list them (not signed in).
-	members []client.Member
-}
 
 // preflightLoadedMsg is the preflight's facts for the screen that asked.
 type preflightLoadedMsg struct {
 	owner *preflightScreen
-	facts preflightFacts
+	facts flow.Facts
 	err   error
 }
 
 func (m preflightLoadedMsg) ownerScreen() screen { return m.owner }
 
-// loadPreflight reads the org's plan and domains (sandbox console only),
-// unless known already, and, when signed in to the Hub API, its members.
-func loadPreflight(owner *preflightScreen, console client.Console, hub *client.Hub, org string, known *client.OrgInfo) tea.Cmd {
+// loadPreflight reads what the checks need (flow.Preflight): the plan and
+// domains unless known already, and the members when signed in.
+func loadPreflight(owner *preflightScreen, env *flow.Env, known *client.OrgInfo) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
 		defer cancel()
-		var facts preflightFacts
-		if known != nil {
-			facts.org, facts.orgKnown = *known, true
-		} else if info, err := console.Org(ctx, org); err == nil {
-			facts.org, facts.orgKnown = info, true
-		} else if !errors.Is(err, client.ErrNoConsoleAPI) {
-			return preflightLoadedMsg{owner: owner, err: err}
-		}
-		if hub != nil {
-			members, err := hub.Members(ctx, org)
-			if err != nil {
-				return preflightLoadedMsg{owner: owner, err: err}
-			}
-			facts.members = members
-		}
-		return preflightLoadedMsg{owner: owner, facts: facts}
+		facts, err := flow.Preflight(ctx, env, known)
+		return preflightLoadedMsg{owner: owner, facts: facts, err: err}
 	}
 }
 
@@ -69,7 +46,7 @@ type preflightScreen struct {
 	up, down  key.Binding
 	loading   bool
 	err       error
-	facts     preflightFacts
+	facts     flow.Facts
 	jit       bool
 	showSteps bool
 	// org is the org read with the connection list; nil makes Init read it.
@@ -90,12 +67,8 @@ func newPreflightScreen(c *common, conn client.Connection, org *client.OrgInfo) 
 		steps:   key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "details")),
 		up:      key.NewBinding(key.WithKeys("up"), key.WithHelp("↑/↓", "scroll")),
 		down:    key.NewBinding(key.WithKeys("down"), key.WithHelp("↓", "scroll")),
-		jit:     conn.JIT,
+		jit:     flow.JIT(c.cfg.Env, conn, nil),
 		org:     org,
-	}
-	if !c.cfg.Sandbox {
-		// Docker has no API for the JIT state; it is on by default.
-		s.jit = true
 	}
 	return s
 }
@@ -104,7 +77,7 @@ func (s *preflightScreen) step() steps.StepID { return steps.StepPreflight }
 
 func (s *preflightScreen) Init() tea.Cmd {
 	s.loading, s.err = true, nil
-	return tea.Batch(s.spinner.Tick, loadPreflight(s, s.c.cfg.Console, s.c.cfg.Hub, s.c.cfg.Org, s.org))
+	return tea.Batch(s.spinner.Tick, loadPreflight(s, s.c.cfg.Env, s.org))
 }
 
 func (s *preflightScreen) keys() []key.Binding {
@@ -118,7 +91,7 @@ func (s *preflightScreen) keys() []key.Binding {
 	if body, tail := s.content(s.c.contentWidth()); len(body) > s.rows(tail) {
 		keys = append(keys, s.up)
 	}
-	if !s.c.cfg.Sandbox {
+	if !s.c.cfg.Env.KnowsJIT() {
 		keys = append(keys, s.jitKey)
 	}
 	return keys
@@ -126,31 +99,7 @@ func (s *preflightScreen) keys() []key.Binding {
 
 // findings are the preflight results for what is known now.
 func (s *preflightScreen) findings() []steps.Finding {
-	p := steps.Prereqs{HasSSOConnection: true, DomainsUnknown: !s.facts.orgKnown}
-	if s.facts.orgKnown {
-		p.Plan = s.facts.org.Plan
-		for _, d := range s.facts.org.Domains {
-			if d.Verified {
-				p.VerifiedDomains = append(p.VerifiedDomains, d.Name)
-			}
-		}
-	}
-	out := append(steps.Prerequisites(p), steps.JITPreflight(s.jit, s.conn.SCIMEnabled)...)
-	return append(out, steps.MembersPreflight(s.memberPlan())...)
-}
-
-// memberPlan sorts the org's members by what SCIM will do with them: the
-// connection's domains decide who is linked (known on the sandbox only).
-func (s *preflightScreen) memberPlan() steps.MemberPlan {
-	members := make([]steps.OrgMember, 0, len(s.facts.members))
-	for _, m := range s.facts.members {
-		members = append(members, steps.OrgMember{Username: m.Username, Email: m.Email, Guest: m.IsGuest})
-	}
-	admin := ""
-	if s.c.cfg.Hub != nil {
-		admin = s.c.cfg.Hub.Identifier()
-	}
-	return steps.PlanMembers(members, s.conn.Domains, s.facts.orgKnown && len(s.conn.Domains) > 0, admin)
+	return flow.Findings(s.c.cfg.Env.Org, s.facts, s.conn, s.jit)
 }
 
 func (s *preflightScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
@@ -174,7 +123,7 @@ func (s *preflightScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		case key.Matches(msg, s.down):
 			body, tail := s.content(s.c.contentWidth())
 			_, s.scroll = scrollWindow(s.c.styles, body, s.scroll+1, s.rows(tail))
-		case !s.c.cfg.Sandbox && key.Matches(msg, s.jitKey):
+		case !s.c.cfg.Env.KnowsJIT() && key.Matches(msg, s.jitKey):
 			s.jit = !s.jit
 		case key.Matches(msg, s.next):
 			if steps.Blocked(s.findings()) {
@@ -233,14 +182,14 @@ func (s *preflightScreen) content(w int) (body []string, tail string) {
 			}
 		}
 	}
-	if !s.c.cfg.Sandbox {
+	if !s.c.cfg.Env.KnowsJIT() {
 		state := "on (Docker's default)"
 		if !s.jit {
 			state = "off"
 		}
 		add(st.wrapIn(st.subtle, "Docker has no API for the JIT setting: you said it is "+state+"; press j to change.", w))
-		if s.c.cfg.Hub == nil {
-			add(st.wrapIn(st.subtle, "Sign in with an organization access token to also check the members SCIM will not manage.", w))
+		if !s.c.cfg.Env.ReadsHub() {
+			add(st.wrapIn(st.subtle, "To also check the organization's members: "+hubSignInHow, w))
 		}
 	}
 	tail = "Press enter to continue to " + steps.Title(steps.StepSetupSCIM) + "."

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/docker-scim/docker-scim/client"
+	"github.com/docker-scim/docker-scim/flow"
 	"github.com/docker-scim/docker-scim/sandbox"
 	"github.com/docker-scim/docker-scim/steps"
 )
@@ -31,7 +32,7 @@ func signedInConfig(tb testing.TB, url string, seed sandbox.Credentials) Config 
 	if err := hub.SignIn(context.Background(), seed.Org, client.NewSecret(seed.OAT)); err != nil {
 		tb.Fatal(err)
 	}
-	return Config{Org: seed.Org, Console: client.SandboxConsole{Hub: hub}, Hub: hub, Sandbox: true}
+	return Config{Env: flow.Sandbox(seed.Org, hub)}
 }
 
 // TestPreflightOnSandboxLinksMembers: the members SCIM will link are listed
@@ -62,7 +63,7 @@ func TestPreflightOnSandboxLinksMembers(t *testing.T) {
 	if d.m.top().step() != steps.StepSetupSCIM {
 		t.Fatalf("enter did not continue: %s", d.m.top().step())
 	}
-	if len(d.m.session.findings) == 0 {
+	if len(d.m.session.Findings) == 0 {
 		t.Fatal("findings not kept for the runbook")
 	}
 }
@@ -78,17 +79,25 @@ func TestPreflightBlocksWithoutBusiness(t *testing.T) {
 	}
 }
 
-func TestPreflightErrorRetries(t *testing.T) {
+// TestPreflightMembersFailureIsAWarning: a failed member listing does not
+// stop the wizard (the plain mode treats it the same, both through
+// flow.Preflight): the preflight warns with the cause, enter goes on, and
+// r checks again.
+func TestPreflightMembersFailureIsAWarning(t *testing.T) {
 	cfg, sb, _ := sandboxConfig(t)
 	d := newDriver(t, cfg, 100, 40)
 	sb.AddFault(sandbox.Fault{Path: "/v2/orgs/moby/members", Status: 500, Times: 1})
 	d.press("enter")
+	if s := d.screen(); !strings.Contains(s, "Members not checked") || !strings.Contains(s, "Press enter to continue") {
+		t.Fatalf("no warning, or the flow is blocked:\n%s", s)
+	}
+	d.press("m")
 	if !strings.Contains(d.screen(), "500 Internal Server Error") {
-		t.Fatalf("error not shown:\n%s", d.screen())
+		t.Fatalf("the cause is not shown:\n%s", d.screen())
 	}
 	d.press("r")
-	if !strings.Contains(d.screen(), "Press enter to continue") {
-		t.Fatalf("r did not re-run the checks:\n%s", d.screen())
+	if s := d.screen(); strings.Contains(s, "Members not checked") || !strings.Contains(s, "will be linked to SCIM, not re-created") {
+		t.Fatalf("r did not re-run the checks:\n%s", s)
 	}
 }
 
@@ -104,8 +113,7 @@ func TestPreflightReusesTheOrgRead(t *testing.T) {
 }
 
 func TestPreflightOnRealDockerAsksForJIT(t *testing.T) {
-	cfg := testConfig(client.DockerConsole{}, nil)
-	cfg.Sandbox = false
+	cfg := testConfig(nil, nil)
 	d := newDriver(t, cfg, 100, 40)
 	// Real Docker has no connection list; drive the preflight screen directly.
 	d.send(connectionChosenMsg{conn: client.Connection{Name: "Okta prod", Type: client.SAML, IdP: "okta"}})
@@ -124,8 +132,7 @@ func TestPreflightOnRealDockerAsksForJIT(t *testing.T) {
 // TestPreflightFitsAndScrolls: however many findings, the frame fits the
 // window, the way on stays visible, and ↑/↓ scroll the rest.
 func TestPreflightFitsAndScrolls(t *testing.T) {
-	cfg := testConfig(client.DockerConsole{}, nil)
-	cfg.Sandbox = false
+	cfg := testConfig(nil, nil)
 	for _, size := range [][2]int{{60, 20}, {80, 24}, {100, 30}} {
 		d := newDriver(t, cfg, size[0], size[1])
 		d.send(connectionChosenMsg{conn: client.Connection{Name: "Okta prod", Type: client.SAML, IdP: "okta"}})

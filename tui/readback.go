@@ -3,11 +3,7 @@ package tui
 import (
 	"cmp"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -15,6 +11,7 @@ import (
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 	"github.com/docker-scim/docker-scim/client"
+	"github.com/docker-scim/docker-scim/flow"
 	"github.com/docker-scim/docker-scim/steps"
 )
 
@@ -28,10 +25,6 @@ type readBackInput struct {
 	// not part of the feed.
 	since time.Time
 }
-
-// testTeam is the team the sandbox's simulated push creates (as the group
-// "<org>:docker-scim-test").
-const testTeam = "docker-scim-test"
 
 // readBackScreen is a live feed of the SCIM users that arrived since setup,
 // the teams they are in (from their SCIM groups attribute and, when signed
@@ -50,7 +43,7 @@ type readBackScreen struct {
 	// users are newest first, as the client returns them; teams is worked
 	// out from users and audit once per poll, never in View.
 	users     []client.User
-	teams     []teamRow
+	teams     []flow.TeamRow
 	audit     []client.AuditLog
 	auditErr  error
 	userPoll  poller
@@ -70,28 +63,18 @@ func newReadBackScreen(c *common, in readBackInput) *readBackScreen {
 		members: membersKey(),
 		finish:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "finish")),
 	}
-	s.scim, s.scimErr = client.NewSCIM(in.creds.BaseURL, in.creds.Token, c.cfg.SCIMOptions...)
-	if cl, err := steps.ChecklistFor(in.idp, connectionType(in.conn.Type)); err == nil {
-		for _, it := range cl.Items {
-			if it.Section == "Test" {
-				s.testSteps = append(s.testSteps, it)
-			}
-		}
+	s.scim, s.scimErr = c.cfg.Env.SCIM(in.creds)
+	if cl, err := steps.ChecklistFor(in.idp, flow.ConnectionType(in.conn.Type)); err == nil {
+		s.testSteps = cl.TestItems()
 	}
 	return s
 }
 
 func (s *readBackScreen) step() steps.StepID { return steps.StepReadBack }
 
-// sandboxConsole returns the sandbox console, which can simulate the IdP.
-func (s *readBackScreen) sandboxConsole() (client.SandboxConsole, bool) {
-	sc, ok := s.c.cfg.Console.(client.SandboxConsole)
-	return sc, ok && s.c.cfg.Sandbox
-}
-
 func (s *readBackScreen) keys() []key.Binding {
 	ks := []key.Binding{s.pollNow}
-	if _, ok := s.sandboxConsole(); ok {
+	if s.c.cfg.Env.SimulatesPush() {
 		ks = append(ks, s.push)
 	}
 	return append(ks, s.members, s.finish)
@@ -115,7 +98,7 @@ func (s *readBackScreen) enabled(r resource) bool {
 	if r == resUsers {
 		return s.scim != nil
 	}
-	return s.c.cfg.Hub != nil
+	return s.c.cfg.Env.ReadsHub()
 }
 
 // pollSoon resets r's backoff and polls it now, or when the 2 s spacing and
@@ -125,7 +108,7 @@ func (s *readBackScreen) pollSoon(r resource) tea.Cmd {
 	if !s.enabled(r) || s.waiting(p) {
 		return nil
 	}
-	p.interval = minPoll
+	p.interval = flow.MinPoll
 	return s.schedule(r, s.nextDelay(p, 0, s.rateLimit(r), nil))
 }
 
@@ -155,7 +138,7 @@ func (s *readBackScreen) rateLimit(r resource) client.RateLimit {
 	if r == resUsers {
 		return s.scim.RateLimit()
 	}
-	return s.c.cfg.Hub.RateLimit()
+	return s.c.cfg.Env.Hub.RateLimit()
 }
 
 // start sends r's poll request.
@@ -165,7 +148,7 @@ func (s *readBackScreen) start(r resource) tea.Cmd {
 	if r == resUsers {
 		return pollUsers(s, s.scim, s.in.since)
 	}
-	return pollAudit(s, s.c.cfg.Hub, s.in.org, s.in.since)
+	return pollAudit(s, s.c.cfg.Env.Hub, s.in.org, s.in.since)
 }
 
 func (s *readBackScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
@@ -197,14 +180,14 @@ func (s *readBackScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		case key.Matches(msg, s.pollNow):
 			return s, tea.Batch(s.spinner.Tick, s.pollSoon(resUsers), s.pollSoon(resAudit))
 		case key.Matches(msg, s.push):
-			if console, ok := s.sandboxConsole(); ok && !s.pushing {
+			if s.c.cfg.Env.SimulatesPush() && !s.pushing {
 				s.pushing = true
-				return s, tea.Batch(s.spinner.Tick, pushTestUser(s, console, s.in))
+				return s, tea.Batch(s.spinner.Tick, pushTestUser(s, s.c.cfg.Env, s.in))
 			}
 		case key.Matches(msg, s.members):
 			return s, emit(openMembersMsg{})
 		case key.Matches(msg, s.finish):
-			return s, emit(readBackDoneMsg{users: s.users, teams: s.teamsWithNewUsers()})
+			return s, emit(readBackDoneMsg{feed: flow.Feed{Users: s.users, Teams: s.teams, Audit: s.audit, AuditErr: s.auditErr}})
 		}
 	}
 	return s, nil
@@ -222,23 +205,23 @@ func (s *readBackScreen) onPolled(msg polledMsg) tea.Cmd {
 	if msg.err == nil {
 		var fp string
 		if msg.res == resUsers {
-			s.users, fp = msg.users, usersFingerprint(msg.users)
+			s.users, fp = msg.users, flow.UsersFingerprint(msg.users)
 			p.requests = msg.requests
 		} else {
 			s.audit, s.auditErr = msg.audit, msg.auditErr
 			fp = fmt.Sprintf("audit:%d", len(msg.audit))
 		}
 		changed, p.fingerprint = fp != p.fingerprint, fp
-		s.teams = teamsOfUsers(s.in.org, s.users, s.audit)
+		s.teams = flow.TeamsOf(s.in.org, s.users, s.audit)
 	}
-	p.interval = nextInterval(p.interval, changed)
+	p.interval = flow.NextInterval(p.interval, changed)
 	return s.schedule(msg.res, s.nextDelay(p, p.interval, msg.rl, cmp.Or(msg.err, msg.auditErr)))
 }
 
 // nextDelay is pollDelay for p, noting in p whether the wait is the rate
 // limit's (the status line says so).
 func (s *readBackScreen) nextDelay(p *poller, interval time.Duration, rl client.RateLimit, err error) time.Duration {
-	d, limited := pollDelay(interval, p.lastStart, rl, max(p.requests, 1), err, s.c.cfg.Now())
+	d, limited := flow.PollDelay(interval, p.lastStart, rl, max(p.requests, 1), err, s.c.cfg.Now())
 	p.rateLimited = limited
 	return d
 }
@@ -247,63 +230,12 @@ func (s *readBackScreen) busy() bool {
 	return s.pushing || s.userPoll.inFlight || s.auditPoll.inFlight
 }
 
-// teamsWithNewUsers returns the teams that have at least one user of the
-// feed as a member.
-func (s *readBackScreen) teamsWithNewUsers() []client.Team {
-	var out []client.Team
-	for _, t := range s.teams {
-		out = append(out, client.Team{Name: t.name})
-	}
-	return out
-}
-
 // someOf joins the first n names, and says how many more there are.
 func someOf(names []string, n int) string {
 	if len(names) <= n {
 		return strings.Join(names, ", ")
 	}
 	return fmt.Sprintf("%s and %d more", strings.Join(names[:n], ", "), len(names)-n)
-}
-
-// teamRow is a team and the users of the feed in it.
-type teamRow struct {
-	name  string
-	users []string
-}
-
-// teamsOfUsers lists the teams of org that the users are in, by name, with
-// the users (userName) of each: from each user's SCIM groups attribute,
-// and from the audit log's team.member.add events naming the user's Docker
-// ID (its SCIM displayName). No member list is read.
-func teamsOfUsers(org string, users []client.User, audit []client.AuditLog) []teamRow {
-	members := map[string][]string{}
-	add := func(team, userName string) {
-		if !slices.Contains(members[team], userName) {
-			members[team] = append(members[team], userName)
-		}
-	}
-	byDockerID := make(map[string]string, len(users))
-	for _, u := range users {
-		for _, team := range u.Teams(org) {
-			add(team, u.UserName)
-		}
-		if u.DisplayName != "" {
-			byDockerID[strings.ToLower(u.DisplayName)] = u.UserName
-		}
-	}
-	for _, e := range audit {
-		team, _ := e.Data["team"].(string)
-		member, _ := e.Data["member"].(string)
-		if userName, ok := byDockerID[strings.ToLower(member)]; ok && e.Action == "team.member.add" && team != "" {
-			add(team, userName)
-		}
-	}
-	rows := make([]teamRow, 0, len(members))
-	for team, us := range members {
-		rows = append(rows, teamRow{name: team, users: us})
-	}
-	slices.SortFunc(rows, func(a, b teamRow) int { return strings.Compare(a.name, b.name) })
-	return rows
 }
 
 func (s *readBackScreen) View() string {
@@ -384,7 +316,7 @@ func (s *readBackScreen) teamsView(w int) string {
 	st := s.c.styles
 	var b strings.Builder
 	b.WriteString(st.header.Render(fmt.Sprintf("Teams with these users: %d", len(s.teams))))
-	if s.c.cfg.Hub != nil {
+	if s.c.cfg.Env.ReadsHub() {
 		b.WriteString(st.subtle.Render("  audit log: " + s.status(resAudit)))
 	}
 	b.WriteString("\n")
@@ -393,48 +325,19 @@ func (s *readBackScreen) teamsView(w int) string {
 			b.WriteString(st.subtle.Render(fmt.Sprintf("  …and %d more", len(s.teams)-s.rows())) + "\n")
 			break
 		}
-		b.WriteString(st.wrap(fmt.Sprintf("%s %s:%s  %s", st.ok.Render("✓"), s.in.org, t.name,
-			st.subtle.Render(someOf(t.users, 3))), w) + "\n")
+		b.WriteString(st.wrap(fmt.Sprintf("%s %s:%s  %s", st.ok.Render("✓"), s.in.org, t.Name,
+			st.subtle.Render(someOf(t.Users, 3))), w) + "\n")
 	}
-	if s.c.cfg.Hub == nil {
-		return b.String() + st.wrapIn(st.subtle, "Sign in to the Hub API (org and access token) to see the audit log too.", w) + "\n"
+	if !s.c.cfg.Env.ReadsHub() {
+		return b.String() + st.wrapIn(st.subtle, "To see the audit log too: "+hubSignInHow, w) + "\n"
 	}
 	if s.auditPoll.err != nil {
 		b.WriteString(errorPanel(st, s.auditPoll.err, w) + "\n")
 	}
-	if line := s.auditLine(); line != "" {
+	if line := flow.AuditSummary(s.audit, s.auditErr); line != "" {
 		b.WriteString(st.wrapIn(st.subtle, line, w) + "\n")
 	}
 	return b.String()
-}
-
-// auditLine sums up the audit log since setup: how many events of each
-// action, or why it could not be read.
-func (s *readBackScreen) auditLine() string {
-	if s.auditErr != nil {
-		var ce *client.Error
-		if errors.As(s.auditErr, &ce) && (ce.Kind == client.KindForbidden || ce.Kind == client.KindPATNotAllowed) {
-			return "Audit log: not readable with this token (it needs the scope-activity-read scope)."
-		}
-		return "Audit log: could not be read (" + s.auditErr.Error() + ")."
-	}
-	if len(s.audit) == 0 {
-		return ""
-	}
-	counts := map[string]int{}
-	var actions []string
-	for _, e := range s.audit {
-		if counts[e.Action] == 0 {
-			actions = append(actions, e.Action)
-		}
-		counts[e.Action]++
-	}
-	slices.Sort(actions)
-	parts := make([]string, len(actions))
-	for i, a := range actions {
-		parts[i] = fmt.Sprintf("%s ×%d", a, counts[a])
-	}
-	return fmt.Sprintf("Audit log since setup: %d event(s): %s.", len(s.audit), strings.Join(parts, ", "))
 }
 
 func (s *readBackScreen) pushView(w int) string {
@@ -443,7 +346,7 @@ func (s *readBackScreen) pushView(w int) string {
 	case s.pushing:
 		return "\n" + s.spinner.View() + " Asking the IdP simulator to push a test user…"
 	case s.pushed == nil:
-		if _, ok := s.sandboxConsole(); ok {
+		if s.c.cfg.Env.SimulatesPush() {
 			return "\n" + st.wrap("Sandbox: press **p** to have the IdP simulator push a test user and a group.", w)
 		}
 		return ""
@@ -461,13 +364,6 @@ const (
 	resUsers resource = iota
 	// resAudit is the audit log since setup (Hub API).
 	resAudit
-)
-
-// Poll pacing: never more than one request per resource every minPoll,
-// doubling while nothing changes, up to maxPoll.
-const (
-	minPoll = 2 * time.Second
-	maxPoll = 30 * time.Second
 )
 
 // poller is the polling state of one resource.
@@ -518,63 +414,15 @@ func (s *readBackScreen) resume() tea.Cmd {
 	return tea.Batch(s.pollSoon(resUsers), s.pollSoon(resAudit))
 }
 
-// nextInterval is the wait before the next poll: minPoll after a change
-// (or the first time), else twice the last wait, up to maxPoll.
-func nextInterval(prev time.Duration, changed bool) time.Duration {
-	if changed || prev < minPoll {
-		return minPoll
-	}
-	return min(prev*2, maxPoll)
-}
-
-// rateLimitWait is how long to hold off because the server's rate limit
-// cannot pay for the next poll (fewer requests left than it needs, or under
-// 10 % of the budget): until the window resets.
-func rateLimitWait(rl client.RateLimit, need int, now time.Time) time.Duration {
-	if rl.Limit <= 0 || (rl.Remaining >= need && rl.Remaining*10 >= rl.Limit) || !rl.Reset.After(now) {
-		return 0
-	}
-	return rl.Reset.Sub(now)
-}
-
-// pollDelay is how long to wait before the next poll: interval, but at
-// least minPoll after the last poll started, and longer when the rate limit
-// asks for it (its budget, or a rate-limit error's RetryAfter); limited
-// says the rate limit set the wait.
-func pollDelay(interval time.Duration, lastStart time.Time, rl client.RateLimit, need int, err error, now time.Time) (d time.Duration, limited bool) {
-	d = interval
-	if !lastStart.IsZero() {
-		d = max(d, minPoll-now.Sub(lastStart))
-	}
-	wait := rateLimitWait(rl, need, now)
-	var ce *client.Error
-	if errors.As(err, &ce) && ce.Kind == client.KindRateLimited {
-		wait = max(wait, ce.RetryAfter)
-	}
-	if wait > d {
-		return wait, true
-	}
-	return max(d, 0), false
-}
-
-func usersFingerprint(users []client.User) string {
-	var b strings.Builder
-	for _, u := range users {
-		fmt.Fprintf(&b, "%s|%s|%t|%d\n", u.ID, u.LastModified.Format(time.RFC3339Nano), u.Active, len(u.Groups))
-	}
-	return b.String()
-}
-
 // pollUsers reads the SCIM users created or changed since since (newest
 // first; one request when nothing is new). SCIM timestamps have whole
 // seconds, so since is truncated to the second: a user created in the same
 // second as setup still counts.
 func pollUsers(owner *readBackScreen, scim *client.SCIM, since time.Time) tea.Cmd {
-	since = since.Truncate(time.Second)
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
 		defer cancel()
-		rb, err := scim.ReadUsersSince(ctx, since)
+		rb, err := flow.ReadUsers(ctx, scim, since)
 		return polledMsg{owner: owner, res: resUsers, users: rb.Users, requests: rb.Requests, rl: scim.RateLimit(), err: err}
 	}
 }
@@ -587,7 +435,7 @@ func pollAudit(owner *readBackScreen, hub *client.Hub, org string, since time.Ti
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
 		defer cancel()
-		audit, auditErr := hub.AuditLogs(ctx, org, client.AuditLogOptions{From: since.Truncate(time.Second)})
+		audit, auditErr := flow.ReadAudit(ctx, hub, org, since)
 		return polledMsg{owner: owner, res: resAudit, audit: audit, auditErr: auditErr, rl: hub.RateLimit()}
 	}
 }
@@ -600,23 +448,14 @@ type pushedMsg struct {
 	err    error
 }
 
-// pushTestUser asks the sandbox's IdP simulator to push a new test user at
-// the connection's domain, in the group "<org>:docker-scim-test".
-func pushTestUser(owner *readBackScreen, console client.SandboxConsole, in readBackInput) tea.Cmd {
-	domain := "example.com"
-	if len(in.conn.Domains) > 0 {
-		domain = in.conn.Domains[0]
-	}
+// pushTestUser has the environment's IdP simulator push a new test user
+// at the connection's domain, in the group "<org>:docker-scim-test".
+func pushTestUser(owner *readBackScreen, env *flow.Env, in readBackInput) tea.Cmd {
+	req := flow.TestPush(in.org, in.conn)
 	return func() tea.Msg {
-		id := make([]byte, 3)
-		_, _ = rand.Read(id)
-		req := client.PushRequest{
-			Users: []client.PushUser{{UserName: "docker-scim-test-" + hex.EncodeToString(id) + "@" + domain, GivenName: "Test", FamilyName: "User"}},
-			Group: in.org + ":" + testTeam,
-		}
 		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
 		defer cancel()
-		res, err := console.SimulatePush(ctx, in.creds, req)
+		res, err := flow.PushTestUser(ctx, env, in.creds, req)
 		return pushedMsg{owner: owner, req: req, result: res, err: err}
 	}
 }

@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -11,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/docker-scim/docker-scim/client"
+	"github.com/docker-scim/docker-scim/flow"
 	"github.com/docker-scim/docker-scim/steps"
 )
 
@@ -41,20 +41,20 @@ func TestReadBackShowsPushedUserAfterPollTimer(t *testing.T) {
 		t.Fatalf("push failed: %+v", s.pushed)
 	}
 	user := s.pushed.req.Users[0].UserName
-	if !strings.HasSuffix(user, "@moby.example") || s.pushed.req.Group != "moby:"+testTeam {
+	if !strings.HasSuffix(user, "@moby.example") || s.pushed.req.Group != "moby:"+flow.TestTeam {
 		t.Fatalf("pushed %+v", s.pushed.req)
 	}
 	if v := d.body(); !strings.Contains(v, "pushed the user "+user) || strings.Contains(v, "✓ "+user) {
 		t.Fatalf("after p, before the poll timer fired:\n%s", v)
 	}
-	if s.userPoll.inFlight || s.userPoll.next != minPoll {
+	if s.userPoll.inFlight || s.userPoll.next != flow.MinPoll {
 		t.Fatalf("push must poll again 2 s after the last poll started, got next=%v inFlight=%v", s.userPoll.next, s.userPoll.inFlight)
 	}
 
 	requests := ts.sb.RequestCount()
 	d.fire() // the superseded timers are ignored, the new ones poll
 	v := d.body()
-	if !strings.Contains(v, "✓ "+user) || !strings.Contains(v, "moby:"+testTeam) {
+	if !strings.Contains(v, "✓ "+user) || !strings.Contains(v, "moby:"+flow.TestTeam) {
 		t.Fatalf("pushed user or team not in the feed:\n%s", v)
 	}
 	// The audit log since setup is the Docker-side evidence of the push.
@@ -72,10 +72,10 @@ func TestReadBackShowsPushedUserAfterPollTimer(t *testing.T) {
 	if len(d.flow) != 1 {
 		t.Fatalf("enter emitted %v", d.flow)
 	}
-	done := d.flow[0].(readBackDoneMsg)
+	done := d.flow[0].(readBackDoneMsg).feed
 	// The user also joined the connection's default team, "company".
-	hasTeam := slices.ContainsFunc(done.teams, func(t client.Team) bool { return t.Name == testTeam })
-	if len(done.users) != 1 || done.users[0].UserName != user || !hasTeam {
+	hasTeam := slices.ContainsFunc(done.Teams, func(t flow.TeamRow) bool { return t.Name == flow.TestTeam })
+	if len(done.Users) != 1 || done.Users[0].UserName != user || !hasTeam {
 		t.Fatalf("readBackDoneMsg = %+v", done)
 	}
 }
@@ -83,7 +83,7 @@ func TestReadBackShowsPushedUserAfterPollTimer(t *testing.T) {
 func TestReadBackErrorKeepsPollingWithBackoff(t *testing.T) {
 	ts := newVRSandbox(t)
 	cfg := ts.config()
-	cfg.Hub = nil
+	cfg.Env.Hub = nil
 	bad := client.SCIMCredentials{BaseURL: ts.creds.BaseURL, Token: client.NewSecret("refreshed-token")}
 	d := readBackDriver(t, cfg, readBackInput{org: "moby", conn: ts.conn, idp: steps.Entra, creds: bad, since: time.Now()}, 100, 30)
 	d.init()
@@ -91,7 +91,7 @@ func TestReadBackErrorKeepsPollingWithBackoff(t *testing.T) {
 	if !strings.Contains(v, "401 Unauthorized") || !strings.Contains(v, "r check now") || !strings.Contains(v, "Provision on demand") {
 		t.Fatalf("error panel or Entra test step missing:\n%s", v)
 	}
-	if !strings.Contains(v, "Sign in to the Hub API") {
+	if !strings.Contains(v, "DOCKER_SCIM_HUB_TOKEN") {
 		t.Fatalf("no hint about teams without Hub sign-in:\n%s", v)
 	}
 	var waits []time.Duration
@@ -114,13 +114,13 @@ func TestReadBackErrorKeepsPollingWithBackoff(t *testing.T) {
 
 // fakeReadBack is a read-back screen on fixed data that sends no request.
 func fakeReadBack(t testing.TB, hub bool, w, h int) *driver {
-	cfg := Config{Org: "moby", Sandbox: true}
+	cfg := Config{Env: &flow.Env{Org: "moby", Sandbox: true}}
 	if hub {
 		h, err := client.NewHub("https://hub.docker.com")
 		if err != nil {
 			t.Fatal(err)
 		}
-		cfg.Hub, cfg.Console = h, client.SandboxConsole{Hub: h}
+		cfg.Env = flow.Sandbox("moby", h)
 	}
 	in := readBackInput{org: "moby", idp: steps.Okta, since: testNow,
 		conn:  client.Connection{Name: "Okta SAML", Type: client.SAML, IdP: "okta", Domains: []string{"moby.example"}},
@@ -154,7 +154,7 @@ func TestReadBackGolden(t *testing.T) {
 	}{
 		{"waiting", true, []polledMsg{{res: resUsers}, {res: resAudit}}, nil},
 		{"feed", true, []polledMsg{{res: resUsers, users: []client.User{vrUser}}, {res: resAudit}},
-			&pushedMsg{req: client.PushRequest{Users: []client.PushUser{{UserName: "docker-scim-test-0a1b2c@moby.example"}}, Group: "moby:" + testTeam}}},
+			&pushedMsg{req: client.PushRequest{Users: []client.PushUser{{UserName: "docker-scim-test-0a1b2c@moby.example"}}, Group: "moby:" + flow.TestTeam}}},
 		{"error", true, []polledMsg{{res: resUsers, err: unavailable}, {res: resAudit}}, nil},
 		{"no-hub", false, []polledMsg{{res: resUsers, users: []client.User{vrUser, vrGone}}}, nil},
 		{"many", true, []polledMsg{{res: resUsers, users: manyUsers(12)}, {res: resAudit}}, nil},
@@ -204,50 +204,6 @@ func TestReadBackSlowsDownWhenRateLimitIsLow(t *testing.T) {
 	d.answer(polledMsg{res: resUsers, rl: client.RateLimit{Limit: 100, Remaining: 10, Reset: reset}})
 	if got := d.timers[len(d.timers)-1].after; got != 4*time.Second {
 		t.Fatalf("wait with 10 of 100 left = %v, want the backoff (4 s)", got)
-	}
-}
-
-func TestReadBackSchedulingDecisions(t *testing.T) {
-	reset := testNow.Add(20 * time.Second)
-	waitErr := &client.Error{Op: "read back the SCIM users", Kind: client.KindRateLimited, RetryAfter: 40 * time.Second}
-	for _, tc := range []struct {
-		name      string
-		interval  time.Duration
-		lastStart time.Time
-		rl        client.RateLimit
-		need      int
-		err       error
-		want      time.Duration
-		limited   bool
-	}{
-		{"first poll", 0, time.Time{}, client.RateLimit{}, 1, nil, 0, false},
-		{"right after a poll", 0, testNow.Add(-500 * time.Millisecond), client.RateLimit{}, 1, nil, 1500 * time.Millisecond, false},
-		{"long after a poll", 0, testNow.Add(-time.Minute), client.RateLimit{}, 1, nil, 0, false},
-		{"backoff", 8 * time.Second, testNow, client.RateLimit{}, 1, nil, 8 * time.Second, false},
-		{"plenty left", 2 * time.Second, testNow, client.RateLimit{Limit: 100, Remaining: 50, Reset: reset}, 1, nil, 2 * time.Second, false},
-		{"under 10 % left", 2 * time.Second, testNow, client.RateLimit{Limit: 100, Remaining: 3, Reset: reset}, 1, nil, 20 * time.Second, true},
-		{"fewer left than the poll needs", 2 * time.Second, testNow, client.RateLimit{Limit: 100, Remaining: 50, Reset: reset}, 51, nil, 20 * time.Second, true},
-		{"as many left as the poll needs", 2 * time.Second, testNow, client.RateLimit{Limit: 100, Remaining: 51, Reset: reset}, 51, nil, 2 * time.Second, false},
-		{"rate-limit error", 2 * time.Second, testNow, client.RateLimit{}, 1, waitErr, 40 * time.Second, true},
-		{"other error", 4 * time.Second, testNow, client.RateLimit{}, 1, errors.New("boom"), 4 * time.Second, false},
-		{"window already reset", 2 * time.Second, testNow, client.RateLimit{Limit: 100, Remaining: 0, Reset: testNow.Add(-time.Second)}, 1, nil, 2 * time.Second, false},
-		{"no limit reported", 2 * time.Second, testNow, client.RateLimit{Remaining: 0, Reset: reset}, 1, nil, 2 * time.Second, false},
-	} {
-		if got, limited := pollDelay(tc.interval, tc.lastStart, tc.rl, tc.need, tc.err, testNow); got != tc.want || limited != tc.limited {
-			t.Errorf("%s: pollDelay = %v, %v; want %v, %v", tc.name, got, limited, tc.want, tc.limited)
-		}
-	}
-	for _, tc := range []struct {
-		prev    time.Duration
-		changed bool
-		want    time.Duration
-	}{
-		{0, false, minPoll}, {2 * time.Second, false, 4 * time.Second}, {16 * time.Second, false, maxPoll},
-		{maxPoll, false, maxPoll}, {maxPoll, true, minPoll},
-	} {
-		if got := nextInterval(tc.prev, tc.changed); got != tc.want {
-			t.Errorf("nextInterval(%v, %t) = %v, want %v", tc.prev, tc.changed, got, tc.want)
-		}
 	}
 }
 
@@ -314,41 +270,6 @@ func manyUsers(n int) []client.User {
 		out = append(out, u)
 	}
 	return out
-}
-
-// TestReadBackAuditLine sums the audit log by action and explains a token
-// that may not read it.
-func TestReadBackAuditLine(t *testing.T) {
-	s := &readBackScreen{audit: []client.AuditLog{{Action: "team.member.add"}, {Action: "member.add"}, {Action: "team.member.add"}}}
-	if got, want := s.auditLine(), "Audit log since setup: 3 event(s): member.add ×1, team.member.add ×2."; got != want {
-		t.Fatalf("auditLine = %q, want %q", got, want)
-	}
-	s = &readBackScreen{auditErr: &client.Error{Op: "read the audit log of moby", Kind: client.KindForbidden, Status: 403}}
-	if got := s.auditLine(); !strings.Contains(got, "scope-activity-read") {
-		t.Fatalf("auditLine for a 403 = %q", got)
-	}
-	if got := (&readBackScreen{}).auditLine(); got != "" {
-		t.Fatalf("auditLine with no events = %q", got)
-	}
-}
-
-// TestTeamsOfUsers reads teams from the users' SCIM groups attribute and
-// from team.member.add events naming a user's Docker ID.
-func TestTeamsOfUsers(t *testing.T) {
-	users := []client.User{
-		{UserName: "ada@moby.example", DisplayName: "ada", Groups: []string{"moby:developers", "other:ops"}},
-		{UserName: "bob@moby.example", DisplayName: "Bob"},
-	}
-	audit := []client.AuditLog{
-		{Action: "team.member.add", Data: map[string]any{"team": "company", "member": "bob"}},
-		{Action: "team.member.add", Data: map[string]any{"team": "developers", "member": "ada"}},
-		{Action: "team.member.remove", Data: map[string]any{"team": "designers", "member": "ada"}},
-		{Action: "team.member.add", Data: map[string]any{"team": "owners", "member": "someone-else"}},
-	}
-	got := fmt.Sprint(teamsOfUsers("moby", users, audit))
-	if want := "[{company [bob@moby.example]} {developers [ada@moby.example]}]"; got != want {
-		t.Fatalf("teamsOfUsers = %s, want %s", got, want)
-	}
 }
 
 // TestReadBackSaysWhenItWaitsForTheRateLimit: a rate-limit wait is shown

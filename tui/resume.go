@@ -2,14 +2,13 @@ package tui
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"github.com/docker-scim/docker-scim/client"
+	"github.com/docker-scim/docker-scim/flow"
 	"github.com/docker-scim/docker-scim/steps"
 )
 
@@ -36,15 +35,15 @@ func (m resumeCheckedMsg) ownerScreen() screen { return m.owner }
 // connections (the sandbox, which is new at every start): a saved "SCIM on"
 // or JIT state is only what was true then. Where it cannot (real Docker),
 // the saved state stands.
-func checkResumeCmd(owner *resumeScreen, console client.Console, org string, st savedState) tea.Cmd {
+func checkResumeCmd(owner *resumeScreen, env *flow.Env, st savedState) tea.Cmd {
 	return func() tea.Msg {
+		if !env.ListsConnections() {
+			return resumeCheckedMsg{owner: owner, resumeMsg: resumeMsg{state: st}}
+		}
 		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
 		defer cancel()
-		info, err := console.Org(ctx, org)
-		switch {
-		case errors.Is(err, client.ErrNoConsoleAPI):
-			return resumeCheckedMsg{owner: owner, resumeMsg: resumeMsg{state: st}}
-		case err != nil:
+		info, err := flow.Connections(ctx, env)
+		if err != nil {
 			return resumeCheckedMsg{owner: owner, resumeMsg: resumeMsg{state: st,
 				notice: "Could not check the saved connection against Docker (" + err.Error() + "): the saved state is used as it is."}}
 		}
@@ -104,7 +103,7 @@ func (s *resumeScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		switch {
 		case key.Matches(msg, s.resumeKey):
 			s.checking = true
-			return s, checkResumeCmd(s, s.c.cfg.Console, s.c.cfg.Org, s.state)
+			return s, checkResumeCmd(s, s.c.cfg.Env, s.state)
 		case key.Matches(msg, s.startAfres):
 			return s, tea.Batch(emit(startOverMsg{}), clearStateCmd(s.c.cfg.StateDir))
 		}

@@ -25,7 +25,7 @@ func TestBackPastSetupReusesTheToken(t *testing.T) {
 	if console.setups != 1 || console.refreshes != 0 {
 		t.Fatalf("Setup SCIM %d times, refresh %d times: want 1 and 0", console.setups, console.refreshes)
 	}
-	if d.m.session.creds.Token.Value() != fakeToken {
+	if d.m.session.Creds.Token.Value() != fakeToken {
 		t.Fatal("the token was lost")
 	}
 }
@@ -102,15 +102,15 @@ func TestSetupTimeSurvivesResume(t *testing.T) {
 	cfg := stateConfig(t, dir) // one console: the same Docker after the restart
 	d := newDriver(t, cfg, 80, 24)
 	d.enterUntil(steps.StepChecklist)
-	setupAt := d.m.session.setupAt
+	setupAt := d.m.session.SetupAt
 	raw, err := os.ReadFile(filepath.Join(dir, stateFile))
 	if err != nil || !strings.Contains(string(raw), `"setup_at"`) {
 		t.Fatalf("setup time not saved: %s %v", raw, err)
 	}
 	d2 := newDriver(t, cfg, 80, 24)
 	d2.press("enter")
-	if !d2.m.session.setupAt.Equal(setupAt) {
-		t.Fatalf("setupAt %v after resume, want %v", d2.m.session.setupAt, setupAt)
+	if !d2.m.session.SetupAt.Equal(setupAt) {
+		t.Fatalf("setupAt %v after resume, want %v", d2.m.session.SetupAt, setupAt)
 	}
 }
 

@@ -51,12 +51,13 @@ type resumer interface {
 	resume() tea.Cmd
 }
 
-// session is what the admin has chosen so far.
+// session is the run (what the admin chose and what Docker answered) and
+// what only the wizard keeps.
 type session struct {
-	conn    client.Connection
-	creds   client.SCIMCredentials
-	idp     steps.IdP
-	checked map[string]bool
+	flow.Run
+	// org is the org as the connection list read it (plan, domains), or
+	// nil: the preflight reuses it.
+	org *client.OrgInfo
 	// checkedSeq is the seq of the newest checkedMsg applied.
 	checkedSeq int
 	// secured is true once the API Token was copied to the native clipboard
@@ -65,23 +66,11 @@ type session struct {
 	// sentOSC52 is true once the API Token was sent to the terminal's
 	// clipboard, which the wizard cannot confirm.
 	sentOSC52 bool
-	// findings are the preflight results.
-	findings []steps.Finding
-	// setupAt is when the SCIM credentials arrived; the read-back looks for
-	// users provisioned since then.
-	setupAt time.Time
-	// probe is the verify step's result.
-	probe client.ProbeResult
-	// users and teams are what the read-back saw.
-	users []client.User
-	teams []client.Team
-	// readBackDepth is set when a resumed session asks for the token again
-	// only to read back: the stack depth of that Setup SCIM screen. After
-	// verify, the read-back follows; going back below it clears it.
-	readBackDepth int
 	// onClipboard is the token while it is on the native clipboard; it is
 	// cleared from there before the wizard exits.
 	onClipboard client.Secret
+	// refreshed is true once this session refreshed a working API Token.
+	refreshed bool
 	// draft is what the guided Setup SCIM screen's fields held when the
 	// admin went back from it, so coming forward again loses nothing
 	// typed (memory only, like every secret).
@@ -110,16 +99,19 @@ func New(cfg Config) Model {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.Env == nil {
+		cfg.Env = &flow.Env{}
+	}
 	c := &common{cfg: cfg, width: 80, height: 24, styles: newStyles(true)}
 	h := help.New()
 	h.Styles = c.styles.help
 	return Model{c: c, global: newGlobalKeys(), help: h, stack: []screen{firstScreen(c)}}
 }
 
-// firstScreen lists the connections on the sandbox; against real Docker,
-// which has no API for them, it asks for the connection.
+// firstScreen lists the connections where the environment can; against
+// real Docker, which has no API for them, it asks for the connection.
 func firstScreen(c *common) screen {
-	if c.cfg.Sandbox {
+	if c.cfg.Env.ListsConnections() {
 		return newConnectionsScreen(c)
 	}
 	return newConnectionFormScreen(c, c.cfg.Preset.Connection)
@@ -224,10 +216,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		cmd := m.forward(msg)
 		if msg.label == labelToken && msg.path == copiedNative {
-			m.session.onClipboard = m.session.creds.Token
+			m.session.onClipboard = m.session.Creds.Token
 			// Clear the token from the native clipboard after a while, if it
 			// is still there (checked when the timer fires).
-			cmd = tea.Batch(cmd, m.c.after(clipboardTTL, clearClipboardMsg{token: m.session.creds.Token}))
+			cmd = tea.Batch(cmd, m.c.after(clipboardTTL, clearClipboardMsg{token: m.session.Creds.Token}))
 		}
 		return m, cmd
 	case clearClipboardMsg:
@@ -245,7 +237,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, openURLCmd(m.c.cfg.OpenURL, msg.url)
 	case exportRunbookMsg:
 		at := m.c.cfg.Now()
-		return m, writeRunbookCmd(runbookPath(m.c.cfg.ExportDir, m.c.cfg.Org, at), m.runbook(at))
+		return m, writeRunbookCmd(runbookPath(m.c.cfg.ExportDir, m.c.cfg.Env.Org, at), m.runbook(at))
 	case runbookWrittenMsg:
 		if msg.err != nil {
 			m.notice = msg.err.Error()
@@ -257,7 +249,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.seq <= m.session.checkedSeq {
 			return m, nil // an older tick that arrived late
 		}
-		m.session.checked, m.session.checkedSeq = msg.checked, msg.seq
+		m.session.RecordChecked(msg.checked)
+		m.session.checkedSeq = msg.seq
 		return m, m.persist()
 	case finishMsg:
 		if m.c.cfg.StateDir == "" {
@@ -302,11 +295,7 @@ func (m Model) back() (tea.Model, tea.Cmd) {
 	}
 	m.stack = m.stack[:len(m.stack)-1]
 	m.notice, m.scroll = "", 0
-	if len(m.stack) < m.session.readBackDepth {
-		// The admin went back past the token re-entry: the flow is the
-		// normal one again.
-		m.session.readBackDepth = 0
-	}
+	m.session.Back(m.top().step())
 	cmd := m.persist()
 	if r, ok := m.top().(resumer); ok {
 		cmd = tea.Batch(cmd, r.resume())
@@ -324,7 +313,7 @@ func (m Model) forward(msg tea.Msg) tea.Cmd {
 // quit leaves at once, or asks first while the API Token was neither copied
 // to the native clipboard nor revealed (the identity provider needs it next).
 func (m Model) quit(how tea.Cmd) (tea.Model, tea.Cmd) {
-	if !m.session.creds.Token.IsZero() && !m.session.secured {
+	if !m.session.Creds.Token.IsZero() && !m.session.secured {
 		m.confirmQuit = true
 		return m, nil
 	}
@@ -359,14 +348,14 @@ func (m Model) push(s screen) (tea.Model, tea.Cmd) {
 }
 
 func (m Model) pushChecklist() (tea.Model, tea.Cmd) {
-	cl, err := steps.ChecklistFor(m.session.idp, m.connType())
+	cl, err := steps.ChecklistFor(m.session.IdP, m.connType())
 	if err != nil {
 		m.notice = err.Error()
 		return m, nil
 	}
-	s := newChecklistScreen(m.c, cl, m.session.checked, m.session.checkedSeq)
-	if g := m.c.cfg.EntraGraph; g != nil && m.session.idp == steps.Entra && !m.session.creds.Token.IsZero() {
-		s.entra = newEntraAction(*g, flow.EntraSettings(m.c.cfg.Org, m.session.conn, m.session.creds, *g))
+	s := newChecklistScreen(m.c, cl, m.session.Checked, m.session.checkedSeq)
+	if g := m.c.cfg.EntraGraph; g != nil && m.session.IdP == steps.Entra && !m.session.Creds.Token.IsZero() {
+		s.entra = newEntraAction(*g, flow.EntraSettings(m.c.cfg.Env.Org, m.session.Conn, m.session.Creds, *g))
 	}
 	return m.push(s)
 }
@@ -379,13 +368,13 @@ func (m Model) persist() tea.Cmd {
 	return saveStateCmd(m.c.cfg.StateDir, savedState{
 		Version:    stateVersion,
 		Step:       m.top().step(),
-		Org:        m.c.cfg.Org,
-		Sandbox:    m.c.cfg.Sandbox,
-		Connection: m.session.conn,
-		BaseURL:    m.session.creds.BaseURL,
-		IdP:        m.session.idp,
-		Checked:    m.session.checked,
-		SetupAt:    m.session.setupAt,
+		Org:        m.c.cfg.Env.Org,
+		Sandbox:    m.c.cfg.Env.Sandbox,
+		Connection: m.session.Conn,
+		BaseURL:    m.session.Creds.BaseURL,
+		IdP:        m.session.IdP,
+		Checked:    m.session.Checked,
+		SetupAt:    m.session.SetupAt,
 		SavedAt:    m.c.cfg.Now().UTC(),
 	})
 }
@@ -396,7 +385,7 @@ func (m Model) onStateLoaded(msg stateLoadedMsg) (tea.Model, tea.Cmd) {
 		m.notice = msg.err.Error()
 	case msg.movedAside != "":
 		m.notice = "Saved progress was unreadable; it was moved to " + msg.movedAside + " and the wizard starts afresh."
-	case msg.state != nil && msg.state.Org == m.c.cfg.Org && msg.state.Sandbox == m.c.cfg.Sandbox && msg.state.Connection.Name != "":
+	case msg.state != nil && msg.state.Org == m.c.cfg.Env.Org && msg.state.Sandbox == m.c.cfg.Env.Sandbox && msg.state.Connection.Name != "":
 		m.stack = append(m.stack[:len(m.stack):len(m.stack)], newResumeScreen(m.c, *msg.state))
 	}
 	return m, nil
@@ -407,8 +396,8 @@ func (m Model) onStateLoaded(msg stateLoadedMsg) (tea.Model, tea.Cmd) {
 // at Setup SCIM so the token can be issued or pasted again.
 func (m Model) resume(st savedState) (tea.Model, tea.Cmd) {
 	m.stack = m.stack[:1]
-	m.session = session{conn: st.Connection, idp: st.IdP, checked: st.Checked, setupAt: st.SetupAt}
-	m.session.creds.BaseURL = st.BaseURL
+	m.session = session{Run: flow.Run{Conn: st.Connection, IdP: st.IdP, Checked: st.Checked, SetupAt: st.SetupAt,
+		Creds: client.SCIMCredentials{BaseURL: st.BaseURL}}}
 	switch st.Step {
 	case steps.StepIdP:
 		return m.push(newIdPScreen(m.c, st.IdP, m.connType()))
@@ -420,14 +409,6 @@ func (m Model) resume(st savedState) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	return m.push(m.setupScreen())
-}
-
-// connectionType maps the client's connection type to the checklist's.
-func connectionType(t client.ConnectionType) steps.ConnectionType {
-	if t == client.AzureOIDC {
-		return steps.OIDC
-	}
-	return steps.SAML
 }
 
 // View renders the header, the current screen and the help footer.
@@ -446,8 +427,8 @@ func (m Model) content() string {
 	}
 	top := m.top()
 	n, total := steps.Position(top.step())
-	header := st.title.Render("docker-scim") + st.subtle.Render(" · "+m.c.cfg.Org)
-	if m.c.cfg.Sandbox {
+	header := st.title.Render("docker-scim") + st.subtle.Render(" · "+m.c.cfg.Env.Org)
+	if m.c.cfg.Env.Sandbox {
 		header += st.warn.Render(" · sandbox")
 	}
 	header = ansi.Truncate(header, m.c.width, "…")

@@ -187,7 +187,7 @@ func TestLateTickIgnored(t *testing.T) {
 	d := newDriver(t, testConfig(seededConsole(), nil), 80, 24)
 	d.send(checkedMsg{checked: map[string]bool{"a": true, "b": true}, seq: 2})
 	d.send(checkedMsg{checked: map[string]bool{"a": true}, seq: 1})
-	if got := d.m.session.checked; !got["b"] {
+	if got := d.m.session.Checked; !got["b"] {
 		t.Fatalf("a late tick overwrote a newer one: %v", got)
 	}
 }

@@ -13,7 +13,7 @@ import (
 // checks that the token it shows authenticates Docker's SCIM API.
 func TestFlowAgainstSandbox(t *testing.T) {
 	cfg, _, url := sandboxConfig(t)
-	cfg.Hub = nil // the flow without the Hub API's extra checks
+	cfg.Env.Hub = nil // the flow without the Hub API's extra checks
 	cb := &fakeClipboard{}
 	cfg.Clipboard = cb
 	d := newDriver(t, cfg, 100, 30)
@@ -22,7 +22,7 @@ func TestFlowAgainstSandbox(t *testing.T) {
 	}
 	d.enterUntil(steps.StepCredentials)
 	d.press("down", "c")
-	base := d.m.session.creds.BaseURL
+	base := d.m.session.Creds.BaseURL
 	if !strings.HasPrefix(base, url) || !strings.Contains(d.screen(), base) {
 		t.Fatalf("base URL %q not shown:\n%s", base, d.screen())
 	}

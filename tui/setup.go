@@ -2,13 +2,13 @@ package tui
 
 import (
 	"context"
-	"errors"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 	"github.com/docker-scim/docker-scim/client"
+	"github.com/docker-scim/docker-scim/flow"
 	"github.com/docker-scim/docker-scim/steps"
 )
 
@@ -81,22 +81,13 @@ func (s *setupScreen) keys() []key.Binding {
 	return []key.Binding{confirm}
 }
 
-// runSetup performs Setup SCIM, or refreshes the token of a connection that
-// already has SCIM (also when Docker answers 409 because it was set up
-// meanwhile: that token was never shown, so a new one is what is needed).
-func runSetup(owner *setupScreen, console client.Console, org string, conn client.Connection) tea.Cmd {
+// runSetup performs Setup SCIM (flow.SetupSCIM: a connection that has
+// SCIM already, or gets it meanwhile, has its token refreshed).
+func runSetup(owner *setupScreen, env *flow.Env, conn client.Connection) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
 		defer cancel()
-		var creds client.SCIMCredentials
-		var err error
-		if !conn.SCIMEnabled {
-			creds, err = console.SetupSCIM(ctx, org, conn.ID)
-		}
-		var ce *client.Error
-		if conn.SCIMEnabled || errors.As(err, &ce) && ce.Kind == client.KindConflict {
-			creds, err = console.RefreshSCIMToken(ctx, org, conn.ID)
-		}
+		creds, err := flow.SetupSCIM(ctx, env, conn)
 		return setupDoneMsg{owner: owner, creds: creds, err: err}
 	}
 }
@@ -143,7 +134,7 @@ func (s *setupScreen) updateKey(msg tea.KeyPressMsg) (screen, tea.Cmd) {
 // run starts Setup SCIM (or the refresh) in the background.
 func (s *setupScreen) run() tea.Cmd {
 	s.busy, s.err = true, nil
-	return tea.Batch(s.spinner.Tick, runSetup(s, s.c.cfg.Console, s.c.cfg.Org, s.conn))
+	return tea.Batch(s.spinner.Tick, runSetup(s, s.c.cfg.Env, s.conn))
 }
 
 func (s *setupScreen) View() string {

@@ -10,11 +10,21 @@ import (
 
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/docker-scim/docker-scim/client"
+	"github.com/docker-scim/docker-scim/flow"
 	"github.com/docker-scim/docker-scim/steps"
 )
 
 func testConfig(console client.Console, cb Clipboard) Config {
-	return Config{Org: "moby", Console: console, Clipboard: cb, Sandbox: true, SCIMOptions: sandboxSCIM(),
+	env := &flow.Env{Org: "moby", SCIMOptions: sandboxSCIM()}
+	if console != nil {
+		// The sandbox's environment: its console lists connections and
+		// runs Setup SCIM.
+		env.Console, env.Sandbox = console, true
+		if sim, ok := console.(flow.Simulator); ok {
+			env.Simulator = sim
+		}
+	}
+	return Config{Env: env, Clipboard: cb,
 		// A fixed clock before the sandbox's seed: the read-back counts the
 		// seeded SCIM user, the same on every run.
 		Now: func() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) }}
@@ -103,11 +113,11 @@ func TestFullFlowState(t *testing.T) {
 	}
 	d.press("space", "down", "space", "up", "space") // ticks 1, 2, unticks 1
 	entra, _ := steps.ChecklistFor(steps.Entra, steps.SAML)
-	if got := d.m.session.checked; !got[entra.Items[1].ID] || got[entra.Items[0].ID] {
+	if got := d.m.session.Checked; !got[entra.Items[1].ID] || got[entra.Items[0].ID] {
 		t.Fatalf("checked = %v", got)
 	}
 	d.enterUntil(steps.StepDone)
-	if !strings.Contains(d.screen(), fmt.Sprintf("1 of %d checklist items done", len(entra.Items))) || !strings.Contains(d.screen(), "does not enforce SSO") {
+	if !strings.Contains(d.screen(), fmt.Sprintf("1 of %d checklist items ticked", len(entra.Items))) || !strings.Contains(d.screen(), "does not enforce SSO") {
 		t.Fatalf("done screen:\n%s", d.screen())
 	}
 	d.press("enter")
@@ -140,7 +150,7 @@ func TestBackKeepsChoices(t *testing.T) {
 	d.press("down", "space")
 	d.enterUntil(steps.StepDone)
 	okta, _ := steps.ChecklistFor(steps.Okta, steps.SAML)
-	if !d.m.session.checked[okta.Items[0].ID] {
+	if !d.m.session.Checked[okta.Items[0].ID] {
 		t.Fatal("going back lost the ticked item")
 	}
 	if n := d.m.summary().done; n != 2 {

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/docker-scim/docker-scim/flow"
 	"github.com/docker-scim/docker-scim/steps"
 )
 
@@ -43,7 +44,7 @@ func TestSecondEnterBeforeTheFlowMovesOpensOneScreen(t *testing.T) {
 // TestFlowMessageFromAScreenNoLongerOnTopIsDropped: a step's result that
 // arrives after the admin moved on (or went back) does not open a screen.
 func TestFlowMessageFromAScreenNoLongerOnTopIsDropped(t *testing.T) {
-	d := newDriver(t, Config{Org: "moby", Console: seededConsole(), Sandbox: true, Clipboard: &fakeClipboard{}}, 100, 30)
+	d := newDriver(t, Config{Env: &flow.Env{Org: "moby", Console: seededConsole(), Sandbox: true}, Clipboard: &fakeClipboard{}}, 100, 30)
 	d.enterUntil(steps.StepPreflight)
 	depth := len(d.m.stack)
 	for _, msg := range []tea.Msg{verifiedMsg{}, credentialsDoneMsg{}, idpChosenMsg{idp: steps.Okta}, checklistDoneMsg{}, readBackDoneMsg{}, scimReadyMsg{}} {

@@ -163,8 +163,7 @@ func requireWholeFrame(t *testing.T, d *driver, w, h int) {
 // guidedWizard runs the whole wizard on the guided path (real Docker's
 // flow: the connection form, then the guided Setup SCIM screen).
 func guidedWizard(t *testing.T) *driver {
-	cfg := testConfig(seededConsole(), nil)
-	cfg.Sandbox = false
+	cfg := testConfig(nil, nil)
 	d := newDriver(t, cfg, 80, 24)
 	d.typeText("Okta SAML")
 	d.press("enter")
@@ -201,8 +200,7 @@ func TestPasteOfBothValuesFillsBothFields(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			d := driveScreen(t, Config{}, 80, 24, guided(client.SCIMCredentials{}))
-			d.press("tab") // the URL field has focus
-			d.paste(text)
+			d.paste(text) // into the URL field, focused on entry
 			if s := d.screen(); strings.Contains(s, guidedToken) || strings.Contains(s, "not scim") {
 				t.Fatalf("the token is on screen, or the paste was garbled:\n%s", s)
 			}
@@ -220,8 +218,7 @@ func TestPasteOfBothValuesFillsBothFields(t *testing.T) {
 
 func TestTokenInTheURLFieldReplacesTheTokenField(t *testing.T) {
 	d := driveScreen(t, Config{}, 80, 24, guided(client.SCIMCredentials{Token: client.NewSecret("abc")}))
-	d.press("tab")
-	d.paste(guidedToken)
+	d.paste(guidedToken) // into the URL field, focused on entry
 	g := d.guided()
 	if got := g.fields[guidedFieldToken].Value(); got != guidedToken {
 		t.Fatalf("the token field holds %d characters, want the pasted token alone", len(got))
@@ -237,7 +234,7 @@ func TestResumeChecksSCIMAgainstTheServer(t *testing.T) {
 	d.enterUntil(steps.StepChecklist) // SCIM set up, saved as on
 	// A new built-in sandbox: the same connection, SCIM off.
 	cfg := stateConfig(t, dir)
-	console := cfg.Console.(*fakeConsole)
+	console := cfg.Env.Console.(*fakeConsole)
 	d2 := newDriver(t, cfg, 80, 24)
 	d2.press("enter") // resume at the checklist
 	if s := d2.screen(); !strings.Contains(s, "SCIM is no longer set up") {
@@ -256,11 +253,30 @@ func TestResumeChecksSCIMAgainstTheServer(t *testing.T) {
 func TestResumeOfAConnectionThatIsGone(t *testing.T) {
 	dir := savedAtPreflight(t)
 	cfg := stateConfig(t, dir)
-	console := cfg.Console.(*fakeConsole)
+	console := cfg.Env.Console.(*fakeConsole)
 	console.conns = console.conns[1:] // Okta SAML is gone
 	d := newDriver(t, cfg, 80, 24)
 	d.press("enter")
 	if s := d.screen(); d.m.top().step() != steps.StepConnection || !strings.Contains(s, "no longer exists") {
 		t.Fatalf("resumed a connection that is gone:\n%s", s)
+	}
+}
+
+func TestDoneDoesNotOverstate(t *testing.T) {
+	d := newDriver(t, testConfig(seededConsole(), nil), 120, 40)
+	d.enterUntil(steps.StepDone)
+	if s := d.screen(); strings.Contains(s, "✓ SCIM is set up") || !strings.Contains(s, "the identity provider's side is not finished") {
+		t.Fatalf("Done claims success with no checklist item ticked:\n%s", s)
+	}
+}
+
+func TestDoneAfterARefreshSaysToUpdateTheIdP(t *testing.T) {
+	d := newDriver(t, testConfig(seededConsole(), nil), 120, 40)
+	d.press("down", "down") // Entra ID OIDC: SCIM on
+	d.enterUntil(steps.StepSetupSCIM)
+	d.press("enter", "y")
+	d.enterUntil(steps.StepDone)
+	if s := d.screen(); !strings.Contains(s, "Paste the new API Token into Microsoft Entra ID") {
+		t.Fatalf("Done does not say the IdP needs the refreshed token:\n%s", s)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 	"github.com/docker-scim/docker-scim/client"
+	"github.com/docker-scim/docker-scim/flow"
 	"github.com/docker-scim/docker-scim/steps"
 )
 
@@ -23,16 +24,13 @@ type probeDoneMsg struct {
 
 func (m probeDoneMsg) ownerScreen() screen { return m.owner }
 
-// runProbe tests creds with the client's read-only probe.
-func runProbe(owner *verifyScreen, creds client.SCIMCredentials, opts []client.Option) tea.Cmd {
+// runProbe tests creds with the client's read-only probe (flow.Verify).
+func runProbe(owner *verifyScreen, env *flow.Env, creds client.SCIMCredentials) tea.Cmd {
 	return func() tea.Msg {
-		scim, err := client.NewSCIM(creds.BaseURL, creds.Token, opts...)
-		if err != nil {
-			return probeDoneMsg{owner: owner, err: err}
-		}
 		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
 		defer cancel()
-		return probeDoneMsg{owner: owner, result: scim.Probe(ctx)}
+		result, err := flow.Verify(ctx, env, creds)
+		return probeDoneMsg{owner: owner, result: result, err: err}
 	}
 }
 
@@ -64,7 +62,7 @@ func (s *verifyScreen) step() steps.StepID { return steps.StepVerify }
 // Init starts the probe.
 func (s *verifyScreen) Init() tea.Cmd {
 	s.running, s.err, s.result = true, nil, nil
-	return tea.Batch(s.spinner.Tick, runProbe(s, s.creds, s.c.cfg.SCIMOptions))
+	return tea.Batch(s.spinner.Tick, runProbe(s, s.c.cfg.Env, s.creds))
 }
 
 func (s *verifyScreen) keys() []key.Binding {

@@ -30,7 +30,7 @@ func newVRSandbox(t *testing.T, opts ...sandbox.Option) vrSandbox {
 	clock := &vrClock{}
 	cfg, sb, _ := sandboxConfig(t, append(opts, sandbox.WithClock(clock.now))...)
 	ctx := context.Background()
-	conns, err := cfg.Console.Connections(ctx, cfg.Org)
+	conns, err := cfg.Env.Console.Connections(ctx, cfg.Env.Org)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,7 +38,7 @@ func newVRSandbox(t *testing.T, opts ...sandbox.Option) vrSandbox {
 	if i < 0 {
 		t.Fatalf("no conn-okta-saml in %+v", conns)
 	}
-	creds, err := cfg.Console.SetupSCIM(ctx, cfg.Org, conns[i].ID)
+	creds, err := cfg.Env.Console.SetupSCIM(ctx, cfg.Env.Org, conns[i].ID)
 	if err != nil {
 		t.Fatal(err)
 	}

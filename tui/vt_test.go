@@ -13,7 +13,7 @@ import (
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/vt"
-	"github.com/docker-scim/docker-scim/client"
+	"github.com/docker-scim/docker-scim/flow"
 	"github.com/docker-scim/docker-scim/sandbox"
 	"github.com/docker-scim/docker-scim/steps"
 )
@@ -292,7 +292,7 @@ func TestVTSandboxFlow(t *testing.T) {
 	v.waitFor("@moby.example")
 	v.keys("enter")
 	v.waitStep(steps.StepDone)
-	v.waitFor("✓ SCIM is set up")
+	v.waitFor("SCIM is set up")
 	v.keys("enter")
 	if err := v.exit(); err != nil {
 		t.Fatalf("program ended with %v", err)
@@ -313,8 +313,7 @@ func (v *vterm) ctrl(r rune) {
 func TestVTGuidedPath(t *testing.T) {
 	cfg, sb, url := sandboxConfig(t)
 	creds := sb.Credentials()
-	cfg.Sandbox = false
-	cfg.Console = client.DockerConsole{}
+	cfg.Env = flow.Docker(cfg.Env.Org, cfg.Env.Hub, cfg.Env.SCIMOptions...)
 	cfg.Clipboard = &fakeClipboard{}
 	cfg.StateDir = t.TempDir()
 	base := url + sandbox.SCIMPath
