@@ -19,6 +19,7 @@ import (
 
 	"github.com/docker-scim/docker-scim/client"
 	"github.com/docker-scim/docker-scim/flow"
+	"github.com/docker-scim/docker-scim/internal/testwait"
 	"github.com/docker-scim/docker-scim/sandbox"
 )
 
@@ -93,7 +94,8 @@ func expectExit() {
 func TestScripts(t *testing.T) {
 	bin := binary(t)
 	testscript.Run(t, testscript.Params{
-		Dir: "testdata/script",
+		Dir:      "testdata/script",
+		Deadline: scriptsDeadline(t),
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("PATH", filepath.Dir(bin)+string(os.PathListSeparator)+env.Getenv("PATH"))
 			// No user configuration leaks in: an empty docker config, no
@@ -107,6 +109,21 @@ func TestScripts(t *testing.T) {
 			"start-sandbox": cmdStartSandbox,
 		},
 	})
+}
+
+// scriptsTimeout bounds the scripts: a command still running then is
+// stopped and its script fails naming it, long before go test's -timeout
+// would panic.
+const scriptsTimeout = 5 * time.Minute
+
+// scriptsDeadline is scriptsTimeout from now, or go test's deadline when
+// that comes first.
+func scriptsDeadline(t *testing.T) time.Time {
+	d := time.Now().Add(scriptsTimeout)
+	if td, ok := t.Deadline(); ok && td.Before(d) {
+		return td
+	}
+	return d
 }
 
 // cmdStartSandbox starts an in-process sandbox for the rest of the script
@@ -221,18 +238,24 @@ func TestInterruptExits130(t *testing.T) {
 	sc := bufio.NewScanner(stderr)
 	sc.Split(bufio.ScanWords)
 	asked := false
+	// A program that never asks is killed, which ends the read.
+	killer := time.AfterFunc(testwait.Timeout, func() { _ = cmd.Process.Kill() })
 	for !asked && sc.Scan() {
 		asked = strings.HasPrefix(sc.Text(), "[1-")
 	}
-	if !asked {
+	if !asked || !killer.Stop() {
 		_ = cmd.Process.Kill()
-		t.Fatalf("the plain mode never asked for the connection: %v", sc.Err())
+		t.Fatalf("the plain mode never asked for the connection within %s: %v", testwait.Timeout, sc.Err())
 	}
 	if err := cmd.Process.Signal(os.Interrupt); err != nil {
 		t.Fatal(err)
 	}
 	go func() { _, _ = io.Copy(io.Discard, stderr) }()
+	killer = time.AfterFunc(testwait.Timeout, func() { _ = cmd.Process.Kill() })
 	err = cmd.Wait()
+	if !killer.Stop() {
+		t.Fatalf("the plain mode did not exit within %s of SIGINT", testwait.Timeout)
+	}
 	if code := cmd.ProcessState.ExitCode(); code != exitInterrupted {
 		t.Fatalf("exit code %d (%v), want %d", code, err, exitInterrupted)
 	}

@@ -20,6 +20,9 @@ type Factory struct {
 	IO *IO
 	// Version is the program's version.
 	Version string
+	// HubOptions configure the Docker Hub clients the factory makes (the
+	// plain mode adds its retry notices).
+	HubOptions []client.Option
 }
 
 // secretInput names one secret and where it may come from.
@@ -96,6 +99,8 @@ type sandboxRun struct {
 	URL string
 	Org string
 	Hub *client.Hub
+	// OktaToken is an API token of the sandbox's Okta stand-in.
+	OktaToken client.Secret
 	// Stop shuts the sandbox down.
 	Stop func()
 }
@@ -115,13 +120,13 @@ func (f *Factory) StartSandbox(opts ...sandbox.Option) (*sandboxRun, error) {
 		_ = sb.Shutdown(sctx)
 	}
 	creds := sb.Credentials()
-	hub, err := client.NewHub(sb.URL)
+	hub, err := client.NewHub(sb.URL, f.HubOptions...)
 	if err != nil {
 		stop()
 		return nil, err
 	}
 	hub.SignInOnFirstUse(creds.Org, client.NewSecret(creds.OAT))
-	return &sandboxRun{URL: sb.URL, Org: creds.Org, Hub: hub, Stop: stop}, nil
+	return &sandboxRun{URL: sb.URL, Org: creds.Org, Hub: hub, OktaToken: client.NewSecret(sb.IssueOktaToken(true)), Stop: stop}, nil
 }
 
 // hubInput is how the admin pointed at Docker Hub: its address, the
@@ -170,7 +175,7 @@ func (f *Factory) SignInHub(ctx context.Context, in hubInput, org string, hubTok
 	if advice := cred.orgAdvice(org); advice != "" {
 		say("Warning: %s", advice)
 	}
-	hub, err := client.NewHub(in.url)
+	hub, err := client.NewHub(in.url, f.HubOptions...)
 	if err != nil {
 		return nil, usagef("--hub-url: %v", err)
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/docker-scim/docker-scim/client"
+	"github.com/docker-scim/docker-scim/internal/testwait"
 )
 
 // TestSandboxCommandJSON runs `docker-scim sandbox --json`, signs in with
@@ -27,9 +28,12 @@ func TestSandboxCommandJSON(t *testing.T) {
 	}
 	defer cmd.Process.Kill()
 	sc := bufio.NewScanner(stdout)
+	// A sandbox that never prints is killed, which ends the read.
+	killer := time.AfterFunc(testwait.Timeout, func() { _ = cmd.Process.Kill() })
 	if !sc.Scan() {
-		t.Fatalf("no JSON line: %v", sc.Err())
+		t.Fatalf("no JSON line within %s: %v", testwait.Timeout, sc.Err())
 	}
+	killer.Stop()
 	var line struct {
 		URL, Org, User, PAT, OAT string
 	}
@@ -73,7 +77,10 @@ func TestSandboxCommandJSON(t *testing.T) {
 
 func TestSandboxRefusesNonLoopback(t *testing.T) {
 	bin := binary(t)
-	out, err := exec.Command(bin, "sandbox", "--addr", "0.0.0.0:0").CombinedOutput()
+	// A sandbox that wrongly starts is killed after the deadline.
+	ctx, cancel := context.WithTimeout(context.Background(), testwait.Timeout)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, bin, "sandbox", "--addr", "0.0.0.0:0").CombinedOutput()
 	if err == nil || !strings.Contains(string(out), "only listens on loopback") {
 		t.Fatalf("err=%v out=%s", err, out)
 	}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"charm.land/lipgloss/v2"
@@ -38,6 +39,21 @@ func (u *plainUI) say(format string, args ...any) {
 // rich renders the **bold** labels of the steps text in bold.
 func (u *plainUI) rich(s string) string {
 	return steps.RenderBold(s, func(t string) string { return u.bold.Render(t) })
+}
+
+// retryNotices prints a line before every retry the client makes, so a
+// long wait (a stall, a 503, a rate limit) is never silent.
+func (u *plainUI) retryNotices() client.Option {
+	var mu sync.Mutex
+	return client.WithRetryNotice(func(n client.RetryNotice) {
+		mu.Lock()
+		defer mu.Unlock()
+		if n.RateLimited {
+			u.say("Waiting for Docker's rate limit, then trying again to %s (attempt %d): %s.", n.Op, n.Attempt, n.Cause)
+			return
+		}
+		u.say("Still working: trying again to %s (attempt %d) after %s.", n.Op, n.Attempt, n.Cause)
+	})
 }
 
 // step prints a step's header, "Step 3 of 9: Enable SCIM".
@@ -328,15 +344,32 @@ func (p *plainMode) baseURL(ctx context.Context) (string, error) {
 
 // verify runs the identity providers' checks before the admin leaves for
 // the IdP; a failure stops the flow.
+//
+// In prompt mode a failure offers to check again with the same SCIM Base
+// URL and API Token (a 503 or a stall is often gone a moment later), so
+// nothing has to be typed twice.
 func (p *plainMode) verify(ctx context.Context) error {
-	p.ui.say("Checking the SCIM Base URL and API Token the way identity providers do …")
-	v, err := probe(ctx, p.env, p.run.Creds)
-	if err != nil {
-		return err
+	for {
+		p.ui.say("Checking the SCIM Base URL and API Token the way identity providers do …")
+		v, err := probe(ctx, p.env, p.run.Creds)
+		if err != nil {
+			return err
+		}
+		p.run.RecordProbe(v.result)
+		writeVerification(p.ui.out, v.Verification)
+		failed := v.err()
+		if failed == nil || !p.ask.CanAsk() {
+			return failed
+		}
+		again, err := p.ask.Either(ctx, "Press Enter to check again with the same SCIM Base URL and API Token, or type q and Enter to stop: ",
+			"Press Enter, or type q.", []string{""}, []string{"q", "quit", "n", "no"})
+		if err != nil {
+			return err
+		}
+		if !again {
+			return failed
+		}
 	}
-	p.run.RecordProbe(v.result)
-	writeVerification(p.ui.out, v.Verification)
-	return v.err()
 }
 
 // credentials shows where the two values go in the identity provider.
@@ -513,24 +546,8 @@ func (p *plainMode) readBack(ctx context.Context) error {
 		}
 	}
 	for {
-		rctx, cancel := context.WithTimeout(ctx, requestTimeout)
-		feed, err := flow.ReadBack(rctx, p.env, &p.run)
-		cancel()
-		if err != nil {
+		if err := p.readOnce(ctx); err != nil {
 			return err
-		}
-		p.run.RecordFeed(feed)
-		p.ui.say("SCIM users provisioned since setup: %d", len(feed.Users))
-		for _, u := range feed.Users {
-			p.ui.say("  %s", u.UserName)
-		}
-		teams := feed.Teams
-		p.ui.say("Teams with these users: %d", len(teams))
-		for _, t := range teams {
-			p.ui.say("  %s:%s", p.env.Org, t.Name)
-		}
-		if line := flow.AuditSummary(feed.Audit, feed.AuditErr); line != "" {
-			p.ui.say("%s", line)
 		}
 		again, err := readAgain(ctx, p.ask)
 		if err != nil || !again {
@@ -539,11 +556,37 @@ func (p *plainMode) readBack(ctx context.Context) error {
 	}
 }
 
+// readOnce reads and prints the read-back once. A failed read (a 500, a
+// 403, a stall) is shown with what to do, and the step goes on: only the
+// admin ends the read-back, or Ctrl+C.
+func (p *plainMode) readOnce(ctx context.Context) error {
+	rctx, cancel := context.WithTimeout(ctx, client.StepTimeout)
+	feed, err := flow.ReadBack(rctx, p.env, &p.run)
+	cancel()
+	if ctx.Err() != nil {
+		return errInterrupted
+	}
+	if err != nil {
+		p.ui.say("Could not read Docker this time: %v", err)
+		return nil
+	}
+	p.run.RecordFeed(feed)
+	p.ui.say("SCIM users provisioned since setup: %d", len(feed.Users))
+	for _, u := range feed.Users {
+		p.ui.say("  %s", u.UserName)
+	}
+	p.ui.say("Teams with these users: %d", len(feed.Teams))
+	for _, t := range feed.Teams {
+		p.ui.say("  %s:%s", p.env.Org, t.Name)
+	}
+	if line := flow.AuditSummary(feed.Audit, feed.AuditErr); line != "" {
+		p.ui.say("%s", line)
+	}
+	return nil
+}
+
 // done is the last step: the summary follows on stdout.
 func (p *plainMode) done(context.Context) error { return nil }
-
-// requestTimeout bounds one read of the read-back step.
-const requestTimeout = 30 * time.Second
 
 // finish prints the result on stdout (JSON or a summary), whatever step was
 // reached, and passes err on.
@@ -566,7 +609,7 @@ func (p *plainMode) finish(err error) error {
 		p.ui.say("Runbook written to %s (it never holds the API Token).", p.opts.runbook)
 	}
 	if p.opts.json {
-		if werr := writeJSON(p.stdout, res); werr != nil {
+		if werr := writeJSONResult(p.stdout, res, err); werr != nil {
 			return werr
 		}
 		return err

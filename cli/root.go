@@ -16,6 +16,8 @@ import (
 // docker CLI plugin (args[0] is "scim") the commands show as
 // `docker scim …`.
 func Run(ctx context.Context, args []string, s *IO, version string) int {
+	stdout := &writtenWriter{w: s.Out}
+	s.Out = stdout
 	f := &Factory{IO: s, Version: version}
 	root := NewRootCmd(f)
 	exec := root
@@ -37,6 +39,11 @@ func Run(ctx context.Context, args []string, s *IO, version string) int {
 		err = fmt.Errorf("%w: %w", errInterrupted, err)
 	}
 	code := exitCode(err)
+	if wantsJSON(failed) && stdout.empty() {
+		// Every --json run prints one object, even when it failed
+		// before its result (a usage error, a failed sign-in).
+		_ = writeJSONResult(stdout, struct{}{}, err)
+	}
 	if code == exitUnlinked {
 		fmt.Fprintf(s.ErrOut, "%v (exit code 3).\n", err)
 		return code
@@ -46,6 +53,15 @@ func Run(ctx context.Context, args []string, s *IO, version string) int {
 		fmt.Fprintf(s.ErrOut, "Run '%s --help' for usage.\n", failed.CommandPath())
 	}
 	return code
+}
+
+// wantsJSON reports whether cmd was given --json.
+func wantsJSON(cmd *cobra.Command) bool {
+	if cmd == nil {
+		return false
+	}
+	fl := cmd.Flags().Lookup("json")
+	return fl != nil && fl.Value.String() == "true"
 }
 
 // globalOptions apply to every command.
@@ -114,7 +130,7 @@ Docker Hub token given, the credentials of ` + "`docker login`" + ` are used.
 
 	addWizardFlags(cmd, &opts)
 	withIdPHelp(cmd)
-	cmd.AddCommand(newVerifyCmd(f, &g), newMembersCmd(f), newChecklistCmd(), newSandboxCmd(f), newVersionCmd(f), newPluginMetadataCmd(f), newEntraCmd(f, &g))
+	cmd.AddCommand(newVerifyCmd(f, &g), newMembersCmd(f), newChecklistCmd(), newSandboxCmd(f), newVersionCmd(f), newPluginMetadataCmd(f), newEntraCmd(f, &g), newOktaCmd(f, &g))
 	return cmd
 }
 

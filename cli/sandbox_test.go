@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/docker-scim/docker-scim/internal/testwait"
 	"github.com/docker-scim/docker-scim/sandbox"
 )
 
@@ -38,9 +39,12 @@ func startSandbox(t *testing.T, bin string, args ...string) *runningSandbox {
 	}
 	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
 	rs := &runningSandbox{cmd: cmd, sc: bufio.NewScanner(stdout)}
+	// A sandbox that never prints is killed, which ends the read.
+	killer := time.AfterFunc(testwait.Timeout, func() { _ = cmd.Process.Kill() })
 	if !rs.sc.Scan() {
-		t.Fatalf("no JSON line: %v", rs.sc.Err())
+		t.Fatalf("no JSON line within %s: %v", testwait.Timeout, rs.sc.Err())
 	}
+	killer.Stop()
 	if err := json.Unmarshal(rs.sc.Bytes(), &rs.line); err != nil {
 		t.Fatalf("not JSON: %q: %v", rs.sc.Text(), err)
 	}
@@ -51,10 +55,13 @@ func startSandbox(t *testing.T, bin string, args ...string) *runningSandbox {
 func (rs *runningSandbox) stop(t *testing.T) {
 	t.Helper()
 	_ = rs.cmd.Process.Signal(syscall.SIGTERM)
-	for rs.sc.Scan() {
-	}
 	done := make(chan error, 1)
-	go func() { done <- rs.cmd.Wait() }()
+	go func() {
+		// Read to EOF (the process closes stdout when it exits), then reap it.
+		for rs.sc.Scan() {
+		}
+		done <- rs.cmd.Wait()
+	}()
 	select {
 	case err := <-done:
 		if err != nil {
@@ -110,7 +117,9 @@ func TestSandboxCommandSCIMPushAndState(t *testing.T) {
 		t.Fatalf("scim_token does not authenticate: %d", status)
 	}
 
-	push := exec.Command(bin, "sandbox", "push", "--url", l.URL, "--token-stdin",
+	ctx, cancel := context.WithTimeout(context.Background(), testwait.Timeout)
+	defer cancel()
+	push := exec.CommandContext(ctx, bin, "sandbox", "push", "--url", l.URL, "--token-stdin",
 		"--user", "ada.lovelace@moby.example", "--user", "alan@moby.example=Alan Turing", "--group", "moby:research")
 	push.Stdin = strings.NewReader(l.SCIMToken + "\n")
 	out, err := push.CombinedOutput()

@@ -81,12 +81,14 @@ func runVerify(ctx context.Context, f *Factory, o verifyOptions, g *globalOption
 		ui.say("Note: %s.", n)
 	}
 	ui.say("Checking %s …", base)
-	v, err := probe(ctx, flow.Docker("", nil), client.SCIMCredentials{BaseURL: base, Token: token})
+	env := flow.Docker("", nil)
+	env.SCIMOptions = append(env.SCIMOptions, ui.retryNotices())
+	v, err := probe(ctx, env, client.SCIMCredentials{BaseURL: base, Token: token})
 	if err != nil {
 		return err
 	}
 	if o.json {
-		if err := writeJSON(stdout, v.Verification); err != nil {
+		if err := writeJSONResult(stdout, v.Verification, v.err()); err != nil {
 			return err
 		}
 	} else {

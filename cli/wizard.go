@@ -176,10 +176,13 @@ func runPlain(ctx context.Context, f *Factory, o *wizardOptions, p plan) error {
 	if err := o.missingForDocker(pm.ask, p, pm.token); err != nil {
 		return err
 	}
+	notices := ui.retryNotices()
+	f.HubOptions = append(f.HubOptions, notices)
 	env, sb, err := openEnv(ctx, f, o, pm.ask, hubToken, ui.say)
 	if err != nil {
 		return err
 	}
+	env.SCIMOptions = append(env.SCIMOptions, notices)
 	pm.env, pm.graph = env, realGraph()
 	if sb != nil {
 		defer sb.Stop()

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/docker-scim/docker-scim/client"
+	"github.com/docker-scim/docker-scim/internal/testwait"
 	"github.com/docker-scim/docker-scim/sandbox"
 )
 
@@ -202,9 +203,9 @@ func TestRetriesRespectTheContext(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { _, err := s.ServiceProviderConfig(ctx); done <- err }()
-	<-answered // the first attempt got its 503; the client now waits to retry
+	testwait.Recv(t, "the first attempt's 503", answered) // the client now waits to retry
 	cancel()
-	err := <-done
+	err := testwait.Recv(t, "the call to end after its context was canceled", done)
 	assertKind(t, err, client.KindCanceled, 0)
 	if n := sb.RequestCount(); n != 1 {
 		t.Fatalf("%d requests, want 1", n)

@@ -9,6 +9,7 @@ package e2e
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -25,7 +26,7 @@ import (
 
 // waitTimeout bounds every wait for a screen; generous because CI runs other
 // builds on the same two cores.
-const waitTimeout = 15 * time.Second
+const waitTimeout = 30 * time.Second
 
 // pollEvery is how often a wait re-reads the pane.
 const pollEvery = 10 * time.Millisecond
@@ -47,6 +48,9 @@ type term struct {
 // DOCKER_SCIM_E2E_REQUIRE=1.
 func requireTmux(t *testing.T) {
 	t.Helper()
+	if err := statSourcesOnce(); err != nil {
+		t.Fatalf("reading the module's files (for go test's cache): %v", err)
+	}
 	if _, err := exec.LookPath("tmux"); err != nil {
 		if os.Getenv("DOCKER_SCIM_E2E_REQUIRE") == "1" {
 			t.Fatal("tmux is not installed, and DOCKER_SCIM_E2E_REQUIRE=1 forbids skipping the end-to-end tests: install tmux (apt-get install tmux)")
@@ -76,9 +80,15 @@ func newTerm(t *testing.T, w, h int, env []string) *term {
 	return tm
 }
 
+// tmuxTimeout bounds one tmux command: a wedged tmux fails the test
+// instead of hanging it.
+const tmuxTimeout = 30 * time.Second
+
 // exec runs one tmux command on the private server.
 func (tm *term) exec(args ...string) (string, error) {
-	cmd := exec.Command("tmux", append([]string{"-L", tm.socket}, args...)...)
+	ctx, cancel := context.WithTimeout(context.Background(), tmuxTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "tmux", append([]string{"-L", tm.socket}, args...)...)
 	cmd.Env = tm.env
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -10,7 +11,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/docker-scim/docker-scim/steps"
 )
@@ -42,6 +45,30 @@ func buildAndRun(m *testing.M) int {
 		return 1
 	}
 	return m.Run()
+}
+
+// statSourcesOnce stats the module's files once per test process, from
+// inside a test (go test records file accesses only once m.Run started).
+var statSourcesOnce = sync.OnceValue(func() error { return statSources("..") })
+
+// statSources stats every file of the module under root. go test caches a
+// package's result keyed on its own build and on the files the test
+// process opened or statted; the binary built here depends on the whole
+// module, so without this a change elsewhere (tui/, steps/data/) would be
+// answered from the cache with the result for the old binary.
+func statSources(root string) error {
+	return filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && d.Name() == ".git" {
+			return filepath.SkipDir
+		}
+		if d.Type().IsRegular() {
+			_, err = os.Stat(path)
+		}
+		return err
+	})
 }
 
 // run is one docker-scim process in its own tmux, with a private HOME.
@@ -83,10 +110,13 @@ func startSandboxServer(t *testing.T) sandboxServer {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	// A sandbox that prints nothing is killed, which ends the read.
+	killer := time.AfterFunc(waitTimeout, func() { _ = cmd.Process.Kill() })
 	var sb sandboxServer
 	if err := json.NewDecoder(out).Decode(&sb); err != nil {
-		t.Fatalf("docker-scim sandbox --json: %v", err)
+		t.Fatalf("docker-scim sandbox --json printed no JSON line within %s: %v", waitTimeout, err)
 	}
+	killer.Stop()
 	if sb.URL == "" || sb.Token == "" || sb.OAT == "" {
 		t.Fatalf("docker-scim sandbox --json printed no url, scim_token or oat: %+v", sb)
 	}
@@ -421,7 +451,7 @@ func (r *run) exportRunbook() {
 }
 
 // pushedLine is the read-back screen's report of the simulator's push.
-var pushedLine = regexp.MustCompile(`the IdP simulator pushed the user (\S+) and the group (\S+?)\.`)
+var pushedLine = regexp.MustCompile(`IdP simulator pushed the user (\S+) and the group (\S+?)\.`)
 
 // readBack asks the sandbox's IdP simulator for a push with p, waits until
 // the pushed user shows in the read-back feed (polled over SCIM), and
@@ -450,10 +480,12 @@ func (r *run) readBackGuided() string {
 	r.t.Helper()
 	r.tm.waitText("r check now")
 	const user = "e2e.tester@moby.example"
-	push := exec.Command(binary, "sandbox", "push", "--url", r.given.URL, "--token-stdin", "--user", user+"=E2E Tester", "--group", "moby:e2e")
+	ctx, cancel := context.WithTimeout(context.Background(), waitTimeout)
+	defer cancel()
+	push := exec.CommandContext(ctx, binary, "sandbox", "push", "--url", r.given.URL, "--token-stdin", "--user", user+"=E2E Tester", "--group", "moby:e2e")
 	push.Stdin = strings.NewReader(r.given.Token + "\n")
 	if out, err := push.CombinedOutput(); err != nil {
-		r.t.Fatalf("docker-scim sandbox push: %v\n%s", err, out)
+		r.t.Fatalf("docker-scim sandbox push (allowed %s): %v\n%s", waitTimeout, err, out)
 	}
 	r.tm.keys("r")
 	r.tm.waitText("✓ " + user)

@@ -2,7 +2,8 @@
 // the environment it runs in (real Docker or the built-in sandbox, described
 // by capabilities), one function per step, and Next, which walks
 // steps.Flow(). The terminal wizard (package tui) and the plain mode
-// (package cli) both render it; it imports only client and steps.
+// (package cli) both render it. It imports client, steps and other
+// packages without UI (entra, textsafe), never a front-end.
 package flow
 
 import (
@@ -66,6 +67,10 @@ func (e *Env) KnowsPlan() bool { return e.Console != nil }
 // KnowsJIT reports whether the connection's JIT setting can be read; if
 // not, the admin says it (Docker's default is on).
 func (e *Env) KnowsJIT() bool { return e.Console != nil }
+
+// SetsJIT reports whether the connection's JIT setting can be changed
+// through an API; if not, the admin turns it off in the Admin Console.
+func (e *Env) SetsJIT() bool { return e.Console != nil }
 
 // SimulatesPush reports whether a test user can be pushed as the IdP would.
 func (e *Env) SimulatesPush() bool { return e.Simulator != nil }

@@ -50,7 +50,7 @@ func PushToLink(ctx context.Context, env *Env, creds client.SCIMCredentials, mem
 // publishes no console API, it returns ErrNoConsole: the admin does it in
 // Docker Home.
 func TurnOffJIT(ctx context.Context, env *Env, report LinkReport, conn client.Connection) (client.Connection, error) {
-	if env.Console == nil {
+	if !env.SetsJIT() {
 		return conn, ErrNoConsole
 	}
 	return DisableJIT(ctx, env.Console, env.Org, report, conn)

@@ -5,6 +5,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/docker-scim/docker-scim/internal/testwait"
 )
 
 // TestSaveGroupsConcurrentChanges: changes made while a snapshot is being
@@ -32,7 +34,7 @@ func TestSaveGroupsConcurrentChanges(t *testing.T) {
 	var wg sync.WaitGroup
 	errs := make(chan error, waiters+1)
 	wg.Go(func() { errs <- s.save() })
-	<-entered
+	testwait.Recv(t, "the writer to start writing", entered)
 	for range waiters {
 		wg.Go(func() { errs <- s.save() })
 	}
@@ -50,7 +52,7 @@ func TestSaveGroupsConcurrentChanges(t *testing.T) {
 		time.Sleep(time.Millisecond)
 	}
 	close(release)
-	wg.Wait()
+	testwait.Do(t, "the queued saves to finish", wg.Wait)
 	close(errs)
 	for err := range errs {
 		if err != nil {

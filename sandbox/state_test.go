@@ -12,6 +12,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/docker-scim/docker-scim/internal/testwait"
 	"github.com/docker-scim/docker-scim/sandbox"
 )
 
@@ -164,7 +165,7 @@ func TestConcurrentUsersAndGroups(t *testing.T) {
 			}
 		}()
 	}
-	wg.Wait()
+	testwait.Do(t, "the workers' pushes", wg.Wait)
 	close(errs)
 	for err := range errs {
 		t.Error(err)

@@ -3,6 +3,7 @@ package tui
 import (
 	"fmt"
 	"maps"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -10,6 +11,7 @@ import (
 	"charm.land/bubbles/v2/progress"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/docker-scim/docker-scim/client"
 	"github.com/docker-scim/docker-scim/entra"
 	"github.com/docker-scim/docker-scim/steps"
 )
@@ -17,14 +19,18 @@ import (
 // checklistScreen walks the IdP's items: space ticks, the focused item shows
 // its full instruction, what to paste, and its docs link.
 type checklistScreen struct {
-	c       *common
-	list    steps.Checklist
-	labels  steps.FieldLabels
-	keymap  listKeys
-	toggle  key.Binding
-	open    key.Binding
-	export  key.Binding
-	bar     progress.Model
+	c      *common
+	list   steps.Checklist
+	labels steps.FieldLabels
+	keymap checklistKeys
+	bar    progress.Model
+	// creds are the SCIM Base URL and API Token, for c on the items that
+	// paste them (empty after a resume, until the token is given again).
+	creds client.SCIMCredentials
+	// sources shows where each item's text comes from.
+	sources bool
+	// copied is the result of the last c.
+	copied  string
 	cursor  int
 	checked map[string]bool
 	// seq numbers the ticks sent to the root.
@@ -41,10 +47,7 @@ func newChecklistScreen(c *common, list steps.Checklist, checked map[string]bool
 		c:       c,
 		list:    list,
 		labels:  steps.CredentialLabels(list.IdP, list.ConnectionType),
-		keymap:  newListKeys("continue"),
-		toggle:  key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "tick")),
-		open:    key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open docs")),
-		export:  key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export runbook")),
+		keymap:  newChecklistKeys(),
 		bar:     progress.New(progress.WithoutPercentage(), progress.WithFillCharacters('█', '░'), progress.WithColors(progressColor)),
 		checked: maps.Clone(checked),
 		seq:     seq,
@@ -56,12 +59,54 @@ func (s *checklistScreen) step() steps.StepID { return steps.StepChecklist }
 func (s *checklistScreen) Init() tea.Cmd { return nil }
 
 func (s *checklistScreen) keys() []key.Binding {
-	keys := []key.Binding{s.keymap.Up, s.keymap.Down, s.toggle}
+	k := s.keymap
+	keys := []key.Binding{k.Up, k.Down, k.Tick}
+	if _, _, ok := s.pasteValue(); ok {
+		keys = append(keys, k.Copy)
+	}
 	if s.entra != nil && !s.entra.running {
 		keys = append(keys, s.entra.key)
 	}
-	return append(keys, s.open, s.export, s.keymap.Choose)
+	return append(keys, k.Open, k.Sources, k.Export, k.Continue)
 }
+
+// fullKeys adds the keys that jump through the list, for the full help.
+func (s *checklistScreen) fullKeys() []key.Binding {
+	return append(s.keys(), s.top(), s.keymap.Bottom, s.keymap.PageUp, s.keymap.PageDown)
+}
+
+// top is the key to the first item: g and home, or home alone where g
+// starts "Configure Entra for me".
+func (s *checklistScreen) top() key.Binding {
+	if s.entra != nil {
+		return key.NewBinding(key.WithKeys("home"), key.WithHelp("home", "first item"))
+	}
+	return s.keymap.Top
+}
+
+// pasteValue is the value the focused item pastes (its label and the
+// value), when the wizard has it.
+func (s *checklistScreen) pasteValue() (label, value string, ok bool) {
+	if len(s.list.Items) == 0 {
+		return "", "", false
+	}
+	for _, p := range s.list.Items[s.cursor].Paste {
+		switch {
+		case p.Value == steps.PasteBaseURL && s.creds.BaseURL != "":
+			return labelBaseURL, s.creds.BaseURL, true
+		case p.Value == steps.PasteToken && !s.creds.Token.IsZero():
+			return labelToken, s.creds.Token.Value(), true
+		}
+	}
+	return "", "", false
+}
+
+// docsRef is a reference to a docs pull request or issue in an item's
+// text: provenance, shown with the sources (s) only.
+var docsRef = regexp.MustCompile(` ?\(docker/(?:docs|roadmap)(?: PR )?#\d+\)`)
+
+// checklistPage is how far pgup and pgdown move.
+const checklistPage = 5
 
 // onEntra applies a "Configure Entra for me" message: a step done ticks
 // its checklist item.
@@ -93,6 +138,13 @@ func (s *checklistScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		s.opened = opened.describe()
 		return s, nil
 	}
+	if copied, ok := msg.(copiedMsg); ok {
+		s.copied = copyResult(copied, s.c.cfg.InTmux)
+		if copied.path == copiedOSC52 {
+			return s, tea.SetClipboard(copied.text)
+		}
+		return s, nil
+	}
 	switch msg.(type) {
 	case entraProgressMsg, entraFinishedMsg, entraCodeMsg:
 		if s.entra != nil {
@@ -105,26 +157,42 @@ func (s *checklistScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		return s, nil
 	}
 	item := s.list.Items[s.cursor]
+	k, last := s.keymap, len(s.list.Items)-1
+	s.copied = ""
 	switch {
-	case key.Matches(msgKey, s.keymap.Up):
+	case key.Matches(msgKey, k.Up):
 		s.cursor = max(0, s.cursor-1)
-	case key.Matches(msgKey, s.keymap.Down):
-		s.cursor = min(len(s.list.Items)-1, s.cursor+1)
-	case key.Matches(msgKey, s.toggle):
+	case key.Matches(msgKey, k.Down):
+		s.cursor = min(last, s.cursor+1)
+	case s.entra != nil && !s.entra.running && key.Matches(msgKey, s.entra.key):
+		return s, s.entra.start(s)
+	case key.Matches(msgKey, s.top()):
+		s.cursor = 0
+	case key.Matches(msgKey, k.Bottom):
+		s.cursor = last
+	case key.Matches(msgKey, k.PageUp):
+		s.cursor = max(0, s.cursor-checklistPage)
+	case key.Matches(msgKey, k.PageDown):
+		s.cursor = min(last, s.cursor+checklistPage)
+	case key.Matches(msgKey, k.Tick):
 		if s.checked == nil {
 			s.checked = map[string]bool{}
 		}
 		s.checked[item.ID] = !s.checked[item.ID]
 		s.seq++
 		return s, emit(checkedMsg{checked: maps.Clone(s.checked), seq: s.seq})
-	case key.Matches(msgKey, s.open) && item.DocsURL != "":
+	case key.Matches(msgKey, k.Copy):
+		if label, value, ok := s.pasteValue(); ok {
+			return s, copyCmd(s.c.cfg.Clipboard, s.c.cfg.ClipboardMode, label, value)
+		}
+	case key.Matches(msgKey, k.Open) && item.DocsURL != "":
 		return s, emit(openURLMsg{url: item.DocsURL})
-	case key.Matches(msgKey, s.export):
+	case key.Matches(msgKey, k.Sources):
+		s.sources = !s.sources
+	case key.Matches(msgKey, k.Export):
 		return s, emit(exportRunbookMsg{})
-	case key.Matches(msgKey, s.keymap.Choose):
+	case key.Matches(msgKey, k.Continue):
 		return s, emit(checklistDoneMsg{})
-	case s.entra != nil && !s.entra.running && key.Matches(msgKey, s.entra.key):
-		return s, s.entra.start(s)
 	}
 	return s, nil
 }
@@ -154,7 +222,7 @@ func (s *checklistScreen) View() string {
 			box = st.ok.Render("[x]")
 		}
 		title := fmt.Sprintf("%d. %s", i+1, it.Title)
-		if it.Optional {
+		if it.Optional && !strings.Contains(strings.ToLower(it.Title), "(optional)") {
 			title += st.subtle.Render(" (optional)")
 		}
 		if i != s.cursor {
@@ -173,6 +241,9 @@ func (s *checklistScreen) View() string {
 	var opened string
 	if s.opened != "" {
 		opened = "\n" + st.wrapIn(st.subtle, s.opened, w)
+	}
+	if s.copied != "" {
+		opened += "\n" + st.wrap(s.copied, w)
 	}
 	rows := max(3, s.c.bodyRows-1) // below the head line
 	if opened != "" {
@@ -198,17 +269,28 @@ func (s *checklistScreen) details(it steps.Item, w int) []string {
 		}
 	}
 	add(it.Text)
-	if s.labels.AddsBearer && slices.ContainsFunc(it.Paste, func(p steps.Paste) bool { return p.Value == steps.PasteToken }) {
+	if s.labels.AddsBearer && slices.ContainsFunc(it.Paste, func(p steps.Paste) bool { return p.Value == steps.PasteToken }) &&
+		!strings.Contains(strings.ToLower(it.Detail), "bearer") {
 		add(st.subtle.Render("Paste the token alone: the IdP adds “Bearer ” itself."))
 	}
-	if it.Detail != "" {
+	if label, _, ok := s.pasteValue(); ok {
+		add(st.subtle.Render("Press c to copy the " + label + "."))
+	}
+	if detail := strings.TrimSpace(docsRef.ReplaceAllString(it.Detail, "")); detail != "" && !s.sources {
+		add(st.subtle.Render(detail))
+	} else if it.Detail != "" && s.sources {
 		add(st.subtle.Render(it.Detail))
 	}
-	if it.Differs != "" {
-		add(st.warn.Render("Note: ") + it.Differs)
-	}
 	if it.DocsURL != "" {
-		add(st.subtle.Render("Docs (" + it.Source.Label() + "): " + it.DocsURL))
+		add(st.subtle.Render("Docs: " + it.DocsURL))
+	}
+	if s.sources {
+		add(st.subtle.Render("Source: " + it.Source.Label()))
+		if it.Differs != "" {
+			add(st.warn.Render("Other docs: ") + it.Differs)
+		}
+	} else if it.Differs != "" {
+		add(st.subtle.Render("Other docs word this step differently: press s."))
 	}
 	return out
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
@@ -16,8 +15,9 @@ import (
 	"github.com/docker-scim/docker-scim/steps"
 )
 
-// requestTimeout bounds every API call the wizard makes.
-const requestTimeout = 30 * time.Second
+// requestTimeout bounds each step's API calls: client.StepTimeout leaves
+// room for a stalled attempt to be retried.
+const requestTimeout = client.StepTimeout
 
 // connectionsLoadedMsg is the org read for the connection list that asked:
 // it reaches that screen even while another one (the resume offer) is on top.

@@ -7,6 +7,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/docker-scim/docker-scim/client"
+	"github.com/docker-scim/docker-scim/flow"
 	"github.com/docker-scim/docker-scim/steps"
 )
 
@@ -108,12 +109,7 @@ func (s *doneScreen) View() string {
 
 	b.WriteString("\n" + st.bold.Render("Checked") + "\n")
 	if len(sum.probe.Checks) > 0 {
-		passed := 0
-		for _, c := range sum.probe.Checks {
-			if c.OK {
-				passed++
-			}
-		}
+		passed := len(sum.probe.Checks) - flow.Export(sum.baseURL, sum.probe).Failed()
 		b.WriteString(listItem(st.wrap(fmt.Sprintf("%d of %d SCIM API checks passed with the API Token", passed, len(sum.probe.Checks)), w-4)))
 	} else {
 		b.WriteString(listItem(st.wrap("The credentials were not verified in this session.", w-4)))

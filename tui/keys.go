@@ -92,3 +92,26 @@ func confirmKeys() confirmHelp {
 		key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n", "stay")),
 	}
 }
+
+// checklistKeys walk the IdP checklist.
+type checklistKeys struct {
+	Up, Down, Top, Bottom, PageUp, PageDown     key.Binding
+	Tick, Copy, Open, Sources, Export, Continue key.Binding
+}
+
+func newChecklistKeys() checklistKeys {
+	return checklistKeys{
+		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		Top:      key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g/home", "first item")),
+		Bottom:   key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G/end", "last item")),
+		PageUp:   key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "5 items up")),
+		PageDown: key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "5 items down")),
+		Tick:     key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "tick")),
+		Copy:     key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy value")),
+		Open:     key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open docs")),
+		Sources:  key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sources")),
+		Export:   key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export runbook")),
+		Continue: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "continue")),
+	}
+}

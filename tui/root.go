@@ -32,6 +32,12 @@ type screen interface {
 	keys() []key.Binding
 }
 
+// fullKeyer is a screen with more keys than its footer shows: the full
+// help (?) lists them all.
+type fullKeyer interface {
+	fullKeys() []key.Binding
+}
+
 // typingScreen is a screen with a focused text input: q, ? and esc reach it
 // as typed text instead of acting globally when typing reports true.
 type typingScreen interface {
@@ -354,6 +360,7 @@ func (m Model) pushChecklist() (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	s := newChecklistScreen(m.c, cl, m.session.Checked, m.session.checkedSeq)
+	s.creds = m.session.Creds
 	if g := m.c.cfg.EntraGraph; g != nil && m.session.IdP == steps.Entra && !m.session.Creds.Token.IsZero() {
 		s.entra = newEntraAction(*g, flow.EntraSettings(m.c.cfg.Env.Org, m.session.Conn, m.session.Creds, *g))
 	}
@@ -511,6 +518,9 @@ func (m Model) footer(scrolling bool) string {
 	}
 	hk := helpKeys{screen: m.top().keys(), global: m.global, canGoBack: len(m.stack) > 1, typing: m.typing(), scrolling: scrolling}
 	if m.help.ShowAll {
+		if f, ok := m.top().(fullKeyer); ok {
+			hk.screen = f.fullKeys()
+		}
 		return fullFooter(m.help.Styles, hk.FullHelp(), m.c.width)
 	}
 	return shortFooter(m.help.Styles, hk.ShortHelp(), m.c.width)
