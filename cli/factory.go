@@ -99,6 +99,8 @@ type sandboxRun struct {
 	URL string
 	Org string
 	Hub *client.Hub
+	// OktaToken is an API token of the sandbox's Okta stand-in.
+	OktaToken client.Secret
 	// Stop shuts the sandbox down.
 	Stop func()
 }
@@ -124,7 +126,7 @@ func (f *Factory) StartSandbox(opts ...sandbox.Option) (*sandboxRun, error) {
 		return nil, err
 	}
 	hub.SignInOnFirstUse(creds.Org, client.NewSecret(creds.OAT))
-	return &sandboxRun{URL: sb.URL, Org: creds.Org, Hub: hub, Stop: stop}, nil
+	return &sandboxRun{URL: sb.URL, Org: creds.Org, Hub: hub, OktaToken: client.NewSecret(sb.IssueOktaToken(true)), Stop: stop}, nil
 }
 
 // hubInput is how the admin pointed at Docker Hub: its address, the

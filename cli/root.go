@@ -130,7 +130,7 @@ Docker Hub token given, the credentials of ` + "`docker login`" + ` are used.
 
 	addWizardFlags(cmd, &opts)
 	withIdPHelp(cmd)
-	cmd.AddCommand(newVerifyCmd(f, &g), newMembersCmd(f), newChecklistCmd(), newSandboxCmd(f), newVersionCmd(f), newPluginMetadataCmd(f), newEntraCmd(f, &g))
+	cmd.AddCommand(newVerifyCmd(f, &g), newMembersCmd(f), newChecklistCmd(), newSandboxCmd(f), newVersionCmd(f), newPluginMetadataCmd(f), newEntraCmd(f, &g), newOktaCmd(f, &g))
 	return cmd
 }
 

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/docker-scim/docker-scim/client"
+	"github.com/docker-scim/docker-scim/textsafe"
 )
 
 // GraphURL is Microsoft Graph's v1.0 endpoint.
@@ -124,6 +125,10 @@ type call struct {
 	perms []string
 	// secrets are removed from anything Graph echoes into an error.
 	secrets []client.Secret
+	// verbatim keeps the answer as Graph sent it, for a document that is
+	// sent back whole (the synchronization schema); every other answer is
+	// made printable (textsafe) before a caller sees it.
+	verbatim bool
 }
 
 // do sends c, retrying throttling and unavailability within the limits set
@@ -152,6 +157,9 @@ func (c *Client) do(ctx context.Context, cl call) error {
 			}
 			if err := json.Unmarshal(raw, cl.out); err != nil {
 				return &Error{Op: cl.op, Kind: KindDecode, Status: status, Err: fmt.Errorf("the answer is not the JSON Graph documents: %s", sanitize(err.Error()))}
+			}
+			if !cl.verbatim {
+				textsafe.CleanAll(cl.out)
 			}
 			return nil
 		}

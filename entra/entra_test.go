@@ -359,3 +359,25 @@ func TestDeviceCodeSignInGetsAWorkingToken(t *testing.T) {
 		t.Errorf("no client id: %v", err)
 	}
 }
+
+// TestGraphTextIsCleaned: names Graph sends reach the caller without escape
+// sequences (a window title, a clipboard write), so the command line and
+// the wizard print only text.
+func TestGraphTextIsCleaned(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"value":[{"id":"g1","displayName":"moby:eng\u001b]0;pwned\u0007\u001b]52;c;Y3VybCBldmls\u0007ineers"}]}`))
+	}))
+	defer srv.Close()
+	c, err := entra.New(srv.URL, client.NewSecret("graph-token"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	groups, err := c.GroupsWithPrefix(context.Background(), "moby:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(groups) != 1 || groups[0].DisplayName != "moby:engineers" {
+		t.Fatalf("groups %+v, want the name without escape sequences", groups)
+	}
+}

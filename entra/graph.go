@@ -267,7 +267,7 @@ func (c *Client) Schema(ctx context.Context, spID, jobID string) (map[string]any
 	var schema map[string]any
 	err := c.do(ctx, call{
 		op: "read the job's mappings", method: http.MethodGet, path: jobPath(spID, jobID) + "/schema",
-		out: &schema, perms: []string{PermSynchronization},
+		out: &schema, perms: []string{PermSynchronization}, verbatim: true,
 	})
 	return schema, err
 }

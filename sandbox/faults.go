@@ -195,6 +195,8 @@ func (fs *faultSet) apply(w http.ResponseWriter, r *http.Request) bool {
 		writeSCIMError(w, f.Status, "", msg)
 	case strings.HasPrefix(r.URL.Path, GraphPrefix+"/"):
 		writeGraphError(w, f.Status, strings.ReplaceAll(http.StatusText(f.Status), " ", ""), msg)
+	case strings.HasPrefix(r.URL.Path, OktaPrefix+"/"):
+		writeOktaError(w, f.Status, oktaFaultCode(f.Status), msg)
 	default:
 		writeHubError(w, f.Status, msg)
 	}
@@ -276,6 +278,9 @@ func (l *rateLimiter) take(w http.ResponseWriter, r *http.Request, now time.Time
 		writeSCIMError(w, http.StatusTooManyRequests, "", "rate limit exceeded: retry after "+strconv.Itoa(secs)+" s")
 	case strings.HasPrefix(r.URL.Path, GraphPrefix+"/"):
 		writeGraphError(w, http.StatusTooManyRequests, "TooManyRequests", "Too many requests: retry after "+strconv.Itoa(secs)+" s.")
+	case strings.HasPrefix(r.URL.Path, OktaPrefix+"/"):
+		w.Header().Set("X-Rate-Limit-Reset", strconv.FormatInt(now.Add(wait).Unix(), 10))
+		writeOktaError(w, http.StatusTooManyRequests, "E0000047", "API call exceeded rate limit due to too many requests.")
 	case strings.HasPrefix(r.URL.Path, "/v2/auditlogs/"):
 		// The body Docker documents for the audit-log routes.
 		writeHub(w, http.StatusTooManyRequests, struct {

@@ -54,6 +54,8 @@ type Server struct {
 	idpClient *http.Client
 	// graph is the Microsoft Graph stand-in's tenant (graph.go).
 	graph *graphTenant
+	// okta is the Okta stand-in's org (okta.go).
+	okta *oktaOrg
 	// seededSCIMToken, when set, is the API token of SeededSCIMConnection
 	// instead of a random one.
 	seededSCIMToken string
@@ -117,6 +119,7 @@ func Open(opts ...Option) (*Server, error) {
 		limiter:   rateLimiter{limit: defaultRateLimit},
 		idpClient: &http.Client{Timeout: 30 * time.Second},
 		graph:     newGraphTenant(),
+		okta:      newOktaOrg(),
 	}
 	for _, o := range opts {
 		o(s)
@@ -321,5 +324,6 @@ func (s *Server) routes() {
 	m.HandleFunc("DELETE "+AdminPrefix+"/faults", s.clearFaultsHTTP)
 
 	s.graphRoutes()
+	s.oktaRoutes()
 	m.HandleFunc("/", s.notFound)
 }
