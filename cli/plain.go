@@ -585,8 +585,9 @@ func (p *plainMode) readOnce(ctx context.Context) error {
 	return nil
 }
 
-// done is the last step: the summary follows on stdout.
-func (p *plainMode) done(context.Context) error { return nil }
+// done is the last step: the link report (see members), then the summary
+// on stdout.
+func (p *plainMode) done(ctx context.Context) error { return p.members(ctx) }
 
 // finish prints the result on stdout (JSON or a summary), whatever step was
 // reached, and passes err on.

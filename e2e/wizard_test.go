@@ -451,7 +451,7 @@ func (r *run) exportRunbook() {
 }
 
 // pushedLine is the read-back screen's report of the simulator's push.
-var pushedLine = regexp.MustCompile(`the IdP simulator pushed the user (\S+) and the group (\S+?)\.`)
+var pushedLine = regexp.MustCompile(`IdP simulator pushed the user (\S+) and the group (\S+?)\.`)
 
 // readBack asks the sandbox's IdP simulator for a push with p, waits until
 // the pushed user shows in the read-back feed (polled over SCIM), and

@@ -68,6 +68,10 @@ func (e *Env) KnowsPlan() bool { return e.Console != nil }
 // not, the admin says it (Docker's default is on).
 func (e *Env) KnowsJIT() bool { return e.Console != nil }
 
+// SetsJIT reports whether the connection's JIT setting can be changed
+// through an API; if not, the admin turns it off in the Admin Console.
+func (e *Env) SetsJIT() bool { return e.Console != nil }
+
 // SimulatesPush reports whether a test user can be pushed as the IdP would.
 func (e *Env) SimulatesPush() bool { return e.Simulator != nil }
 

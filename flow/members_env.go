@@ -50,8 +50,30 @@ func PushToLink(ctx context.Context, env *Env, creds client.SCIMCredentials, mem
 // publishes no console API, it returns ErrNoConsole: the admin does it in
 // Docker Home.
 func TurnOffJIT(ctx context.Context, env *Env, report LinkReport, conn client.Connection) (client.Connection, error) {
-	if env.Console == nil {
+	if !env.SetsJIT() {
 		return conn, ErrNoConsole
 	}
 	return DisableJIT(ctx, env.Console, env.Org, report, conn)
+}
+
+// Migration is where a run stands in the JIT-to-SCIM migration: the last
+// link report, what it says about JIT for the run's connection, and
+// whether this run turned JIT off. It holds no secret.
+type Migration struct {
+	LinkReport
+	// Connection is the SSO connection as last read.
+	Connection client.Connection `json:"connection"`
+	JIT        JITAdvice         `json:"jit"`
+	// JITDisabled is true when this run turned JIT off.
+	JITDisabled bool `json:"jit_disabled"`
+}
+
+// RecordMigration records the last link report with conn and the JIT
+// advice for it; a JIT turned off earlier in the run stays recorded.
+func (r *Run) RecordMigration(report LinkReport, conn client.Connection) {
+	m := &Migration{LinkReport: report, Connection: conn, JIT: AdviseJIT(report, conn)}
+	if r.Migration != nil {
+		m.JITDisabled = r.Migration.JITDisabled
+	}
+	r.Migration = m
 }

@@ -26,6 +26,8 @@ type Result struct {
 	// EntraGraph lists the Entra checklist items done through Microsoft
 	// Graph ("Configure Entra for me"), in order.
 	EntraGraph []EntraStep `json:"entra_graph,omitempty"`
+	// Members is the link report and the JIT advice, when it was read.
+	Members *Migration `json:"members,omitempty"`
 	// GeneratedAt is when the result was written.
 	GeneratedAt time.Time `json:"generated_at,omitzero"`
 }
@@ -76,7 +78,8 @@ type ResultReadBack struct {
 
 // NewResult exports run r in env; withToken adds the API Token.
 func NewResult(env *Env, r *Run, withToken bool) Result {
-	res := Result{Org: env.Org, Sandbox: env.Sandbox, IdP: r.IdP, BaseURL: r.Creds.BaseURL, Findings: r.Findings, EntraGraph: r.Entra, Groups: r.Groups}
+	res := Result{Org: env.Org, Sandbox: env.Sandbox, IdP: r.IdP, BaseURL: r.Creds.BaseURL, Findings: r.Findings, EntraGraph: r.Entra, Groups: r.Groups,
+		Members: r.Migration}
 	if r.Conn.Name != "" || r.Conn.ID != "" {
 		res.Connection = &ResultConnection{ID: r.Conn.ID, Name: r.Conn.Name, Type: string(r.Conn.Type)}
 	}

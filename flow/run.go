@@ -31,6 +31,8 @@ type Run struct {
 	Groups []steps.GroupNameResult
 	// Feed is what the read-back saw; nil until it ran.
 	Feed *Feed
+	// Migration is the last link report and the JIT advice; nil until read.
+	Migration *Migration
 	// Entra lists the Entra checklist items done through Microsoft Graph.
 	Entra []EntraStep
 

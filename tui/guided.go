@@ -374,7 +374,7 @@ func (s *guidedSetupScreen) updateKey(msg tea.KeyPressMsg) (screen, tea.Cmd) {
 			return s, nil
 		}
 		return s, readClipboardCmd(s.c.cfg.Clipboard, field)
-	case key.Matches(msg, s.open) && (msg.String() == "ctrl+o" || !s.typing()):
+	case s.c.cfg.OpenURL != nil && key.Matches(msg, s.open) && (msg.String() == "ctrl+o" || !s.typing()):
 		return s, openURLCmd(s.c.cfg.OpenURL, dockerHomeURL)
 	case s.typing():
 		var cmd tea.Cmd

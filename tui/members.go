@@ -103,7 +103,7 @@ func (s *membersScreen) keys() []key.Binding {
 	if s.env.SimulatesPush() && s.report != nil && !s.report.AllLinked() {
 		out = append(out, k.push, k.pushAll)
 	}
-	if s.jitReady() && s.env.Console != nil {
+	if s.jitReady() && s.env.SetsJIT() {
 		out = append(out, k.jitOff)
 	}
 	if s.report != nil {
@@ -269,7 +269,7 @@ func (s *membersScreen) onKey(msg tea.KeyPressMsg) tea.Cmd {
 			return s.pushCmd(s.report.Only(flow.MemberWillLink, flow.MemberEmailMismatch).Members...)
 		}
 	case key.Matches(msg, k.jitOff):
-		if s.jitReady() && s.env.Console != nil && !s.jitBusy {
+		if s.jitReady() && s.env.SetsJIT() && !s.jitBusy {
 			s.jitBusy, s.jitErr = true, nil
 			return tea.Batch(s.spinner.Tick, turnOffJITCmd(s, s.env, *s.report, s.conn))
 		}
@@ -537,8 +537,8 @@ func (s *membersScreen) nextStepView(w int, full bool) string {
 		b.WriteString(s.spinner.View() + " Turning JIT provisioning off…\n")
 	case advice.Done:
 		b.WriteString(st.ok.Render("✓ ") + st.wrap(advice.Text, w-2) + "\n")
-	case advice.Ready && s.env.Console != nil:
-		b.WriteString(st.wrap(advice.Text+" Sandbox: press **t** to do it now through the console API.", w) + "\n")
+	case advice.Ready && s.env.SetsJIT():
+		b.WriteString(st.wrap(advice.Text+" Press **t** to do it now through the console API.", w) + "\n")
 	default:
 		b.WriteString(st.wrap(advice.Text, w) + "\n")
 	}
@@ -556,7 +556,7 @@ func (s *membersScreen) nextStepView(w int, full bool) string {
 	case s.pushNote != "":
 		b.WriteString(st.wrapIn(st.subtle, s.pushNote, w) + "\n")
 	case s.env.SimulatesPush() && !s.report.AllLinked():
-		b.WriteString(st.wrapIn(st.subtle, "Sandbox: **p** has the IdP simulator push the selected member as the IdP would once you fix it there; **a** pushes all left to link.", w) + "\n")
+		b.WriteString(st.wrapIn(st.subtle, "**p** has the IdP simulator push the selected member as the IdP would once you fix it there; **a** pushes all left to link.", w) + "\n")
 	}
 	if s.exported != "" {
 		b.WriteString(st.wrapIn(st.subtle, s.exported, w) + "\n")

@@ -39,7 +39,7 @@ func TestMembersScreenShowsTheMix(t *testing.T) {
 		"gracehopper  grace.hopper@moby.example  linked as Grace Hopper",
 		"tom.frost@moby.example  SCIM user, deactivated",
 		"Keep JIT on until the members left to link are linked",
-		"Sandbox: p has the IdP simulator push the selected member",
+		"p has the IdP simulator push the selected member",
 	} {
 		if !strings.Contains(v, want) {
 			t.Errorf("the report lacks %q:\n%s", want, v)

@@ -63,7 +63,7 @@ func newPreflightScreen(c *common, conn client.Connection, org *client.OrgInfo) 
 		spinner: spinner.New(spinner.WithSpinner(spinner.Dot)),
 		next:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "continue")),
 		retry:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "check again")),
-		jitKey:  key.NewBinding(key.WithKeys("j"), key.WithHelp("j", "JIT is on/off")),
+		jitKey:  key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "toggle JIT")),
 		steps:   key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "details")),
 		up:      key.NewBinding(key.WithKeys("up"), key.WithHelp("↑/↓", "scroll")),
 		down:    key.NewBinding(key.WithKeys("down"), key.WithHelp("↓", "scroll")),
@@ -187,7 +187,7 @@ func (s *preflightScreen) content(w int) (body []string, tail string) {
 		if !s.jit {
 			state = "off"
 		}
-		add(st.wrapIn(st.subtle, "Docker has no API for the JIT setting: you said it is "+state+"; press j to change.", w))
+		add(st.wrapIn(st.subtle, "Docker has no API for the JIT setting: you said it is "+state+"; press t to change.", w))
 		if !s.c.cfg.Env.ReadsHub() {
 			add(st.wrapIn(st.subtle, "To also check the organization's members: "+hubSignInHow, w))
 		}

@@ -116,7 +116,7 @@ func TestPreflightOnRealDockerAsksForJIT(t *testing.T) {
 	if strings.Contains(d.screen(), "verified domain") {
 		t.Fatalf("a domain finding although the connection implies a verified domain:\n%s", d.screen())
 	}
-	d.press("j")
+	d.press("t")
 	if !strings.Contains(d.screen(), "JIT provisioning is off") {
 		t.Fatalf("j did not record JIT off:\n%s", d.screen())
 	}

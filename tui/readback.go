@@ -347,13 +347,13 @@ func (s *readBackScreen) pushView(w int) string {
 		return "\n" + s.spinner.View() + " Asking the IdP simulator to push a test user…"
 	case s.pushed == nil:
 		if s.c.cfg.Env.SimulatesPush() {
-			return "\n" + st.wrap("Sandbox: press **p** to have the IdP simulator push a test user and a group.", w)
+			return "\n" + st.wrap("Press **p** to have the IdP simulator push a test user and a group.", w)
 		}
 		return ""
 	case s.pushed.err != nil:
 		return "\n" + errorPanel(st, s.pushed.err, w)
 	}
-	return "\n" + st.wrap(fmt.Sprintf("Sandbox: the IdP simulator pushed the user **%s** and the group **%s**.",
+	return "\n" + st.wrap(fmt.Sprintf("The IdP simulator pushed the user **%s** and the group **%s**.",
 		s.pushed.req.Users[0].UserName, s.pushed.req.Group), w)
 }
 

@@ -310,3 +310,27 @@ func BenchmarkReadBackView10kUsers(b *testing.B) {
 		_ = s.View()
 	}
 }
+
+// TestReadBackPushHintFollowsCapability: the "press p" line is there when
+// the environment simulates IdP pushes, whatever it is called, and not
+// because it is the sandbox.
+func TestReadBackPushHintFollowsCapability(t *testing.T) {
+	in := readBackInput{org: "moby", idp: steps.Okta, since: testNow,
+		conn:  client.Connection{Name: "Okta SAML", Type: client.SAML, IdP: "okta"},
+		creds: client.SCIMCredentials{BaseURL: vrBaseURL, Token: client.NewSecret("t")}}
+	for _, tc := range []struct {
+		name string
+		env  *flow.Env
+		want bool
+	}{
+		{"simulator, not sandbox", &flow.Env{Org: "moby", Simulator: client.SandboxConsole{}}, true},
+		{"sandbox, no simulator", &flow.Env{Org: "moby", Sandbox: true}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := readBackDriver(t, Config{Env: tc.env}, in, 100, 30)
+			if got := strings.Contains(d.body(), "Press p to have the IdP simulator push"); got != tc.want {
+				t.Fatalf("push hint shown = %v, want %v:\n%s", got, tc.want, d.body())
+			}
+		})
+	}
+}

@@ -334,3 +334,78 @@ func TestChecklistTextIsClean(t *testing.T) {
 		d.press("down")
 	}
 }
+
+func TestJIsDownNotJITOnTheGuidedPreflight(t *testing.T) {
+	d := newDriver(t, testConfig(nil, nil), 80, 24) // the guided path
+	d.typeText("Okta SAML")
+	d.press("enter")
+	d.enterUntil(steps.StepPreflight)
+	before := d.screen()
+	d.press("j")
+	if d.screen() != before && strings.Contains(d.screen(), "you said it is off") {
+		t.Fatal("j toggled JIT instead of moving down")
+	}
+	d.press("t")
+	if !strings.Contains(d.screen(), "you said it is off") {
+		t.Fatalf("t did not toggle JIT:\n%s", d.screen())
+	}
+}
+
+func TestOpenIsNotAHiddenKeyWithoutABrowser(t *testing.T) {
+	d := driveScreen(t, Config{}, 80, 24, guided(client.SCIMCredentials{BaseURL: cleanURL, Token: client.NewSecret(guidedToken)}))
+	d.press("esc") // no field focused
+	before := d.screen()
+	d.press("o")
+	if strings.Contains(d.screen(), "o open") || d.screen() != before {
+		t.Fatalf("o acts or shows without a browser to open:\n%s", d.screen())
+	}
+}
+
+func TestConnectionFilterKeys(t *testing.T) {
+	d := newDriver(t, testConfig(seededConsole(), nil), 60, 20)
+	d.press("/")
+	if !strings.Contains(d.screen(), "type to filter by name") {
+		t.Fatalf("the filter's placeholder is cut:\n%s", d.screen())
+	}
+	d.typeText("saml")
+	d.press("down") // moves while typing, as in fzf
+	if s := d.screen(); !strings.Contains(s, "> Entra ID SAML") {
+		t.Fatalf("down did not move while filtering:\n%s", s)
+	}
+	d.press("esc")
+	if s := d.screen(); strings.Contains(s, "of 4") || !strings.Contains(s, "OneLogin SAML") || !strings.Contains(s, "Entra ID OIDC") {
+		t.Fatalf("esc did not clear the filter:\n%s", s)
+	}
+	d.press("/")
+	d.typeText("onelogin")
+	d.press("enter") // chooses the match
+	if d.m.top().step() != steps.StepPreflight || d.m.session.Conn.Name != "OneLogin SAML" {
+		t.Fatalf("enter while filtering did not choose the match: %s", d.m.top().step())
+	}
+}
+
+func TestWrapNeverBreaksURLsEmailsOrCommands(t *testing.T) {
+	st := newStyles(true)
+	text := "See https://docs.docker.com/security/for-admins/provisioning/just-in-time/ or mail first.last-name@moby-example.com, then run `docker-scim verify --base-url x`."
+	for _, w := range []int{30, 40, 56, 76} {
+		out := ansi.Strip(st.wrap(text, w))
+		for _, whole := range []string{"https://docs.docker.com/security/for-admins/provisioning/just-in-time/", "first.last-name@moby-example.com,", "docker-scim verify --base-url x"} {
+			if ansi.StringWidth(whole) <= w && !strings.Contains(out, whole) {
+				t.Errorf("width %d broke %q:\n%s", w, whole, out)
+			}
+		}
+		if strings.Contains(out, "`") {
+			t.Errorf("backticks shown:\n%s", out)
+		}
+	}
+}
+
+func TestLongNamesAreCutWithAnEllipsis(t *testing.T) {
+	console := seededConsole()
+	console.conns[0].Name = "A very long connection name that does not fit in any column at all"
+	d := newDriver(t, testConfig(console, nil), 80, 24)
+	s := d.screen()
+	if !strings.Contains(s, "A very long connection") || !strings.Contains(s, "…") || !strings.Contains(s, "Okta") {
+		t.Fatalf("a long name is not cut with … or hides the IdP:\n%s", s)
+	}
+}
