@@ -384,6 +384,29 @@ func TestGraphTextIsCleaned(t *testing.T) {
 	}
 }
 
+// TestGraphRedirectElsewhereRefused: a redirect to another host (here
+// 127.0.0.1 to localhost) never gets the request and its token.
+func TestGraphRedirectElsewhereRefused(t *testing.T) {
+	var reached atomic.Int32
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		reached.Add(1)
+		_, _ = w.Write([]byte(`{"value":[]}`))
+	}))
+	defer other.Close()
+	elsewhere := strings.Replace(other.URL, "127.0.0.1", "localhost", 1)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, elsewhere+r.URL.Path, http.StatusTemporaryRedirect)
+	}))
+	defer srv.Close()
+	c, err := entra.New(srv.URL, client.NewSecret("graph-token"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.GroupsWithPrefix(context.Background(), "moby:"); err == nil || reached.Load() != 0 {
+		t.Fatalf("redirect to another host followed (%d requests there): %v", reached.Load(), err)
+	}
+}
+
 func TestListsFollowNextLinkAndAssignEveryGroup(t *testing.T) {
 	e := newEnv(t, nil)
 	var want []string
