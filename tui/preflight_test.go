@@ -3,8 +3,14 @@ package tui
 import (
 	"context"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/docker-scim/docker-scim/client"
 	"github.com/docker-scim/docker-scim/flow"
@@ -35,14 +41,21 @@ func signedInConfig(tb testing.TB, url string, seed sandbox.Credentials) Config 
 	return Config{Env: flow.Sandbox(seed.Org, hub)}
 }
 
-func TestPreflightOnSandboxFindsJITAndPreSCIMMembers(t *testing.T) {
+// TestPreflightOnSandboxLinksMembers: the members SCIM will link are listed
+// as such (the admin marked "you"), and nobody is listed for removal.
+func TestPreflightOnSandboxLinksMembers(t *testing.T) {
 	cfg, _, _ := sandboxConfig(t)
 	d := newDriver(t, cfg, 100, 40)
 	d.press("enter") // Okta SAML: JIT on, SCIM off
 	screen := d.screen()
-	for _, want := range []string{"JIT provisioning is on", "were not created by SCIM", "SSO is not enforced"} {
+	for _, want := range []string{"JIT provisioning is on", "will be linked to SCIM, not re-created", "SSO is not enforced"} {
 		if !strings.Contains(screen, want) {
 			t.Errorf("preflight lacks %q:\n%s", want, screen)
+		}
+	}
+	for _, f := range d.m.top().(*preflightScreen).findings() {
+		if strings.Contains(f.Title+f.Fix, "emove") && !strings.Contains(f.Fix, "Nobody needs to be removed") {
+			t.Errorf("a finding asks to remove members: %+v", f)
 		}
 	}
 	if strings.Contains(screen, "No verified domain") || strings.Contains(screen, "needs Docker Business") {
@@ -89,7 +102,7 @@ func TestPreflightMembersFailureIsAWarning(t *testing.T) {
 		t.Fatalf("the cause is not shown:\n%s", d.screen())
 	}
 	d.press("r")
-	if s := d.screen(); strings.Contains(s, "Members not checked") || !strings.Contains(s, "were not created by SCIM") {
+	if s := d.screen(); strings.Contains(s, "Members not checked") || !strings.Contains(s, "will be linked to SCIM, not re-created") {
 		t.Fatalf("r did not re-run the checks:\n%s", s)
 	}
 }
@@ -146,5 +159,43 @@ func TestPreflightFitsAndScrolls(t *testing.T) {
 				t.Fatalf("%dx%d: down did not scroll:\n%s", size[0], size[1], d.screen())
 			}
 		}
+	}
+}
+
+// TestJITAnswerKeptInTheRun: on real Docker, which has no API for the JIT
+// setting, the admin's answer at the preflight is kept in the run with the
+// facts read: a preflight shown again starts from it, the done screen
+// gives no "disable JIT" advice when JIT is off, and the answer and the
+// findings are saved with the progress and restored on resume.
+func TestJITAnswerKeptInTheRun(t *testing.T) {
+	dir := t.TempDir()
+	cfg := testConfig(nil, nil)
+	cfg.StateDir = dir
+	d := newDriver(t, cfg, 100, 40)
+	d.send(connectionChosenMsg{conn: client.Connection{Name: "Okta prod", Type: client.SAML, IdP: "okta"}})
+	d.press("t", "enter")
+	run := d.m.session.Run
+	if run.JITSaid == nil || *run.JITSaid || run.Facts == nil || run.JIT(cfg.Env) {
+		t.Fatalf("after JIT off and enter: said %v, facts %v", run.JITSaid, run.Facts)
+	}
+	if !slices.ContainsFunc(run.Findings, func(f steps.Finding) bool { return strings.Contains(f.Title, "JIT provisioning is off") }) {
+		t.Fatalf("findings do not follow the answer: %+v", run.Findings)
+	}
+	if again := newPreflightScreen(d.m.c, run); again.jit {
+		t.Fatal("a preflight shown again forgot that JIT is off")
+	}
+	done, _ := d.m.show(steps.StepDone)
+	if view := ansi.Strip(done.(Model).View().Content); strings.Contains(view, "consider disabling JIT") {
+		t.Fatalf("done screen advises disabling JIT the admin said is off:\n%s", view)
+	}
+
+	raw, _ := os.ReadFile(filepath.Join(dir, stateFile))
+	loaded := loadStateCmd(dir, testNow)().(stateLoadedMsg)
+	if st := loaded.state; st == nil || st.JITSaid == nil || *st.JITSaid || !reflect.DeepEqual(st.Findings, run.Findings) {
+		t.Fatalf("saved progress lacks the JIT answer or the findings (%+v):\n%s", loaded, raw)
+	}
+	resumed, _ := d.m.resume(*loaded.state)
+	if r := resumed.(Model).session.Run; r.JITSaid == nil || *r.JITSaid || len(r.Findings) != len(run.Findings) {
+		t.Fatalf("resume did not restore the JIT answer or the findings: %v %+v", r.JITSaid, r.Findings)
 	}
 }

@@ -61,9 +61,6 @@ type resumer interface {
 // what only the wizard keeps.
 type session struct {
 	flow.Run
-	// org is the org as the connection list read it (plan, domains), or
-	// nil: the preflight reuses it.
-	org *client.OrgInfo
 	// checkedSeq is the seq of the newest checkedMsg applied.
 	checkedSeq int
 	// secured is true once the API Token was copied to the native clipboard
@@ -317,7 +314,7 @@ func (m Model) forward(msg tea.Msg) tea.Cmd {
 }
 
 // quit leaves at once, or asks first while the API Token was neither copied
-// to the native clipboard nor revealed (it is shown only once).
+// to the native clipboard nor revealed (the identity provider needs it next).
 func (m Model) quit(how tea.Cmd) (tea.Model, tea.Cmd) {
 	if !m.session.Creds.Token.IsZero() && !m.session.secured {
 		m.confirmQuit = true
@@ -382,6 +379,8 @@ func (m Model) persist() tea.Cmd {
 		IdP:        m.session.IdP,
 		Checked:    m.session.Checked,
 		SetupAt:    m.session.SetupAt,
+		JITSaid:    m.session.JITSaid,
+		Findings:   m.session.Findings,
 		SavedAt:    m.c.cfg.Now().UTC(),
 	})
 }
@@ -404,7 +403,7 @@ func (m Model) onStateLoaded(msg stateLoadedMsg) (tea.Model, tea.Cmd) {
 func (m Model) resume(st savedState) (tea.Model, tea.Cmd) {
 	m.stack = m.stack[:1]
 	m.session = session{Run: flow.Run{Conn: st.Connection, IdP: st.IdP, Checked: st.Checked, SetupAt: st.SetupAt,
-		Creds: client.SCIMCredentials{BaseURL: st.BaseURL}}}
+		Creds: client.SCIMCredentials{BaseURL: st.BaseURL}, JITSaid: st.JITSaid, Findings: st.Findings}}
 	switch st.Step {
 	case steps.StepIdP:
 		return m.push(newIdPScreen(m.c, st.IdP, m.connType()))
@@ -558,9 +557,8 @@ func (m Model) confirmQuitView() string {
 	if m.session.sentOSC52 {
 		return st.warn.Render("Did pasting the API Token work?") + "\n" +
 			st.wrap("It was sent to your terminal's clipboard (OSC 52), which the wizard cannot confirm: some terminals, "+
-				"and tmux by default, drop it. Paste it somewhere first. Docker shows it only once: without it you must "+
-				"refresh the token later. Quit anyway? (y/n)", w)
+				"and tmux by default, drop it. Paste it somewhere first. "+steps.QuitWithTokenNotice(), w)
 	}
 	return st.warn.Render("The API Token has not been copied or revealed yet.") + "\n" +
-		st.wrap("Docker shows it only once: without it you must refresh the token later. Quit anyway? (y/n)", w)
+		st.wrap(steps.QuitWithTokenNotice(), w)
 }
