@@ -267,6 +267,6 @@ func writeMembers(w io.Writer, res membersResult) {
 	case res.JIT != nil:
 		fmt.Fprintln(w, res.JIT.Text)
 	case res.AllLinked():
-		fmt.Fprintf(w, "Nothing is left to link: JIT provisioning can be turned off with %s (Docker allows it only while SCIM is on).\n", steps.DisableJIT)
+		fmt.Fprintf(w, "Nothing is left to link: JIT provisioning can be turned off with %s (Docker allows it only while SCIM is on).\n", steps.DisableJITPath())
 	}
 }

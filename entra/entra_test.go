@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/docker-scim/docker-scim/client"
 	"github.com/docker-scim/docker-scim/entra"
+	"github.com/docker-scim/docker-scim/internal/testwait"
 	"github.com/docker-scim/docker-scim/sandbox"
 )
 
@@ -69,7 +71,7 @@ func (e env) scimGet(t *testing.T, path string, out any) {
 	t.Helper()
 	req, _ := http.NewRequest(http.MethodGet, e.scim+path, nil)
 	req.Header.Set("Authorization", "Bearer "+e.token.Value())
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := testwait.HTTP.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,25 +139,27 @@ func TestConfigureProvisionsTheTestUserAndGroups(t *testing.T) {
 		} `json:"Resources"`
 	}
 	e.scimGet(t, "/Groups?"+url.Values{"filter": {`displayName eq "moby:developers"`}}.Encode(), &groups)
-	if len(groups.Resources) != 1 || len(groups.Resources[0].Members) != 2 {
-		t.Fatalf("moby:developers in Docker = %+v, want the group with Ada and Alan", groups.Resources)
+	// Ada and Alan were pushed; Jane, in the team since JIT and now linked to
+	// SCIM, stays in it: Entra's group update only adds the members it has.
+	if len(groups.Resources) != 1 || len(groups.Resources[0].Members) != 3 {
+		t.Fatalf("moby:developers in Docker = %+v, want Ada and Alan added beside linked Jane", groups.Resources)
 	}
 	if len(out.Logs) == 0 {
 		t.Error("no provisioning log entries")
 	}
-	// Jane joined Docker by JIT before SCIM: Docker refuses to take her
-	// over, Entra logs that failure and provisions everyone else.
+	// Jane joined Docker by JIT before SCIM: her domain is verified on the
+	// connection, so Docker links her account and no entry fails.
 	failed := map[string]bool{}
 	for _, l := range out.Logs {
 		if l.StatusInfo.Status != "success" {
 			failed[l.SourceIdentity.DisplayName] = true
 		}
 	}
-	if len(failed) != 1 || !failed["Jane Doe"] {
-		t.Errorf("failed log entries for %v, want only Jane Doe", failed)
+	if len(failed) != 0 {
+		t.Errorf("failed log entries for %v, want none (Jane is linked)", failed)
 	}
-	if d := details(progress)[entra.StepLogs]; !strings.Contains(d, "1 failed") {
-		t.Errorf("logs step says %q, want it to count the failure", d)
+	if d := details(progress)[entra.StepLogs]; !strings.Contains(d, ", 0 failed") {
+		t.Errorf("logs step says %q, want no failure", d)
 	}
 
 	// A second run resumes: it reuses and skips what is done.
@@ -403,5 +407,57 @@ func TestGraphRedirectElsewhereRefused(t *testing.T) {
 	}
 	if _, err := c.GroupsWithPrefix(context.Background(), "moby:"); err == nil || reached.Load() != 0 {
 		t.Fatalf("redirect to another host followed (%d requests there): %v", reached.Load(), err)
+	}
+}
+
+func TestListsFollowNextLinkAndAssignEveryGroup(t *testing.T) {
+	e := newEnv(t, nil)
+	var want []string
+	for i := range 150 {
+		name := fmt.Sprintf("moby:team%03d", i)
+		e.sb.AddGraphGroup(name, "alan.turing@moby.example")
+		want = append(want, name)
+	}
+	c := e.graph(t, nil, true)
+	groups, err := c.GroupsWithPrefix(context.Background(), "moby:team")
+	if err != nil || len(groups) != 150 {
+		t.Fatalf("groups over two pages: %d, %v", len(groups), err)
+	}
+	s := e.settings()
+	s.Groups, s.TestUser = want, ""
+	var progress []entra.Progress
+	if _, err := entra.Configure(context.Background(), c, s, collect(&progress)); err != nil {
+		t.Fatal(err)
+	}
+	// A second run must see all 150 assignments (two pages) and add none.
+	progress = nil
+	if _, err := entra.Configure(context.Background(), c, s, collect(&progress)); err != nil {
+		t.Fatalf("second run: %v", err)
+	}
+	if d := details(progress)[entra.StepAssign]; d != "0 assigned, 150 already assigned" {
+		t.Errorf("second run assigned: %q", d)
+	}
+}
+
+func TestNextLinkOffTheGraphEndpointIsRefused(t *testing.T) {
+	var leaked atomic.Bool
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") != "" {
+			leaked.Store(true)
+		}
+		_, _ = w.Write([]byte(`{"value":[]}`))
+	}))
+	defer other.Close()
+	graph := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write([]byte(`{"value":[{"id":"g1","displayName":"moby:a"}],"@odata.nextLink":"` + other.URL + `/v1.0/groups?$skiptoken=1"}`))
+	}))
+	defer graph.Close()
+	c, err := entra.New(graph.URL+"/v1.0", client.NewSecret("a-graph-token"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.GroupsWithPrefix(context.Background(), "moby:")
+	if err == nil || !strings.Contains(err.Error(), "leaves the Graph endpoint") || leaked.Load() {
+		t.Fatalf("err = %v, token sent elsewhere: %v", err, leaked.Load())
 	}
 }
