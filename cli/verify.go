@@ -104,8 +104,14 @@ type verification struct {
 }
 
 // probe runs the identity providers' checks with creds.
+//
+// The checks get client.StepTimeout, as in the wizard: a stalled request is
+// retried once, and a server that keeps stalling fails the check with a
+// timeout instead of holding the run for minutes.
 func probe(ctx context.Context, env *flow.Env, creds client.SCIMCredentials) (verification, error) {
-	r, err := flow.Verify(ctx, env, creds)
+	step, cancel := context.WithTimeout(ctx, client.StepTimeout)
+	defer cancel()
+	r, err := flow.Verify(step, env, creds)
 	if err != nil {
 		return verification{}, usagef("--base-url: %v", err)
 	}

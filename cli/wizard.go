@@ -252,7 +252,6 @@ func openEnv(ctx context.Context, f *Factory, o *wizardOptions, ask Prompter, hu
 // --token-stdin or --hub-token-stdin are read hidden from the terminal
 // before it starts.
 func runTUI(ctx context.Context, f *Factory, o *wizardOptions, p plan) error {
-	steps.Preload() // decode the checklists while the rest starts up
 	cfg, stop, err := tuiConfig(ctx, f, o, p)
 	if err != nil {
 		return err

@@ -373,6 +373,21 @@ func retryAfter(h http.Header, now time.Time) (time.Duration, bool) {
 // (a hostile server puts the token it received there).
 var errRedirect = errors.New("refusing a redirect")
 
+// CheckRedirect is the redirect policy of every API client (Docker, Graph,
+// Okta), for http.Client.CheckRedirect: a redirect is followed only to the
+// same scheme and host as the first request, at most 10 times, and a
+// refusal never quotes the target URL (a hostile server puts the token it
+// received there).
+func CheckRedirect(req *http.Request, via []*http.Request) error {
+	if err := checkRedirect(via[0].URL, req.URL); err != nil {
+		return err
+	}
+	if len(via) >= 10 {
+		return errors.New("stopped after 10 redirects")
+	}
+	return nil
+}
+
 // checkRedirect allows a redirect only to the same scheme and host (with
 // port) as the original request: the bearer token never follows a redirect
 // elsewhere, and https is never downgraded to http.

@@ -85,15 +85,7 @@ func New(baseURL string, token client.Secret, opts ...Option) (*Client, error) {
 		c.hc = &http.Client{Timeout: 30 * time.Second, Transport: tr}
 	}
 	hc := *c.hc
-	hc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
-		if err := checkScheme(req.URL); err != nil {
-			return fmt.Errorf("refusing a redirect: %w", err)
-		}
-		if len(via) >= 5 {
-			return errors.New("stopped after 5 redirects")
-		}
-		return nil
-	}
+	hc.CheckRedirect = client.CheckRedirect // same scheme and host only: the token never follows a redirect elsewhere
 	c.hc = &hc
 	return c, nil
 }

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -379,5 +380,28 @@ func TestGraphTextIsCleaned(t *testing.T) {
 	}
 	if len(groups) != 1 || groups[0].DisplayName != "moby:engineers" {
 		t.Fatalf("groups %+v, want the name without escape sequences", groups)
+	}
+}
+
+// TestGraphRedirectElsewhereRefused: a redirect to another host (here
+// 127.0.0.1 to localhost) never gets the request and its token.
+func TestGraphRedirectElsewhereRefused(t *testing.T) {
+	var reached atomic.Int32
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		reached.Add(1)
+		_, _ = w.Write([]byte(`{"value":[]}`))
+	}))
+	defer other.Close()
+	elsewhere := strings.Replace(other.URL, "127.0.0.1", "localhost", 1)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, elsewhere+r.URL.Path, http.StatusTemporaryRedirect)
+	}))
+	defer srv.Close()
+	c, err := entra.New(srv.URL, client.NewSecret("graph-token"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.GroupsWithPrefix(context.Background(), "moby:"); err == nil || reached.Load() != 0 {
+		t.Fatalf("redirect to another host followed (%d requests there): %v", reached.Load(), err)
 	}
 }

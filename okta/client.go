@@ -90,7 +90,9 @@ func New(baseURL string, token client.Secret, hc *http.Client) (*Client, error) 
 	if hc == nil {
 		hc = &http.Client{Timeout: 30 * time.Second}
 	}
-	return &Client{base: u, token: token, hc: hc, now: time.Now}, nil
+	own := *hc
+	own.CheckRedirect = client.CheckRedirect // the token never follows a redirect elsewhere
+	return &Client{base: u, token: token, hc: &own, now: time.Now}, nil
 }
 
 // oktaError is Okta's error body.
@@ -155,6 +157,7 @@ func (c *Client) do(ctx context.Context, op, method, path string, query url.Valu
 	if err := json.Unmarshal(raw, out); err != nil {
 		return &Error{Op: op, Status: resp.StatusCode, Err: fmt.Errorf("the answer is not the JSON Okta documents: %s", clean(err.Error()))}
 	}
+	textsafe.CleanAll(out) // Okta's text is untrusted: printable only
 	return nil
 }
 

@@ -131,7 +131,8 @@ func loaded() *catalog {
 }
 
 // Preload decodes the embedded files in the background, so the first screen
-// that needs them does not wait (call it early, at start).
+// that needs them does not wait (call it once the first frame is up: the
+// wizard does when its connection list has loaded).
 func Preload() { go loaded() }
 
 // index is what the first frame, flag help and completion need from the

@@ -128,8 +128,18 @@ func newStyles(isDark bool) styles {
 		warn:     lipgloss.NewStyle().Foreground(ld(lipgloss.Color("#9A6700"), lipgloss.Color("#D29922"))),
 		err:      lipgloss.NewStyle().Foreground(ld(lipgloss.Color("#CF222E"), lipgloss.Color("#F85149"))),
 		box:      lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).Padding(0, 1),
-		help:     help.DefaultStyles(isDark),
+		help:     helpStyles(ld),
 	}
+}
+
+// helpStyles are the footer's styles: keys and descriptions with enough
+// contrast on dark and light backgrounds (bubbles' defaults are dim).
+func helpStyles(ld lipgloss.LightDarkFunc) help.Styles {
+	key := lipgloss.NewStyle().Bold(true).Foreground(ld(lipgloss.Color("#1F1F1F"), lipgloss.Color("#E6E6E6")))
+	desc := lipgloss.NewStyle().Foreground(ld(lipgloss.Color("#4A4A4A"), lipgloss.Color("#B8B8B8")))
+	sep := lipgloss.NewStyle().Foreground(ld(lipgloss.Color("#8A8A8A"), lipgloss.Color("#7A7A7A")))
+	return help.Styles{ShortKey: key, ShortDesc: desc, ShortSeparator: sep, Ellipsis: sep,
+		FullKey: key, FullDesc: desc, FullSeparator: sep}
 }
 
 // rich renders text whose UI labels are marked **bold**.

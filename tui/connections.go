@@ -86,6 +86,10 @@ func loadConnections(owner *connectionsScreen, env *flow.Env) tea.Cmd {
 		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
 		defer cancel()
 		info, err := flow.Connections(ctx, env)
+		// Decode the checklists now, in the background, while the admin
+		// reads the list: not before the first frame, whose CPU it would
+		// share.
+		steps.Preload()
 		return connectionsLoadedMsg{owner: owner, org: info, err: err}
 	}
 }

@@ -115,12 +115,16 @@ func (s *credentialsScreen) View() string {
 			marker, label = st.selected.Render("> "), st.selected.Render(f.label)
 		}
 		if f.idpField != "" {
-			label += st.subtle.Render("  →  "+s.idp.Label()+": ") + st.bold.Render(f.idpField)
+			label += st.subtle.Render("  →  "+shortLabel(s.idp)+": ") + st.bold.Render(f.idpField)
 		}
 		b.WriteString(marker + label + "\n    " + f.value + "\n\n")
 	}
+	if s.labels.BaseURL != "" {
+		b.WriteString(st.wrapIn(st.subtle, "The field names are "+shortLabel(s.idp)+"'s, the connection's identity provider; "+
+			"the next step lets you choose another.", w) + "\n")
+	}
 	if s.labels.AddsBearer {
-		b.WriteString(st.wrapIn(st.subtle, "Paste the token alone: "+s.idp.Label()+" adds “Bearer ” itself.", w) + "\n")
+		b.WriteString(st.wrapIn(st.subtle, "Paste the token alone: "+shortLabel(s.idp)+" adds “Bearer ” itself.", w) + "\n")
 	}
 	if s.status != "" {
 		b.WriteString(st.wrap(s.status, w))

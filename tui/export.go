@@ -48,6 +48,9 @@ func writeRunbookCmd(path string, rb steps.Runbook) tea.Cmd {
 		if err != nil {
 			return runbookWrittenMsg{err: fmt.Errorf("export the runbook to %s: %w", path, err)}
 		}
+		if abs, err := filepath.Abs(path); err == nil {
+			path = abs // the admin sees where it is, wherever the wizard was started
+		}
 		return runbookWrittenMsg{path: path}
 	}
 }

@@ -82,7 +82,9 @@ func (m Model) show(step steps.StepID) (tea.Model, tea.Cmd) {
 	case steps.StepCredentials:
 		return m.push(newCredentialsScreen(m.c, run.Creds, run.IdP, run.ConnectionType()))
 	case steps.StepIdP:
-		return m.push(newIdPScreen(m.c, run.IdP, run.ConnectionType()))
+		s := newIdPScreen(m.c, run.IdP, run.ConnectionType())
+		s.connIdP, _ = steps.ParseIdP(run.Conn.IdP)
+		return m.push(s)
 	case steps.StepChecklist:
 		return m.pushChecklist()
 	case steps.StepReadBack:

@@ -246,9 +246,13 @@ func readCredentialPaste(text string) credentialPaste {
 	return p
 }
 
+// minTokenLen is the length below which a value is taken for a cut-off
+// token rather than an API Token (Docker's are far longer).
+const minTokenLen = 16
+
 // tokenShaped reports whether word could be an API Token.
 func tokenShaped(word string) bool {
-	if len(word) < 16 || strings.Contains(word, "://") || strings.Contains(word, "@") {
+	if len(word) < minTokenLen || strings.Contains(word, "://") || strings.Contains(word, "@") {
 		return false
 	}
 	_, err := client.NormalizeToken(word)
@@ -488,6 +492,9 @@ func (s *guidedSetupScreen) tokenStatus(w int) string {
 		return st.wrapIn(st.err, "✗ "+s.tokenErr.Error(), w)
 	case s.tokenNote != "":
 		return st.ok.Render("✓ ") + st.wrap("Fixed: "+s.tokenNote+".", w-2)
+	}
+	if len(s.token.Value()) < minTokenLen {
+		return st.warn.Render("! ") + st.wrap("This is shorter than an API Token: check that it was copied whole. "+hidden, w-2)
 	}
 	return st.ok.Render("✓ ") + st.wrap("API Token ready. "+hidden, w-2)
 }

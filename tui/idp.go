@@ -12,15 +12,23 @@ import (
 // idpScreen asks which identity provider the admin configures; only those
 // with a checklist for the connection's type are offered.
 type idpScreen struct {
-	c      *common
-	keymap listKeys
-	ct     steps.ConnectionType
-	idps   []steps.IdP
-	cursor int
+	c       *common
+	keymap  listKeys
+	yes, no key.Binding
+	ct      steps.ConnectionType
+	idps    []steps.IdP
+	cursor  int
+	// connIdP is the identity provider the connection was set up for in
+	// Docker, or empty when unknown: choosing another asks first.
+	connIdP steps.IdP
+	// asking is true while that question is shown.
+	asking bool
 }
 
 func newIdPScreen(c *common, preselect steps.IdP, ct steps.ConnectionType) *idpScreen {
-	s := &idpScreen{c: c, keymap: newListKeys("choose"), ct: ct}
+	s := &idpScreen{c: c, keymap: newListKeys("choose"), ct: ct,
+		yes: key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "use it anyway")),
+		no:  key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n", "choose again"))}
 	for _, p := range steps.IdPs() {
 		if slices.Contains(p.ConnectionTypes(), ct) {
 			s.idps = append(s.idps, p)
@@ -37,19 +45,38 @@ func (s *idpScreen) step() steps.StepID { return steps.StepIdP }
 func (s *idpScreen) Init() tea.Cmd { return nil }
 
 func (s *idpScreen) keys() []key.Binding {
+	if s.asking {
+		return []key.Binding{s.yes, s.no}
+	}
 	return []key.Binding{s.keymap.Up, s.keymap.Down, s.keymap.Choose}
 }
 
+// typing is true while the question is shown: esc answers it.
+func (s *idpScreen) typing() bool { return s.asking }
+
 func (s *idpScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
-	if msg, ok := msg.(tea.KeyPressMsg); ok {
-		switch {
-		case key.Matches(msg, s.keymap.Up):
-			s.cursor = max(0, s.cursor-1)
-		case key.Matches(msg, s.keymap.Down):
-			s.cursor = min(len(s.idps)-1, s.cursor+1)
-		case key.Matches(msg, s.keymap.Choose) && len(s.idps) > 0:
-			return s, emit(idpChosenMsg{idp: s.idps[s.cursor]})
+	msgKey, ok := msg.(tea.KeyPressMsg)
+	if !ok || len(s.idps) == 0 {
+		return s, nil
+	}
+	chosen := s.idps[s.cursor]
+	switch {
+	case s.asking && key.Matches(msgKey, s.yes):
+		s.asking = false
+		return s, emit(idpChosenMsg{idp: chosen})
+	case s.asking && key.Matches(msgKey, s.no):
+		s.asking = false
+	case s.asking:
+	case key.Matches(msgKey, s.keymap.Up):
+		s.cursor = max(0, s.cursor-1)
+	case key.Matches(msgKey, s.keymap.Down):
+		s.cursor = min(len(s.idps)-1, s.cursor+1)
+	case key.Matches(msgKey, s.keymap.Choose):
+		if s.connIdP != "" && chosen != s.connIdP {
+			s.asking = true
+			return s, nil
 		}
+		return s, emit(idpChosenMsg{idp: chosen})
 	}
 	return s, nil
 }
@@ -64,6 +91,13 @@ func (s *idpScreen) View() string {
 		} else {
 			b.WriteString("  " + p.Label() + "\n")
 		}
+	}
+	if s.asking {
+		b.WriteString("\n" + st.warn.Render("Use "+shortLabel(s.idps[s.cursor])+"?") + "\n" +
+			st.wrap("The connection was set up for "+shortLabel(s.connIdP)+" in Docker. The checklist follows the identity "+
+				"provider you choose: pick "+shortLabel(s.connIdP)+" unless the Docker app really lives in "+shortLabel(s.idps[s.cursor])+".",
+				s.c.contentWidth()))
+		return b.String()
 	}
 	if len(s.idps) < len(steps.IdPs()) {
 		b.WriteString("\n" + st.wrapIn(st.subtle, "Only identity providers that support an "+s.ct.Label()+" connection are listed.", s.c.contentWidth()))

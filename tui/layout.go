@@ -7,6 +7,7 @@ import (
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/docker-scim/docker-scim/steps"
 )
 
 // Layout helpers shared by every screen: the frame's parts, the footer,
@@ -48,6 +49,14 @@ func plural(n int, noun string) string {
 func field(st styles, label, value string, labelW, width int) string {
 	wrapped := st.wrap(value, max(10, width-labelW))
 	return fmt.Sprintf("%-*s", labelW, label) + strings.ReplaceAll(wrapped, "\n", "\n"+strings.Repeat(" ", labelW))
+}
+
+// shortLabel is an identity provider's name without its parenthesis
+// ("Microsoft Entra ID" for "Microsoft Entra ID (formerly Azure AD)"), for
+// places that name it again after the full name was shown once.
+func shortLabel(p steps.IdP) string {
+	short, _, _ := strings.Cut(p.Label(), " (")
+	return short
 }
 
 // lineCount is how many lines s takes on screen.

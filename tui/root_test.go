@@ -104,7 +104,7 @@ func TestResumeAfterRestart(t *testing.T) {
 	d.enterUntil(steps.StepCredentials)
 	d.press("r")
 	d.enterUntil(steps.StepIdP)
-	d.press("down", "enter") // Entra checklist
+	d.press("down", "enter", "y") // Entra checklist, for an Okta connection
 	d.press("space", "down", "space")
 	raw, err := os.ReadFile(filepath.Join(dir, stateFile))
 	if err != nil {

@@ -107,7 +107,7 @@ func TestFullFlowState(t *testing.T) {
 	if !strings.Contains(d.screen(), "> Okta") {
 		t.Fatalf("IdP of the connection not preselected:\n%s", d.screen())
 	}
-	d.press("down", "enter") // Entra
+	d.press("down", "enter", "y") // Entra, for an Okta connection
 	if !strings.Contains(d.screen(), "Entra") {
 		t.Fatalf("not the Entra checklist:\n%s", d.screen())
 	}

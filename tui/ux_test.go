@@ -409,3 +409,38 @@ func TestLongNamesAreCutWithAnEllipsis(t *testing.T) {
 		t.Fatalf("a long name is not cut with … or hides the IdP:\n%s", s)
 	}
 }
+
+func TestAnotherIdPThanTheConnectionsAsksFirst(t *testing.T) {
+	d := newDriver(t, testConfig(seededConsole(), nil), 80, 24) // Okta SAML
+	d.enterUntil(steps.StepIdP)
+	d.press("down", "enter") // Entra for an Okta connection
+	if d.m.top().step() != steps.StepIdP || !strings.Contains(d.screen(), "set up for Okta") {
+		t.Fatalf("choosing another IdP raised no question:\n%s", d.screen())
+	}
+	d.press("n")
+	if d.m.top().step() != steps.StepIdP || strings.Contains(d.screen(), "set up for Okta") {
+		t.Fatalf("n did not take the question back:\n%s", d.screen())
+	}
+	d.press("enter", "y")
+	if d.m.top().step() != steps.StepChecklist || d.m.session.IdP != steps.Entra {
+		t.Fatalf("y did not choose Entra: at %s with %s", d.m.top().step(), d.m.session.IdP)
+	}
+}
+
+func TestShortTokenIsQuestioned(t *testing.T) {
+	d := driveScreen(t, Config{}, 80, 24, guided(client.SCIMCredentials{BaseURL: cleanURL, Token: client.NewSecret("abc")}))
+	if s := d.screen(); strings.Contains(s, "API Token ready") || !strings.Contains(s, "shorter than an API Token") {
+		t.Fatalf("a 3-character token is called ready:\n%s", s)
+	}
+}
+
+func TestRunbookPathIsAbsolute(t *testing.T) {
+	t.Chdir(t.TempDir())
+	d := newDriver(t, testConfig(seededConsole(), nil), 120, 40)
+	d.enterUntil(steps.StepChecklist)
+	d.press("e")
+	wd, _ := os.Getwd()
+	if s := flat(d.screen()); !strings.Contains(s, "Runbook written to "+wd+string(filepath.Separator)) {
+		t.Fatalf("the runbook path is not absolute:\n%s", s)
+	}
+}

@@ -194,9 +194,11 @@ func enterUntil(s *session, want string) error {
 // result holds one program's samples.
 type result struct {
 	firstFrame, ready, key []time.Duration
-	rssKB                  []int64
-	idleCPU                []float64 // percent of one core
-	idleScreen             string
+	// firstCPU is the CPU time used by the first frame (read just after).
+	firstCPU   []time.Duration
+	rssKB      []int64
+	idleCPU    []float64 // percent of one core
+	idleScreen string
 }
 
 // measurePairs runs a and b runs times each, pair by pair, alternating
@@ -239,6 +241,14 @@ func measureRun(p *program, r *result) error {
 		s.kill()
 		return fmt.Errorf("first frame: %w", err)
 	}
+	// The CPU the program burnt to get there: unlike the wall time, it
+	// hardly depends on how busy the machine is.
+	cpu, err := cpuTime(s.cmd.Process.Pid)
+	if err != nil {
+		s.kill()
+		return err
+	}
+	r.firstCPU = append(r.firstCPU, cpu)
 	ready, err := s.waitText(p.ready, timeout)
 	if err != nil {
 		s.kill()
@@ -364,6 +374,8 @@ func report(w *os.File, app, baseline, upstream *result, load, runs int, idle ti
 	}
 	ff, bf := median(app.firstFrame), median(baseline.firstFrame)
 	row("time to first frame", ms(ff), ms(bf), float64(ff)/float64(bf), "1.10×", 1.10)
+	fc, bc := median(app.firstCPU), median(baseline.firstCPU)
+	fmt.Fprintf(w, "| CPU time to first frame (informational) | %s | %s | %.2f× | — | — |\n", ms(fc), ms(bc), float64(fc)/float64(bc))
 	kf, bk := median(app.key), median(baseline.key)
 	row("key to frame (random moment)", ms(kf), ms(bk), float64(kf)/float64(bk), "0.65×", 0.65)
 	ar, br := median(app.rssKB), median(baseline.rssKB)
