@@ -10,6 +10,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/docker-scim/docker-scim/client"
 	"github.com/docker-scim/docker-scim/flow"
 	"github.com/docker-scim/docker-scim/steps"
@@ -127,7 +128,7 @@ func (s *readBackScreen) waiting(p *poller) bool {
 func (s *readBackScreen) schedule(r resource, d time.Duration) tea.Cmd {
 	p := s.poller(r)
 	p.gen++
-	p.next = d
+	p.next, p.nextAt = d, s.c.cfg.Now().Add(d)
 	if d <= 0 {
 		return s.start(r)
 	}
@@ -268,10 +269,11 @@ func (s *readBackScreen) status(r resource) string {
 	if p.inFlight {
 		return s.spinner.View() + " checking…"
 	}
+	at := p.nextAt.Local().Format("15:04:05")
 	if p.rateLimited {
-		return fmt.Sprintf("waiting for the rate limit: next check in %s", p.next.Round(time.Second))
+		return "waiting for the rate limit: next check at " + at
 	}
-	return fmt.Sprintf("next check in %s", p.next.Round(time.Second))
+	return "next check at " + at
 }
 
 // rows is how many users, and how many teams, fit in the window.
@@ -317,7 +319,12 @@ func (s *readBackScreen) teamsView(w int) string {
 	var b strings.Builder
 	b.WriteString(st.header.Render(fmt.Sprintf("Teams with these users: %d", len(s.teams))))
 	if s.c.cfg.Env.ReadsHub() {
-		b.WriteString(st.subtle.Render("  audit log: " + s.status(resAudit)))
+		status := "audit log: " + s.status(resAudit)
+		if ansi.StringWidth(b.String())+2+ansi.StringWidth(status) > w {
+			b.WriteString("\n" + st.subtle.Render(status))
+		} else {
+			b.WriteString(st.subtle.Render("  " + status))
+		}
 	}
 	b.WriteString("\n")
 	for i, t := range s.teams {
@@ -368,8 +375,11 @@ const (
 
 // poller is the polling state of one resource.
 type poller struct {
-	interval  time.Duration
-	next      time.Duration // the delay last scheduled, for the status line
+	interval time.Duration
+	next     time.Duration // the delay last scheduled
+	// nextAt is when the next poll is due, for the status line (a fixed
+	// time, not a countdown that would stand still between frames).
+	nextAt    time.Time
 	lastStart time.Time
 	inFlight  bool
 	// gen identifies the latest timer; older timers are ignored.

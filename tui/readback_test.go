@@ -282,7 +282,8 @@ func TestReadBackSaysWhenItWaitsForTheRateLimit(t *testing.T) {
 	if got := d.timers[len(d.timers)-1].after; got != 42*time.Second {
 		t.Fatalf("next poll in %v, want after the rate-limit wait (42 s)", got)
 	}
-	if v := d.body(); !strings.Contains(v, "waiting for the rate limit: next check in 42s") || strings.Contains(v, "check the network") {
+	if v := d.body(); !strings.Contains(v, "waiting for the rate limit: next check at "+d.now.Add(42*time.Second).Local().Format("15:04:05")) ||
+		strings.Contains(v, "check the network") {
 		t.Fatalf("status does not say it waits for the rate limit:\n%s", v)
 	}
 }
