@@ -77,8 +77,6 @@ type plainMode struct {
 	// token is the SCIM API Token given before the run (flag or
 	// environment); the run's credentials hold it once the step took it.
 	token client.Secret
-	// org is the organization as the connection list read it, or nil.
-	org *client.OrgInfo
 	// graph reaches Microsoft Graph for "Configure Entra for me", or nil.
 	graph *flow.EntraGraph
 }
@@ -121,7 +119,7 @@ func (p *plainMode) connection(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	p.org = &info
+	p.run.RecordOrg(info)
 	i, err := p.pickConnection(ctx, info.Connections)
 	if err != nil {
 		return err
@@ -223,7 +221,7 @@ func (p *plainMode) chooseIdP(ctx context.Context, known steps.IdP) (steps.IdP, 
 // preflight prints what could stop SCIM or surprise the admin; a blocker
 // stops the flow.
 func (p *plainMode) preflight(ctx context.Context) error {
-	facts, err := flow.Preflight(ctx, p.env, p.org)
+	facts, err := flow.Preflight(ctx, p.env, p.run.Org)
 	if err != nil {
 		return err
 	}
@@ -233,8 +231,8 @@ func (p *plainMode) preflight(ctx context.Context) error {
 			return err
 		}
 	}
-	findings := flow.Findings(p.env.Org, facts, p.run.Conn, flow.JIT(p.env, p.run.Conn, said))
-	p.run.RecordPreflight(findings)
+	p.run.RecordPreflight(p.env, facts, said)
+	findings := p.run.Findings
 	for _, f := range findings {
 		p.ui.say("%s: %s", strings.ToUpper(f.Severity.String()), p.ui.rich(f.Title))
 		if f.Detail != "" {

@@ -76,7 +76,7 @@ func get(t *testing.T, url, token string) (int, map[string]any) {
 	t.Helper()
 	req, _ := http.NewRequest("GET", url, nil)
 	req.Header.Set("Authorization", "Bearer "+token)
-	res, err := http.DefaultClient.Do(req)
+	res, err := testwait.HTTP.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +89,7 @@ func get(t *testing.T, url, token string) (int, map[string]any) {
 func hubJWT(t *testing.T, base, org, oat string) string {
 	t.Helper()
 	b, _ := json.Marshal(map[string]string{"identifier": org, "secret": oat})
-	res, err := http.Post(base+"/v2/auth/token", "application/json", bytes.NewReader(b))
+	res, err := testwait.HTTP.Post(base+"/v2/auth/token", "application/json", bytes.NewReader(b))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,7 +162,7 @@ func TestSandboxCommandFaultAndRateLimitFlags(t *testing.T) {
 	}
 	req, _ := http.NewRequest("GET", rs.line.SCIMBaseURL+"/Users", nil)
 	req.Header.Set("Authorization", "Bearer "+rs.line.SCIMToken)
-	res, err := http.DefaultClient.Do(req)
+	res, err := testwait.HTTP.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -42,6 +42,9 @@ type term struct {
 	target string
 	// env is the environment of the tmux server, so of the program.
 	env []string
+	// rejected counts the screens waitFor has read and found not yet
+	// right, so a test can tell that a wait is in progress.
+	rejected atomic.Int64
 }
 
 // requireTmux skips the test when tmux is not installed, or fails it when
@@ -254,11 +257,12 @@ func (tm *term) waitFor(what string, ok func(screen string) bool) string {
 		if ok(s) {
 			return s
 		}
+		tm.rejected.Add(1)
 		if status, exited := exitStatus(s); exited {
 			tm.t.Fatalf("the program exited (status %d) while waiting for %s; last screen:\n%s", status, what, s)
 		}
 		if time.Now().After(deadline) {
-			tm.t.Fatalf("no %s after %s; last screen:\n%s", what, waitTimeout, s)
+			tm.t.Fatalf("waited %s for %s; last screen:\n%s", waitTimeout, what, s)
 		}
 		time.Sleep(pollEvery)
 	}

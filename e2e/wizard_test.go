@@ -641,3 +641,34 @@ func TestKeysWhileStarved(t *testing.T) {
 	token := fieldValue(s, steps.PasteToken)
 	r.tm.waitBuffer("the API Token "+token, func(b string) bool { return b == token })
 }
+
+// TestLeaveWaitsForTheNextScreen: the walk's leave presses a screen's
+// leaving key and returns only once the next step is on screen. The program
+// is stopped when the key is sent and continued only after leave has read
+// the old screen a few times, so a leave that did not wait would return
+// with the credentials screen still shown (TestResize once went on to act
+// on that screen a second time: its keys reached the next one).
+func TestLeaveWaitsForTheNextScreen(t *testing.T) {
+	t.Parallel()
+	r := startSandbox(t, 100, 30, "Okta SAML", steps.Okta.Label())
+	s := r.walkTo(steps.StepCredentials)
+	title := stepTitle(s)
+	key := r.copyCredentials(s)
+	thaw := r.tm.freeze()
+	before := r.tm.rejected.Load()
+	go func() {
+		defer thaw()
+		deadline := time.Now().Add(waitTimeout)
+		for r.tm.rejected.Load() < before+3 && time.Now().Before(deadline) {
+			time.Sleep(pollEvery)
+		}
+	}()
+	r.leave(title, key)
+	if got := stepTitle(r.tm.screen()); got == title || got == "" {
+		t.Fatalf("leave returned with %q on screen, want the next step", got)
+	}
+	if r.tm.rejected.Load() < before+3 {
+		t.Fatalf("leave returned after reading the stopped program's screen %d times; it cannot have waited for it",
+			r.tm.rejected.Load()-before)
+	}
+}

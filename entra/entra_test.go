@@ -14,6 +14,7 @@ import (
 
 	"github.com/docker-scim/docker-scim/client"
 	"github.com/docker-scim/docker-scim/entra"
+	"github.com/docker-scim/docker-scim/internal/testwait"
 	"github.com/docker-scim/docker-scim/sandbox"
 )
 
@@ -69,7 +70,7 @@ func (e env) scimGet(t *testing.T, path string, out any) {
 	t.Helper()
 	req, _ := http.NewRequest(http.MethodGet, e.scim+path, nil)
 	req.Header.Set("Authorization", "Bearer "+e.token.Value())
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := testwait.HTTP.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

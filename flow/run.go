@@ -21,6 +21,16 @@ type Run struct {
 	// SetupAt is when the credentials were issued or pasted: the read-back
 	// looks for users provisioned since then.
 	SetupAt time.Time
+	// Org is the organization as the connection list read it (plan,
+	// domains); nil where connections are not listed. The preflight reuses
+	// it instead of reading it again.
+	Org *client.OrgInfo
+	// Facts are what the preflight read (plan, domains, members); nil until
+	// it ran.
+	Facts *Facts
+	// JITSaid is the admin's answer to "is JIT on?" where the environment
+	// cannot read the setting; nil when not given (Docker's default, on).
+	JITSaid *bool
 	// Findings are the preflight results.
 	Findings []steps.Finding
 	// Probe is the verify step's result; nil until it ran.
@@ -53,6 +63,8 @@ func (r *Run) ChooseConnection(c client.Connection) {
 	same := c.ID == r.Conn.ID && c.Name == r.Conn.Name
 	if !same {
 		r.Creds, r.SetupAt, r.Probe = client.SCIMCredentials{}, time.Time{}, nil
+		// The preflight's answers were about the other connection.
+		r.Facts, r.JITSaid, r.Findings = nil, nil, nil
 	}
 	scimOn := r.Conn.SCIMEnabled && c.ID == r.Conn.ID
 	r.Conn = c
@@ -62,8 +74,31 @@ func (r *Run) ChooseConnection(c client.Connection) {
 	}
 }
 
-// RecordPreflight records the preflight findings.
-func (r *Run) RecordPreflight(findings []steps.Finding) { r.Findings = findings }
+// RecordOrg records the organization as the connection list read it: the
+// preflight reuses its plan and domains.
+func (r *Run) RecordOrg(info client.OrgInfo) { r.Org = &info }
+
+// RecordPreflight records what the preflight read, the admin's answer
+// about JIT (nil where none was given or the environment reads it), and
+// the findings they give in env.
+func (r *Run) RecordPreflight(env *Env, f Facts, jitSaid *bool) {
+	r.Facts, r.JITSaid = &f, jitSaid
+	r.Findings = r.PreflightFindings(env)
+}
+
+// JIT reports whether JIT provisioning is on for the connection: as Docker
+// says where env reads it, else as the admin said, else Docker's default
+// (on).
+func (r *Run) JIT(env *Env) bool { return JIT(env, r.Conn, r.JITSaid) }
+
+// PreflightFindings are the preflight results for the facts read and the
+// JIT setting known now; nil before the preflight ran.
+func (r *Run) PreflightFindings(env *Env) []steps.Finding {
+	if r.Facts == nil {
+		return nil
+	}
+	return Findings(env.Org, *r.Facts, r.Conn, r.JIT(env))
+}
 
 // RecordCredentials records the SCIM Base URL and API Token at now. When
 // they were asked for again only because a later step needed the token

@@ -1,6 +1,7 @@
 package flow
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -97,5 +98,35 @@ func TestChooseConnectionDropsOtherCredentials(t *testing.T) {
 	r.ChooseConnection(client.Connection{ID: "b", Name: "B", IdP: "entra"})
 	if !r.Creds.Token.IsZero() || !r.SetupAt.IsZero() || r.Conn.SCIMEnabled || r.IdP != steps.Entra {
 		t.Fatalf("another connection kept the old credentials: %+v", r)
+	}
+}
+
+// TestRunKeepsThePreflightFacts: the run keeps the org the connection list
+// read, the facts the preflight read and the admin's JIT answer; the
+// findings follow from them, and choosing another connection drops what
+// was about the old one.
+func TestRunKeepsThePreflightFacts(t *testing.T) {
+	docker := Docker("moby", nil)
+	var r Run
+	r.ChooseConnection(client.Connection{Name: "Okta prod", Type: client.SAML})
+	r.RecordOrg(client.OrgInfo{Plan: "business"})
+	if !r.JIT(docker) || r.PreflightFindings(docker) != nil {
+		t.Fatalf("before the preflight: JIT %v (want Docker's default, on), findings %v", r.JIT(docker), r.PreflightFindings(docker))
+	}
+	off := false
+	r.RecordPreflight(docker, Facts{Org: *r.Org, OrgKnown: true}, &off)
+	if r.JIT(docker) || r.Facts == nil || r.Facts.Org.Plan != "business" {
+		t.Fatalf("after the preflight: JIT %v, facts %+v", r.JIT(docker), r.Facts)
+	}
+	titles := ""
+	for _, f := range r.Findings {
+		titles += f.Title + "; "
+	}
+	if !strings.Contains(titles, "JIT provisioning is off") || strings.Contains(titles, "Subscription not known") {
+		t.Fatalf("findings do not follow the facts and the answer: %s", titles)
+	}
+	r.ChooseConnection(client.Connection{Name: "Entra prod", Type: client.SAML})
+	if r.Facts != nil || r.JITSaid != nil || r.Findings != nil || r.Org == nil {
+		t.Fatalf("another connection kept the old one's answers (or lost the org): %+v", r)
 	}
 }

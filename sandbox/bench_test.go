@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/docker-scim/docker-scim/internal/testwait"
 	"github.com/docker-scim/docker-scim/sandbox"
 )
 
@@ -29,7 +30,7 @@ func benchDo(b *testing.B, method, target, token string, body []byte, want int) 
 	req, _ := http.NewRequest(method, target, bytes.NewReader(body))
 	req.Header.Set("Authorization", "Bearer "+token)
 	req.Header.Set("Content-Type", "application/scim+json")
-	res, err := http.DefaultClient.Do(req)
+	res, err := testwait.HTTP.Do(req)
 	if err != nil {
 		b.Fatal(err)
 	}

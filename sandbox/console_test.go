@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/docker-scim/docker-scim/internal/testwait"
 	"github.com/docker-scim/docker-scim/sandbox"
 )
 
@@ -170,7 +171,7 @@ func TestSeededSCIMTokenOption(t *testing.T) {
 	for token, want := range map[string]int{tok: http.StatusOK, tok + "x": http.StatusUnauthorized} {
 		req, _ := http.NewRequest(http.MethodGet, srv.URL+sandbox.SCIMPath+"/ServiceProviderConfig", nil)
 		req.Header.Set("Authorization", "Bearer "+token)
-		resp, err := http.DefaultClient.Do(req)
+		resp, err := testwait.HTTP.Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -190,7 +191,7 @@ func TestSeedPredatesStart(t *testing.T) {
 	defer srv.Close()
 	req, _ := http.NewRequest(http.MethodGet, srv.URL+sandbox.SCIMPath+"/Users", nil)
 	req.Header.Set("Authorization", "Bearer "+sb.Credentials().SCIMToken)
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := testwait.HTTP.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

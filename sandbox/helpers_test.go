@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/docker-scim/docker-scim/internal/testwait"
 	"github.com/docker-scim/docker-scim/sandbox"
 )
 
@@ -74,7 +75,7 @@ func (e *env) do(method, path, bearer string, body any) resp {
 	if rd != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	res, err := http.DefaultClient.Do(req)
+	res, err := testwait.HTTP.Do(req)
 	if err != nil {
 		e.t.Fatalf("%s %s: %v", method, path, err)
 	}

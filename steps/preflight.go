@@ -35,6 +35,18 @@ func (s Severity) String() string {
 // MarshalText writes the severity's name, for JSON.
 func (s Severity) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
 
+// UnmarshalText reads a severity as MarshalText writes it (saved progress
+// keeps the findings).
+func (s *Severity) UnmarshalText(b []byte) error {
+	for _, v := range []Severity{Info, Warning, Blocker} {
+		if v.String() == string(b) {
+			*s = v
+			return nil
+		}
+	}
+	return fmt.Errorf("unknown severity %q: want info, warning or blocker", b)
+}
+
 // Finding is one result of a preflight check.
 type Finding struct {
 	Severity Severity `json:"severity"`

@@ -109,3 +109,19 @@ func TestPrerequisitesUnknownDomains(t *testing.T) {
 		t.Fatalf("unknown domains without a connection: %s", got)
 	}
 }
+
+// TestSeverityRoundTrips: a severity reads back as it is written (saved
+// progress keeps findings); an unknown one is an error.
+func TestSeverityRoundTrips(t *testing.T) {
+	for _, s := range []Severity{Info, Warning, Blocker} {
+		raw, _ := s.MarshalText()
+		var back Severity
+		if err := back.UnmarshalText(raw); err != nil || back != s {
+			t.Fatalf("%s read back as %s (%v)", s, back, err)
+		}
+	}
+	var s Severity
+	if err := s.UnmarshalText([]byte("fatal")); err == nil {
+		t.Fatal("unknown severity accepted")
+	}
+}

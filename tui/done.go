@@ -28,11 +28,15 @@ type summary struct {
 	// refreshed is true when this session refreshed a working API Token:
 	// the identity provider still holds the old one.
 	refreshed bool
+	// jit is true when JIT provisioning is (or may be) on: Docker's
+	// setting, or the admin's answer where it cannot be read.
+	jit bool
 }
 
 func (m Model) summary() summary {
 	run := m.session.Run
-	s := summary{org: m.c.cfg.Env.Org, conn: run.Conn, idp: run.IdP, baseURL: run.Creds.BaseURL, refreshed: m.session.refreshed}
+	s := summary{org: m.c.cfg.Env.Org, conn: run.Conn, idp: run.IdP, baseURL: run.Creds.BaseURL, refreshed: m.session.refreshed,
+		jit: run.JIT(m.c.cfg.Env)}
 	if run.Probe != nil {
 		s.probe = *run.Probe
 	}
@@ -133,7 +137,7 @@ func (s *doneScreen) View() string {
 		}
 		b.WriteString(listItem(strings.Join(lines, "\n")))
 	}
-	if sum.conn.JIT || !s.c.cfg.Env.KnowsJIT() {
+	if sum.jit {
 		b.WriteString(listItem(st.wrap("After testing, consider disabling JIT: "+steps.DisableJIT+".", w-4)))
 	}
 	b.WriteString(listItem(st.wrap(steps.SSONotEnforced+" "+steps.EnforceSSO, w-4)))

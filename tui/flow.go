@@ -33,9 +33,9 @@ func (m Model) advance(msg tea.Msg) (next tea.Model, cmd tea.Cmd, ok bool) {
 			m.session.draft = guidedDraft{}
 		}
 		run.ChooseConnection(msg.conn)
-		m.session.org = msg.org
+		run.Org = msg.org
 	case preflightDoneMsg:
-		run.RecordPreflight(msg.findings)
+		run.RecordPreflight(m.c.cfg.Env, msg.facts, msg.jitSaid)
 	case scimReadyMsg:
 		if m.c.cfg.Env.IssuesSCIM() && run.Conn.SCIMEnabled && msg.creds.Token.Value() != run.Creds.Token.Value() {
 			// Setup SCIM on a connection that had it refreshed the token.
@@ -74,7 +74,7 @@ func (m Model) show(step steps.StepID) (tea.Model, tea.Cmd) {
 	run := &m.session.Run
 	switch step {
 	case steps.StepPreflight:
-		return m.push(newPreflightScreen(m.c, run.Conn, m.session.org))
+		return m.push(newPreflightScreen(m.c, *run))
 	case steps.StepSetupSCIM:
 		return m.push(m.setupScreen())
 	case steps.StepVerify:

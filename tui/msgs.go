@@ -27,8 +27,13 @@ type (
 	}
 	checklistDoneMsg struct{}
 	finishMsg        struct{}
-	// preflightDoneMsg: the admin read the preflight findings and continues.
-	preflightDoneMsg struct{ findings []steps.Finding }
+	// preflightDoneMsg: the admin read the preflight findings and
+	// continues. jitSaid is the admin's answer about JIT where the
+	// environment cannot read it, else nil.
+	preflightDoneMsg struct {
+		facts   flow.Facts
+		jitSaid *bool
+	}
 	// openURLMsg asks the root to open url in the browser (or show it).
 	openURLMsg struct{ url string }
 	// exportRunbookMsg asks the root to write the runbook to a file.

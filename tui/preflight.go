@@ -55,11 +55,12 @@ type preflightScreen struct {
 	scroll int
 }
 
-// org is the org as the connection list read it, or nil.
-func newPreflightScreen(c *common, conn client.Connection, org *client.OrgInfo) *preflightScreen {
+// newPreflightScreen checks run's connection, reusing the org the
+// connection list read and starting from what the admin said about JIT.
+func newPreflightScreen(c *common, run flow.Run) *preflightScreen {
 	s := &preflightScreen{
 		c:       c,
-		conn:    conn,
+		conn:    run.Conn,
 		spinner: spinner.New(spinner.WithSpinner(spinner.Dot)),
 		next:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "continue")),
 		retry:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "check again")),
@@ -67,8 +68,8 @@ func newPreflightScreen(c *common, conn client.Connection, org *client.OrgInfo) 
 		steps:   key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "details")),
 		up:      key.NewBinding(key.WithKeys("up"), key.WithHelp("↑/↓", "scroll")),
 		down:    key.NewBinding(key.WithKeys("down"), key.WithHelp("↓", "scroll")),
-		jit:     flow.JIT(c.cfg.Env, conn, nil),
-		org:     org,
+		jit:     run.JIT(c.cfg.Env),
+		org:     run.Org,
 	}
 	return s
 }
@@ -129,7 +130,12 @@ func (s *preflightScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 			if steps.Blocked(s.findings()) {
 				return s, nil
 			}
-			return s, emit(preflightDoneMsg{findings: s.findings()})
+			done := preflightDoneMsg{facts: s.facts}
+			if !s.c.cfg.Env.KnowsJIT() {
+				jit := s.jit // a copy: the run's answer is not the screen's
+				done.jitSaid = &jit
+			}
+			return s, emit(done)
 		}
 	}
 	return s, nil

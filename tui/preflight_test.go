@@ -3,8 +3,14 @@ package tui
 import (
 	"context"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/docker-scim/docker-scim/client"
 	"github.com/docker-scim/docker-scim/flow"
@@ -146,5 +152,43 @@ func TestPreflightFitsAndScrolls(t *testing.T) {
 				t.Fatalf("%dx%d: down did not scroll:\n%s", size[0], size[1], d.screen())
 			}
 		}
+	}
+}
+
+// TestJITAnswerKeptInTheRun: on real Docker, which has no API for the JIT
+// setting, the admin's answer at the preflight is kept in the run with the
+// facts read: a preflight shown again starts from it, the done screen
+// gives no "disable JIT" advice when JIT is off, and the answer and the
+// findings are saved with the progress and restored on resume.
+func TestJITAnswerKeptInTheRun(t *testing.T) {
+	dir := t.TempDir()
+	cfg := testConfig(nil, nil)
+	cfg.StateDir = dir
+	d := newDriver(t, cfg, 100, 40)
+	d.send(connectionChosenMsg{conn: client.Connection{Name: "Okta prod", Type: client.SAML, IdP: "okta"}})
+	d.press("t", "enter")
+	run := d.m.session.Run
+	if run.JITSaid == nil || *run.JITSaid || run.Facts == nil || run.JIT(cfg.Env) {
+		t.Fatalf("after JIT off and enter: said %v, facts %v", run.JITSaid, run.Facts)
+	}
+	if !slices.ContainsFunc(run.Findings, func(f steps.Finding) bool { return strings.Contains(f.Title, "JIT provisioning is off") }) {
+		t.Fatalf("findings do not follow the answer: %+v", run.Findings)
+	}
+	if again := newPreflightScreen(d.m.c, run); again.jit {
+		t.Fatal("a preflight shown again forgot that JIT is off")
+	}
+	done, _ := d.m.show(steps.StepDone)
+	if view := ansi.Strip(done.(Model).View().Content); strings.Contains(view, "consider disabling JIT") {
+		t.Fatalf("done screen advises disabling JIT the admin said is off:\n%s", view)
+	}
+
+	raw, _ := os.ReadFile(filepath.Join(dir, stateFile))
+	loaded := loadStateCmd(dir, testNow)().(stateLoadedMsg)
+	if st := loaded.state; st == nil || st.JITSaid == nil || *st.JITSaid || !reflect.DeepEqual(st.Findings, run.Findings) {
+		t.Fatalf("saved progress lacks the JIT answer or the findings (%+v):\n%s", loaded, raw)
+	}
+	resumed, _ := d.m.resume(*loaded.state)
+	if r := resumed.(Model).session.Run; r.JITSaid == nil || *r.JITSaid || len(r.Findings) != len(run.Findings) {
+		t.Fatalf("resume did not restore the JIT answer or the findings: %v %+v", r.JITSaid, r.Findings)
 	}
 }

@@ -61,9 +61,6 @@ type resumer interface {
 // what only the wizard keeps.
 type session struct {
 	flow.Run
-	// org is the org as the connection list read it (plan, domains), or
-	// nil: the preflight reuses it.
-	org *client.OrgInfo
 	// checkedSeq is the seq of the newest checkedMsg applied.
 	checkedSeq int
 	// secured is true once the API Token was copied to the native clipboard
@@ -382,6 +379,8 @@ func (m Model) persist() tea.Cmd {
 		IdP:        m.session.IdP,
 		Checked:    m.session.Checked,
 		SetupAt:    m.session.SetupAt,
+		JITSaid:    m.session.JITSaid,
+		Findings:   m.session.Findings,
 		SavedAt:    m.c.cfg.Now().UTC(),
 	})
 }
@@ -404,7 +403,7 @@ func (m Model) onStateLoaded(msg stateLoadedMsg) (tea.Model, tea.Cmd) {
 func (m Model) resume(st savedState) (tea.Model, tea.Cmd) {
 	m.stack = m.stack[:1]
 	m.session = session{Run: flow.Run{Conn: st.Connection, IdP: st.IdP, Checked: st.Checked, SetupAt: st.SetupAt,
-		Creds: client.SCIMCredentials{BaseURL: st.BaseURL}}}
+		Creds: client.SCIMCredentials{BaseURL: st.BaseURL}, JITSaid: st.JITSaid, Findings: st.Findings}}
 	switch st.Step {
 	case steps.StepIdP:
 		return m.push(newIdPScreen(m.c, st.IdP, m.connType()))

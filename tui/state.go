@@ -39,7 +39,14 @@ type savedState struct {
 	// SetupAt is when the SCIM credentials were issued or pasted: the
 	// read-back looks for users provisioned since then.
 	SetupAt time.Time `json:"setup_at,omitzero"`
-	SavedAt time.Time `json:"saved_at"`
+	// JITSaid is the admin's answer about JIT where Docker's setting
+	// cannot be read (no one reads it again on resume).
+	JITSaid *bool `json:"jit_said,omitempty"`
+	// Findings are the preflight's results, for the runbook and the
+	// result after a resume (the preflight is not shown again). The member
+	// list they were computed from is not saved.
+	Findings []steps.Finding `json:"findings,omitempty"`
+	SavedAt  time.Time       `json:"saved_at"`
 }
 
 type stateLoadedMsg struct {

@@ -4,6 +4,7 @@
 package testwait
 
 import (
+	"net/http"
 	"testing"
 	"time"
 )
@@ -11,6 +12,10 @@ import (
 // Timeout is how long one wait may take: generous, because the suite must
 // pass on a busy two-core machine, yet far below go test's 10 minutes.
 const Timeout = 60 * time.Second
+
+// HTTP is an HTTP client for tests: a request that gets no answer within
+// Timeout fails with an error naming its URL instead of hanging the test.
+var HTTP = &http.Client{Timeout: Timeout}
 
 // Recv receives one value from ch, or fails t after Timeout.
 func Recv[T any](t testing.TB, what string, ch <-chan T) T {
