@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -404,5 +405,57 @@ func TestGraphRedirectElsewhereRefused(t *testing.T) {
 	}
 	if _, err := c.GroupsWithPrefix(context.Background(), "moby:"); err == nil || reached.Load() != 0 {
 		t.Fatalf("redirect to another host followed (%d requests there): %v", reached.Load(), err)
+	}
+}
+
+func TestListsFollowNextLinkAndAssignEveryGroup(t *testing.T) {
+	e := newEnv(t, nil)
+	var want []string
+	for i := range 150 {
+		name := fmt.Sprintf("moby:team%03d", i)
+		e.sb.AddGraphGroup(name, "alan.turing@moby.example")
+		want = append(want, name)
+	}
+	c := e.graph(t, nil, true)
+	groups, err := c.GroupsWithPrefix(context.Background(), "moby:team")
+	if err != nil || len(groups) != 150 {
+		t.Fatalf("groups over two pages: %d, %v", len(groups), err)
+	}
+	s := e.settings()
+	s.Groups, s.TestUser = want, ""
+	var progress []entra.Progress
+	if _, err := entra.Configure(context.Background(), c, s, collect(&progress)); err != nil {
+		t.Fatal(err)
+	}
+	// A second run must see all 150 assignments (two pages) and add none.
+	progress = nil
+	if _, err := entra.Configure(context.Background(), c, s, collect(&progress)); err != nil {
+		t.Fatalf("second run: %v", err)
+	}
+	if d := details(progress)[entra.StepAssign]; d != "0 assigned, 150 already assigned" {
+		t.Errorf("second run assigned: %q", d)
+	}
+}
+
+func TestNextLinkOffTheGraphEndpointIsRefused(t *testing.T) {
+	var leaked atomic.Bool
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") != "" {
+			leaked.Store(true)
+		}
+		_, _ = w.Write([]byte(`{"value":[]}`))
+	}))
+	defer other.Close()
+	graph := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write([]byte(`{"value":[{"id":"g1","displayName":"moby:a"}],"@odata.nextLink":"` + other.URL + `/v1.0/groups?$skiptoken=1"}`))
+	}))
+	defer graph.Close()
+	c, err := entra.New(graph.URL+"/v1.0", client.NewSecret("a-graph-token"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.GroupsWithPrefix(context.Background(), "moby:")
+	if err == nil || !strings.Contains(err.Error(), "leaves the Graph endpoint") || leaked.Load() {
+		t.Fatalf("err = %v, token sent elsewhere: %v", err, leaked.Load())
 	}
 }

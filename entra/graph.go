@@ -132,6 +132,35 @@ type Assignment struct {
 // odataString quotes s as an OData string literal.
 func odataString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
+// maxPages bounds how many pages a list follows (100 items each).
+const maxPages = 200
+
+// list GETs a Graph collection and follows @odata.nextLink to its end. A
+// next link must stay on the Graph endpoint the client was given.
+func list[T any](ctx context.Context, c *Client, cl call) ([]T, error) {
+	var all []T
+	for range maxPages {
+		var page struct {
+			Value []T    `json:"value"`
+			Next  string `json:"@odata.nextLink"`
+		}
+		cl.out = &page
+		if err := c.do(ctx, cl); err != nil {
+			return all, err
+		}
+		all = append(all, page.Value...)
+		if page.Next == "" {
+			return all, nil
+		}
+		next, err := url.Parse(page.Next)
+		if err != nil || next.Scheme != c.base.Scheme || next.Host != c.base.Host || !strings.HasPrefix(next.Path, c.base.Path+"/") {
+			return all, &Error{Op: cl.op, Kind: KindDecode, Err: errors.New("the next page's link leaves the Graph endpoint; refusing to send the token there")}
+		}
+		cl.path, cl.query = strings.TrimPrefix(next.Path, c.base.Path), next.Query()
+	}
+	return all, &Error{Op: cl.op, Kind: KindOther, Err: fmt.Errorf("more than %d pages", maxPages)}
+}
+
 func jobPath(spID, jobID string) string {
 	return "/servicePrincipals/" + url.PathEscape(spID) + "/synchronization/jobs/" + url.PathEscape(jobID)
 }
@@ -139,19 +168,16 @@ func jobPath(spID, jobID string) string {
 // FindServicePrincipals lists the service principals whose display name is
 // exactly name (Graph filters by prefix; the exact match is ours).
 func (c *Client) FindServicePrincipals(ctx context.Context, name string) ([]ServicePrincipal, error) {
-	var page struct {
-		Value []ServicePrincipal `json:"value"`
-	}
-	err := c.do(ctx, call{
+	all, err := list[ServicePrincipal](ctx, c, call{
 		op: "find the enterprise app " + strconv.Quote(name), method: http.MethodGet, path: "/servicePrincipals",
 		query: url.Values{"$filter": {"startswith(displayName," + odataString(name) + ")"}, "$select": {spSelect}},
-		out:   &page, perms: []string{PermApplicationRead},
+		perms: []string{PermApplicationRead},
 	})
 	if err != nil {
 		return nil, err
 	}
 	var out []ServicePrincipal
-	for _, sp := range page.Value {
+	for _, sp := range all {
 		if sp.DisplayName == name {
 			out = append(out, sp)
 		}
@@ -188,28 +214,20 @@ func (c *Client) CreateNonGalleryApp(ctx context.Context, name string) (ServiceP
 
 // Jobs lists the provisioning jobs of service principal spID.
 func (c *Client) Jobs(ctx context.Context, spID string) ([]Job, error) {
-	var page struct {
-		Value []Job `json:"value"`
-	}
-	err := c.do(ctx, call{
+	return list[Job](ctx, c, call{
 		op: "list the provisioning jobs", method: http.MethodGet,
-		path: "/servicePrincipals/" + url.PathEscape(spID) + "/synchronization/jobs",
-		out:  &page, perms: []string{PermSynchronization},
+		path:  "/servicePrincipals/" + url.PathEscape(spID) + "/synchronization/jobs",
+		perms: []string{PermSynchronization},
 	})
-	return page.Value, err
 }
 
 // Templates lists the provisioning templates of service principal spID.
 func (c *Client) Templates(ctx context.Context, spID string) ([]Template, error) {
-	var page struct {
-		Value []Template `json:"value"`
-	}
-	err := c.do(ctx, call{
+	return list[Template](ctx, c, call{
 		op: "list the provisioning templates", method: http.MethodGet,
-		path: "/servicePrincipals/" + url.PathEscape(spID) + "/synchronization/templates",
-		out:  &page, perms: []string{PermSynchronization},
+		path:  "/servicePrincipals/" + url.PathEscape(spID) + "/synchronization/templates",
+		perms: []string{PermSynchronization},
 	})
-	return page.Value, err
 }
 
 // CreateJob creates a provisioning job from templateID; Graph creates it
@@ -283,28 +301,20 @@ func (c *Client) PutSchema(ctx context.Context, spID, jobID string, schema map[s
 // GroupsWithPrefix lists the groups whose display name starts with prefix
 // (e.g. "moby:").
 func (c *Client) GroupsWithPrefix(ctx context.Context, prefix string) ([]Group, error) {
-	var page struct {
-		Value []Group `json:"value"`
-	}
-	err := c.do(ctx, call{
+	return list[Group](ctx, c, call{
 		op: "find the " + prefix + "* groups", method: http.MethodGet, path: "/groups",
 		query: url.Values{"$filter": {"startswith(displayName," + odataString(prefix) + ")"}, "$select": {groupSelect}},
-		out:   &page, perms: []string{PermGroupRead},
+		perms: []string{PermGroupRead},
 	})
-	return page.Value, err
 }
 
 // Assignments lists the users and groups assigned to service principal spID.
 func (c *Client) Assignments(ctx context.Context, spID string) ([]Assignment, error) {
-	var page struct {
-		Value []Assignment `json:"value"`
-	}
-	err := c.do(ctx, call{
+	return list[Assignment](ctx, c, call{
 		op: "list the app's assignments", method: http.MethodGet,
-		path: "/servicePrincipals/" + url.PathEscape(spID) + "/appRoleAssignedTo",
-		out:  &page, perms: []string{PermApplicationRead},
+		path:  "/servicePrincipals/" + url.PathEscape(spID) + "/appRoleAssignedTo",
+		perms: []string{PermApplicationRead},
 	})
-	return page.Value, err
 }
 
 // Assign assigns the user or group principalID to service principal spID

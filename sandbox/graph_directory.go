@@ -3,6 +3,7 @@ package sandbox
 import (
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -64,7 +65,44 @@ func (s *Server) graphListSPs(w http.ResponseWriter, r *http.Request) {
 			out = append(out, sp.json())
 		}
 	}
-	writeGraph(w, http.StatusOK, map[string]any{"@odata.context": graphContext(r, "servicePrincipals"), "value": out})
+	writeGraphPage(w, r, "servicePrincipals", out)
+}
+
+// graphPageSize is how many items a stand-in collection returns per page,
+// as Graph's default page size.
+const graphPageSize = 100
+
+// writeGraphPage answers one page of items with Graph's @odata.nextLink
+// ($skiptoken) when more follow.
+func writeGraphPage[T any](w http.ResponseWriter, r *http.Request, what string, items []T) {
+	skip, err := strconv.Atoi(r.URL.Query().Get("$skiptoken"))
+	if r.URL.Query().Get("$skiptoken") != "" && (err != nil || skip < 0) {
+		writeGraphError(w, http.StatusBadRequest, "BadRequest", "The $skiptoken is not valid.")
+		return
+	}
+	skip = min(max(skip, 0), len(items))
+	end := min(skip+graphPageSize, len(items))
+	out := map[string]any{"@odata.context": graphContext(r, what), "value": append([]T{}, items[skip:end]...)}
+	if end < len(items) {
+		q := r.URL.Query()
+		q.Set("$skiptoken", strconv.Itoa(end))
+		out["@odata.nextLink"] = baseURL(r) + r.URL.Path + "?" + q.Encode()
+	}
+	writeGraph(w, http.StatusOK, out)
+}
+
+// AddGraphGroup adds a security group named name to the Graph stand-in's
+// tenant, with the tenant's users named by memberUPNs as members.
+func (s *Server) AddGraphGroup(name string, memberUPNs ...string) {
+	s.graph.mu.Lock()
+	defer s.graph.mu.Unlock()
+	g := &graphGroup{ID: newUUID(), DisplayName: name}
+	for _, upn := range memberUPNs {
+		if u := s.graph.user(upn); u != nil {
+			g.Members = append(g.Members, u.ID)
+		}
+	}
+	s.graph.groups = append(s.graph.groups, g)
 }
 
 func graphContext(r *http.Request, what string) string {
@@ -108,8 +146,7 @@ func (s *Server) graphListAssignments(w http.ResponseWriter, r *http.Request) {
 	s.graph.mu.Lock()
 	defer s.graph.mu.Unlock()
 	if sp := s.spOr404(w, r); sp != nil {
-		writeGraph(w, http.StatusOK, map[string]any{"@odata.context": graphContext(r, "servicePrincipals('"+sp.ID+"')/appRoleAssignedTo"),
-			"value": append([]graphAssignment{}, sp.Assignments...)})
+		writeGraphPage(w, r, "servicePrincipals('"+sp.ID+"')/appRoleAssignedTo", sp.Assignments)
 	}
 }
 
@@ -192,7 +229,7 @@ func (s *Server) graphListGroups(w http.ResponseWriter, r *http.Request) {
 			out = append(out, map[string]any{"id": g.ID, "displayName": g.DisplayName, "securityEnabled": true, "mailEnabled": false})
 		}
 	}
-	writeGraph(w, http.StatusOK, map[string]any{"@odata.context": graphContext(r, "groups"), "value": out})
+	writeGraphPage(w, r, "groups", out)
 }
 
 func (s *Server) graphGetUser(w http.ResponseWriter, r *http.Request) {
