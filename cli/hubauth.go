@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"github.com/docker-scim/docker-scim/steps"
 	"strings"
 
 	"github.com/docker/cli/cli/config"
@@ -67,7 +68,7 @@ func (c hubCredential) orgAdvice(org string) string {
 		target = org
 	}
 	return fmt.Sprintf("The Docker Hub credential from %s (user %s) %s. Create an organization access token for %s "+
-		"(Admin Console > Organization access tokens, scopes scope-member-read, scope-group-read and scope-activity-read) "+
+		"("+steps.Plain(steps.Docker().AccessTokens.Text)+", scopes scope-member-read, scope-group-read and scope-activity-read) "+
 		"and pass it with --hub-token-stdin or DOCKER_SCIM_HUB_TOKEN.", c.Source, c.Identifier, what, target)
 }
 

@@ -251,6 +251,6 @@ func writeMembers(w io.Writer, r flow.LinkReport, m *flow.Migration) {
 	case m != nil:
 		fmt.Fprintln(w, m.JIT.Text)
 	case r.AllLinked():
-		fmt.Fprintf(w, "Nothing is left to link: JIT provisioning can be turned off with %s (Docker allows it only while SCIM is on).\n", steps.DisableJIT)
+		fmt.Fprintf(w, "Nothing is left to link: JIT provisioning can be turned off with %s (Docker allows it only while SCIM is on).\n", steps.DisableJITPath())
 	}
 }

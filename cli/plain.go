@@ -56,7 +56,7 @@ func (u *plainUI) retryNotices() client.Option {
 	})
 }
 
-// step prints a step's header, "Step 2 of 6: Setup SCIM".
+// step prints a step's header, "Step 3 of 9: Enable SCIM".
 func (u *plainUI) step(id steps.StepID) {
 	n, total := steps.Position(id)
 	fmt.Fprintf(u.out, "\n%s\n", u.bold.Render(fmt.Sprintf("Step %d of %d: %s", n, total, steps.Title(id))))
@@ -177,7 +177,7 @@ func (p *plainMode) pickConnection(ctx context.Context, conns []client.Connectio
 // guidedConnection asks, where connections cannot be listed, which kind of
 // connection and identity provider is being set up.
 func (p *plainMode) guidedConnection(ctx context.Context) error {
-	p.ui.say("%s", p.ui.rich("Find the connection in **Admin Console** → **SSO and SCIM** → **SSO connections**."))
+	p.ui.say("%s", p.ui.rich("Find the connection in "+steps.Path(steps.Docker().SSOAndSCIM.Text, steps.Docker().SSOConnections.Text)+"."))
 	ct := p.plan.connectionType
 	if ct == "" {
 		i, err := p.ask.Choose(ctx, "Connection type", []string{"SAML", "OIDC (Azure AD / Entra ID)"},
@@ -264,7 +264,7 @@ func (p *plainMode) jitSetting(ctx context.Context) (*bool, error) {
 	if !p.ask.CanAsk() {
 		return nil, nil
 	}
-	i, err := p.ask.Choose(ctx, "Is Just-in-Time (JIT) provisioning on for this SSO connection (Admin Console → SSO and SCIM)?",
+	i, err := p.ask.Choose(ctx, "Is Just-in-Time (JIT) provisioning on for this SSO connection ("+steps.SSOAndSCIMPage()+")?",
 		[]string{"on", "off"}, "--jit (or DOCKER_SCIM_JIT): on or off", func(s string) (int, bool) {
 			return slices.Index([]string{"on", "off"}, strings.ToLower(s)), s == "on" || s == "off"
 		})
@@ -274,23 +274,23 @@ func (p *plainMode) jitSetting(ctx context.Context) (*bool, error) {
 	return []*bool{&on, &off}[i], nil
 }
 
-// setupSCIM runs Setup SCIM through the environment, or guides it in the
-// Admin Console and takes the pasted SCIM Base URL and API Token.
+// setupSCIM runs Enable SCIM through the environment, or guides it in
+// Docker Home and takes the pasted SCIM Base URL and API Token.
 func (p *plainMode) setupSCIM(ctx context.Context) error {
 	if p.env.IssuesSCIM() {
 		conn := p.run.Conn
 		if conn.SCIMEnabled {
-			p.ui.say("SCIM is already set up on %s: refreshing its API Token (an identity provider using the old one would stop provisioning).", conn.ID)
+			p.ui.say("SCIM is already on for %s. Docker shows its values again under %s; the sandbox keeps no copy of the token, so it issues a new one (sandbox only; an identity provider using the old one stops provisioning).", conn.ID, steps.Plain(steps.Docker().EditSCIM.Text))
 		}
 		creds, err := flow.SetupSCIM(ctx, p.env, conn)
 		if err != nil {
 			return err
 		}
 		p.run.RecordCredentials(creds, time.Now())
-		p.ui.say("Setup SCIM done on %s: the sandbox issued a SCIM Base URL and API Token.", conn.ID)
+		p.ui.say("%s done on %s: the sandbox issued a SCIM Base URL and API Token.", steps.Plain(steps.Docker().EnableSCIM.WithSeed()), conn.ID)
 		return nil
 	}
-	for _, s := range []string{steps.SetupSCIMPath, steps.SetupSCIMIntro, steps.CopyCredentials, steps.SSONotEnforced, steps.EnforceSSO} {
+	for _, s := range append(steps.EnableSCIMGuide(), steps.EnforceSSOAdvice()) {
 		p.ui.say("%s", p.ui.rich(s))
 	}
 	base, err := p.baseURL(ctx)
@@ -374,7 +374,7 @@ func (p *plainMode) verify(ctx context.Context) error {
 // The token is printed only with --show-token.
 func (p *plainMode) credentials(context.Context) error {
 	labels := steps.CredentialLabels(p.run.IdP, p.run.ConnectionType())
-	p.ui.say("%s", p.ui.rich(steps.CopyCredentials))
+	p.ui.say("%s", p.ui.rich(steps.Docker().SeedCopyValues.Text))
 	if labels.Note != "" {
 		p.ui.say("%s", p.ui.rich(labels.Note))
 	}

@@ -95,7 +95,7 @@ func TestSetupSCIMTokenAuthenticatesServiceProviderConfig(t *testing.T) {
 			t.Fatalf("error leaks the token: %v", err)
 		}
 	}
-	if !strings.Contains(err.Error(), "copy it again from Admin Console > SSO and SCIM") {
+	if !strings.Contains(err.Error(), "copy it again from Identity & auth → SSO and SCIM → Actions → Edit SCIM") {
 		t.Errorf("401 error does not say what to do: %v", err)
 	}
 }
@@ -168,13 +168,13 @@ func TestConsoleErrors(t *testing.T) {
 	assertKind(t, err, client.KindUnauthorized, 401)
 }
 
-func TestDockerConsoleSaysUseTheAdminConsole(t *testing.T) {
+func TestDockerConsoleSaysUseDockerHome(t *testing.T) {
 	_, err := client.DockerConsole{}.SetupSCIM(context.Background(), "moby", "x")
 	if !errors.Is(err, client.ErrNoConsoleAPI) {
 		t.Fatalf("got %v, want ErrNoConsoleAPI", err)
 	}
-	if !strings.Contains(err.Error(), "Admin Console") {
-		t.Errorf("error does not point at the Admin Console: %v", err)
+	if !strings.Contains(err.Error(), "Docker Home → Identity & auth → SSO and SCIM") {
+		t.Errorf("error does not point at Docker Home's SSO and SCIM page: %v", err)
 	}
 }
 

@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"errors"
+	"github.com/docker-scim/docker-scim/steps"
 	"maps"
 	"net/http"
 	"net/url"
@@ -86,12 +87,12 @@ type Domain struct {
 var ErrNoConsoleAPI = errors.New("docker publishes no API for this step")
 
 // DockerConsole is the Console of real Docker: every call reports that the
-// step must be done by hand in the Admin Console.
+// step must be done by hand in Docker Home.
 type DockerConsole struct{}
 
 func unavailable(op string) error {
 	return &Error{Op: op, Kind: KindUnavailable, Err: ErrNoConsoleAPI,
-		Hint: "Do this step in the Admin Console: Admin Console > SSO and SCIM > SSO connections > Actions"}
+		Hint: "Do this step by hand in " + steps.SSOAndSCIMPage()}
 }
 
 // Connections reports that Docker has no API to list SSO connections.
@@ -148,14 +149,17 @@ func (c SandboxConsole) Org(ctx context.Context, org string) (OrgInfo, error) {
 // DisableSCIM turns SCIM off on the connection.
 func (c SandboxConsole) DisableSCIM(ctx context.Context, org, id string) error {
 	return c.Hub.sendBody(ctx, call{op: "disable SCIM", method: http.MethodPost,
-		url: c.Hub.base.String() + connPath(org, id) + "/scim/disable"})
+		url: c.Hub.base.String() + connPath(org, id) + "/scim/disable", hints: map[Kind]string{
+			KindConflict: "Docker disables SCIM only while JIT provisioning is on: turn JIT on first (" +
+				steps.Plain(steps.Docker().EnableJIT.Text) + "), or SCIM is already off"}})
 }
 
 // SetJIT turns just-in-time provisioning on or off for the connection.
 func (c SandboxConsole) SetJIT(ctx context.Context, org, id string, enabled bool) (Connection, error) {
 	var out Connection
 	err := c.Hub.sendBody(ctx, call{op: "change JIT provisioning", method: http.MethodPut,
-		url: c.Hub.base.String() + connPath(org, id) + "/jit", body: map[string]bool{"enabled": enabled}, out: &out})
+		url: c.Hub.base.String() + connPath(org, id) + "/jit", body: map[string]bool{"enabled": enabled}, out: &out,
+		hints: map[Kind]string{KindConflict: "Docker turns JIT provisioning off only while SCIM is on: enable SCIM on the connection first"}})
 	return out, err
 }
 

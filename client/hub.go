@@ -48,6 +48,14 @@ func NewHub(baseURL string, opts ...Option) (*Hub, error) {
 	return &Hub{t: t, base: u, pageSize: o.pageLen}, nil
 }
 
+// Identifier is the Docker ID or organization name the client signed in
+// with, or "" before SignIn.
+func (h *Hub) Identifier() string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.identifier
+}
+
 // BaseURL is the address the client talks to.
 func (h *Hub) BaseURL() string { return h.base.String() }
 

@@ -173,7 +173,7 @@ func TestAuditLogsPageToTheEnd(t *testing.T) {
 	ctx := context.Background()
 	console := client.SandboxConsole{Hub: hub}
 	for _, enabled := range []bool{false, true, false, true, false} {
-		if _, err := console.SetJIT(ctx, "moby", "conn-okta-saml", enabled); err != nil {
+		if _, err := console.SetJIT(ctx, "moby", sandbox.SeededSCIMConnection, enabled); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -192,7 +192,7 @@ func TestAuditLogsPageToTheEnd(t *testing.T) {
 	if err != nil || len(jit) != 5 {
 		t.Fatalf("%d jit_toggle events (%v), want 5", len(jit), err)
 	}
-	if jit[0].Timestamp.IsZero() || jit[0].Actor == "" || jit[0].Data["connection"] != "conn-okta-saml" {
+	if jit[0].Timestamp.IsZero() || jit[0].Actor == "" || jit[0].Data["connection"] != sandbox.SeededSCIMConnection {
 		t.Fatalf("event decoded as %+v", jit[0])
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/docker-scim/docker-scim/steps"
 	"net"
 	"net/url"
 	"slices"
@@ -53,6 +54,22 @@ type ProbeResult struct {
 	TotalUsers int
 	// Elapsed is the wall time of the whole probe.
 	Elapsed time.Duration
+}
+
+// ExtensionNote says, neutrally, what /Schemas showed about Docker's user
+// extension. Its absence is not a fault: Docker's published /Schemas example
+// lists only the core User schema, and role mapping sends dockerRole,
+// dockerOrg and dockerTeam under the extension URN either way.
+func (p ProbeResult) ExtensionNote() string { return extensionNote(p.DockerExtension) }
+
+// extensionNote is ExtensionNote for a result still being filled in (the
+// checks run concurrently, so the whole result cannot be read yet).
+func extensionNote(offered bool) string {
+	if offered {
+		return "/Schemas lists Docker's user extension (dockerRole, dockerOrg, dockerTeam)"
+	}
+	return "/Schemas lists no Docker user extension, like Docker's published example (core User schema only); " +
+		"dockerRole, dockerOrg and dockerTeam are still sent under " + DockerUserExtension
 }
 
 // OK reports whether every check passed.
@@ -127,10 +144,7 @@ func (s *SCIM) Probe(ctx context.Context) ProbeResult {
 			return "", err
 		}
 		res.DockerExtension = slices.Contains(ids, DockerUserExtension)
-		if !res.DockerExtension {
-			return fmt.Sprintf("%d schemas; Docker's user extension is not offered, so dockerRole/dockerOrg/dockerTeam cannot be mapped", len(ids)), nil
-		}
-		return fmt.Sprintf("%d schemas, including Docker's user extension (dockerRole, dockerOrg, dockerTeam)", len(ids)), nil
+		return fmt.Sprintf("%d schema(s); %s", len(ids), extensionNote(res.DockerExtension)), nil
 	})
 	wg.Wait()
 	res.Elapsed = time.Since(start)
@@ -168,15 +182,15 @@ func diagnose(err error, base string) (diagnosis, fix string) {
 	}
 	switch ce.Kind {
 	case KindUnauthorized:
-		return "The API Token is wrong, or was refreshed in the Admin Console",
-			"Copy the API Token again from Admin Console > SSO and SCIM (refreshing it there makes a new one)"
+		return "Docker refused the API Token (401): it is mistyped, or no longer valid for this connection",
+			"Copy the API Token again from " + steps.SCIMValuesAgain()
 	case KindForbidden, KindPATNotAllowed:
 		return "The API Token is valid but may not read users",
-			"Check that SCIM is still enabled on the connection in Admin Console > SSO and SCIM"
+			"Check that SCIM is still enabled on the connection in " + steps.SSOAndSCIMPage()
 	case KindNotFound:
 		if !strings.HasSuffix(base, SCIMPath) {
 			return "The SCIM Base URL has the wrong path (it does not end in " + SCIMPath + ")",
-				"Copy the SCIM Base URL again from Admin Console > SSO and SCIM; enter it in the identity provider exactly as the wizard shows it, with no trailing slash (…/2.0//Users is a 404 too)"
+				"Copy the SCIM Base URL again from " + steps.SCIMValuesAgain() + "; enter it in the identity provider exactly as the wizard shows it, with no trailing slash (…/2.0//Users is a 404 too)"
 		}
 		return "The server answered 404 for a SCIM endpoint",
 			"Identity providers need 200 with an empty list here: check the SCIM Base URL points at Docker"

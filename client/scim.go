@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/docker-scim/docker-scim/steps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -67,9 +68,9 @@ type ServiceProviderConfig struct {
 }
 
 var scimHints = map[Kind]string{
-	KindUnauthorized: "The token was refreshed or mistyped: copy it again from Admin Console > SSO and SCIM",
-	KindForbidden:    "The token is not allowed to read users: check that SCIM is still enabled on the connection in Admin Console > SSO and SCIM",
-	KindNotFound:     "The SCIM Base URL is wrong: copy it again from Admin Console > SSO and SCIM",
+	KindUnauthorized: "Docker refused the token: it is mistyped or no longer valid; copy it again from " + steps.SCIMValuesAgain(),
+	KindForbidden:    "The token is not allowed to read users: check that SCIM is still enabled on the connection in " + steps.SSOAndSCIMPage(),
+	KindNotFound:     "The SCIM Base URL is wrong: copy it again from " + steps.SCIMValuesAgain(),
 	KindDecode:       "The server did not answer like a SCIM API: check the SCIM Base URL points at Docker and ends in " + SCIMPath,
 }
 

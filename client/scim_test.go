@@ -29,6 +29,37 @@ func TestProbeHealthy(t *testing.T) {
 	}
 }
 
+// TestProbeWithoutExtensionSchema: Docker's published /Schemas example
+// lists only the core User schema, so its absence is reported as seen, not
+// as "cannot be mapped" (role mapping uses the extension URN either way).
+func TestProbeWithoutExtensionSchema(t *testing.T) {
+	published := `{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"totalResults":1,` +
+		`"resources":[{"id":"urn:ietf:params:scim:schemas:core:2.0:User","name":"User"}]}`
+	_, s, _ := scimSandbox(t, 0, sandbox.WithFault(sandbox.Fault{Path: sandbox.SCIMPath + "/Schemas", Status: 200, Body: published}))
+	res := s.Probe(context.Background())
+	if !res.OK() || res.DockerExtension {
+		t.Fatalf("probe: OK %v, extension %v; want a pass without the extension", res.OK(), res.DockerExtension)
+	}
+	note := res.ExtensionNote()
+	for _, c := range res.Checks {
+		if c.Name == client.CheckSchemas && !strings.Contains(c.Detail, note) {
+			t.Errorf("Schemas detail %q does not carry the note %q", c.Detail, note)
+		}
+	}
+	for _, want := range []string{"lists no Docker user extension", "published example", client.DockerUserExtension} {
+		if !strings.Contains(note, want) {
+			t.Errorf("note %q lacks %q", note, want)
+		}
+	}
+	if strings.Contains(note, "cannot") || strings.Contains(note, "not offered") {
+		t.Errorf("note %q claims role mapping cannot work", note)
+	}
+	res.DockerExtension = true
+	if n := res.ExtensionNote(); !strings.Contains(n, "lists Docker's user extension") {
+		t.Errorf("note with the extension: %q", n)
+	}
+}
+
 func TestProbeVerdicts(t *testing.T) {
 	for _, tc := range []struct {
 		name      string
@@ -79,7 +110,7 @@ func TestProbeDiagnoses(t *testing.T) {
 		token      client.Secret
 		diagnosis  string
 	}{
-		{"wrong token", srv.URL + sandbox.SCIMPath, client.NewSecret("wrong-token-value"), "API Token is wrong"},
+		{"wrong token", srv.URL + sandbox.SCIMPath, client.NewSecret("wrong-token-value"), "Docker refused the API Token (401)"},
 		{"wrong path", srv.URL + "/v2/scim", tok, "wrong path"},
 		{"TLS", tlsSrv.URL + sandbox.SCIMPath, tok, "TLS certificate"},
 		{"DNS", "https://no-such-host.invalid" + sandbox.SCIMPath, tok, "does not resolve"},
@@ -176,9 +207,21 @@ func TestConsoleSteps(t *testing.T) {
 	if len(org.Connections) == 0 || org.Connections[0].ID != "conn-okta-saml" || org.Connections[0].Type != client.SAML {
 		t.Fatalf("Org connections = %+v", org.Connections)
 	}
-	conn, err := console.SetJIT(ctx, "moby", "conn-okta-saml", false)
-	if err != nil || conn.JIT || conn.ID != "conn-okta-saml" {
+	// Docker turns JIT off only while SCIM is on: the refusal says so.
+	_, err = console.SetJIT(ctx, "moby", "conn-okta-saml", false)
+	if ce := assertKind(t, err, client.KindConflict, 409); !strings.Contains(ce.Error(), "only while SCIM is on") {
+		t.Fatalf("SetJIT without SCIM: %v", err)
+	}
+	conn, err := console.SetJIT(ctx, "moby", sandbox.SeededSCIMConnection, false)
+	if err != nil || conn.JIT || conn.ID != sandbox.SeededSCIMConnection {
 		t.Fatalf("SetJIT = %+v, %v", conn, err)
+	}
+	// ... and disables SCIM only while JIT is on.
+	if err := console.DisableSCIM(ctx, "moby", sandbox.SeededSCIMConnection); err == nil || !strings.Contains(err.Error(), "only while JIT provisioning is on") {
+		t.Fatalf("DisableSCIM with JIT off: %v", err)
+	}
+	if _, err := console.SetJIT(ctx, "moby", sandbox.SeededSCIMConnection, true); err != nil {
+		t.Fatal(err)
 	}
 	if err := console.DisableSCIM(ctx, "moby", sandbox.SeededSCIMConnection); err != nil {
 		t.Fatal(err)
@@ -192,7 +235,7 @@ func TestConsoleSteps(t *testing.T) {
 	assertKind(t, err, client.KindNotFound, 404)
 
 	var docker client.Console = client.DockerConsole{}
-	if _, err := docker.Org(ctx, "moby"); err == nil || !strings.Contains(err.Error(), "Admin Console") {
+	if _, err := docker.Org(ctx, "moby"); err == nil || !strings.Contains(err.Error(), "Identity & auth") {
 		t.Fatalf("DockerConsole.Org: %v", err)
 	}
 	if err := docker.DisableSCIM(ctx, "moby", "x"); err == nil {

@@ -268,7 +268,7 @@ func (r *run) pressContinue(string) string {
 	return "Enter"
 }
 
-// runSetupSCIM confirms Setup SCIM on the chosen connection; on the
+// runSetupSCIM confirms Enable SCIM on the chosen connection; on the
 // guided path it pastes the SCIM Base URL and API Token (bracketed paste,
 // as a terminal does) into the form.
 func (r *run) runSetupSCIM(string) string {
@@ -287,7 +287,7 @@ func (r *run) runSetupSCIM(string) string {
 		}
 		return "Enter"
 	}
-	r.tm.waitText("Press enter to run Setup SCIM")
+	r.tm.waitText("Press enter and the sandbox does this")
 	return "Enter"
 }
 

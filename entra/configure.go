@@ -24,7 +24,7 @@ const (
 	StepTest         StepID = "entra-test-connection"
 	StepGroupMapping StepID = "entra-group-mapping"
 	StepAssign       StepID = "entra-assign-groups"
-	StepStart        StepID = "entra-provision-status"
+	StepStart        StepID = "entra-start-provisioning"
 	StepOnDemand     StepID = "entra-provision-on-demand"
 	StepLogs         StepID = "entra-provisioning-logs"
 )

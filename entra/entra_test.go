@@ -139,25 +139,27 @@ func TestConfigureProvisionsTheTestUserAndGroups(t *testing.T) {
 		} `json:"Resources"`
 	}
 	e.scimGet(t, "/Groups?"+url.Values{"filter": {`displayName eq "moby:developers"`}}.Encode(), &groups)
-	if len(groups.Resources) != 1 || len(groups.Resources[0].Members) != 2 {
-		t.Fatalf("moby:developers in Docker = %+v, want the group with Ada and Alan", groups.Resources)
+	// Ada and Alan were pushed; Jane, in the team since JIT and now linked to
+	// SCIM, stays in it: Entra's group update only adds the members it has.
+	if len(groups.Resources) != 1 || len(groups.Resources[0].Members) != 3 {
+		t.Fatalf("moby:developers in Docker = %+v, want Ada and Alan added beside linked Jane", groups.Resources)
 	}
 	if len(out.Logs) == 0 {
 		t.Error("no provisioning log entries")
 	}
-	// Jane joined Docker by JIT before SCIM: Docker refuses to take her
-	// over, Entra logs that failure and provisions everyone else.
+	// Jane joined Docker by JIT before SCIM: her domain is verified on the
+	// connection, so Docker links her account and no entry fails.
 	failed := map[string]bool{}
 	for _, l := range out.Logs {
 		if l.StatusInfo.Status != "success" {
 			failed[l.SourceIdentity.DisplayName] = true
 		}
 	}
-	if len(failed) != 1 || !failed["Jane Doe"] {
-		t.Errorf("failed log entries for %v, want only Jane Doe", failed)
+	if len(failed) != 0 {
+		t.Errorf("failed log entries for %v, want none (Jane is linked)", failed)
 	}
-	if d := details(progress)[entra.StepLogs]; !strings.Contains(d, "1 failed") {
-		t.Errorf("logs step says %q, want it to count the failure", d)
+	if d := details(progress)[entra.StepLogs]; !strings.Contains(d, ", 0 failed") {
+		t.Errorf("logs step says %q, want no failure", d)
 	}
 
 	// A second run resumes: it reuses and skips what is done.

@@ -1,7 +1,6 @@
 package flow
 
 import (
-	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -11,9 +10,9 @@ import (
 	"github.com/docker-scim/docker-scim/steps"
 )
 
-// ErrNoConsole is returned by the steps that need the Admin Console's API
-// when the environment has none (real Docker).
-var ErrNoConsole = errors.New("this step needs the Admin Console's API, which Docker does not publish: do it in the Admin Console")
+// ErrNoConsole is returned by the steps that need an API for Docker Home's
+// SSO and SCIM page when the environment has none (real Docker).
+var ErrNoConsole = errors.New("this step needs an API for Docker Home's SSO and SCIM page, which Docker does not publish: do it by hand in " + steps.SSOAndSCIMPage())
 
 // Connections reads the organization with its SSO connections in one
 // request; the preflight step reuses its plan and domains.
@@ -34,6 +33,9 @@ type Facts struct {
 	// the list could not be read (MembersErr says why).
 	Members    []client.Member
 	MembersErr error
+	// Admin is the Docker ID or organization the Hub client signed in with,
+	// so the member check can mark the admin's own account; "" when unknown.
+	Admin string
 }
 
 // Preflight reads what the checks need: the plan and domains (unless known
@@ -53,6 +55,7 @@ func Preflight(ctx context.Context, env *Env, known *client.OrgInfo) (Facts, err
 		f.Org, f.OrgKnown = info, true
 	}
 	if env.ReadsHub() {
+		f.Admin = env.Hub.Identifier()
 		f.Members, f.MembersErr = env.Hub.Members(ctx, env.Org)
 		if f.MembersErr != nil && ctx.Err() != nil {
 			return Facts{}, f.MembersErr
@@ -62,10 +65,10 @@ func Preflight(ctx context.Context, env *Env, known *client.OrgInfo) (Facts, err
 }
 
 // Findings are the preflight results for conn, with JIT on or off: the
-// prerequisites (plan, SSO connection, verified domain), JIT, and the
-// members SCIM will not manage. Before SCIM is on that is every member;
-// once it is on, telling them apart needs the token, so that check is left
-// out.
+// prerequisites (plan, SSO connection, verified domain), how JIT and SCIM
+// work together, and which members SCIM will link and which stay outside
+// it (by the connection's domains, where known). Nobody is listed for
+// removal: SCIM links existing accounts.
 func Findings(org string, f Facts, conn client.Connection, jit bool) []steps.Finding {
 	p := steps.Prereqs{HasSSOConnection: true, DomainsUnknown: !f.OrgKnown}
 	if f.OrgKnown {
@@ -76,14 +79,14 @@ func Findings(org string, f Facts, conn client.Connection, jit bool) []steps.Fin
 			}
 		}
 	}
-	var others []string
-	if !conn.SCIMEnabled {
-		for _, m := range f.Members {
-			others = append(others, cmp.Or(m.Email, m.Username))
-		}
+	members := make([]steps.OrgMember, 0, len(f.Members))
+	for _, m := range f.Members {
+		members = append(members, steps.OrgMember{Username: m.Username, Email: m.Email, Guest: m.IsGuest})
 	}
-	out := append(steps.Prerequisites(p), steps.JITPreflight(jit, others)...)
-	if f.MembersErr != nil && !conn.SCIMEnabled {
+	out := append(steps.Prerequisites(p), steps.JITPreflight(jit, conn.SCIMEnabled)...)
+	plan := steps.PlanMembers(members, conn.Domains, f.OrgKnown && len(conn.Domains) > 0, f.Admin)
+	out = append(out, steps.MembersPreflight(plan)...)
+	if f.MembersErr != nil {
 		out = append(out, steps.MembersUnchecked(org, f.MembersErr.Error()))
 	}
 	return out

@@ -26,7 +26,7 @@ type Env struct {
 	// Sandbox is true for the built-in sandbox. It only names the place in
 	// headers, results and saved progress; behaviour follows capabilities.
 	Sandbox bool
-	// Console is the Admin Console's API for SSO connections and Setup
+	// Console is the API for Docker Home's SSO connections and Enable
 	// SCIM. The sandbox has one; Docker publishes none, so it is nil there
 	// and those steps are guided.
 	Console client.Console
@@ -58,7 +58,7 @@ func Docker(org string, hub *client.Hub, opts ...client.Option) *Env {
 func (e *Env) ListsConnections() bool { return e.Console != nil }
 
 // IssuesSCIM reports whether Setup SCIM runs through an API; if not, the
-// admin runs it in the Admin Console and pastes the two values.
+// admin runs it by hand in Docker Home and pastes the two values.
 func (e *Env) IssuesSCIM() bool { return e.Console != nil }
 
 // KnowsPlan reports whether the plan and verified domains can be read.

@@ -99,7 +99,7 @@ func TestPreflightMembersFailureIsAFinding(t *testing.T) {
 	}
 }
 
-func TestPreflightOnSandboxFindsPreSCIMMembers(t *testing.T) {
+func TestPreflightOnSandboxLinksMembers(t *testing.T) {
 	env, _ := sandboxEnv(t)
 	conn := connection(t, env, "conn-okta-saml")
 	facts, err := Preflight(context.Background(), env, nil)
@@ -111,7 +111,7 @@ func TestPreflightOnSandboxFindsPreSCIMMembers(t *testing.T) {
 	for _, f := range findings {
 		titles += f.Title + "\n"
 	}
-	for _, want := range []string{"JIT provisioning is on", "were not created by SCIM"} {
+	for _, want := range []string{"JIT provisioning is on", "will be linked to SCIM, not re-created"} {
 		if !strings.Contains(titles, want) {
 			t.Errorf("findings lack %q:\n%s", want, titles)
 		}

@@ -27,7 +27,7 @@ type JITAdvice struct {
 // SSO connection conn. Docker allows Disable JIT provisioning only while
 // SCIM is on (migrate-scim.md, "Disable JIT provisioning").
 func AdviseJIT(r LinkReport, conn client.Connection) JITAdvice {
-	docs := steps.MigrateSCIMDocs + "#disable-jit-provisioning"
+	docs := steps.DocsURL("security/provisioning/scim/migrate-scim.md#disable-jit-provisioning")
 	switch {
 	case !conn.JIT:
 		return JITAdvice{Done: true, DocsURL: docs, Text: "JIT provisioning is off: sign-in no longer adds members, and the IdP alone provisions and deprovisions the linked ones."}
@@ -36,7 +36,7 @@ func AdviseJIT(r LinkReport, conn client.Connection) JITAdvice {
 	case !r.AllLinked():
 		return JITAdvice{DocsURL: docs, Text: "Keep JIT on until the members left to link are linked: " + r.Headline() + "."}
 	}
-	return JITAdvice{Ready: true, DocsURL: docs, Text: "Every member SCIM can manage is linked: you can turn JIT off now with " + steps.DisableJIT + "."}
+	return JITAdvice{Ready: true, DocsURL: docs, Text: "Every member SCIM can manage is linked: you can turn JIT off now with " + steps.DisableJITPath() + "."}
 }
 
 // ErrJITNotReady is returned by DisableJIT when AdviseJIT does not say Ready.

@@ -227,7 +227,7 @@ func TestAdviseJIT(t *testing.T) {
 	}{
 		{"left to link", left, on, false, false, "Keep JIT on until the members left to link are linked: 3 of 6 members not yet linked."},
 		{"scim off", done, client.Connection{JIT: true}, false, false, "only while SCIM is on"},
-		{"ready", done, on, true, false, steps.DisableJIT},
+		{"ready", done, on, true, false, steps.DisableJITPath()},
 		{"already off", left, client.Connection{SCIMEnabled: true}, false, true, "JIT provisioning is off"},
 	} {
 		a := AdviseJIT(tt.r, tt.conn)

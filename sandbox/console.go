@@ -6,14 +6,16 @@ import (
 )
 
 // The handlers in this file are sandbox-only. Docker publishes no API for SSO
-// connections, domains or Setup SCIM; these stand in for the Admin Console.
+// connections, domains or Enable SCIM; these stand in for Docker Home's
+// Identity & auth pages.
 
 type connectionList struct {
 	Connections []Connection `json:"connections"`
 }
 
-// SCIMSetup is what Setup SCIM returns: the two values the Admin Console
-// shows, the SCIM Base URL and the API Token. The token is shown only once.
+// SCIMSetup is what Enable SCIM returns: the two values Docker Home shows,
+// the SCIM Base URL and the API Token. The sandbox keeps only the token's
+// hash, so it cannot show it again (Docker's Edit SCIM can).
 type SCIMSetup struct {
 	BaseURL  string `json:"scim_base_url"`
 	APIToken string `json:"api_token"`
@@ -26,7 +28,7 @@ type domainJSON struct {
 
 // OrgSummary is the console's view of the organization: its plan and
 // verified domains, which SCIM requires, and its SSO connections, as the
-// Admin Console's SSO and SCIM page shows them together (one request).
+// SSO and SCIM page in Docker Home shows them together (one request).
 type OrgSummary struct {
 	Name        string       `json:"name"`
 	Plan        string       `json:"plan"`
@@ -108,7 +110,8 @@ func (s *Server) issueSCIMToken(w http.ResponseWriter, r *http.Request, refresh 
 }
 
 // disableSCIM turns SCIM off: the token stops working, and users SCIM
-// provisioned stay in the organization, as Docker documents.
+// provisioned stay in the organization, as Docker documents. Docker allows
+// it only while JIT is on.
 func (s *Server) disableSCIM(w http.ResponseWriter, r *http.Request) {
 	s.st.mu.Lock()
 	defer s.st.mu.Unlock()
@@ -120,6 +123,10 @@ func (s *Server) disableSCIM(w http.ResponseWriter, r *http.Request) {
 		writeHubError(w, http.StatusConflict, "SCIM is not set up for this connection; there is nothing to disable")
 		return
 	}
+	if !c.JIT {
+		writeHubError(w, http.StatusConflict, "SCIM can be disabled only while JIT provisioning is on: turn JIT on first (Actions → Enable JIT provisioning), then disable SCIM")
+		return
+	}
 	c.SCIMEnabled = false
 	c.SCIMTokenHash = secretHash{}
 	s.st.audit(actor(r), "sso.connection.scim_toggle", c.Name, "SCIM disabled for "+c.Name, map[string]string{"connection": c.ID, "enabled": "false"})
@@ -127,6 +134,7 @@ func (s *Server) disableSCIM(w http.ResponseWriter, r *http.Request) {
 }
 
 // setJIT turns just-in-time provisioning on or off: body {"enabled": bool}.
+// Docker allows turning it off only while SCIM is on.
 func (s *Server) setJIT(w http.ResponseWriter, r *http.Request) {
 	var req struct {
 		Enabled *bool `json:"enabled"`
@@ -142,6 +150,10 @@ func (s *Server) setJIT(w http.ResponseWriter, r *http.Request) {
 	defer s.st.mu.Unlock()
 	c := s.connectionOr404(w, r)
 	if c == nil {
+		return
+	}
+	if c.JIT && !*req.Enabled && !c.SCIMEnabled {
+		writeHubError(w, http.StatusConflict, "JIT provisioning can be turned off only while SCIM is on: enable SCIM on this connection first, then turn JIT off")
 		return
 	}
 	if c.JIT != *req.Enabled {

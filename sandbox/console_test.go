@@ -100,10 +100,20 @@ func TestSetupRefreshDisableSCIM(t *testing.T) {
 	}
 }
 
+// TestToggleJIT: JIT can be turned off only while SCIM is on, and SCIM can
+// be disabled only while JIT is on (provision-scim.md § "Disable SCIM",
+// migrate-scim.md § "Disable JIT provisioning").
 func TestToggleJIT(t *testing.T) {
 	e := newEnv(t)
+	noSCIM := console + "/connections/conn-entra-saml/jit"
+	r := e.must(e.do("PUT", noSCIM, e.jwt, map[string]bool{"enabled": false}), 409)
+	hubErrorShape(t, r)
+	if !strings.Contains(r.str("message"), "only while SCIM is on") {
+		t.Fatalf("JIT off without SCIM: %s", r.raw)
+	}
 	path := console + "/connections/conn-okta-saml/jit"
-	r := e.must(e.do("PUT", path, e.jwt, map[string]bool{"enabled": false}), 200)
+	e.must(e.do("POST", console+"/connections/conn-okta-saml/scim", e.jwt, nil), 200)
+	r = e.must(e.do("PUT", path, e.jwt, map[string]bool{"enabled": false}), 200)
 	if r.body["jit_enabled"] != false || r.str("id") != "conn-okta-saml" {
 		t.Fatalf("jit off: %s", r.raw)
 	}
@@ -113,6 +123,13 @@ func TestToggleJIT(t *testing.T) {
 	if len(logs.list("logs")) != 1 {
 		t.Fatalf("jit toggle not audited: %s", logs.raw)
 	}
+	// With JIT off, SCIM cannot be disabled; JIT on again, it can.
+	r = e.must(e.do("POST", console+"/connections/conn-okta-saml/scim/disable", e.jwt, nil), 409)
+	if !strings.Contains(r.str("message"), "only while JIT provisioning is on") || !strings.Contains(r.str("message"), "Enable JIT provisioning") {
+		t.Fatalf("SCIM off without JIT: %s", r.raw)
+	}
+	e.must(e.do("PUT", path, e.jwt, map[string]bool{"enabled": true}), 200)
+	e.must(e.do("POST", console+"/connections/conn-okta-saml/scim/disable", e.jwt, nil), 204)
 }
 
 func TestIdPPushEndpoint(t *testing.T) {

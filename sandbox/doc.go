@@ -10,8 +10,9 @@
 // ResourceTypes, Schemas, Users, Groups).
 //
 // Sandbox-only routes: the console API under ConsolePrefix (SSO
-// connections, Setup SCIM, refresh, disable, JIT; Docker has no API for
-// these, they are done by hand in the Admin Console), the IdP simulator at
+// connections, Enable SCIM, a sandbox-only token refresh, disable, JIT;
+// Docker has no API for these, they are done by hand in Docker Home), the
+// IdP simulator at
 // IdPPushPath, and fault injection under AdminPrefix.
 //
 // Tests use New with httptest, or Start for a loopback listener; Fault,

@@ -39,7 +39,7 @@ func (s *Server) scimAuth(next http.HandlerFunc) http.HandlerFunc {
 		}
 		s.st.mu.Unlock()
 		if c == nil {
-			writeSCIMError(w, http.StatusUnauthorized, "", "invalid SCIM token: it was refreshed, SCIM was disabled, or it was mistyped; copy the current API Token from the Admin Console")
+			writeSCIMError(w, http.StatusUnauthorized, "", "invalid SCIM token: it is mistyped, was replaced, or SCIM was disabled on the connection")
 			return
 		}
 		next(w, r.WithContext(context.WithValue(r.Context(), scimConnKey{}, id)))

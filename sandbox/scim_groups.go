@@ -98,8 +98,10 @@ func (s *Server) getGroupSCIM(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// createGroupSCIM serves POST /Groups: it creates the Hub team and adds the
-// members. A team that already exists is 409 (look it up and PATCH it).
+// createGroupSCIM serves POST /Groups: it creates the Hub team, or reuses the
+// team of that name when it exists (Docker creates only the teams that are
+// missing). Either way the team's SCIM members become exactly the group's
+// members, as a group sync does; members added by JIT or by hand stay.
 func (s *Server) createGroupSCIM(w http.ResponseWriter, r *http.Request) {
 	var req groupRequest
 	if !decodeSCIM(w, r, &req) || !requireSchema(w, req.Schemas, schemaGroup) {
@@ -116,19 +118,19 @@ func (s *Server) createGroupSCIM(w http.ResponseWriter, r *http.Request) {
 		e.write(w)
 		return
 	}
-	if t := s.st.team(name); t != nil {
-		writeSCIMError(w, http.StatusConflict, "uniqueness", fmt.Sprintf("group %q already exists (id %s)", *req.DisplayName, t.UUID))
-		return
-	}
 	members, e := s.resolveMembers(req.Members)
 	if e != nil {
 		e.write(w)
 		return
 	}
-	t := s.st.createTeam(scimActor(r), name, "")
-	for _, u := range members {
-		s.st.join(scimActor(r), u, t.Name)
+	t := s.st.team(name)
+	if t == nil {
+		t = s.st.createTeam(scimActor(r), name, "")
+	} else {
+		s.st.audit(scimActor(r), "scim.group.reuse", t.Name, "SCIM group "+*req.DisplayName+" mapped to the existing team "+t.Name,
+			map[string]string{"team": t.Name, "group": *req.DisplayName})
 	}
+	s.setSCIMMembers(scimActor(r), t, members)
 	w.Header().Set("Location", baseURL(r)+SCIMPath+"/Groups/"+t.UUID)
 	writeSCIM(w, http.StatusCreated, s.groupSCIM(baseURL(r), t))
 }

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/docker-scim/docker-scim/sandbox"
 )
 
 const (
@@ -97,7 +99,6 @@ func TestCreateUserErrors(t *testing.T) {
 		detail   string
 	}{
 		{"duplicate userName", map[string]any{"schemas": []string{userSchema}, "userName": "ADA@moby.example"}, 409, "uniqueness", "already exists"},
-		{"JIT member", map[string]any{"schemas": []string{userSchema}, "userName": "jane.doe@moby.example"}, 409, "uniqueness", "just-in-time"},
 		{"no schemas", map[string]any{"userName": "x@moby.example"}, 400, "invalidSyntax", "schemas"},
 		{"no userName", map[string]any{"schemas": []string{userSchema}}, 400, "invalidValue", "userName"},
 		{"not an email", map[string]any{"schemas": []string{userSchema}, "userName": "ada"}, 400, "invalidValue", "email"},
@@ -117,6 +118,56 @@ func TestCreateUserErrors(t *testing.T) {
 	}
 	if n := len(e.must(e.scim("GET", "/Users", nil), 200).list("Resources")); n != 2 {
 		t.Fatalf("failed creates left users behind: %d SCIM users", n)
+	}
+}
+
+// TestCreateUserLinksExistingMembers: POST /Users for a member added before
+// SCIM on a verified domain (JIT, by hand, or the owner) links that account:
+// 201, the same Docker ID, role and teams, no second member; SCIM then
+// manages it. A member on an unverified domain (a guest) is refused.
+func TestCreateUserLinksExistingMembers(t *testing.T) {
+	e := newEnv(t, sandbox.WithMigrationMix())
+	before := len(e.memberNames(""))
+	for _, m := range []struct{ email, username string }{
+		{"jane.doe@moby.example", "janedoe"}, {"rob.smith@moby.example", "robsmith"},
+		{"kim.chen@moby.example", "kimchen"}, {"admin@moby.example", "mobyadmin"},
+	} {
+		r := e.must(e.scim("POST", "/Users", map[string]any{"schemas": []string{userSchema}, "userName": m.email}), 201)
+		if r.str("displayName") != m.username {
+			t.Fatalf("%s linked as %q, want the existing Docker ID %q: %s", m.email, r.str("displayName"), m.username, r.raw)
+		}
+	}
+	if after := len(e.memberNames("")); after != before {
+		t.Fatalf("linking changed the member count from %d to %d", before, after)
+	}
+	kim := e.must(e.do("GET", "/v2/orgs/moby/members?search=kim.chen", e.jwt, nil), 200).list("results")
+	if len(kim) != 1 || !strings.EqualFold(kim[0].(map[string]any)["role"].(string), "editor") {
+		t.Fatalf("kimchen's role or membership changed: %v", kim)
+	}
+	dev := e.must(e.do("GET", "/v2/orgs/moby/groups/developers/members", e.jwt, nil), 200)
+	if dev.body["count"].(float64) != 2 {
+		t.Fatalf("linking dropped team memberships: %s", dev.raw)
+	}
+	// Linked, SCIM manages the account: it is listed and can be deactivated.
+	found := e.must(e.scim("GET", "/Users?filter=userName+eq+%22jane.doe@moby.example%22", nil), 200)
+	if found.body["totalResults"].(float64) != 1 {
+		t.Fatalf("linked user not in /Users: %s", found.raw)
+	}
+	id := found.list("Resources")[0].(map[string]any)["id"].(string)
+	e.must(e.scim("PATCH", "/Users/"+id, map[string]any{"schemas": []string{patchSchema},
+		"Operations": []map[string]any{{"op": "replace", "value": map[string]any{"active": false}}}}), 200)
+	if slices.Contains(e.memberNames("?search=janedoe"), "janedoe") {
+		t.Fatal("deactivating the linked user left it in the organization")
+	}
+	logs := e.must(e.do("GET", "/v2/auditlogs/moby?action=scim.user.link", e.jwt, nil), 200)
+	if len(logs.list("logs")) != 4 {
+		t.Fatalf("links not audited: %s", logs.raw)
+	}
+	// A guest: its domain is not on the connection, so SCIM does not link it.
+	r := e.must(e.scim("POST", "/Users", map[string]any{"schemas": []string{userSchema}, "userName": "pat.jones@partner.example"}), 409)
+	scimErrorShape(t, r, "uniqueness")
+	if !strings.Contains(r.str("detail"), "not verified on this SSO connection") {
+		t.Fatalf("guest refusal does not say why: %s", r.raw)
 	}
 }
 
@@ -320,7 +371,33 @@ func TestGroupPushCreatesTeams(t *testing.T) {
 	if hub.body["count"].(float64) != 2 {
 		t.Fatalf("team members: %s", hub.raw)
 	}
-	scimErrorShape(t, e.must(e.scim("POST", "/Groups", map[string]any{"schemas": []string{groupSchema}, "displayName": "moby:platform"}), 409), "uniqueness")
+	// A group whose team exists reuses it: same id, no second team, and its
+	// SCIM members become exactly the group's (a group sync).
+	again := e.must(e.scim("POST", "/Groups", map[string]any{"schemas": []string{groupSchema}, "displayName": "moby:platform",
+		"members": []map[string]string{{"value": bob}}}), 201)
+	if again.str("id") != gid || len(again.list("members")) != 1 {
+		t.Fatalf("second POST for moby:platform: %s", again.raw)
+	}
+	devGroup := e.must(e.scim("POST", "/Groups", map[string]any{"schemas": []string{groupSchema}, "displayName": "moby:developers",
+		"members": []map[string]string{{"value": ada}}}), 201)
+	devTeam := e.must(e.do("GET", "/v2/orgs/moby/groups/developers/members", e.jwt, nil), 200)
+	if devTeam.body["count"].(float64) != 3 || devGroup.str("id") == gid {
+		t.Fatalf("the seeded developers team (janedoe, robsmith) was not reused with ada added: %s", devTeam.raw)
+	}
+	teams := e.must(e.do("GET", "/v2/orgs/moby/groups?page_size=100", e.jwt, nil), 200)
+	n := 0
+	for _, g := range teams.list("results") {
+		if name := g.(map[string]any)["name"].(string); name == "developers" || name == "platform" {
+			n++
+		}
+	}
+	if n != 2 {
+		t.Fatalf("POST /Groups for existing teams made new ones: %s", teams.raw)
+	}
+	reuse := e.must(e.do("GET", "/v2/auditlogs/moby?action=scim.group.reuse", e.jwt, nil), 200)
+	if len(reuse.list("logs")) != 2 {
+		t.Fatalf("reuse not audited: %s", reuse.raw)
+	}
 	for _, bad := range []map[string]any{
 		{"schemas": []string{groupSchema}, "displayName": "platform"},
 		{"schemas": []string{groupSchema}, "displayName": "acme:platform"},

@@ -201,9 +201,11 @@ func badValue(format string, args ...any) *scimErr {
 }
 
 // checkUserName validates a userName (an email address) and that it is free
-// for self (nil on create, when a Docker account outside the org counts as
-// free: POST /Users attaches it). The caller holds the lock.
-func (s *Server) checkUserName(name string, self *user) *scimErr {
+// for self. On create (self nil) a Docker account outside the org counts as
+// free (POST /Users attaches it), and so does a member added before SCIM
+// (by JIT, by hand, or the owner) whose email domain is verified on conn:
+// POST /Users links that account. The caller holds the lock.
+func (s *Server) checkUserName(name string, self *user, conn *connection) *scimErr {
 	addr, err := mail.ParseAddress(name)
 	if err != nil || addr.Address != name || addr.Name != "" {
 		return badValue("userName %q must be an email address such as ada@moby.example", name)
@@ -212,15 +214,19 @@ func (s *Server) checkUserName(name string, self *user) *scimErr {
 	switch {
 	case other == nil || other == self || (other.Source == sourceAccount && self == nil):
 		return nil
+	case self == nil && other.Source != sourceSCIM && conn != nil && conn.coversEmail(name):
+		return nil
 	case other.Source == sourceSCIM:
 		return &scimErr{http.StatusConflict, "uniqueness", fmt.Sprintf("a user with userName %q already exists (id %s)", name, other.ID)}
 	case other.Source == sourceAccount:
 		return &scimErr{http.StatusConflict, "uniqueness", fmt.Sprintf("%q is the email of another Docker account (%s)", name, other.Username)}
+	case self != nil:
+		return &scimErr{http.StatusConflict, "uniqueness", fmt.Sprintf("%q is the email of another member of %s (%s)", name, s.st.Org.Name, other.Username)}
 	default:
-		how := map[string]string{sourceJIT: "by just-in-time provisioning", sourceManual: "by hand", sourceOwner: "as an owner"}[other.Source]
 		return &scimErr{http.StatusConflict, "uniqueness", fmt.Sprintf(
-			"%s is already a member of %s, added %s before SCIM; SCIM manages only users it provisioned: remove the member in the Admin Console and let SCIM re-create them",
-			name, s.st.Org.Name, how)}
+			"%s is a member of %s whose email domain is not verified on this SSO connection (a guest): SCIM does not link or manage it; "+
+				"verify the domain on the connection, or push the member's address on a verified domain",
+			name, s.st.Org.Name)}
 	}
 }
 
@@ -265,9 +271,11 @@ func (s *Server) applyDocker(actor string, u *user, req *userRequest) {
 // scimActor is the audit-log actor of a SCIM request: the connection.
 func scimActor(r *http.Request) string { return "scim:" + scimConnection(r) }
 
-// createUser serves POST /Users. An existing SCIM userName is 409; a member
-// added before SCIM (JIT or by hand) is 409 too, with what to do. A Docker
-// account outside the org with that email is attached, keeping its Docker ID.
+// createUser serves POST /Users. An existing SCIM userName is 409. A member
+// added before SCIM (by JIT, by hand, or the owner) on a domain verified on
+// the connection is linked: same Docker ID, same id, role and teams kept; a
+// member on another domain (a guest) is 409. A Docker account outside the
+// org with that email is attached, keeping its Docker ID.
 func (s *Server) createUser(w http.ResponseWriter, r *http.Request) {
 	var req userRequest
 	if !decodeSCIM(w, r, &req) || !requireSchema(w, req.Schemas, schemaUser) {
@@ -279,7 +287,8 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request) {
 	}
 	s.st.mu.Lock()
 	defer s.st.mu.Unlock()
-	if e := s.checkUserName(*req.UserName, nil); e != nil {
+	conn := s.st.connection(scimConnection(r))
+	if e := s.checkUserName(*req.UserName, nil, conn); e != nil {
 		e.write(w)
 		return
 	}
@@ -289,10 +298,14 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request) {
 	}
 	now := s.st.now().UTC()
 	u := s.st.byUserName[strings.ToLower(*req.UserName)]
-	if u != nil { // an existing Docker account: attach it, keeping its Docker ID
+	switch {
+	case u != nil && u.Source == sourceAccount: // an account outside the org: attach it, keeping its Docker ID
 		s.st.adopt(u, scimConnection(r))
 		u.Role, u.Modified = roleMember, now
-	} else {
+	case u != nil: // a member added before SCIM: link it
+		s.st.link(scimActor(r), u, scimConnection(r))
+		u.Modified = now
+	default:
 		u = &user{
 			ID: newUUID(), Username: s.st.usernameFor(*req.UserName), Email: *req.UserName, Active: true,
 			Role: roleMember, Source: sourceSCIM, Connection: scimConnection(r), Created: now, Modified: now,
@@ -351,7 +364,7 @@ func (s *Server) putUser(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if req.UserName != nil && *req.UserName != u.Email {
-		if e := s.checkUserName(*req.UserName, u); e != nil {
+		if e := s.checkUserName(*req.UserName, u, nil); e != nil {
 			e.write(w)
 			return
 		}
@@ -522,7 +535,7 @@ func (s *Server) patchUser(w http.ResponseWriter, r *http.Request) {
 				if c.remove {
 					e = &scimErr{http.StatusBadRequest, "mutability", "userName is required and cannot be removed"}
 				} else if v != u.Email {
-					e = s.checkUserName(v, u)
+					e = s.checkUserName(v, u, nil)
 				}
 				next.Email = v
 			}
@@ -589,4 +602,23 @@ func (s *Server) deleteUser(w http.ResponseWriter, r *http.Request) {
 	}
 	s.st.detach(scimActor(r), u)
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// coversEmail reports whether email's domain is one of c's domains (a
+// connection is created only for verified domains).
+func (c *connection) coversEmail(email string) bool {
+	_, domain, ok := strings.Cut(email, "@")
+	return ok && slices.ContainsFunc(c.Domains, func(d string) bool { return strings.EqualFold(d, domain) })
+}
+
+// link puts a member added before SCIM (by JIT, by hand, or the owner)
+// under SCIM for connectionID: the Docker ID, the id, the role and the
+// teams stay; from now on SCIM updates and deactivates the account. The
+// caller holds the lock.
+func (s *store) link(actor string, u *user, connectionID string) {
+	from := u.Source
+	u.Source, u.Connection, u.Active = sourceSCIM, connectionID, true
+	s.audit(actor, "scim.user.link", u.Username, u.Username+" linked to SCIM (was added "+map[string]string{
+		sourceJIT: "by just-in-time provisioning", sourceManual: "by hand", sourceOwner: "as the owner"}[from]+")",
+		map[string]string{"member": u.Username, "connection": connectionID, "was": from})
 }

@@ -57,7 +57,7 @@ func TestStateSurvivesRestart(t *testing.T) {
 	first.createUser("ada@moby.example", "Ada", "Lovelace")
 	first.must(first.do("POST", "/v2/orgs/moby/groups", first.jwt, map[string]string{"name": "ops"}), 201)
 	setup := first.must(first.do("POST", console+"/connections/conn-okta-saml/scim", first.jwt, nil), 200)
-	first.must(first.do("PUT", console+"/connections/conn-entra-saml/jit", first.jwt, map[string]bool{"enabled": false}), 200)
+	first.must(first.do("PUT", console+"/connections/conn-okta-saml/jit", first.jwt, map[string]bool{"enabled": false}), 200)
 
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -86,7 +86,7 @@ func TestStateSurvivesRestart(t *testing.T) {
 	conns := second.must(second.do("GET", console+"/connections", second.jwt, nil), 200).list("connections")
 	for _, c := range conns {
 		m := c.(map[string]any)
-		if m["id"] == "conn-entra-saml" && m["jit_enabled"] != false {
+		if m["id"] == "conn-okta-saml" && m["jit_enabled"] != false {
 			t.Fatal("JIT toggle lost")
 		}
 	}

@@ -25,4 +25,4 @@ func (p IdP) Assignment() Assignment {
 }
 
 // SCIMOverviewDocs is Docker's SCIM overview (how SCIM works, linking).
-const SCIMOverviewDocs = "https://docs.docker.com/enterprise/security/provisioning/scim/"
+var SCIMOverviewDocs = SCIMDocs

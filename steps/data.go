@@ -16,13 +16,6 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// DocsRevision names the documentation revisions the checklist text follows.
-const DocsRevision = "Docker docs manuals under content/manuals/enterprise/security/ (provisioning/scim/*, " +
-	"troubleshoot-provisioning.md, just-in-time.md, single-sign-on/*), read with Hub API spec " +
-	"docker/docs@c065f8002e74 (2-beta, includes the 2025-11-21 change) and including PR #22771 (2025-06, " +
-	"Entra OIDC separate app); seed: the early-access docker-hub/scim.md page; OneLogin: Docker's early-2024 " +
-	"content/security/for-admins/scim.md (removed by PR #19484) plus OneLogin SCIM vendor guides"
-
 //go:embed data/*.yaml
 var dataFS embed.FS
 
@@ -77,6 +70,7 @@ type itemData struct {
 	Differs         string           `yaml:"differs"`
 	Optional        bool             `yaml:"optional"`
 	Docs            string           `yaml:"docs"`
+	Ref             string           `yaml:"ref"`
 	Source          Source           `yaml:"source"`
 	ConnectionTypes []ConnectionType `yaml:"connection_types"`
 	Paste           []pasteData      `yaml:"paste"`
@@ -97,6 +91,7 @@ type noteData struct {
 type catalog struct {
 	idps   map[IdP]fileData
 	common fileData
+	docker DockerUI
 	// order is the IdPs in the order offered; names maps every id and
 	// alias, lower-cased, to its IdP.
 	order []IdP
@@ -264,10 +259,26 @@ func parseCatalog(files map[string][]byte) (catalog, error) {
 	seenIDs := map[string]string{}
 	var errs []error
 	haveCommon := false
+	docker, ok := files[dockerFile]
+	if !ok {
+		return catalog{}, fmt.Errorf("checklist data: no %s file with Docker's UI labels", dockerFile)
+	}
+	d, err := decodeDocker(docker)
+	if err != nil {
+		return catalog{}, err
+	}
+	c.docker = d
 	for name, b := range files {
+		if name == dockerFile {
+			continue
+		}
 		f, err := decodeFile(name, b)
 		if err != nil {
 			errs = append(errs, err)
+			continue
+		}
+		if err := f.expand(d); err != nil {
+			errs = append(errs, fmt.Errorf("checklist data %s: %w", name, err))
 			continue
 		}
 		if err := f.validate(name, seenIDs); err != nil {
@@ -421,8 +432,23 @@ func (f fileData) validate(name string, seenIDs map[string]string) error {
 			if !it.Source.valid() {
 				bad("%s: source %q is not one of %v", where, it.Source, Sources())
 			}
-			if u, err := url.Parse(it.Docs); err != nil || u.Scheme != "https" || u.Host == "" {
-				bad("%s: docs %q is not an https URL", where, it.Docs)
+			switch {
+			case it.Ref == "" && (it.Source == SourceVendor || it.Source == SourceOlderDocs || it.Source == SourceIdPDocs):
+				// Outside the reference folder: the docs URL is the source.
+			case it.Ref == "":
+				bad("%s: no ref: give the reference page and section the text follows (page.md#section), or \"seed\"", where)
+			default:
+				if err := checkRef(it.Ref); err != nil {
+					bad("%s: ref: %v", where, err)
+				}
+			}
+			if it.Source == SourceSeed && it.Ref != SourceSeedRef {
+				bad("%s: a seed item's ref must be \"seed\"", where)
+			}
+			if it.Docs != "" || !isPageRef(it.Ref) {
+				if u, err := url.Parse(it.Docs); err != nil || u.Scheme != "https" || u.Host == "" {
+					bad("%s: docs %q is not an https URL (give docs when ref is not a reference page)", where, it.Docs)
+				}
 			}
 			checkTypes(where, it.ConnectionTypes)
 			for _, p := range it.Paste {
@@ -480,6 +506,34 @@ func (f fileData) checkPastes(ct ConnectionType) error {
 		return fmt.Errorf("pastes %q %d times and %q %d times, want once each", PasteBaseURL, count[PasteBaseURL], PasteToken, count[PasteToken])
 	}
 	return nil
+}
+
+// expand replaces the [[key]] Docker labels in every text of the file.
+func (f *fileData) expand(d DockerUI) error {
+	var errs []error
+	do := func(s *string) {
+		out, err := d.expand(*s)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		*s = out
+	}
+	do(&f.Intro)
+	if f.Credentials != nil {
+		do(&f.Credentials.Note)
+	}
+	for i := range f.Sections {
+		for j := range f.Sections[i].Items {
+			it := &f.Sections[i].Items[j]
+			do(&it.Text)
+			do(&it.Detail)
+			do(&it.Differs)
+		}
+	}
+	for i := range f.Notes {
+		do(&f.Notes[i].Text)
+	}
+	return errors.Join(errs...)
 }
 
 // appliesTo reports whether a connection_types filter admits ct; an empty

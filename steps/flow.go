@@ -28,8 +28,8 @@ type Mode string
 const (
 	// ModeAutomatic: the wizard does it itself through an API.
 	ModeAutomatic Mode = "automatic"
-	// ModeGuided: the admin does it by hand in Docker's Admin Console, which
-	// has no API for it; the wizard shows the exact labels and waits.
+	// ModeGuided: the admin does it by hand in Docker Home, which has no API
+	// for it; the wizard shows the exact labels and waits.
 	ModeGuided Mode = "guided"
 	// ModeInput: the admin answers in the wizard.
 	ModeInput Mode = "input"
@@ -48,7 +48,7 @@ type Step struct {
 	// Produces lists what the step hands to later steps.
 	Produces []string
 	// Guided is true when, against real Docker, the admin does this step by
-	// hand in the Admin Console (Docker publishes no API for it); the sandbox
+	// hand in Docker Home (Docker publishes no API for it); the sandbox
 	// performs it through its console API. It equals Real == ModeGuided.
 	Guided bool
 	// Real is how the step runs against real Docker.
@@ -96,13 +96,13 @@ func Flow() []Step {
 			Guided:   true, Real: ModeGuided, Sandbox: ModeAutomatic,
 			Gives: []Input{InputConnection}},
 		{ID: StepPreflight, Title: "Preflight checks",
-			Summary:  "Check the Business plan, the SSO connection, a verified domain, JIT provisioning and members that SCIM will not manage.",
+			Summary:  "Check the Business plan, the SSO connection, a verified domain, JIT provisioning, and which members SCIM will link and which stay outside it.",
 			Needs:    []string{"organization name", "connection", "plan, verified domains and JIT state (asked on real Docker)", "org members (Hub API, optional)"},
 			Produces: []string{"findings with fixes"},
 			Real:     ModeInput, Sandbox: ModeAutomatic,
 			Requires: []Input{InputConnection}},
-		{ID: StepSetupSCIM, Title: "Setup SCIM",
-			Summary:  "Turn SCIM on for the connection in the Admin Console and copy the SCIM Base URL and API Token.",
+		{ID: StepSetupSCIM, Title: "Enable SCIM",
+			Summary:  "Turn SCIM on for the connection in Docker Home (Enable SCIM; the seed calls it Setup SCIM) and copy the SCIM Base URL and API Token.",
 			Needs:    []string{"connection name"},
 			Produces: []string{"SCIM Base URL", "API Token (kept in memory only)"},
 			Guided:   true, Real: ModeGuided, Sandbox: ModeAutomatic,
@@ -166,21 +166,3 @@ func Title(id StepID) string {
 	}
 	return string(id)
 }
-
-// Text that the wizard shows around the steps, from Docker's SCIM page.
-const (
-	// SetupSCIMPath is where Setup SCIM lives in Docker's Admin Console.
-	SetupSCIMPath = "**Admin Console** → **SSO and SCIM** → **SSO connections** → **Actions** → **Setup SCIM**"
-	// SetupSCIMIntro is the seed's first step.
-	SetupSCIMIntro = "In the **Single Sign-On Connections**, select the **Actions** icon and **Setup SCIM**."
-	// CopyCredentials is the seed's second step.
-	CopyCredentials = "Copy the **SCIM Base URL** and **API Token** and paste the values into your IdP."
-	// SSONotEnforced is the seed's note on Setup SCIM.
-	SSONotEnforced = "Establishing the SSO connection lets you set up SCIM. However, this doesn't enforce SSO."
-	// EnforceSSO says what to do about it.
-	EnforceSSO = "To enforce SSO: **Admin Console** → **SSO and SCIM** → **SSO connections** → **Actions** → **Enable enforcement** → **Turn on enforcement**."
-	// EnforceSSODocs is Docker's page on enforcing SSO.
-	EnforceSSODocs = "https://docs.docker.com/enterprise/security/single-sign-on/connect/#optional-enforce-sso"
-	// SCIMDocs is Docker's SCIM page.
-	SCIMDocs = "https://docs.docker.com/enterprise/security/provisioning/scim/"
-)

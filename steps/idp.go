@@ -1,6 +1,7 @@
 package steps
 
 import (
+	"cmp"
 	"fmt"
 	"regexp"
 	"slices"
@@ -77,7 +78,7 @@ const (
 
 func (ct ConnectionType) valid() bool { return ct == SAML || ct == OIDC }
 
-// Label is the connection type as Docker's Admin Console names it.
+// Label is the connection type as Docker Home names it.
 func (ct ConnectionType) Label() string {
 	if ct == OIDC {
 		return "Azure AD (OIDC)"
@@ -85,7 +86,8 @@ func (ct ConnectionType) Label() string {
 	return "SAML"
 }
 
-// Docker's names for the two values the admin copies from Setup SCIM.
+// Docker's names for the two values the admin copies after Enable SCIM;
+// TestDockerLabelsMatch checks them against data/docker.yaml.
 const (
 	PasteBaseURL = "SCIM Base URL"
 	PasteToken   = "API Token"
@@ -105,7 +107,7 @@ type Source string
 
 // The sources of checklist text.
 const (
-	// SourceCurrent is the current Docker docs.
+	// SourceCurrent is the current Docker docs (the reference copies).
 	SourceCurrent Source = "current"
 	// SourceSeed is the project seed, an early-access Docker SCIM page.
 	SourceSeed Source = "seed"
@@ -115,13 +117,16 @@ const (
 	SourceOlderDocs Source = "older-docs"
 	// SourceVendor is a third-party SCIM vendor's guide (OneLogin only).
 	SourceVendor Source = "vendor"
+	// SourceIdPDocs is the identity provider's own documentation, where
+	// Docker's pages say nothing.
+	SourceIdPDocs Source = "idp-docs"
 	// SourceWizard is a step this project adds where no document has one.
 	SourceWizard Source = "wizard"
 )
 
 // Sources lists every Source.
 func Sources() []Source {
-	return []Source{SourceCurrent, SourceSeed, SourceSeedAndCurrent, SourceOlderDocs, SourceVendor, SourceWizard}
+	return []Source{SourceCurrent, SourceSeed, SourceSeedAndCurrent, SourceOlderDocs, SourceVendor, SourceIdPDocs, SourceWizard}
 }
 
 func (s Source) valid() bool { return slices.Contains(Sources(), s) }
@@ -139,6 +144,8 @@ func (s Source) Label() string {
 		return "older Docker docs"
 	case SourceVendor:
 		return "SCIM vendor guides (not Docker)"
+	case SourceIdPDocs:
+		return "the identity provider's own docs (Docker's pages say nothing)"
 	case SourceWizard:
 		return "docker-scim (no published text)"
 	}
@@ -162,6 +169,10 @@ type Item struct {
 	// Optional items may be skipped; the rest are required.
 	Optional bool   `json:"optional"`
 	DocsURL  string `json:"docs_url"`
+	// Ref is the reference page and section the text follows
+	// ("page.md#section"), "seed", or empty for text from outside Docker's
+	// docs (DocsURL is then the source).
+	Ref string `json:"ref,omitempty"`
 	// Paste lists the values pasted in this step, with the IdP's field label.
 	Paste []Paste `json:"paste,omitempty"`
 	// Source says where the text comes from.
@@ -234,7 +245,7 @@ func (f fileData) items(ct ConnectionType) []Item {
 				continue
 			}
 			item := Item{ID: it.ID, Title: it.Title, Section: s.Title, Text: it.Text, Detail: it.Detail,
-				Differs: it.Differs, Optional: it.Optional, DocsURL: it.Docs, Source: it.Source}
+				Differs: it.Differs, Optional: it.Optional, DocsURL: cmp.Or(it.Docs, DocsURL(it.Ref)), Ref: it.Ref, Source: it.Source}
 			for _, p := range it.Paste {
 				item.Paste = append(item.Paste, Paste(p))
 			}

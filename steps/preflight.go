@@ -1,6 +1,7 @@
 package steps
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -62,67 +63,184 @@ type Finding struct {
 	DocsURL string `json:"docs_url,omitempty"`
 }
 
-// Docker's pages that findings link to.
-const (
-	JITDocs          = "https://docs.docker.com/enterprise/security/provisioning/just-in-time/"
-	MigrateSCIMDocs  = "https://docs.docker.com/enterprise/security/provisioning/scim/migrate-scim/"
-	TroubleshootDocs = "https://docs.docker.com/enterprise/security/provisioning/troubleshoot-provisioning/"
-	ConnectSSODocs   = "https://docs.docker.com/enterprise/security/single-sign-on/connect/"
-	DomainDocs       = "https://docs.docker.com/enterprise/security/single-sign-on/configure/"
-)
-
-// DisableJIT is where JIT provisioning is turned off.
-const DisableJIT = "**Admin Console** → **SSO and SCIM** → **SSO connections** → **Actions** → **Disable JIT provisioning** → **Disable**"
-
-// MigrationSteps is Docker's JIT-to-SCIM migration (migrate-scim.md).
+// MigrationSteps is Docker's current path from JIT to SCIM as the only
+// provisioning source (migrate-scim.md): nobody is removed; SCIM links the
+// existing accounts when the IdP pushes the same email.
 func MigrationSteps() []string {
+	d := Docker()
 	return []string{
-		"Transfer ownership of the users' repositories and other resources; removing a user loses what they own.",
-		"Confirm that every user is assigned to the Docker app in the IdP.",
-		"Back up the member list: **Members** → **Export members** (CSV).",
-		"Disable JIT: " + DisableJIT + ".",
-		"Remove the JIT-created and manually added users in batches.",
-		"Confirm \"create app user\" events in the IdP and that the users reappear in **Members** with the right teams.",
-		"Test de-provisioning with a test user.",
+		"In the IdP, assign every user who should stay in the organization to the Docker app: at the next sync, " +
+			"Docker deactivates the account of a member the app does not have.",
+		"Check that each user's email in the IdP is exactly the email of their Docker account: the email is what links them.",
+		"Set in the IdP the `org:team` group memberships and any `dockerRole` values you want to keep.",
+		"Run a sync, or Provision on Demand for a few users first, and read the IdP's provisioning logs.",
+		"In " + d.Members.Text + ", check that the same people are still members, with the roles and teams the IdP says; " +
+			d.ExportMembers.Text + " sends a CSV by email for a side-by-side comparison.",
+		"Only then turn JIT off: " + DisableJITPath() + " (Docker allows it only while SCIM is on).",
 	}
 }
 
-// JITPreflight checks for the two ways JIT provisioning and SCIM conflict:
-// JIT values overwrite SCIM values at sign-in, and members that SCIM did not
-// create are not managed by it. nonSCIMMembers are those members (usernames
-// or emails), for example the org's members missing from SCIM GET /Users.
-func JITPreflight(jitEnabled bool, nonSCIMMembers []string) []Finding {
-	var out []Finding
-	if jitEnabled {
-		out = append(out, Finding{
+// UnlinkedSteps is Docker's "Resolve an unlinked account": what to check
+// when SCIM does not link a member, with removal as the very last resort.
+func UnlinkedSteps() []string {
+	d := Docker()
+	return []string{
+		"Compare the email in the IdP with the email of the Docker account, character for character.",
+		"Check that the email's domain is verified on this SSO connection (" + d.DomainManagement.Text + ").",
+		"Assign the user to the Docker app, provision again, and look for them in " + d.Members.Text + ".",
+		"Last resort, only if the account is still not linked: removing a member also removes what they own " +
+			"(repositories, for example), so transfer it first and keep another owner; then remove the member (" +
+			d.RemoveMember.Text + ") and let the IdP provision them again.",
+	}
+}
+
+// JITPreflight says how JIT provisioning and SCIM will work together on
+// this connection: with both on, only the full name and team membership go
+// back and forth; JIT can be turned off only while SCIM is on, and SCIM can
+// be disabled only while JIT is on. scimEnabled is whether SCIM is already
+// on for the connection.
+func JITPreflight(jitEnabled, scimEnabled bool) []Finding {
+	d := Docker()
+	switch {
+	case jitEnabled:
+		return []Finding{{
 			Severity: Warning,
-			Title:    "JIT provisioning is on: JIT values overwrite SCIM values",
-			Detail: "At each SSO sign-in, Just-in-Time provisioning writes the SSO attributes over what SCIM set, " +
-				"with no error shown; roles and teams can come out wrong.",
-			Fix: "Keep the SSO attributes identical to the SCIM ones while you test. After SCIM is tested, consider " +
-				DisableJIT + ".",
-			DocsURL: TroubleshootDocs,
-		})
-	} else {
-		out = append(out, Finding{
+			Title:    "JIT provisioning is on: with SCIM, full names and team membership can flip",
+			Detail: "While both are on, each SSO sign-in writes the full name from the sign-in assertion and adds the " +
+				"teams it lists (JIT never removes a team), and each SCIM sync sets the name and the mapped teams " +
+				"back to the IdP's. Roles do not flip: JIT sets a role only when it first adds someone. Unassigning a " +
+				"user from the Docker app deactivates their account; removing them from a mapped group removes only that team.",
+			Fix: "While both are on, send the same email, name and teams in the sign-in assertion as in SCIM. Once SCIM " +
+				"is tested and the members are linked, turn JIT off: " + DisableJITPath() +
+				" (possible only while SCIM is on).",
+			Steps:   MigrationSteps(),
+			DocsURL: JITWithSCIMDocs,
+		}}
+	case !scimEnabled:
+		return []Finding{{
 			Severity: Info,
 			Title:    "JIT provisioning is off",
-			Detail:   "SCIM values are not overwritten at sign-in.",
-			DocsURL:  JITDocs,
+			Detail: "Docker lets JIT be turned off only while SCIM is on, so SCIM may already be enabled on this " +
+				"connection; " + d.EditSCIM.Text + " shows its values again. Without JIT, only people who are already " +
+				"members, are invited, or come through SCIM can sign in.",
+			DocsURL: JITDocs,
+		}}
+	default:
+		return []Finding{{
+			Severity: Info,
+			Title:    "JIT provisioning is off: SCIM is the only provisioning source",
+			Detail:   "To disable SCIM later, Docker needs JIT back on first (" + d.EnableJIT.Text + ").",
+			DocsURL:  DisableSCIMDocs,
+		}}
+	}
+}
+
+// OrgMember is what the member check needs to know about one organization
+// member (from the Hub API's member list).
+type OrgMember struct {
+	Username string
+	Email    string
+	// Guest is the members API's is_guest: a member outside the verified
+	// domains, whom SCIM does not manage.
+	Guest bool
+}
+
+// MemberPlan sorts the organization's members by what SCIM will do with
+// them. Nobody is to be removed: SCIM links existing accounts.
+type MemberPlan struct {
+	// Link are members on a verified domain of the connection (or, when the
+	// domains are unknown, non-guests): SCIM links each one when the IdP
+	// pushes the same email.
+	Link []string
+	// Outside are guests and members whose email domain is not verified on
+	// the connection: SCIM does not manage them.
+	Outside []string
+	// NoEmail are members whose email the wizard cannot see.
+	NoEmail []string
+	// Admin is the member running the wizard, when found among them; it is
+	// also in one of the lists above.
+	Admin string
+	// DomainsKnown is false when the connection's domains were not known.
+	DomainsKnown bool
+}
+
+// PlanMembers sorts members for SCIM. domains are the connection's verified
+// domains; domainsKnown is false on real Docker, which has no API for them.
+// admin is the Docker ID or email the wizard signed in with, or "".
+func PlanMembers(members []OrgMember, domains []string, domainsKnown bool, admin string) MemberPlan {
+	p := MemberPlan{DomainsKnown: domainsKnown}
+	for _, m := range members {
+		name := strings.TrimSpace(cmp.Or(m.Email, m.Username))
+		if name == "" {
+			continue
+		}
+		if admin != "" && (strings.EqualFold(admin, m.Username) || strings.EqualFold(admin, m.Email)) {
+			p.Admin = name
+		}
+		_, domain, hasAt := strings.Cut(m.Email, "@")
+		switch {
+		case m.Guest:
+			p.Outside = append(p.Outside, name)
+		case !hasAt:
+			p.NoEmail = append(p.NoEmail, name)
+		case !domainsKnown || slices.ContainsFunc(domains, func(d string) bool { return strings.EqualFold(d, domain) }):
+			p.Link = append(p.Link, name)
+		default:
+			p.Outside = append(p.Outside, name)
+		}
+	}
+	for _, l := range []*[]string{&p.Link, &p.Outside, &p.NoEmail} {
+		slices.Sort(*l)
+		*l = slices.Compact(*l)
+	}
+	return p
+}
+
+// MembersPreflight turns a MemberPlan into findings: who SCIM will link,
+// who stays outside it, and how to migrate from JIT. It never lists anyone
+// for removal.
+func MembersPreflight(p MemberPlan) []Finding {
+	var out []Finding
+	names := func(list []string) string {
+		l := slices.Clone(list)
+		if i := slices.Index(l, p.Admin); i >= 0 && p.Admin != "" {
+			l[i] += " (you)"
+		}
+		return strings.Join(l, ", ")
+	}
+	if len(p.Link) > 0 {
+		why := "their email domain is verified on this connection"
+		if !p.DomainsKnown {
+			why = "they are not guests (the wizard cannot read the connection's domains: check that their email domain is verified on it)"
+		}
+		out = append(out, Finding{
+			Severity: Info,
+			Title:    fmt.Sprintf("%d member(s) will be linked to SCIM, not re-created", len(p.Link)),
+			Detail: "Existing members keep their Docker account, whether JIT or a person added them: SCIM links an " +
+				"account when the IdP pushes a user with exactly the same email, since " + why + ": " + names(p.Link) + ".",
+			Fix:     "Assign each of them to the Docker app in the IdP with the same email. Nobody needs to be removed.",
+			Steps:   MigrationSteps(),
+			DocsURL: MigrateSCIMDocs,
 		})
 	}
-	members := slices.Clone(nonSCIMMembers)
-	slices.Sort(members)
-	members = slices.Compact(members)
-	members = slices.DeleteFunc(members, func(m string) bool { return strings.TrimSpace(m) == "" })
-	if len(members) > 0 {
+	if len(p.Outside) > 0 {
 		out = append(out, Finding{
-			Severity: Warning,
-			Title:    fmt.Sprintf("%d member(s) were not created by SCIM and will not be managed by it", len(members)),
-			Detail: "SCIM manages only the users it provisioned. These members were added by JIT or by hand: SCIM " +
-				"updates and de-provisioning will not reach them: " + strings.Join(members, ", ") + ".",
-			Fix:     "Migrate them: remove each one and let SCIM re-create them, after transferring what they own.",
-			Steps:   MigrationSteps(),
+			Severity: Info,
+			Title:    fmt.Sprintf("%d member(s) stay outside SCIM (guests or unverified domains)", len(p.Outside)),
+			Detail: "SCIM neither updates nor deactivates members whose email domain is not verified on the connection " +
+				"(the members list marks them as guests): " + names(p.Outside) + ". They stay members, managed by hand.",
+			Fix: "Nothing to do unless one of them should be managed by SCIM: then verify that domain on the " +
+				"connection, or give them an address on a verified domain (see the steps).",
+			Steps:   UnlinkedSteps(),
+			DocsURL: UnlinkedDocs,
+		})
+	}
+	if len(p.NoEmail) > 0 {
+		out = append(out, Finding{
+			Severity: Info,
+			Title:    fmt.Sprintf("%d member(s) show no email", len(p.NoEmail)),
+			Detail: "The members list gave no email for " + names(p.NoEmail) + ", so the wizard cannot tell whether " +
+				"SCIM will link them; SCIM matches accounts by email.",
 			DocsURL: MigrateSCIMDocs,
 		})
 	}
@@ -148,6 +266,7 @@ type Prereqs struct {
 // Business subscription, an SSO connection and a verified domain. It returns
 // a Blocker for each one that is missing and an Info when SSO is not enforced.
 func Prerequisites(p Prereqs) []Finding {
+	d := Docker()
 	var out []Finding
 	switch plan := strings.ToLower(strings.TrimSpace(p.Plan)); {
 	case plan == "":
@@ -175,7 +294,7 @@ func Prerequisites(p Prereqs) []Finding {
 			Severity: Warning,
 			Title:    "Verified domains not known",
 			Detail:   "SCIM stays locked until a domain is verified; the wizard could not read the organization's domains.",
-			Fix:      "Check **Admin Console** → **Domain management**: at least one domain must show as verified.",
+			Fix:      "Check " + d.DomainManagement.Text + ": at least one domain must show as verified.",
 			DocsURL:  DomainDocs,
 		})
 	case len(p.VerifiedDomains) == 0:
@@ -185,9 +304,9 @@ func Prerequisites(p Prereqs) []Finding {
 			Detail:   "A domain must be verified before an SSO connection can be created, and SCIM stays locked until it is.",
 			Fix:      "Add and verify your email domain; verification can take up to 72 hours.",
 			Steps: []string{
-				"**Admin Console** → **Domain management** → **Add a domain**.",
-				"Copy the **TXT Record Value** into your DNS.",
-				"Select **Verify**.",
+				Path(d.DomainManagement.Text, d.AddDomain.Text) + ".",
+				"Copy the " + d.TXTRecord.Text + " into your DNS as a TXT record.",
+				"Once DNS has it, select " + d.VerifyDomain.Text + ".",
 			},
 			DocsURL: DomainDocs,
 		})
@@ -199,10 +318,9 @@ func Prerequisites(p Prereqs) []Finding {
 			Detail:   "SCIM is set up on an SSO connection; SSO must be configured first (enforcing it is not required).",
 			Fix:      "Create the SSO connection with your IdP, then run the wizard again.",
 			Steps: []string{
-				"**Admin Console** → **SSO and SCIM** → **Create Connection**, and name it.",
-				"Choose **SAML** or **Azure AD (OIDC)**, and copy Docker's **Entity ID** and **ACS URL** (SAML) or **Redirect URL** (OIDC) into the IdP.",
-				"Paste the IdP's values back into Docker: Okta **SAML Sign-in URL** and **x509 Certificate**; Entra SAML **Login URL** and **Certificate (Base64)**; Entra OIDC **Client ID**, **Client Secret** and **Azure AD Domain**.",
-				"Optionally pick a default team, then select **Create connection**.",
+				Path(d.SSOAndSCIM.Text, d.CreateConnection.Text) + ", and name it.",
+				d.ConnectionValues.Text + ".",
+				"Back in Docker, " + d.FinishConnection.Text + ".",
 			},
 			DocsURL: ConnectSSODocs,
 		})
@@ -211,8 +329,8 @@ func Prerequisites(p Prereqs) []Finding {
 		out = append(out, Finding{
 			Severity: Info,
 			Title:    "SSO is not enforced",
-			Detail:   SSONotEnforced,
-			Fix:      EnforceSSO,
+			Detail:   "Setting up SCIM on a connection does not enforce SSO: members can still sign in with a Docker password.",
+			Fix:      "To enforce SSO: " + EnforceSSOPath() + ".",
 			DocsURL:  EnforceSSODocs,
 		})
 	}

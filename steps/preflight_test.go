@@ -20,41 +20,110 @@ func summary(fs []Finding) []string {
 
 func TestJITPreflight(t *testing.T) {
 	tests := []struct {
-		name    string
-		jit     bool
-		members []string
-		want    []string
+		name       string
+		jit, scim  bool
+		wantTitle  string
+		wantInText []string
 	}{
-		{"jit on, clean", true, nil, []string{"warning:JIT provisioning is on: JIT values overwrite SCIM values"}},
-		{"jit off, clean", false, nil, []string{"info:JIT provisioning is off"}},
-		{"jit off, legacy members", false, []string{"bob", "alice", "bob", ""},
-			[]string{"info:JIT provisioning is off", "warning:2 member(s) were not created by SCIM and will not be managed by it"}},
-		{"jit on, legacy members", true, []string{"carol"},
-			[]string{"warning:JIT provisioning is on: JIT values overwrite SCIM values", "warning:1 member(s) were not created by SCIM and will not be managed by it"}},
+		{"jit on", true, false, "warning:JIT provisioning is on: with SCIM, full names and team membership can flip",
+			[]string{"Roles do not flip", "removes only that team", "deactivates", "**Disable JIT provisioning**", "only while SCIM is on"}},
+		{"jit off before SCIM", false, false, "info:JIT provisioning is off", []string{"only while SCIM is on", "**Edit SCIM**"}},
+		{"jit off with SCIM", false, true, "info:JIT provisioning is off: SCIM is the only provisioning source",
+			[]string{"**Enable JIT provisioning**"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := JITPreflight(tt.jit, tt.members)
-			if s := summary(got); !slices.Equal(s, tt.want) {
-				t.Fatalf("findings = %q, want %q", s, tt.want)
+			got := JITPreflight(tt.jit, tt.scim)
+			if s := summary(got); !slices.Equal(s, []string{tt.wantTitle}) {
+				t.Fatalf("findings = %q, want %q", s, tt.wantTitle)
 			}
-			for _, f := range got {
-				if strings.Contains(f.Title, "not created by SCIM") {
-					if !slices.Equal(f.Steps, MigrationSteps()) || !strings.Contains(f.Detail, "alice, bob") && len(tt.members) > 1 {
-						t.Errorf("migration finding lacks the steps or the sorted members: %+v", f)
-					}
-				}
-				if strings.Contains(f.Title, "JIT provisioning is on") && !strings.Contains(f.Fix, "**Disable JIT provisioning**") {
-					t.Errorf("JIT warning must say how to disable JIT: %q", f.Fix)
+			text := got[0].Detail + " " + got[0].Fix
+			for _, w := range tt.wantInText {
+				if !strings.Contains(text, w) {
+					t.Errorf("finding lacks %q: %s", w, text)
 				}
 			}
 		})
 	}
+}
+
+// TestMigrationNeverRemovesInBulk: Docker's current migration links members;
+// removal appears only as the last resort for one unlinked account, with the
+// ownership warning.
+func TestMigrationNeverRemovesInBulk(t *testing.T) {
 	steps := strings.Join(MigrationSteps(), "\n")
-	for _, want := range []string{"Transfer ownership", "**Export members**", "**Disable JIT provisioning**", "in batches", "de-provisioning"} {
+	for _, want := range []string{"assign every user", "exactly the email", "Provision on Demand", "**Members** in **Docker Home**",
+		"**Export members**", "**Identity & auth**", "**Disable JIT provisioning**", "only while SCIM is on"} {
 		if !strings.Contains(steps, want) {
 			t.Errorf("migration steps lack %q", want)
 		}
+	}
+	for _, bad := range []string{"emove", "batches", "Admin Console"} {
+		if strings.Contains(steps, bad) {
+			t.Errorf("migration steps contain %q:\n%s", bad, steps)
+		}
+	}
+	unlinked := UnlinkedSteps()
+	last := unlinked[len(unlinked)-1]
+	for i, s := range unlinked {
+		if strings.Contains(s, "remove") != (i == len(unlinked)-1) {
+			t.Errorf("only the last unlinked step may remove a member; step %d: %q", i+1, s)
+		}
+	}
+	for _, want := range []string{"Last resort", "repositories", "transfer", "owner", "**Remove**"} {
+		if !strings.Contains(last, want) {
+			t.Errorf("the removal step lacks %q: %q", want, last)
+		}
+	}
+}
+
+func TestPlanMembers(t *testing.T) {
+	members := []OrgMember{
+		{Username: "admin1", Email: "admin@moby.example"},
+		{Username: "jit1", Email: "jit@moby.example"},
+		{Username: "hand1", Email: "Hand@MOBY.example"},
+		{Username: "guest1", Email: "guest@gmail.example", Guest: true},
+		{Username: "other1", Email: "x@other.example"},
+		{Username: "noemail"},
+		{Username: "jit1", Email: "jit@moby.example"},
+	}
+	p := PlanMembers(members, []string{"moby.example"}, true, "ADMIN1")
+	if want := []string{"Hand@MOBY.example", "admin@moby.example", "jit@moby.example"}; !slices.Equal(p.Link, want) {
+		t.Errorf("Link = %q, want %q", p.Link, want)
+	}
+	if want := []string{"guest@gmail.example", "x@other.example"}; !slices.Equal(p.Outside, want) {
+		t.Errorf("Outside = %q, want %q", p.Outside, want)
+	}
+	if !slices.Equal(p.NoEmail, []string{"noemail"}) || p.Admin != "admin@moby.example" {
+		t.Errorf("NoEmail = %q, Admin = %q", p.NoEmail, p.Admin)
+	}
+	// Domains unknown (real Docker): every non-guest with an email may link.
+	if u := PlanMembers(members, nil, false, ""); !slices.Contains(u.Link, "x@other.example") || slices.Contains(u.Link, "guest@gmail.example") {
+		t.Errorf("unknown domains: Link = %q", u.Link)
+	}
+
+	fs := MembersPreflight(p)
+	if got, want := summary(fs), []string{
+		"info:3 member(s) will be linked to SCIM, not re-created",
+		"info:2 member(s) stay outside SCIM (guests or unverified domains)",
+		"info:1 member(s) show no email",
+	}; !slices.Equal(got, want) {
+		t.Fatalf("findings = %q, want %q", got, want)
+	}
+	if !strings.Contains(fs[0].Detail, "admin@moby.example (you)") || !strings.Contains(fs[0].Fix, "Nobody needs to be removed") {
+		t.Errorf("link finding: %+v", fs[0])
+	}
+	// Nobody, least of all the admin, is listed to be removed.
+	for _, f := range fs {
+		if strings.Contains(f.Title, "emove") || strings.Contains(f.Fix, "remove each") {
+			t.Errorf("a finding asks to remove members: %+v", f)
+		}
+	}
+	if fs := MembersPreflight(PlanMembers(nil, nil, false, "")); len(fs) != 0 {
+		t.Errorf("no members, findings %+v", fs)
+	}
+	if d := MembersPreflight(PlanMembers(members[:2], nil, false, ""))[0].Detail; !strings.Contains(d, "cannot read the connection's domains") {
+		t.Errorf("unknown domains must be said: %q", d)
 	}
 }
 

@@ -89,7 +89,7 @@ func (r Runbook) export() (runbookJSON, error) {
 		Org: r.Org, Connection: r.Connection, IdP: r.IdP, IdPLabel: r.IdP.Label(), ConnectionType: r.ConnectionType,
 		BaseURL:      r.BaseURL,
 		FieldLabels:  jsonFieldLabels(fl),
-		DocsRevision: DocsRevision, GeneratedAt: r.GeneratedAt.UTC(),
+		DocsRevision: DocsRevision(), GeneratedAt: r.GeneratedAt.UTC(),
 		Intro: cl.Intro, Notes: cl.Notes,
 		Findings: nonNil(r.Findings), Groups: nonNil(r.Groups), Verification: nonNil(r.Verification),
 		Items: []runbookItem{}, RequiredLeft: []string{},
@@ -139,7 +139,7 @@ func (r Runbook) Markdown() string {
 	w("| SSO connection | %s (%s) |\n", mdCell(r.Connection), r.ConnectionType.Label())
 	w("| Identity provider | %s |\n", mdCell(r.IdP.Label()))
 	w("| SCIM Base URL | %s |\n", mdCell(r.BaseURL))
-	w("| API Token | not recorded; copy it from **Admin Console** → **SSO and SCIM** |\n")
+	w("| API Token | not recorded; %s shows it again |\n", EditSCIMPath())
 	w("| Generated | %s |\n\n", r.GeneratedAt.UTC().Format(time.RFC3339))
 	out, err := r.export()
 	if err != nil {
@@ -170,7 +170,7 @@ func (r Runbook) Markdown() string {
 		}
 		w("\n")
 	}
-	w("## Checklist (%d of %d done)\n\n%s\n", out.Done, len(out.Items), out.Intro)
+	w("## Checklist (%d of %d done)\n\nFollows the Docker docs revision named at the end.\n\n%s\n", out.Done, len(out.Items), out.Intro)
 	section := ""
 	for _, it := range out.Items {
 		if it.Section != section {
@@ -195,7 +195,14 @@ func (r Runbook) Markdown() string {
 		for _, p := range it.Paste {
 			w("  - Paste Docker's **%s** into **%s**.\n", p.Value, p.Field)
 		}
-		w("  - Source: %s. Docs: %s\n", it.Source.Label(), it.DocsURL)
+		w("  - Source: %s", it.Source.Label())
+		if isPageRef(it.Ref) {
+			w(", `%s`", it.Ref)
+		}
+		if it.DocsURL != "" {
+			w(". Docs: %s", it.DocsURL)
+		}
+		w("\n")
 	}
 	if len(out.Notes) > 0 {
 		w("\n## Notes\n\n")
@@ -230,14 +237,11 @@ func (r Runbook) Markdown() string {
 			w("\n")
 		}
 	}
-	w("\n## Links\n\n- SCIM: %s\n- Group mapping: %s\n- Troubleshooting: %s\n- Enforce SSO: %s\n",
-		SCIMDocs, groupMappingDocs, TroubleshootDocs, EnforceSSODocs)
-	w("\nText follows: %s.\n", DocsRevision)
+	w("\n## Links\n\n- SCIM: %s\n- Group mapping: %s\n- Migrate from JIT: %s\n- Troubleshooting: %s\n- Enforce SSO: %s\n",
+		SCIMDocs, GroupMappingDocs, MigrateSCIMDocs, TroubleshootDocs, EnforceSSODocs)
+	w("\nDocker docs revision followed: %s.\n", DocsRevision())
 	return b.String()
 }
-
-// groupMappingDocs is Docker's group-mapping page.
-const groupMappingDocs = "https://docs.docker.com/enterprise/security/provisioning/scim/group-mapping/"
 
 // mdCell makes s safe inside a Markdown table cell.
 func mdCell(s string) string {

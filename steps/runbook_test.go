@@ -18,7 +18,7 @@ func oktaRunbook() Runbook {
 		BaseURL: "https://hub.docker.com/v2/scim/2.0",
 		Checked: map[string]bool{"okta-edit-app-settings": true, "okta-base-url": true, "okta-import-groups": true},
 		Findings: append(Prerequisites(Prereqs{Plan: "business", HasSSOConnection: true, VerifiedDomains: []string{"moby.example"}}),
-			JITPreflight(true, []string{"alice"})...),
+			append(JITPreflight(true, false), MembersPreflight(PlanMembers([]OrgMember{{Username: "alice", Email: "alice@moby.example"}}, []string{"moby.example"}, true, "alice"))...)...),
 		Groups: []GroupNameResult{
 			ValidateGroupName("moby", "moby:developers", []string{"developers"}),
 			ValidateGroupName("moby", "docker:qa", []string{"developers"}),

@@ -17,8 +17,8 @@ func TestEmbeddedDataIsValid(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := len(entries), len(IdPs())+1; got != want {
-		t.Errorf("%d data files, want %d (one per IdP plus common.yaml)", got, want)
+	if got, want := len(entries), len(IdPs())+2; got != want {
+		t.Errorf("%d data files, want %d (one per IdP plus common.yaml and docker.yaml)", got, want)
 	}
 	for _, p := range IdPs() {
 		if len(c.idps[p].ConnectionTypes) == 0 {
@@ -31,6 +31,13 @@ func TestEmbeddedDataIsValid(t *testing.T) {
 			}
 			if len(cl.Items) == 0 || cl.Intro == "" {
 				t.Errorf("%s/%s checklist has no items or no intro", p, ct)
+			}
+			titles := map[string]string{}
+			for _, it := range cl.Items {
+				if other, dup := titles[it.Title]; dup {
+					t.Errorf("%s/%s: items %s and %s share the title %q", p, ct, other, it.ID, it.Title)
+				}
+				titles[it.Title] = it.ID
 			}
 		}
 	}
@@ -71,6 +78,15 @@ func TestBrokenDataFails(t *testing.T) {
 		{"unbalanced bold", "entra.yaml", replace("**Test Connection**", "**Test Connection"), "unbalanced"},
 		{"bad source", "onelogin.yaml", replace("source: vendor", "source: blog"), `source "blog"`},
 		{"bad docs URL", "okta.yaml", replace("docs: https://docs.docker.com", "docs: http://docs.docker.com"), "not an https URL"},
+		{"item without a source", "okta.yaml", replace("        ref: security/provisioning/scim/provision-scim.md#step-one-enable-scim\n", ""), "no ref"},
+		{"ref to an unknown page", "entra.yaml", replace("ref: security/provisioning/scim/group-mapping.md#", "ref: security/scim/group-mapping.md#"), "not one of the reference pages"},
+		{"ref without a section", "common.yaml", replace("ref: security/provisioning/scim/group-mapping.md#group-naming-format", "ref: security/provisioning/scim/group-mapping.md"), "names no section"},
+		{"seed item with a page ref", "entra.yaml", replace("        ref: seed\n        source: seed", "        ref: security/provisioning/scim/group-mapping.md#configure-group-mapping-with-scim\n        source: seed"), "must be \"seed\""},
+		{"unknown Docker label", "common.yaml", replace("[[disable_jit]]", "[[disable_jitt]]"), "unknown Docker label [[disable_jitt]]"},
+		{"Docker fact without a source", "docker.yaml", replace("    source: security/provisioning/scim/provision-scim.md#disable-scim\n", ""), "disable_scim: no source"},
+		{"Docker fact missing", "docker.yaml", replace("  edit_scim:\n", "  edit_scimm:\n"), "edit_scimm"},
+		{"Docker revision missing", "docker.yaml", replace("revision: >-", "revision: ''\nrevisionx: >-"), "revisionx"},
+		{"no docker.yaml", "docker.yaml", nil, "no docker.yaml"},
 		{"duplicate id", "okta.yaml", replace("id: okta-integration-edit", "id: okta-push-groups"), "also used"},
 		{"id prefix", "common.yaml", replace("id: common-group-names", "id: group-names"), `start with "common-"`},
 		{"paste field unknown", "entra.yaml", replace("field: Tenant URL", "field: Tenant Url"), `paste field "Tenant Url"`},
@@ -79,8 +95,8 @@ func TestBrokenDataFails(t *testing.T) {
 		{"unknown connection type", "entra.yaml", replace("connection_types: [saml, oidc]", "connection_types: [saml, ldap]"), `"ldap"`},
 		{"section type outside file", "okta.yaml", replace("  - title: Test\n", "  - title: Test\n    connection_types: [oidc]\n"), "not one of the file's"},
 		{"no credentials", "onelogin.yaml", replace("credentials:", "credentialz:"), "credentialz"},
-		{"text cut by a YAML comment", "okta.yaml", replace(`detail: "Even an app added from the Okta gallery needs SCIM enabled here (docker/docs PR #20199)."`,
-			`detail: Even an app added from the Okta gallery needs SCIM enabled here (docker/docs PR #20199).`), "unbalanced ("},
+		{"text cut by a YAML comment", "okta.yaml", replace(`detail: An app added from the Okta catalog needs this too.`,
+			`detail: An app added from the Okta catalog needs this too (see docker/docs PR #20199).`), "unbalanced ("},
 		{"missing common file", "common.yaml", nil, `no common.yaml file`},
 		{"no order", "onelogin.yaml", replace("order: 3\n", ""), "order must be 1 or more"},
 		{"alias taken", "onelogin.yaml", replace("order: 3\n", "order: 3\naliases: [azure]\n"), `the name "azure" is also`},
@@ -138,42 +154,54 @@ func TestIssueLabelsPresent(t *testing.T) {
 		{Okta, SAML, []string{ // current docs
 			"**Edit App Settings**", "**Edit SCIM Connection**", "**SCIM connector base URL**",
 			"**Unique identifier field for users** to `email`", "**Push New Users**", "**Push Profile Updates**",
-			"**Authentication Mode** to **HTTP Header**", "**Test Connector Configuration**", "**To App**",
+			"**Authentication Mode** to **HTTP Header**", "**API Token** into **Authorization**", "**Test Connector Configuration**", "**To App**",
 			"**Create Users**", "**Update User Attributes**", "**Deactivate Users**", "**Find groups by rule**",
 			"**Immediately push groups by rule**", "**Push Now**", "**Provision User**", "**Reports** → **System Log**",
+			"**Assignments**", "**Assign to People**", "**Assign to Groups**", "Do not push the same Okta group you use to assign the app",
+			"**Starts with** your organization and a colon (for example `moby:`)", "`GET /Groups`",
 		}},
 		{Entra, SAML, []string{ // seed, Azure AD wording
 			"**Azure AD**", "**Provisioning** tab and **Edit provisioning**",
 			"In **Mappings**, select **Provision Azure Active Directory Groups**, and select **Yes** to enable your mapping.",
 			"In the **Target Object Actions**, select **Create**, **Update**, and **Delete**.",
 			"In the **Attribute Mappings**, confirm that the **displayName**, **objectId**, and **members** are added.",
+			"same three attributes",
 			"Select **Save** and continue with the on-screen instructions.",
 			"You can view **Mappings** to see that provisioning is enabled.",
 			"Azure AD is now Microsoft Entra ID",
 		}},
 		{Entra, SAML, []string{ // current docs
 			"**Provisioning Mode** to **Automatic**", "**Tenant URL**", "**Secret Token**", "**Test Connection**",
-			"`externalId`", "type `reference`", "**Multi-Value**", "`urn:ietf:params:scim:schemas:core:2.0:Group`",
-			"**Provision Status** to **On**", "**Provision on demand**", "**Provisioning logs**",
-			"**Provision Microsoft Entra ID Groups**",
+			"**Provision Microsoft Entra ID Groups** and set **Enabled** to **Yes**",
+			"`displayName` → `displayName`, `objectId` → `externalId` and `members` → `members`",
+			"**Users and groups** → **Add user/group**", "**Assign**", "**Start provisioning**",
+			"**Settings** → **Scope**", "**Sync only assigned users and groups**", "**Provision Microsoft Entra ID Users**",
+			"cloud-only users", "`extensionAttributeN`", "**Provision on demand**", "**Provisioning logs**",
 		}},
 		{Entra, OIDC, []string{
 			"**Enterprise Applications** → **New application** → **Create your own application** → **Integrate any other application you don't find in the gallery** → **Create**",
-			"Microsoft does not support SCIM and OIDC in the same non-gallery app",
+			"One non-gallery app cannot do both OIDC and SCIM in Entra",
 			"**Tenant URL**", "**Secret Token**", "**Provision on demand**",
 		}},
 		{OneLogin, SAML, []string{
 			"**SCIM Provisioner with SAML (SCIM v2 Core)**", "**SCIM Base URL**", "**SCIM Bearer Token**",
 			"**SCIM JSON Template**", "**Enable** to test", "**Provisioning** tab, select **Enable provisioning**",
 			"**Parameters**, open **Groups**, tick **Include in User Provisioning**", "**Rules**", "**Pending**",
+			"Under **Require admin approval before this action is performed**, clear", "does not switch provisioning off",
+			"Only if you left any **Require admin approval** box ticked",
 			"Not covered by the current Docker docs",
 		}},
 	}
 	common := []string{
 		"`org:team`", "`dockerRole` (`member`, `editor` or `owner`)", "`dockerOrg`", "`dockerTeam`",
-		"`urn:ietf:params:scim:schemas:extension:docker:2.0:User`", "JIT values overwrite SCIM values",
-		"**Disable JIT provisioning**", "does not enforce SSO", "**Enable enforcement** → **Turn on enforcement**",
+		"`urn:ietf:params:scim:schemas:extension:docker:2.0:User`", "rewrites the full name and adds the teams",
+		"Roles are not affected", "removes only that team", "deactivates the Docker account",
+		"**Docker Home** → **Identity & auth** → **SSO and SCIM**", "**Disable JIT provisioning**", "only while SCIM is on",
+		"**Disable SCIM**", "JIT must be on first", "removed by hand", "linked, not re-created", "last resort",
+		"does not enforce SSO", "**Enable enforcement** → **Turn on enforcement**", "may name any of them",
 	}
+	forbidden := []string{"Admin Console", "Provision Status", "Multi-Value", "type `reference`", "**Bearer Token**.",
+		"enterprise/security", "must be removed and re-provisioned"}
 	for _, tt := range tests {
 		c, err := ChecklistFor(tt.idp, tt.ct)
 		if err != nil {
@@ -183,6 +211,13 @@ func TestIssueLabelsPresent(t *testing.T) {
 		for _, l := range append(tt.labels, common...) {
 			if !strings.Contains(text, l) {
 				t.Errorf("%s/%s checklist lacks %q", tt.idp, tt.ct, l)
+			}
+		}
+		for _, it := range c.Items {
+			for _, f := range forbidden {
+				if strings.Contains(it.Text+it.Detail+it.DocsURL, f) {
+					t.Errorf("%s/%s item %s says %q, which the current docs dropped", tt.idp, tt.ct, it.ID, f)
+				}
 			}
 		}
 	}
@@ -196,6 +231,11 @@ func TestSourcesMarked(t *testing.T) {
 			c, _ := ChecklistFor(p, ct)
 			for _, it := range c.Items {
 				for _, seedOnly := range []string{"Target Object Actions", "**objectId**", "Import Groups", "Provision Azure Active Directory Groups**, and select **Yes**"} {
+					if strings.Contains(it.Text, seedOnly) && it.Source != SourceSeed && it.Source != SourceSeedAndCurrent {
+						t.Errorf("%s: %q is seed text but the item's source is %q", it.ID, seedOnly, it.Source)
+					}
+				}
+				for _, seedOnly := range []string{"Target Object Actions", "Import Groups"} {
 					if strings.Contains(it.Text, seedOnly) && it.Source != SourceSeed {
 						t.Errorf("%s: %q is seed text but the item's source is %q", it.ID, seedOnly, it.Source)
 					}
@@ -267,7 +307,7 @@ func TestCredentialLabels(t *testing.T) {
 		ct       ConnectionType
 		base, tk string
 	}{
-		{Okta, SAML, "SCIM connector base URL", "Bearer Token"},
+		{Okta, SAML, "SCIM connector base URL", "Authorization"},
 		{Entra, SAML, "Tenant URL", "Secret Token"},
 		{Entra, OIDC, "Tenant URL", "Secret Token"},
 		{OneLogin, SAML, "SCIM Base URL", "SCIM Bearer Token"},

@@ -238,7 +238,7 @@ func (s *connectionsScreen) View() string {
 		b.WriteString(errorPanel(st, s.err, w))
 	case len(s.conns) == 0:
 		b.WriteString(st.wrap("This organization has no SSO connection. Create one first: "+
-			"**Admin Console** → **SSO and SCIM** → **Create Connection**, then press r.", w))
+			steps.Path(steps.Docker().SSOAndSCIM.Text, steps.Docker().CreateConnection.Text)+", then press r.", w))
 	default:
 		if s.filtering || s.filter.Value() != "" {
 			f := s.filter

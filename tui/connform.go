@@ -238,7 +238,7 @@ func (s *connectionFormScreen) View() string {
 	name.SetWidth(max(10, w-6))
 	var b strings.Builder
 	b.WriteString(st.wrap("Docker publishes no API that lists SSO connections, so tell the wizard which one to use. "+
-		"Find it in **Admin Console** → **SSO and SCIM** → **SSO connections**.", w) + "\n\n")
+		"Find it in "+steps.Path(steps.Docker().SSOAndSCIM.Text, steps.Docker().SSOConnections.Text)+".", w) + "\n\n")
 
 	b.WriteString(s.label(connFieldName, "Connection name") + "\n")
 	b.WriteString("    " + name.View() + "\n")

@@ -100,7 +100,7 @@ func (s *credentialsScreen) View() string {
 	st := s.c.styles
 	w := s.c.contentWidth()
 	var b strings.Builder
-	b.WriteString(st.wrap(steps.CopyCredentials, w) + "\n\n")
+	b.WriteString(st.wrap(steps.Docker().SeedCopyValues.Text, w) + "\n\n")
 	token := maskedToken
 	if s.revealed {
 		token = s.creds.Token.Value()

@@ -138,9 +138,9 @@ func (s *doneScreen) View() string {
 		b.WriteString(listItem(strings.Join(lines, "\n")))
 	}
 	if sum.jit {
-		b.WriteString(listItem(st.wrap("After testing, consider disabling JIT: "+steps.DisableJIT+".", w-4)))
+		b.WriteString(listItem(st.wrap(steps.DisableJITAdvice(), w-4)))
 	}
-	b.WriteString(listItem(st.wrap(steps.SSONotEnforced+" "+steps.EnforceSSO, w-4)))
+	b.WriteString(listItem(st.wrap(steps.EnforceSSOAdvice(), w-4)))
 	b.WriteString("\n" + st.wrapIn(st.subtle, steps.SCIMDocs, w) + "\n" + st.wrapIn(st.subtle, steps.EnforceSSODocs, w))
 	return strings.TrimRight(b.String(), "\n")
 }

@@ -66,7 +66,7 @@ func TestConfigureEntraForMeStopsWithTheFixAndResumes(t *testing.T) {
 	toEntraChecklist(t, d)
 	d.press("g")
 	screen := d.screen()
-	if !strings.Contains(screen, "Stopped at Start provisioning") || !strings.Contains(screen, "Synchronization.ReadWrite.All") ||
+	if !strings.Contains(screen, "Stopped at Set provisioning to Automatic") || !strings.Contains(screen, "Synchronization.ReadWrite.All") ||
 		!strings.Contains(screen, "Press g to resume") {
 		t.Fatalf("no failure with the fix:\n%s", screen)
 	}

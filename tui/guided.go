@@ -422,13 +422,12 @@ func (s *guidedSetupScreen) render(level int) string {
 		b.WriteString(connHeading(st, s.conn) + gap)
 	}
 	if level < layoutShort {
-		b.WriteString(st.wrap("Docker has no API for Setup SCIM, so do it in Docker Home: "+steps.SetupSCIMPath+
-			", then paste the **"+labelBaseURL+"** and **"+labelToken+"** below.", w) + "\n")
+		b.WriteString(st.wrap(steps.EnableSCIMGuide()[0], w) + "\n")
 	} else {
-		b.WriteString(st.wrap("In Docker Home: "+steps.SetupSCIMPath+".", w) + "\n")
+		b.WriteString(st.wrap("In "+steps.EnableSCIMPath()+".", w) + "\n")
 	}
 	if level < layoutTyping || !s.typing() {
-		b.WriteString(st.warn.Render("Note: ") + st.wrap(steps.SSONotEnforced, w-6) + "\n")
+		b.WriteString(st.warn.Render("Note: ") + st.wrap(steps.Docker().SeedSSONote.Text, w-6) + "\n")
 	}
 	switch {
 	case s.opened != nil && s.opened.err == nil:

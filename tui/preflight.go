@@ -198,7 +198,7 @@ func (s *preflightScreen) content(w int) (body []string, tail string) {
 			add(st.wrapIn(st.subtle, "To also check the organization's members: "+hubSignInHow, w))
 		}
 	}
-	tail = "Press enter to continue to Setup SCIM."
+	tail = "Press enter to continue to " + steps.Title(steps.StepSetupSCIM) + "."
 	if steps.Blocked(findings) {
 		tail = st.wrapIn(st.err, "Fix the blockers above before setting up SCIM: it will not work until they are resolved.", w)
 	}

@@ -41,14 +41,21 @@ func signedInConfig(tb testing.TB, url string, seed sandbox.Credentials) Config 
 	return Config{Env: flow.Sandbox(seed.Org, hub)}
 }
 
-func TestPreflightOnSandboxFindsJITAndPreSCIMMembers(t *testing.T) {
+// TestPreflightOnSandboxLinksMembers: the members SCIM will link are listed
+// as such (the admin marked "you"), and nobody is listed for removal.
+func TestPreflightOnSandboxLinksMembers(t *testing.T) {
 	cfg, _, _ := sandboxConfig(t)
 	d := newDriver(t, cfg, 100, 40)
 	d.press("enter") // Okta SAML: JIT on, SCIM off
 	screen := d.screen()
-	for _, want := range []string{"JIT provisioning is on", "were not created by SCIM", "SSO is not enforced"} {
+	for _, want := range []string{"JIT provisioning is on", "will be linked to SCIM, not re-created", "SSO is not enforced"} {
 		if !strings.Contains(screen, want) {
 			t.Errorf("preflight lacks %q:\n%s", want, screen)
+		}
+	}
+	for _, f := range d.m.top().(*preflightScreen).findings() {
+		if strings.Contains(f.Title+f.Fix, "emove") && !strings.Contains(f.Fix, "Nobody needs to be removed") {
+			t.Errorf("a finding asks to remove members: %+v", f)
 		}
 	}
 	if strings.Contains(screen, "No verified domain") || strings.Contains(screen, "needs Docker Business") {
@@ -95,7 +102,7 @@ func TestPreflightMembersFailureIsAWarning(t *testing.T) {
 		t.Fatalf("the cause is not shown:\n%s", d.screen())
 	}
 	d.press("r")
-	if s := d.screen(); strings.Contains(s, "Members not checked") || !strings.Contains(s, "were not created by SCIM") {
+	if s := d.screen(); strings.Contains(s, "Members not checked") || !strings.Contains(s, "will be linked to SCIM, not re-created") {
 		t.Fatalf("r did not re-run the checks:\n%s", s)
 	}
 }

@@ -138,6 +138,6 @@ func (s *resumeScreen) View() string {
 	if s.checking {
 		b.WriteString("\nChecking the saved connection…\n")
 	}
-	b.WriteString("\n" + st.wrapIn(st.subtle, "The API Token is never saved: steps that need it resume at Setup SCIM.", s.c.contentWidth()))
+	b.WriteString("\n" + st.wrapIn(st.subtle, "The API Token is never saved: steps that need it resume at "+steps.Title(steps.StepSetupSCIM)+".", s.c.contentWidth()))
 	return b.String()
 }

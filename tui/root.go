@@ -314,7 +314,7 @@ func (m Model) forward(msg tea.Msg) tea.Cmd {
 }
 
 // quit leaves at once, or asks first while the API Token was neither copied
-// to the native clipboard nor revealed (it is shown only once).
+// to the native clipboard nor revealed (the identity provider needs it next).
 func (m Model) quit(how tea.Cmd) (tea.Model, tea.Cmd) {
 	if !m.session.Creds.Token.IsZero() && !m.session.secured {
 		m.confirmQuit = true
@@ -557,9 +557,8 @@ func (m Model) confirmQuitView() string {
 	if m.session.sentOSC52 {
 		return st.warn.Render("Did pasting the API Token work?") + "\n" +
 			st.wrap("It was sent to your terminal's clipboard (OSC 52), which the wizard cannot confirm: some terminals, "+
-				"and tmux by default, drop it. Paste it somewhere first. Docker shows it only once: without it you must "+
-				"refresh the token later. Quit anyway? (y/n)", w)
+				"and tmux by default, drop it. Paste it somewhere first. "+steps.QuitWithTokenNotice(), w)
 	}
 	return st.warn.Render("The API Token has not been copied or revealed yet.") + "\n" +
-		st.wrap("Docker shows it only once: without it you must refresh the token later. Quit anyway? (y/n)", w)
+		st.wrap(steps.QuitWithTokenNotice(), w)
 }

@@ -45,7 +45,7 @@ func newSetupScreen(c *common, conn client.Connection, issued *client.SCIMCreden
 		c:       c,
 		conn:    conn,
 		confirm: key.NewBinding(key.WithKeys("enter")),
-		yes:     key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "refresh the token")),
+		yes:     key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "issue a new token")),
 		no:      key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n", "keep the old token")),
 		spinner: spinner.New(spinner.WithSpinner(spinner.Dot)),
 		creds:   issued,
@@ -74,9 +74,9 @@ func (s *setupScreen) keys() []key.Binding {
 	case s.err != nil:
 		confirm.SetHelp("enter", "try again")
 	case s.conn.SCIMEnabled:
-		confirm.SetHelp("enter", "refresh the API Token…")
+		confirm.SetHelp("enter", "issue a new token (sandbox)…")
 	default:
-		confirm.SetHelp("enter", "set up SCIM")
+		confirm.SetHelp("enter", "enable SCIM")
 	}
 	return []key.Binding{confirm}
 }
@@ -142,8 +142,8 @@ func (s *setupScreen) View() string {
 	w := s.c.contentWidth()
 	var b strings.Builder
 	b.WriteString(connHeading(st, s.conn) + "\n\n")
-	b.WriteString(st.wrap("In Docker: "+steps.SetupSCIMPath, w) + "\n\n")
-	b.WriteString(st.warn.Render("Note: ") + st.wrap(steps.SSONotEnforced, w-6) + "\n\n")
+	b.WriteString(st.wrap("In "+steps.EnableSCIMPath()+".", w) + "\n\n")
+	b.WriteString(st.warn.Render("Note: ") + st.wrap(steps.Docker().SeedSSONote.Text, w-6) + "\n\n")
 	switch {
 	case s.busy:
 		b.WriteString(s.spinner.View() + " Setting up SCIM…")
@@ -152,14 +152,15 @@ func (s *setupScreen) View() string {
 	case s.creds != nil:
 		b.WriteString(st.ok.Render("✓ SCIM is set up.") + " " + st.wrap("Press enter to see the SCIM Base URL and API Token.", w-18))
 	case s.asking:
-		b.WriteString(st.warn.Render("Refresh the API Token now?") + "\n" +
-			st.wrap("The old token stops working at once: provisioning from the identity provider fails until it has the new one. "+
-				"Refresh only if you lost the token or mean to replace it.", w))
+		b.WriteString(st.warn.Render("Have the sandbox issue a new API Token now?") + "\n" +
+			st.wrap("In the sandbox the old token stops working at once: provisioning from the identity provider fails "+
+				"until it has the new one. Do it only if you lost the token or mean to replace it.", w))
 	case s.conn.SCIMEnabled:
-		b.WriteString(st.wrap("SCIM is already set up on this connection. Press enter to refresh the **API Token** "+
-			"(you are asked first): the old token stops working at once, so the IdP needs the new one.", w))
+		b.WriteString(st.wrap("SCIM is already on for this connection. In Docker, "+steps.Docker().EditSCIM.Text+
+			" shows the values again; the sandbox keeps no copy of a token it issued, so press enter to have it issue a "+
+			"new **API Token** (you are asked first; a sandbox-only action: "+steps.TokenLifetimeUnknown+")", w))
 	default:
-		b.WriteString("Press enter to run " + st.bold.Render("Setup SCIM") + " on this connection.")
+		b.WriteString("Press enter and the sandbox does this for the connection.")
 	}
 	return b.String()
 }

@@ -117,7 +117,7 @@ func TestFullFlowState(t *testing.T) {
 		t.Fatalf("checked = %v", got)
 	}
 	d.enterUntil(steps.StepDone)
-	if !strings.Contains(d.screen(), fmt.Sprintf("1 of %d checklist items ticked", len(entra.Items))) || !strings.Contains(d.screen(), "doesn't enforce SSO") {
+	if !strings.Contains(d.screen(), fmt.Sprintf("1 of %d checklist items ticked", len(entra.Items))) || !strings.Contains(d.screen(), "does not enforce SSO") {
 		t.Fatalf("done screen:\n%s", d.screen())
 	}
 	d.press("enter")
@@ -171,16 +171,21 @@ func TestBackFromSetupDoesNotRunSetupTwice(t *testing.T) {
 	}
 }
 
-func TestConnectionWithSCIMRefreshesToken(t *testing.T) {
+// TestConnectionWithSCIMIssuesNewSandboxToken: on a connection that has
+// SCIM, the sandbox issues a new token and the screen says Docker's own way
+// (Edit SCIM) and that this is the sandbox's.
+func TestConnectionWithSCIMIssuesNewSandboxToken(t *testing.T) {
 	console := seededConsole()
 	d := newDriver(t, testConfig(console, nil), 80, 24)
 	d.press("down", "down")
 	d.enterUntil(steps.StepSetupSCIM)
-	if !strings.Contains(d.screen(), "refresh the API Token") {
-		t.Fatalf("no refresh offer:\n%s", d.screen())
+	for _, want := range []string{"issue a new token (sandbox)", "Edit SCIM", "sandbox-only"} {
+		if !strings.Contains(d.screen(), want) {
+			t.Fatalf("no %q:\n%s", want, d.screen())
+		}
 	}
 	d.press("enter")
-	if console.refreshes != 0 || !strings.Contains(d.screen(), "Refresh the API Token now?") {
+	if console.refreshes != 0 || !strings.Contains(d.screen(), "issue a new API Token now?") {
 		t.Fatalf("enter refreshed without asking (refreshes %d):\n%s", console.refreshes, d.screen())
 	}
 	d.press("n")

@@ -77,7 +77,7 @@ func TestVerifyPassesAndContinues(t *testing.T) {
 	d.press("enter") // before the probe ran: nothing happens
 	d.init()
 	v := d.body()
-	for _, want := range []string{"✓ " + client.CheckServiceProviderConfig, "4 of 4 checks passed", "The credentials work", "offered (dockerRole", ts.creds.BaseURL} {
+	for _, want := range []string{"✓ " + client.CheckServiceProviderConfig, "4 of 4 checks passed", "The credentials work", "lists Docker's user extension", ts.creds.BaseURL} {
 		if !strings.Contains(v, want) {
 			t.Errorf("view lacks %q:\n%s", want, v)
 		}
@@ -97,8 +97,8 @@ func TestVerifyWrongTokenShowsDiagnosis(t *testing.T) {
 	d := verifyDriver(t, ts.config(), wrong, 80, 24)
 	d.init()
 	v := d.screen()
-	for _, want := range []string{"✗ " + client.CheckServiceProviderConfig, "The API Token is wrong, or was refreshed",
-		"Copy the API Token again from Admin Console > SSO and SCIM", "0 of 4 checks passed", "Press esc to go back"} {
+	for _, want := range []string{"✗ " + client.CheckServiceProviderConfig, "Docker refused the API Token (401)",
+		"Copy the API Token again from Identity & auth → SSO and SCIM", "0 of 4 checks passed", "Press esc to go back"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("view lacks %q:\n%s", want, v)
 		}

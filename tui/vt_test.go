@@ -325,7 +325,7 @@ func TestVTGuidedPath(t *testing.T) {
 	v.waitFor("Subscription not known", "JIT provisioning is on")
 	v.keys("enter")
 	v.waitStep(steps.StepSetupSCIM)
-	v.waitFor("Setup SCIM")
+	v.waitFor("Enable SCIM", "Setup SCIM")
 
 	// Paste the base URL with a stray trailing slash, then a wrong token.
 	v.paste("  " + base + "/ ")
@@ -333,7 +333,7 @@ func TestVTGuidedPath(t *testing.T) {
 	v.paste("Bearer " + creds.SCIMToken + "-mistyped")
 	v.keys("enter")
 	v.waitStep(steps.StepVerify)
-	v.waitFor("✗", "Admin Console > SSO and SCIM")
+	v.waitFor("✗", "Identity & auth")
 	v.keys("enter")
 	v.waitFor("Press esc to go")
 	if strings.Contains(v.screen(), creds.SCIMToken) {
