@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -13,10 +14,8 @@ import (
 	"sync"
 )
 
-// stateVersion is written into the state file so that a future format
-// change can be detected instead of misread.
-const stateVersion = 1
-
+// stateFile is the version 1 state file, one JSON document; this build
+// still reads it, and writes the log of statelog.go.
 type stateFile struct {
 	Version int    `json:"version"`
 	Store   *store `json:"store"`
@@ -37,12 +36,27 @@ func (s *Server) load() (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("sandbox state: %w", err)
 	}
-	sf := stateFile{Store: s.st}
-	if err := json.Unmarshal(data, &sf); err != nil {
-		return false, fmt.Errorf("sandbox state %s is not valid JSON (%v): fix or delete the file to start from the seed", s.statePath, err)
+	var head struct {
+		Version int `json:"version"`
 	}
-	if sf.Version != stateVersion {
-		return false, fmt.Errorf("sandbox state %s has version %d, this build reads version %d: delete the file to start from the seed", s.statePath, sf.Version, stateVersion)
+	first, _, _ := bytes.Cut(data, []byte("\n"))
+	if json.Unmarshal(first, &head) != nil {
+		// Not one JSON object per line: an indented version 1 file, or junk.
+		if err := json.Unmarshal(data, &head); err != nil {
+			return false, fmt.Errorf("sandbox state %s is not valid JSON (%v): fix or delete the file to start from the seed", s.statePath, err)
+		}
+	}
+	switch head.Version {
+	case logVersion:
+		if err := readLog(bufio.NewReader(bytes.NewReader(data)), s.st); err != nil {
+			return false, fmt.Errorf("sandbox state %s cannot be read (%v): fix or delete the file to start from the seed", s.statePath, err)
+		}
+	case 1:
+		if err := json.Unmarshal(data, &stateFile{Store: s.st}); err != nil {
+			return false, fmt.Errorf("sandbox state %s is not valid JSON (%v): fix or delete the file to start from the seed", s.statePath, err)
+		}
+	default:
+		return false, fmt.Errorf("sandbox state %s has version %d, this build reads versions 1 and %d: delete the file to start from the seed", s.statePath, head.Version, logVersion)
 	}
 	if s.st.Org.Name == "" || s.st.AdminName == "" {
 		return false, fmt.Errorf("sandbox state %s has no organization or admin: delete the file to start from the seed", s.statePath)
@@ -67,6 +81,11 @@ type saver struct {
 	// beforeWrite, when set, runs before each snapshot is written (tests use
 	// it to hold the writer while changes pile up).
 	beforeWrite func()
+	// written is what the state file holds (statelog.go); nil until the
+	// first snapshot of this run.
+	written *written
+	// compactAt overrides minCompactSize (tests).
+	compactAt int64
 }
 
 // save makes the store durable: it returns once a snapshot taken after the
@@ -95,7 +114,7 @@ func (s *Server) save() error {
 		if hook != nil {
 			hook()
 		}
-		err := s.writeSnapshot()
+		err := s.persist()
 		sv.mu.Lock()
 		sv.done, sv.err = target, err
 		sv.writes++
@@ -104,39 +123,6 @@ func (s *Server) save() error {
 	sv.leading = false
 	sv.cond.Broadcast()
 	return sv.err
-}
-
-// writeSnapshot writes the store to the state file crash-safely: to a
-// temporary file in the same directory, synced, then renamed over the old
-// one. Only one runs at a time (save's writer).
-func (s *Server) writeSnapshot() error {
-	s.st.mu.Lock()
-	data, err := json.Marshal(stateFile{Version: stateVersion, Store: s.st})
-	s.st.mu.Unlock()
-	if err != nil {
-		return fmt.Errorf("sandbox state: encode: %w", err)
-	}
-	dir := filepath.Dir(s.statePath)
-	tmp, err := os.CreateTemp(dir, filepath.Base(s.statePath)+tmpInfix+"*")
-	if err != nil {
-		return fmt.Errorf("sandbox state: %w", err)
-	}
-	defer os.Remove(tmp.Name()) // a no-op once renamed
-	if _, err := tmp.Write(append(data, '\n')); err != nil {
-		tmp.Close()
-		return fmt.Errorf("sandbox state: write %s: %w", tmp.Name(), err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("sandbox state: sync %s: %w", tmp.Name(), err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("sandbox state: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), s.statePath); err != nil {
-		return fmt.Errorf("sandbox state: %w", err)
-	}
-	return nil
 }
 
 // tmpInfix names the temporary files of writeSnapshot: <state>.tmp-<random>.

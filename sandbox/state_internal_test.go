@@ -1,7 +1,11 @@
 package sandbox
 
 import (
+	"bytes"
+	"fmt"
+	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -62,4 +66,50 @@ func TestSaveGroupsConcurrentChanges(t *testing.T) {
 	if got := s.saver.writes - before; got != 2 {
 		t.Fatalf("%d snapshots written for 1 + %d changes, want 2 (the held one and one for all that waited)", got, waiters)
 	}
+}
+
+// TestLogCompactsWhenItOutgrowsTheSnapshot: once the appended lines are
+// larger than the snapshot, the next write replaces the file with a fresh
+// snapshot (one line), and nothing is lost.
+func TestLogCompactsWhenItOutgrowsTheSnapshot(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	s, err := Open(WithState(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.saver.compactAt = 1 // compact as soon as the log outgrows the snapshot
+	lines := func() int {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return bytes.Count(data, []byte("\n"))
+	}
+	before := len(s.st.Audit)
+	grew := 0
+	for i := range 10000 {
+		s.st.mu.Lock()
+		s.st.audit("test", "test.event", fmt.Sprint("event-", i), strings.Repeat("x", 200), nil)
+		s.st.mu.Unlock()
+		if err := s.save(); err != nil {
+			t.Fatal(err)
+		}
+		n := lines()
+		if n > 1 {
+			grew = n
+			continue
+		}
+		if grew == 0 {
+			t.Fatal("the first change did not append a line")
+		}
+		again, err := Open(WithState(path))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := len(again.st.Audit); got != before+i+1 {
+			t.Fatalf("after compaction %d audit events, want %d", got, before+i+1)
+		}
+		return
+	}
+	t.Fatalf("the log never compacted (%d lines)", grew)
 }
