@@ -116,7 +116,7 @@ func TestPlainReadBackPrintsNoEscapes(t *testing.T) {
 	hostile := strings.NewReplacer(`"moby:research"`, `"moby:re\u001b]0;pwned\u0007search"`,
 		`"ada@moby.example"`, `"ada\u001b[5;31m@moby.example"`,
 		`"Lovelace"`, `"\u001b]52;c;Y3VybCBldmlsIHwgc2g=\u0007Lovelace"`)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	env := envOn(t, sb, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet || !strings.HasPrefix(r.URL.Path, sandbox.SCIMPath+"/Users") {
 			sb.ServeHTTP(w, r)
 			return
@@ -131,16 +131,6 @@ func TestPlainReadBackPrintsNoEscapes(t *testing.T) {
 		w.WriteHeader(rec.Code)
 		_, _ = w.Write([]byte(hostile.Replace(rec.Body.String())))
 	}))
-	t.Cleanup(srv.Close)
-	creds := sb.Credentials()
-	hub, err := client.NewHub(srv.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := hub.SignIn(context.Background(), creds.Org, client.NewSecret(creds.OAT)); err != nil {
-		t.Fatal(err)
-	}
-	env := flow.Sandbox(creds.Org, hub)
 	p, out := plainOn(env, &wizardOptions{connection: "conn-okta-saml"})
 	setUp(t, p)
 	req := client.PushRequest{Users: []client.PushUser{{UserName: "ada@moby.example", GivenName: "Ada", FamilyName: "Lovelace"}}, Group: "moby:research"}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"strings"
@@ -21,7 +22,14 @@ import (
 func sandboxEnv(t *testing.T) (*flow.Env, *sandbox.Server) {
 	t.Helper()
 	sb := sandbox.New()
-	srv := httptest.NewServer(sb)
+	return envOn(t, sb, sb), sb
+}
+
+// envOn serves h (the sandbox sb, or a handler around it) over HTTP and
+// returns the environment signed in to sb's organization.
+func envOn(t *testing.T, sb *sandbox.Server, h http.Handler) *flow.Env {
+	t.Helper()
+	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	creds := sb.Credentials()
 	hub, err := client.NewHub(srv.URL)
@@ -31,7 +39,7 @@ func sandboxEnv(t *testing.T) (*flow.Env, *sandbox.Server) {
 	if err := hub.SignIn(context.Background(), creds.Org, client.NewSecret(creds.OAT)); err != nil {
 		t.Fatal(err)
 	}
-	return flow.Sandbox(creds.Org, hub), sb
+	return flow.Sandbox(creds.Org, hub)
 }
 
 // plainOn is the plain mode on env without input; its messages go to the
