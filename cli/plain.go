@@ -66,7 +66,7 @@ func (u *plainUI) step(id steps.StepID) {
 // renderer: a loop over flow.Run.Next with one small renderer per step.
 // What the admin answers comes from flags, or from the Prompter.
 type plainMode struct {
-	opts   *wizardOptions
+	opts   *WizardOptions
 	plan   plan
 	ask    Prompter
 	ui     *plainUI
