@@ -27,7 +27,7 @@ func TestPlainRefreshAsksFirst(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			env, _ := sandboxEnv(t)
-			p, out := plainOn(env, &wizardOptions{connection: sandbox.SeededSCIMConnection, refreshToken: tc.flag})
+			p, out := plainOn(env, &WizardOptions{connection: sandbox.SeededSCIMConnection, refreshToken: tc.flag})
 			if tc.answers != nil {
 				answering(p, tc.answers...)
 			}
@@ -55,7 +55,7 @@ func TestPlainRefreshAsksFirst(t *testing.T) {
 func TestPlainOffersTheIssuedToken(t *testing.T) {
 	ctx := context.Background()
 	env, _ := sandboxEnv(t)
-	p, out := plainOn(env, &wizardOptions{connection: "conn-okta-saml"})
+	p, out := plainOn(env, &WizardOptions{connection: "conn-okta-saml"})
 	answering(p, "s")
 	if err := p.connection(ctx); err != nil {
 		t.Fatal(err)
