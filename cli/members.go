@@ -2,12 +2,12 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -17,7 +17,10 @@ import (
 	"github.com/docker-scim/docker-scim/steps"
 )
 
-type membersOptions struct {
+// MembersOptions are the members command's flags and what it runs with.
+type MembersOptions struct {
+	factory *Factory
+
 	org           string
 	idp           string
 	baseURL       string
@@ -29,10 +32,15 @@ type membersOptions struct {
 	states        []string
 	disableJIT    bool
 	json          bool
+	// parsed from the flags
+	idpID      steps.IdP
+	linkStates []flow.LinkState
 }
 
-func newMembersCmd(f *Factory) *cobra.Command {
-	var o membersOptions
+// NewCmdMembers is the members command; runF, when not nil, runs instead of
+// membersRun (tests check the parsed options with it).
+func NewCmdMembers(f *Factory, runF func(*MembersOptions) error) *cobra.Command {
+	o := &MembersOptions{factory: f}
 	cmd := &cobra.Command{
 		Use:   "members",
 		Short: "Report, member by member, which organization members SCIM manages",
@@ -71,24 +79,54 @@ DOCKER_SCIM_HUB_TOKEN or the docker login credentials.
   docker-scim members --org moby --hub-url http://127.0.0.1:8080 --connection conn-okta-scim --disable-jit`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runMembers(cmd.Context(), f, o)
+			if err := o.parse(); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(o)
+			}
+			return membersRun(cmd.Context(), o)
 		},
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&o.org, "org", os.Getenv(envOrg), "Docker organization name [$"+envOrg+"]")
-	fl.StringVar(&o.idp, "idp", os.Getenv(envIdP), "identity provider, for its wording of what to do: okta, entra or onelogin [$"+envIdP+"]")
+	addIdPFlag(cmd, &o.idp, ", for its wording of what to do")
 	fl.StringVar(&o.baseURL, "base-url", os.Getenv(envBaseURL), "SCIM Base URL (default: the Hub address + "+client.SCIMPath+") [$"+envBaseURL+"]")
 	fl.BoolVar(&o.tokenStdin, "token-stdin", false, "read the SCIM API Token from the first line of stdin (or set $"+envToken+")")
 	fl.StringVar(&o.hubURL, "hub-url", envOr(envHubURL, client.DockerHub), "Docker Hub API address [$"+envHubURL+"]")
 	fl.StringVar(&o.hubUser, "hub-user", os.Getenv(envHubUser), "Docker Hub identifier for the Hub token (default --org) [$"+envHubUser+"]")
 	fl.BoolVar(&o.hubTokenStdin, "hub-token-stdin", false, "read the Docker Hub access token from the first line of stdin (or set $"+envHubToken+"; default: the docker login credentials)")
 	fl.StringVar(&o.connection, "connection", os.Getenv(envConnection), "SSO connection id, to say whether JIT can be turned off (sandbox) [$"+envConnection+"]")
-	fl.StringArrayVar(&o.states, "state", nil, "show only members and SCIM users in this state (repeatable): "+stateNames())
+	stringArrayEnumFlag(cmd, &o.states, "state", stateList(), "show only members and SCIM users in this state (repeatable)")
 	fl.BoolVar(&o.disableJIT, "disable-jit", false, "turn JIT provisioning off on --connection when everything is linked (sandbox only)")
-	fl.BoolVar(&o.json, "json", false, "print the report as one JSON object on stdout")
-	_ = cmd.RegisterFlagCompletionFunc("idp", cobra.FixedCompletions([]string{"okta", "entra", "onelogin"}, cobra.ShellCompDirectiveNoFileComp))
-	_ = cmd.RegisterFlagCompletionFunc("state", cobra.FixedCompletions(stateList(), cobra.ShellCompDirectiveNoFileComp))
+	addJSONFlag(cmd, &o.json, "the report")
 	return cmd
+}
+
+// parse checks the flags together and reads the IdP and the states.
+func (o *MembersOptions) parse() error {
+	if o.idp != "" {
+		p, err := steps.ParseIdP(o.idp)
+		if err != nil {
+			return usagef("--idp: %v", err)
+		}
+		o.idpID = p
+	}
+	o.linkStates = nil
+	for _, s := range o.states {
+		st, ok := flow.ParseLinkState(s)
+		if !ok {
+			return usagef("--state %q: use one of %s", s, stateNames())
+		}
+		o.linkStates = append(o.linkStates, st)
+	}
+	if o.disableJIT && o.connection == "" {
+		return usagef("--disable-jit needs --connection: the SSO connection to turn JIT off on")
+	}
+	if o.tokenStdin && o.hubTokenStdin {
+		return usagef("--token-stdin and --hub-token-stdin both read stdin: pass one of the tokens in $%s or $%s instead", envToken, envHubToken)
+	}
+	return nil
 }
 
 // stateList is every state as the --state flag spells it.
@@ -102,46 +140,17 @@ func stateList() []string {
 
 func stateNames() string { return strings.Join(stateList(), ", ") }
 
-// membersResult is the report with the migration's last step.
-type membersResult struct {
-	flow.LinkReport
-	// Connection is the SSO connection after any change (with --connection).
-	Connection *client.Connection `json:"connection,omitempty"`
-	// JIT is the advice on turning JIT off (with --connection).
-	JIT *flow.JITAdvice `json:"jit,omitempty"`
-	// JITDisabled is true when this run turned JIT off.
-	JITDisabled bool `json:"jit_disabled"`
-}
-
 // errUnlinked is the result (exit code 3) when members remain unlinked.
 type errUnlinked struct{ headline string }
 
 func (e *errUnlinked) Error() string { return e.headline }
 
-func runMembers(ctx context.Context, f *Factory, o membersOptions) error {
-	ui := newPlainUI(f.IO, f.IO.ErrOut, &globalOptions{})
-	var idp steps.IdP
-	if o.idp != "" {
-		p, err := steps.ParseIdP(o.idp)
-		if err != nil {
-			return usagef("--idp: %v", err)
-		}
-		idp = p
-	}
-	var states []flow.LinkState
-	for _, s := range o.states {
-		st, ok := flow.ParseLinkState(s)
-		if !ok {
-			return usagef("--state %q: use one of %s", s, stateNames())
-		}
-		states = append(states, st)
-	}
-	if o.disableJIT && o.connection == "" {
-		return usagef("--disable-jit needs --connection: the SSO connection to turn JIT off on")
-	}
-	if o.tokenStdin && o.hubTokenStdin {
-		return usagef("--token-stdin and --hub-token-stdin both read stdin: pass one of the tokens in $%s or $%s instead", envToken, envHubToken)
-	}
+// membersRun reads both sides, prints the report and, with --connection,
+// the migration's last step.
+func membersRun(ctx context.Context, o *MembersOptions) error {
+	f := o.factory
+	ui := newPlainUI(f.IO, f.IO.ErrOut, &f.global)
+	idp, states := o.idpID, o.linkStates
 	missing := &missingInput{}
 	if o.org == "" {
 		missing.add("--org (or " + envOrg + "): the Docker organization")
@@ -175,37 +184,36 @@ func runMembers(ctx context.Context, f *Factory, o membersOptions) error {
 	if hub == nil {
 		return &missingInput{items: []string{"--hub-token-stdin (or " + envHubToken + ", or docker login): a Docker Hub token that can read the members of " + o.org}}
 	}
-	scim, err := client.NewSCIM(base, token)
-	if err != nil {
-		return usagef("--base-url: %v", err)
+	env := flow.Docker(o.org, hub)
+	if onLoopback(hub.BaseURL()) {
+		env = flow.Sandbox(o.org, hub) // only the sandbox is served there
 	}
+	run := &flow.Run{IdP: idp, Creds: client.SCIMCredentials{BaseURL: base, Token: token}}
 	ui.say("Reading the members of %s and the SCIM users …", o.org)
-	report, err := flow.FetchLinkReport(ctx, hub, scim, o.org, idp)
+	report, err := flow.ReadLinks(ctx, env, run)
 	if err != nil {
 		return err
 	}
-	res := membersResult{LinkReport: report}
 	if o.connection != "" {
-		if err := res.finishMigration(ctx, membersConsole(hub), o); err != nil {
+		if err := finishMigration(ctx, env, run, report, o); err != nil {
 			return err
 		}
 	}
-	shown := res
+	shown := report
 	if len(states) > 0 {
-		shown.LinkReport = report.Only(states...)
+		shown = report.Only(states...)
 	}
 	if o.json {
-		if shown.Members == nil {
-			shown.Members = []flow.MemberLink{}
+		var out any = shown
+		if m := run.Migration; m != nil {
+			m.LinkReport = shown
+			out = m
 		}
-		if shown.SCIMOnly == nil {
-			shown.SCIMOnly = []flow.SCIMUserLink{}
-		}
-		if err := writeJSON(f.IO.Out, shown); err != nil {
+		if err := writeJSON(f.IO.Out, out); err != nil {
 			return err
 		}
 	} else {
-		writeMembers(f.IO.Out, shown)
+		writeMembers(f.IO.Out, shown, run.Migration)
 	}
 	if !report.AllLinked() {
 		return &errUnlinked{headline: report.Headline()}
@@ -213,60 +221,56 @@ func runMembers(ctx context.Context, f *Factory, o membersOptions) error {
 	return nil
 }
 
-// finishMigration reads the connection, says whether JIT can be turned off
-// and, with --disable-jit, turns it off.
-func (res *membersResult) finishMigration(ctx context.Context, console client.Console, o membersOptions) error {
-	conns, err := console.Connections(ctx, o.org)
+// finishMigration reads the connection and records what the report says
+// about JIT; with --disable-jit it turns JIT off first (on the sandbox;
+// Docker publishes no API for it).
+func finishMigration(ctx context.Context, env *flow.Env, run *flow.Run, report flow.LinkReport, o *MembersOptions) error {
+	if !env.ListsConnections() {
+		return usagef("--connection: Docker publishes no API to read an SSO connection; see the report's last line for the JIT step in Docker Home")
+	}
+	conns, err := env.Console.Connections(ctx, o.org)
 	if err != nil {
 		return err
 	}
-	var conn *client.Connection
-	for i := range conns {
-		if conns[i].ID == o.connection || strings.EqualFold(conns[i].Name, o.connection) {
-			conn = &conns[i]
-		}
-	}
-	if conn == nil {
+	i := slices.IndexFunc(conns, func(c client.Connection) bool { return c.ID == o.connection || strings.EqualFold(c.Name, o.connection) })
+	if i < 0 {
 		return usagef("--connection %q: %s has no such SSO connection", o.connection, o.org)
 	}
+	conn, disabled := conns[i], false
 	if o.disableJIT && conn.JIT {
-		updated, err := flow.DisableJIT(ctx, console, o.org, res.LinkReport, *conn)
-		if err != nil && errors.Is(err, flow.ErrJITNotReady) {
+		updated, err := flow.TurnOffJIT(ctx, env, report, conn)
+		if err != nil {
 			return fmt.Errorf("--disable-jit: %w", err)
 		}
-		if err != nil {
-			return err
-		}
-		conn, res.JITDisabled = &updated, true
+		conn, disabled = updated, true
 	}
-	advice := flow.AdviseJIT(res.LinkReport, *conn)
-	res.Connection, res.JIT = conn, &advice
+	run.RecordMigration(report, conn)
+	run.Migration.JITDisabled = disabled
 	return nil
 }
 
-// membersConsole is the console API of the sandbox when the Hub address is
-// a loopback one (only the sandbox is served there), else Docker's, which
-// has no API for the Admin Console's steps.
-func membersConsole(hub *client.Hub) client.Console {
-	if u, err := url.Parse(hub.BaseURL()); err == nil {
-		host := u.Hostname()
-		if ip := net.ParseIP(host); host == "localhost" || (ip != nil && ip.IsLoopback()) {
-			return client.SandboxConsole{Hub: hub}
-		}
+// onLoopback reports whether address is on a loopback host.
+func onLoopback(address string) bool {
+	u, err := url.Parse(address)
+	if err != nil {
+		return false
 	}
-	return client.DockerConsole{}
+	host := u.Hostname()
+	ip := net.ParseIP(host)
+	return host == "localhost" || (ip != nil && ip.IsLoopback())
 }
 
-// writeMembers prints the report as Markdown, then the JIT step.
-func writeMembers(w io.Writer, res membersResult) {
-	fmt.Fprint(w, res.Markdown())
+// writeMembers prints the report as Markdown, then the JIT step: m's
+// advice with --connection, else the path to take in Docker Home.
+func writeMembers(w io.Writer, r flow.LinkReport, m *flow.Migration) {
+	fmt.Fprint(w, r.Markdown())
 	fmt.Fprintln(w)
 	switch {
-	case res.JITDisabled:
-		fmt.Fprintf(w, "JIT provisioning is now off on %s.\n", res.Connection.Name)
-	case res.JIT != nil:
-		fmt.Fprintln(w, res.JIT.Text)
-	case res.AllLinked():
+	case m != nil && m.JITDisabled:
+		fmt.Fprintf(w, "JIT provisioning is now off on %s.\n", m.Connection.Name)
+	case m != nil:
+		fmt.Fprintln(w, m.JIT.Text)
+	case r.AllLinked():
 		fmt.Fprintf(w, "Nothing is left to link: JIT provisioning can be turned off with %s (Docker allows it only while SCIM is on).\n", steps.DisableJITPath())
 	}
 }

@@ -39,7 +39,7 @@ func TestPlainReadBackGoesOnAfterAnError(t *testing.T) {
 	for _, status := range []int{http.StatusInternalServerError, http.StatusForbidden} {
 		env, sb := sandboxEnv(t)
 		env.SCIMOptions = []client.Option{client.WithRetries(0, time.Millisecond, time.Millisecond)}
-		p, out := plainOn(env, &wizardOptions{connection: "conn-okta-saml"})
+		p, out := plainOn(env, &WizardOptions{connection: "conn-okta-saml"})
 		setUp(t, p)
 		answering(p, "", "d")
 		sb.AddFault(sandbox.Fault{Method: http.MethodGet, Path: sandbox.SCIMPath + "/Users", Status: status, Times: 1})
@@ -59,7 +59,7 @@ func TestPlainReadBackGoesOnAfterAnError(t *testing.T) {
 func TestPlainReadBackErrorDoesNotFailANoInputRun(t *testing.T) {
 	env, sb := sandboxEnv(t)
 	env.SCIMOptions = []client.Option{client.WithRetries(0, time.Millisecond, time.Millisecond)}
-	p, out := plainOn(env, &wizardOptions{connection: "conn-okta-saml"})
+	p, out := plainOn(env, &WizardOptions{connection: "conn-okta-saml"})
 	setUp(t, p)
 	sb.AddFault(sandbox.Fault{Method: http.MethodGet, Path: sandbox.SCIMPath + "/Users", Status: http.StatusServiceUnavailable})
 	if err := p.readBack(context.Background()); err != nil {
@@ -75,7 +75,7 @@ func TestPlainReadBackErrorDoesNotFailANoInputRun(t *testing.T) {
 func TestPlainVerifyOffersToCheckAgain(t *testing.T) {
 	env, sb := sandboxEnv(t)
 	env.SCIMOptions = []client.Option{client.WithRetries(0, time.Millisecond, time.Millisecond)}
-	p, out := plainOn(env, &wizardOptions{connection: "conn-okta-saml"})
+	p, out := plainOn(env, &WizardOptions{connection: "conn-okta-saml"})
 	setUp(t, p)
 	answering(p, "")
 	sb.AddFault(sandbox.Fault{Method: http.MethodGet, Path: sandbox.SCIMPath + "/ServiceProviderConfig", Status: http.StatusServiceUnavailable, Times: 1})
@@ -91,7 +91,7 @@ func TestPlainVerifyOffersToCheckAgain(t *testing.T) {
 // long wait is not silent.
 func TestPlainSaysWhenItRetries(t *testing.T) {
 	env, sb := sandboxEnv(t)
-	p, out := plainOn(env, &wizardOptions{connection: "conn-okta-saml"})
+	p, out := plainOn(env, &WizardOptions{connection: "conn-okta-saml"})
 	env.SCIMOptions = []client.Option{client.WithRetries(2, time.Millisecond, 5*time.Millisecond), p.ui.retryNotices()}
 	setUp(t, p)
 	sb.AddFault(sandbox.Fault{Method: http.MethodGet, Path: sandbox.SCIMPath + "/ServiceProviderConfig", Status: http.StatusServiceUnavailable, Times: 1})
@@ -131,7 +131,7 @@ func TestPlainReadBackPrintsNoEscapes(t *testing.T) {
 		w.WriteHeader(rec.Code)
 		_, _ = w.Write([]byte(hostile.Replace(rec.Body.String())))
 	}))
-	p, out := plainOn(env, &wizardOptions{connection: "conn-okta-saml"})
+	p, out := plainOn(env, &WizardOptions{connection: "conn-okta-saml"})
 	setUp(t, p)
 	req := client.PushRequest{Users: []client.PushUser{{UserName: "ada@moby.example", GivenName: "Ada", FamilyName: "Lovelace"}}, Group: "moby:research"}
 	if _, err := flow.PushTestUser(context.Background(), env, p.run.Creds, req); err != nil {

@@ -44,7 +44,7 @@ func envOn(t *testing.T, sb *sandbox.Server, h http.Handler) *flow.Env {
 
 // plainOn is the plain mode on env without input; its messages go to the
 // returned buffer.
-func plainOn(env *flow.Env, o *wizardOptions) (*plainMode, *bytes.Buffer) {
+func plainOn(env *flow.Env, o *WizardOptions) (*plainMode, *bytes.Buffer) {
 	var out bytes.Buffer
 	if o.global == nil {
 		o.global = &globalOptions{noInput: true}
@@ -59,7 +59,7 @@ func plainOn(env *flow.Env, o *wizardOptions) (*plainMode, *bytes.Buffer) {
 func TestPlainSetupRefreshesAfterAConcurrentSetup(t *testing.T) {
 	env, _ := sandboxEnv(t)
 	ctx := context.Background()
-	p, _ := plainOn(env, &wizardOptions{connection: "conn-okta-saml"})
+	p, _ := plainOn(env, &WizardOptions{connection: "conn-okta-saml"})
 	if err := p.connection(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +83,7 @@ func TestPlainSetupRefreshesAfterAConcurrentSetup(t *testing.T) {
 func TestPlainReadBackShowsTeamsAndAuditLog(t *testing.T) {
 	env, _ := sandboxEnv(t)
 	ctx := context.Background()
-	p, out := plainOn(env, &wizardOptions{connection: "conn-okta-saml"})
+	p, out := plainOn(env, &WizardOptions{connection: "conn-okta-saml"})
 	if err := p.connection(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +117,7 @@ func TestWizardKeepsTheTokenWithoutABaseURL(t *testing.T) {
 	t.Setenv("DOCKER_CONFIG", t.TempDir())
 	t.Setenv(envToken, "dckr_scim_test_token_value")
 	f := &Factory{IO: &IO{In: strings.NewReader(""), Out: io.Discard, ErrOut: io.Discard}}
-	o := &wizardOptions{global: &globalOptions{}, org: "moby", hubURL: "https://hub.docker.com", clipboard: "auto"}
+	o := &WizardOptions{global: &globalOptions{}, org: "moby", hubURL: "https://hub.docker.com", clipboard: "auto"}
 	p, err := o.validate()
 	if err != nil {
 		t.Fatal(err)
