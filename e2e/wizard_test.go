@@ -672,3 +672,43 @@ func TestLeaveWaitsForTheNextScreen(t *testing.T) {
 			r.tm.rejected.Load()-before)
 	}
 }
+
+// TestIdPKey: chooseIdP reads the cursor from the screen and moves one line
+// at a time toward the wanted provider (it used to send three ups at once
+// and compare screens before they had all arrived). Pure: needs no tmux.
+func TestIdPKey(t *testing.T) {
+	okta, entra, onelogin := steps.Okta.Label(), steps.Entra.Label(), steps.OneLogin.Label()
+	list := func(cursor string) string {
+		var b strings.Builder
+		b.WriteString("Step 6 of 9: Identity provider\n\n  Continue to configure SCIM for Okta, Azure AD, or OneLogin.\n\n")
+		for _, l := range []string{okta, entra, onelogin} {
+			if l == cursor {
+				b.WriteString("  > " + l + "\n")
+			} else {
+				b.WriteString("    " + l + "\n")
+			}
+		}
+		return b.String()
+	}
+	for _, tc := range []struct {
+		cursor, want, key string
+		done              bool
+	}{
+		{okta, onelogin, "Down", false},
+		{onelogin, okta, "Up", false},
+		{entra, onelogin, "Down", false},
+		{entra, entra, "", true},
+		{okta, "Ping Identity", "", false},
+	} {
+		key, done := idpKey(list(tc.cursor), tc.want)
+		if key != tc.key || done != tc.done {
+			t.Errorf("cursor on %q, want %q: idpKey = %q, %v; want %q, %v", tc.cursor, tc.want, key, done, tc.key, tc.done)
+		}
+		if got, ok := idpCursor(list(tc.cursor)); !ok || got != tc.cursor {
+			t.Errorf("idpCursor = %q, %v; want %q", got, ok, tc.cursor)
+		}
+	}
+	if _, ok := idpCursor("Step 6 of 9: Identity provider\n"); ok {
+		t.Error("idpCursor found a cursor on a screen without the list")
+	}
+}
