@@ -11,7 +11,11 @@ import (
 	"github.com/docker-scim/docker-scim/steps"
 )
 
-type checklistOptions struct {
+// ChecklistOptions are the checklist command's flags and what it runs
+// with.
+type ChecklistOptions struct {
+	factory *Factory
+
 	idp            string
 	connectionType string
 	format         string
@@ -21,8 +25,10 @@ type checklistOptions struct {
 	groups         []string
 }
 
-func newChecklistCmd() *cobra.Command {
-	var o checklistOptions
+// NewCmdChecklist is the checklist command; runF, when not nil, runs
+// instead of checklistRun (tests check the parsed options with it).
+func NewCmdChecklist(f *Factory, runF func(*ChecklistOptions) error) *cobra.Command {
+	o := &ChecklistOptions{factory: f}
 	cmd := &cobra.Command{
 		Use:   "checklist",
 		Short: "Print an identity provider's SCIM checklist as Markdown or JSON",
@@ -42,23 +48,29 @@ reproducible output.
   docker-scim checklist --idp entra --connection-type oidc --org moby --format json > runbook.json`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runChecklist(o, cmd.OutOrStdout())
+			if len(o.groups) > 0 && o.org == "" {
+				return usagef("--group needs --org: the group names are checked against the organization's name")
+			}
+			if runF != nil {
+				return runF(o)
+			}
+			return checklistRun(o)
 		},
 	}
 	fl := cmd.Flags()
 	addIdPFlag(cmd, &o.idp, " (required)")
-	fl.StringVar(&o.connectionType, "connection-type", envOr(envConnectionType, "saml"), "SSO connection type: saml or oidc [$"+envConnectionType+"]")
-	fl.StringVar(&o.format, "format", "markdown", "output format: markdown or json")
+	addConnectionTypeFlag(cmd, &o.connectionType, "saml")
+	stringEnumFlag(cmd, &o.format, "format", "", "markdown", []string{"markdown", "json"}, "output format", "md")
 	fl.StringVar(&o.org, "org", os.Getenv(envOrg), "Docker organization, for the title [$"+envOrg+"]")
 	fl.StringVar(&o.connection, "connection", os.Getenv(envConnection), "SSO connection name, for the record [$"+envConnection+"]")
 	fl.StringArrayVar(&o.groups, "group", nil, "an IdP group name to check against Docker's group mapping (org:team, needs --org); listed in the output (repeatable)")
 	fl.StringVar(&o.baseURL, "base-url", os.Getenv(envBaseURL), "SCIM Base URL to write next to its field label [$"+envBaseURL+"]")
-	_ = cmd.RegisterFlagCompletionFunc("connection-type", cobra.FixedCompletions([]string{"saml", "oidc"}, cobra.ShellCompDirectiveNoFileComp))
-	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"markdown", "json"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 
-func runChecklist(o checklistOptions, stdout io.Writer) error {
+// checklistRun prints the checklist as a runbook.
+func checklistRun(o *ChecklistOptions) error {
+	stdout := o.factory.IO.Out
 	if o.idp == "" {
 		return &missingInput{items: []string{"--idp (or " + envIdP + "): " + steps.IdPChoices()}}
 	}
@@ -81,18 +93,11 @@ func runChecklist(o checklistOptions, stdout io.Writer) error {
 	if org == "" {
 		org = "your organization"
 	}
-	if len(o.groups) > 0 && o.org == "" {
-		return usagef("--group needs --org: the group names are checked against the organization's name")
-	}
 	rb := steps.Runbook{Org: org, Connection: o.connection, IdP: idp, ConnectionType: ct, BaseURL: o.baseURL, GeneratedAt: generated}
 	for _, g := range o.groups {
 		rb.Groups = append(rb.Groups, steps.ValidateGroupName(o.org, g, nil))
 	}
-	switch o.format {
-	case "markdown", "md":
-		_, err = io.WriteString(stdout, rb.Markdown())
-		return err
-	case "json":
+	if o.format == "json" {
 		b, err := rb.JSON()
 		if err != nil {
 			return err
@@ -100,7 +105,8 @@ func runChecklist(o checklistOptions, stdout io.Writer) error {
 		_, err = stdout.Write(b)
 		return err
 	}
-	return usagef("--format %q: use markdown or json", o.format)
+	_, err = io.WriteString(stdout, rb.Markdown())
+	return err
 }
 
 // generatedAt is now, or SOURCE_DATE_EPOCH when set (reproducible output).

@@ -23,6 +23,9 @@ type Factory struct {
 	// HubOptions configure the Docker Hub clients the factory makes (the
 	// plain mode adds its retry notices).
 	HubOptions []client.Option
+
+	// global is the root command's persistent flags, for every command.
+	global globalOptions
 }
 
 // secretInput names one secret and where it may come from.

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -13,13 +12,13 @@ import (
 // help shows the IdPs of the registry (see describeIdPs).
 const idpUsage = "identity provider"
 
-// addIdPFlag adds --idp (default $DOCKER_SCIM_IDP) to cmd, with shell
-// completion from the IdP registry; note is added to its help.
+// addIdPFlag adds --idp (default $DOCKER_SCIM_IDP) to cmd: one of the
+// IdP registry's ids or aliases, offered by shell completion; note is
+// added to its help.
 func addIdPFlag(cmd *cobra.Command, target *string, note string) {
-	cmd.Flags().StringVar(target, "idp", os.Getenv(envIdP), idpUsage+note+" [$"+envIdP+"]")
-	_ = cmd.RegisterFlagCompletionFunc("idp", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-		return steps.IdPNames(), cobra.ShellCompDirectiveNoFileComp
-	})
+	v := &enumValue{value: target, options: steps.IdPNames, env: envIdP,
+		accept: func(s string) bool { _, err := steps.ParseIdP(s); return err == nil }}
+	enumFlag(cmd, v, "idp", "", idpUsage+note)
 }
 
 // describeIdPs completes the --idp help with the IdP ids from the

@@ -2,12 +2,12 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -102,17 +102,6 @@ func stateList() []string {
 
 func stateNames() string { return strings.Join(stateList(), ", ") }
 
-// membersResult is the report with the migration's last step.
-type membersResult struct {
-	flow.LinkReport
-	// Connection is the SSO connection after any change (with --connection).
-	Connection *client.Connection `json:"connection,omitempty"`
-	// JIT is the advice on turning JIT off (with --connection).
-	JIT *flow.JITAdvice `json:"jit,omitempty"`
-	// JITDisabled is true when this run turned JIT off.
-	JITDisabled bool `json:"jit_disabled"`
-}
-
 // errUnlinked is the result (exit code 3) when members remain unlinked.
 type errUnlinked struct{ headline string }
 
@@ -175,37 +164,36 @@ func runMembers(ctx context.Context, f *Factory, o membersOptions) error {
 	if hub == nil {
 		return &missingInput{items: []string{"--hub-token-stdin (or " + envHubToken + ", or docker login): a Docker Hub token that can read the members of " + o.org}}
 	}
-	scim, err := client.NewSCIM(base, token)
-	if err != nil {
-		return usagef("--base-url: %v", err)
+	env := flow.Docker(o.org, hub)
+	if onLoopback(hub.BaseURL()) {
+		env = flow.Sandbox(o.org, hub) // only the sandbox is served there
 	}
+	run := &flow.Run{IdP: idp, Creds: client.SCIMCredentials{BaseURL: base, Token: token}}
 	ui.say("Reading the members of %s and the SCIM users …", o.org)
-	report, err := flow.FetchLinkReport(ctx, hub, scim, o.org, idp)
+	report, err := flow.ReadLinks(ctx, env, run)
 	if err != nil {
 		return err
 	}
-	res := membersResult{LinkReport: report}
 	if o.connection != "" {
-		if err := res.finishMigration(ctx, membersConsole(hub), o); err != nil {
+		if err := finishMigration(ctx, env, run, report, o); err != nil {
 			return err
 		}
 	}
-	shown := res
+	shown := report
 	if len(states) > 0 {
-		shown.LinkReport = report.Only(states...)
+		shown = report.Only(states...)
 	}
 	if o.json {
-		if shown.Members == nil {
-			shown.Members = []flow.MemberLink{}
+		var out any = shown
+		if m := run.Migration; m != nil {
+			m.LinkReport = shown
+			out = m
 		}
-		if shown.SCIMOnly == nil {
-			shown.SCIMOnly = []flow.SCIMUserLink{}
-		}
-		if err := writeJSON(f.IO.Out, shown); err != nil {
+		if err := writeJSON(f.IO.Out, out); err != nil {
 			return err
 		}
 	} else {
-		writeMembers(f.IO.Out, shown)
+		writeMembers(f.IO.Out, shown, run.Migration)
 	}
 	if !report.AllLinked() {
 		return &errUnlinked{headline: report.Headline()}
@@ -213,60 +201,56 @@ func runMembers(ctx context.Context, f *Factory, o membersOptions) error {
 	return nil
 }
 
-// finishMigration reads the connection, says whether JIT can be turned off
-// and, with --disable-jit, turns it off.
-func (res *membersResult) finishMigration(ctx context.Context, console client.Console, o membersOptions) error {
-	conns, err := console.Connections(ctx, o.org)
+// finishMigration reads the connection and records what the report says
+// about JIT; with --disable-jit it turns JIT off first (on the sandbox;
+// Docker publishes no API for it).
+func finishMigration(ctx context.Context, env *flow.Env, run *flow.Run, report flow.LinkReport, o membersOptions) error {
+	if !env.ListsConnections() {
+		return usagef("--connection: Docker publishes no API to read an SSO connection; see the report's last line for the JIT step in Docker Home")
+	}
+	conns, err := env.Console.Connections(ctx, o.org)
 	if err != nil {
 		return err
 	}
-	var conn *client.Connection
-	for i := range conns {
-		if conns[i].ID == o.connection || strings.EqualFold(conns[i].Name, o.connection) {
-			conn = &conns[i]
-		}
-	}
-	if conn == nil {
+	i := slices.IndexFunc(conns, func(c client.Connection) bool { return c.ID == o.connection || strings.EqualFold(c.Name, o.connection) })
+	if i < 0 {
 		return usagef("--connection %q: %s has no such SSO connection", o.connection, o.org)
 	}
+	conn, disabled := conns[i], false
 	if o.disableJIT && conn.JIT {
-		updated, err := flow.DisableJIT(ctx, console, o.org, res.LinkReport, *conn)
-		if err != nil && errors.Is(err, flow.ErrJITNotReady) {
+		updated, err := flow.TurnOffJIT(ctx, env, report, conn)
+		if err != nil {
 			return fmt.Errorf("--disable-jit: %w", err)
 		}
-		if err != nil {
-			return err
-		}
-		conn, res.JITDisabled = &updated, true
+		conn, disabled = updated, true
 	}
-	advice := flow.AdviseJIT(res.LinkReport, *conn)
-	res.Connection, res.JIT = conn, &advice
+	run.RecordMigration(report, conn)
+	run.Migration.JITDisabled = disabled
 	return nil
 }
 
-// membersConsole is the console API of the sandbox when the Hub address is
-// a loopback one (only the sandbox is served there), else Docker's, which
-// has no API for the Admin Console's steps.
-func membersConsole(hub *client.Hub) client.Console {
-	if u, err := url.Parse(hub.BaseURL()); err == nil {
-		host := u.Hostname()
-		if ip := net.ParseIP(host); host == "localhost" || (ip != nil && ip.IsLoopback()) {
-			return client.SandboxConsole{Hub: hub}
-		}
+// onLoopback reports whether address is on a loopback host.
+func onLoopback(address string) bool {
+	u, err := url.Parse(address)
+	if err != nil {
+		return false
 	}
-	return client.DockerConsole{}
+	host := u.Hostname()
+	ip := net.ParseIP(host)
+	return host == "localhost" || (ip != nil && ip.IsLoopback())
 }
 
-// writeMembers prints the report as Markdown, then the JIT step.
-func writeMembers(w io.Writer, res membersResult) {
-	fmt.Fprint(w, res.Markdown())
+// writeMembers prints the report as Markdown, then the JIT step: m's
+// advice with --connection, else the path to take in Docker Home.
+func writeMembers(w io.Writer, r flow.LinkReport, m *flow.Migration) {
+	fmt.Fprint(w, r.Markdown())
 	fmt.Fprintln(w)
 	switch {
-	case res.JITDisabled:
-		fmt.Fprintf(w, "JIT provisioning is now off on %s.\n", res.Connection.Name)
-	case res.JIT != nil:
-		fmt.Fprintln(w, res.JIT.Text)
-	case res.AllLinked():
+	case m != nil && m.JITDisabled:
+		fmt.Fprintf(w, "JIT provisioning is now off on %s.\n", m.Connection.Name)
+	case m != nil:
+		fmt.Fprintln(w, m.JIT.Text)
+	case r.AllLinked():
 		fmt.Fprintf(w, "Nothing is left to link: JIT provisioning can be turned off with %s (Docker allows it only while SCIM is on).\n", steps.DisableJITPath())
 	}
 }

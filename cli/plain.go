@@ -66,7 +66,7 @@ func (u *plainUI) step(id steps.StepID) {
 // renderer: a loop over flow.Run.Next with one small renderer per step.
 // What the admin answers comes from flags, or from the Prompter.
 type plainMode struct {
-	opts   *wizardOptions
+	opts   *WizardOptions
 	plan   plan
 	ask    Prompter
 	ui     *plainUI
@@ -77,6 +77,9 @@ type plainMode struct {
 	// token is the SCIM API Token given before the run (flag or
 	// environment); the run's credentials hold it once the step took it.
 	token client.Secret
+	// refreshed is set when this run refreshed a working API Token: the
+	// identity provider still holds the old one.
+	refreshed bool
 	// graph reaches Microsoft Graph for "Configure Entra for me", or nil.
 	graph *flow.EntraGraph
 }
@@ -281,6 +284,10 @@ func (p *plainMode) setupSCIM(ctx context.Context) error {
 		conn := p.run.Conn
 		if conn.SCIMEnabled {
 			p.ui.say("SCIM is already on for %s. Docker shows its values again under %s; the sandbox keeps no copy of the token, so it issues a new one (sandbox only; an identity provider using the old one stops provisioning).", conn.ID, steps.Plain(steps.Docker().EditSCIM.Text))
+			if err := p.confirmRefresh(ctx, conn); err != nil {
+				return err
+			}
+			p.refreshed = true
 		}
 		creds, err := flow.SetupSCIM(ctx, p.env, conn)
 		if err != nil {
@@ -308,6 +315,31 @@ func (p *plainMode) setupSCIM(ctx context.Context) error {
 		}
 	}
 	p.run.RecordCredentials(client.SCIMCredentials{BaseURL: base, Token: token}, time.Now())
+	return nil
+}
+
+// confirmRefresh asks before refreshing the API Token of a connection that
+// has SCIM already: the old token stops working at once. Without input,
+// --refresh-token is the answer.
+func (p *plainMode) confirmRefresh(ctx context.Context, conn client.Connection) error {
+	warning := fmt.Sprintf("SCIM is already set up on %s: refreshing its API Token stops the identity provider's provisioning until it has the new one.", conn.ID)
+	if p.opts.refreshToken {
+		p.ui.say("%s Refreshing it (--refresh-token).", warning)
+		return nil
+	}
+	if !p.ask.CanAsk() {
+		return usagef("%s Pass --refresh-token to refresh it anyway.", warning)
+	}
+	p.ui.say("%s", warning)
+	yes, err := p.ask.Either(ctx, "Refresh the API Token? Type y and Enter to refresh it, or n to stop: ", "Type y or n.",
+		[]string{"y", "yes"}, []string{"n", "no"})
+	if err != nil {
+		return err
+	}
+	if !yes {
+		return fmt.Errorf("the API Token of %s was not refreshed: the identity provider keeps the one it has; "+
+			"to verify or read back with it, run again with --base-url and the token (--token-stdin or %s)", conn.ID, envToken)
+	}
 	return nil
 }
 
@@ -372,16 +404,31 @@ func (p *plainMode) verify(ctx context.Context) error {
 
 // credentials shows where the two values go in the identity provider.
 // The token is printed only with --show-token.
-func (p *plainMode) credentials(context.Context) error {
+func (p *plainMode) credentials(ctx context.Context) error {
 	labels := steps.CredentialLabels(p.run.IdP, p.run.ConnectionType())
 	p.ui.say("%s", p.ui.rich(steps.Docker().SeedCopyValues.Text))
 	if labels.Note != "" {
 		p.ui.say("%s", p.ui.rich(labels.Note))
 	}
 	p.ui.say("SCIM Base URL → %s: %s", p.ui.bold.Render(labels.BaseURL), p.run.Creds.BaseURL)
-	shown := "hidden; rerun with --show-token to print it"
-	if p.opts.showToken {
+	show := p.opts.showToken
+	issued := p.env.IssuesSCIM() && p.token.IsZero()
+	if !show && issued && p.ask.CanAsk() {
+		// Issued in this run and never shown again: a screen reader user
+		// gets it here rather than by a rerun that would issue another.
+		var err error
+		show, err = p.ask.Either(ctx, "Show the API Token now? It is issued once: type s and Enter to show it, or Enter to go on: ",
+			"Type s, or press Enter.", []string{"s", "show", "y", "yes"}, []string{"", "n", "no"})
+		if err != nil {
+			return err
+		}
+	}
+	shown := "hidden; pass --show-token to print it"
+	switch {
+	case show:
 		shown = p.run.Creds.Token.Value()
+	case issued:
+		shown = "hidden; it was issued by this run: pass --show-token on the run that issues it (a rerun issues a new one)"
 	}
 	p.ui.say("API Token → %s: %s", p.ui.bold.Render(labels.Token), shown)
 	if labels.AddsBearer {
@@ -585,7 +632,12 @@ func (p *plainMode) readOnce(ctx context.Context) error {
 
 // done is the last step: the link report (see members), then the summary
 // on stdout.
-func (p *plainMode) done(ctx context.Context) error { return p.members(ctx) }
+func (p *plainMode) done(ctx context.Context) error {
+	if p.refreshed {
+		p.ui.say("Paste the new API Token into %s: this run refreshed it, so the one the identity provider holds no longer works.", p.run.IdP.Label())
+	}
+	return p.members(ctx)
+}
 
 // finish prints the result on stdout (JSON or a summary), whatever step was
 // reached, and passes err on.

@@ -39,7 +39,7 @@ func TestPlainReadBackGoesOnAfterAnError(t *testing.T) {
 	for _, status := range []int{http.StatusInternalServerError, http.StatusForbidden} {
 		env, sb := sandboxEnv(t)
 		env.SCIMOptions = []client.Option{client.WithRetries(0, time.Millisecond, time.Millisecond)}
-		p, out := plainOn(env, &wizardOptions{connection: "conn-okta-saml"})
+		p, out := plainOn(env, &WizardOptions{connection: "conn-okta-saml"})
 		setUp(t, p)
 		answering(p, "", "d")
 		sb.AddFault(sandbox.Fault{Method: http.MethodGet, Path: sandbox.SCIMPath + "/Users", Status: status, Times: 1})
@@ -59,7 +59,7 @@ func TestPlainReadBackGoesOnAfterAnError(t *testing.T) {
 func TestPlainReadBackErrorDoesNotFailANoInputRun(t *testing.T) {
 	env, sb := sandboxEnv(t)
 	env.SCIMOptions = []client.Option{client.WithRetries(0, time.Millisecond, time.Millisecond)}
-	p, out := plainOn(env, &wizardOptions{connection: "conn-okta-saml"})
+	p, out := plainOn(env, &WizardOptions{connection: "conn-okta-saml"})
 	setUp(t, p)
 	sb.AddFault(sandbox.Fault{Method: http.MethodGet, Path: sandbox.SCIMPath + "/Users", Status: http.StatusServiceUnavailable})
 	if err := p.readBack(context.Background()); err != nil {
@@ -75,7 +75,7 @@ func TestPlainReadBackErrorDoesNotFailANoInputRun(t *testing.T) {
 func TestPlainVerifyOffersToCheckAgain(t *testing.T) {
 	env, sb := sandboxEnv(t)
 	env.SCIMOptions = []client.Option{client.WithRetries(0, time.Millisecond, time.Millisecond)}
-	p, out := plainOn(env, &wizardOptions{connection: "conn-okta-saml"})
+	p, out := plainOn(env, &WizardOptions{connection: "conn-okta-saml"})
 	setUp(t, p)
 	answering(p, "")
 	sb.AddFault(sandbox.Fault{Method: http.MethodGet, Path: sandbox.SCIMPath + "/ServiceProviderConfig", Status: http.StatusServiceUnavailable, Times: 1})
@@ -91,7 +91,7 @@ func TestPlainVerifyOffersToCheckAgain(t *testing.T) {
 // long wait is not silent.
 func TestPlainSaysWhenItRetries(t *testing.T) {
 	env, sb := sandboxEnv(t)
-	p, out := plainOn(env, &wizardOptions{connection: "conn-okta-saml"})
+	p, out := plainOn(env, &WizardOptions{connection: "conn-okta-saml"})
 	env.SCIMOptions = []client.Option{client.WithRetries(2, time.Millisecond, 5*time.Millisecond), p.ui.retryNotices()}
 	setUp(t, p)
 	sb.AddFault(sandbox.Fault{Method: http.MethodGet, Path: sandbox.SCIMPath + "/ServiceProviderConfig", Status: http.StatusServiceUnavailable, Times: 1})
@@ -116,7 +116,7 @@ func TestPlainReadBackPrintsNoEscapes(t *testing.T) {
 	hostile := strings.NewReplacer(`"moby:research"`, `"moby:re\u001b]0;pwned\u0007search"`,
 		`"ada@moby.example"`, `"ada\u001b[5;31m@moby.example"`,
 		`"Lovelace"`, `"\u001b]52;c;Y3VybCBldmlsIHwgc2g=\u0007Lovelace"`)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	env := envOn(t, sb, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet || !strings.HasPrefix(r.URL.Path, sandbox.SCIMPath+"/Users") {
 			sb.ServeHTTP(w, r)
 			return
@@ -131,17 +131,7 @@ func TestPlainReadBackPrintsNoEscapes(t *testing.T) {
 		w.WriteHeader(rec.Code)
 		_, _ = w.Write([]byte(hostile.Replace(rec.Body.String())))
 	}))
-	t.Cleanup(srv.Close)
-	creds := sb.Credentials()
-	hub, err := client.NewHub(srv.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := hub.SignIn(context.Background(), creds.Org, client.NewSecret(creds.OAT)); err != nil {
-		t.Fatal(err)
-	}
-	env := flow.Sandbox(creds.Org, hub)
-	p, out := plainOn(env, &wizardOptions{connection: "conn-okta-saml"})
+	p, out := plainOn(env, &WizardOptions{connection: "conn-okta-saml"})
 	setUp(t, p)
 	req := client.PushRequest{Users: []client.PushUser{{UserName: "ada@moby.example", GivenName: "Ada", FamilyName: "Lovelace"}}, Group: "moby:research"}
 	if _, err := flow.PushTestUser(context.Background(), env, p.run.Creds, req); err != nil {

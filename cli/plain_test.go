@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"strings"
@@ -21,7 +22,14 @@ import (
 func sandboxEnv(t *testing.T) (*flow.Env, *sandbox.Server) {
 	t.Helper()
 	sb := sandbox.New()
-	srv := httptest.NewServer(sb)
+	return envOn(t, sb, sb), sb
+}
+
+// envOn serves h (the sandbox sb, or a handler around it) over HTTP and
+// returns the environment signed in to sb's organization.
+func envOn(t *testing.T, sb *sandbox.Server, h http.Handler) *flow.Env {
+	t.Helper()
+	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	creds := sb.Credentials()
 	hub, err := client.NewHub(srv.URL)
@@ -31,12 +39,12 @@ func sandboxEnv(t *testing.T) (*flow.Env, *sandbox.Server) {
 	if err := hub.SignIn(context.Background(), creds.Org, client.NewSecret(creds.OAT)); err != nil {
 		t.Fatal(err)
 	}
-	return flow.Sandbox(creds.Org, hub), sb
+	return flow.Sandbox(creds.Org, hub)
 }
 
 // plainOn is the plain mode on env without input; its messages go to the
 // returned buffer.
-func plainOn(env *flow.Env, o *wizardOptions) (*plainMode, *bytes.Buffer) {
+func plainOn(env *flow.Env, o *WizardOptions) (*plainMode, *bytes.Buffer) {
 	var out bytes.Buffer
 	if o.global == nil {
 		o.global = &globalOptions{noInput: true}
@@ -51,7 +59,7 @@ func plainOn(env *flow.Env, o *wizardOptions) (*plainMode, *bytes.Buffer) {
 func TestPlainSetupRefreshesAfterAConcurrentSetup(t *testing.T) {
 	env, _ := sandboxEnv(t)
 	ctx := context.Background()
-	p, _ := plainOn(env, &wizardOptions{connection: "conn-okta-saml"})
+	p, _ := plainOn(env, &WizardOptions{connection: "conn-okta-saml"})
 	if err := p.connection(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +83,7 @@ func TestPlainSetupRefreshesAfterAConcurrentSetup(t *testing.T) {
 func TestPlainReadBackShowsTeamsAndAuditLog(t *testing.T) {
 	env, _ := sandboxEnv(t)
 	ctx := context.Background()
-	p, out := plainOn(env, &wizardOptions{connection: "conn-okta-saml"})
+	p, out := plainOn(env, &WizardOptions{connection: "conn-okta-saml"})
 	if err := p.connection(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +117,7 @@ func TestWizardKeepsTheTokenWithoutABaseURL(t *testing.T) {
 	t.Setenv("DOCKER_CONFIG", t.TempDir())
 	t.Setenv(envToken, "dckr_scim_test_token_value")
 	f := &Factory{IO: &IO{In: strings.NewReader(""), Out: io.Discard, ErrOut: io.Discard}}
-	o := &wizardOptions{global: &globalOptions{}, org: "moby", hubURL: "https://hub.docker.com", clipboard: "auto"}
+	o := &WizardOptions{global: &globalOptions{}, org: "moby", hubURL: "https://hub.docker.com", clipboard: "auto"}
 	p, err := o.validate()
 	if err != nil {
 		t.Fatal(err)

@@ -38,18 +38,34 @@ func pluginMetadata(version string) metadata.Metadata {
 	}
 }
 
-// newPluginMetadataCmd is the hidden subcommand the docker CLI calls to
-// discover the plugin.
-func newPluginMetadataCmd(f *Factory) *cobra.Command {
+// PluginMetadataOptions are what the plugin metadata command runs with
+// (it has no flags).
+type PluginMetadataOptions struct {
+	factory *Factory
+}
+
+// NewCmdPluginMetadata is the hidden subcommand the docker CLI calls to
+// discover the plugin; runF, when not nil, runs instead of
+// pluginMetadataRun.
+func NewCmdPluginMetadata(f *Factory, runF func(*PluginMetadataOptions) error) *cobra.Command {
+	o := &PluginMetadataOptions{factory: f}
 	return &cobra.Command{
 		Use:    metadata.MetadataSubcommandName,
 		Short:  "Print the docker CLI plugin metadata (JSON)",
 		Hidden: true,
 		Args:   usageArgs(cobra.NoArgs),
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			enc := json.NewEncoder(cmd.OutOrStdout())
-			enc.SetIndent("", "     ")
-			return enc.Encode(pluginMetadata(f.Version))
+		RunE: func(*cobra.Command, []string) error {
+			if runF != nil {
+				return runF(o)
+			}
+			return pluginMetadataRun(o)
 		},
 	}
+}
+
+// pluginMetadataRun prints the plugin metadata as the docker CLI reads it.
+func pluginMetadataRun(o *PluginMetadataOptions) error {
+	enc := json.NewEncoder(o.factory.IO.Out)
+	enc.SetIndent("", "     ")
+	return enc.Encode(pluginMetadata(o.factory.Version))
 }

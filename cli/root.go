@@ -19,7 +19,7 @@ func Run(ctx context.Context, args []string, s *IO, version string) int {
 	stdout := &writtenWriter{w: s.Out}
 	s.Out = stdout
 	f := &Factory{IO: s, Version: version}
-	root := NewRootCmd(f)
+	root := NewCmdRoot(f, nil)
 	exec := root
 	if rest, asPlugin := pluginArgs(args); asPlugin {
 		root.Use = pluginName
@@ -71,11 +71,12 @@ type globalOptions struct {
 	noColor    bool
 }
 
-// NewRootCmd is the docker-scim command: the wizard, with the other
-// commands below it.
-func NewRootCmd(f *Factory) *cobra.Command {
-	var g globalOptions
-	opts := wizardOptions{global: &g}
+// NewCmdRoot is the docker-scim command: the wizard, with the other
+// commands below it. runF, when not nil, runs instead of the wizard
+// (wizardRun), with the flags checked (tests check the options with it).
+func NewCmdRoot(f *Factory, runF func(*WizardOptions) error) *cobra.Command {
+	g := &f.global
+	opts := &WizardOptions{factory: f, global: g}
 	cmd := &cobra.Command{
 		Use:   "docker-scim",
 		Short: "Set up SCIM provisioning for a Docker organization, step by step",
@@ -111,11 +112,20 @@ Docker Hub token given, the credentials of ` + "`docker login`" + ` are used.
 		Args:          usageArgs(cobra.NoArgs),
 		SilenceUsage:  true,
 		SilenceErrors: true,
-		PersistentPreRun: func(*cobra.Command, []string) {
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
 			f.IO.NeverPrompt = g.noInput
+			return checkEnumDefaults(cmd)
 		},
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runWizard(cmd.Context(), f, &opts)
+			p, err := opts.validate()
+			if err != nil {
+				return err
+			}
+			opts.plan = p
+			if runF != nil {
+				return runF(opts)
+			}
+			return wizardRun(cmd.Context(), opts)
 		},
 	}
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{msg: err.Error()} })
@@ -128,9 +138,9 @@ Docker Hub token given, the credentials of ` + "`docker login`" + ` are used.
 		"plain prompts a screen reader can follow: no full-screen UI, animation or styling [$DOCKER_SCIM_ACCESSIBLE]")
 	pf.BoolVar(&g.noColor, "no-color", false, "no colour in the output (NO_COLOR and CLICOLOR_FORCE are honoured too)")
 
-	addWizardFlags(cmd, &opts)
+	addWizardFlags(cmd, opts)
 	withIdPHelp(cmd)
-	cmd.AddCommand(newVerifyCmd(f, &g), newMembersCmd(f), newChecklistCmd(), newSandboxCmd(f), newVersionCmd(f), newPluginMetadataCmd(f), newEntraCmd(f, &g), newOktaCmd(f, &g))
+	cmd.AddCommand(NewCmdVerify(f, nil), newMembersCmd(f), NewCmdChecklist(f, nil), newSandboxCmd(f), NewCmdVersion(f, nil), NewCmdPluginMetadata(f, nil), newEntraCmd(f, g), newOktaCmd(f, g))
 	return cmd
 }
 

@@ -14,14 +14,19 @@ import (
 	"github.com/docker-scim/docker-scim/flow"
 )
 
-type verifyOptions struct {
+// VerifyOptions are the verify command's flags and what it runs with.
+type VerifyOptions struct {
+	factory *Factory
+
 	baseURL    string
 	tokenStdin bool
 	json       bool
 }
 
-func newVerifyCmd(f *Factory, g *globalOptions) *cobra.Command {
-	var o verifyOptions
+// NewCmdVerify is the verify command; runF, when not nil, runs instead of
+// verifyRun (tests check the parsed options with it).
+func NewCmdVerify(f *Factory, runF func(*VerifyOptions) error) *cobra.Command {
+	o := &VerifyOptions{factory: f}
 	cmd := &cobra.Command{
 		Use:   "verify",
 		Short: "Check a SCIM Base URL and API Token the way identity providers do",
@@ -46,19 +51,24 @@ goes to stderr, the results to stdout (with --json, one JSON object).
   DOCKER_SCIM_TOKEN=... docker-scim verify --base-url https://hub.docker.com/v2/scim/2.0 --json`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runVerify(cmd.Context(), f, o, g)
+			if runF != nil {
+				return runF(o)
+			}
+			return verifyRun(cmd.Context(), o)
 		},
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&o.baseURL, "base-url", os.Getenv(envBaseURL), "SCIM Base URL copied from the Admin Console [$"+envBaseURL+"]")
 	fl.BoolVar(&o.tokenStdin, "token-stdin", false, "read the SCIM API Token from the first line of stdin (or set $"+envToken+")")
-	fl.BoolVar(&o.json, "json", false, "print the results as one JSON object on stdout")
+	addJSONFlag(cmd, &o.json, "the results")
 	return cmd
 }
 
-func runVerify(ctx context.Context, f *Factory, o verifyOptions, g *globalOptions) error {
+// verifyRun reads the token, runs the checks and prints their results.
+func verifyRun(ctx context.Context, o *VerifyOptions) error {
+	f := o.factory
 	stdout := f.IO.Out
-	ui := newPlainUI(f.IO, f.IO.ErrOut, g)
+	ui := newPlainUI(f.IO, f.IO.ErrOut, &f.global)
 	missing := &missingInput{}
 	if o.baseURL == "" {
 		missing.add("--base-url (or " + envBaseURL + "): the SCIM Base URL")

@@ -17,10 +17,13 @@ import (
 	"github.com/docker-scim/docker-scim/tui"
 )
 
-// wizardOptions are the root command's flags: one per question the wizard
+// WizardOptions are the root command's flags: one per question the wizard
 // asks, so that every step can run without a prompt.
-type wizardOptions struct {
-	global *globalOptions
+type WizardOptions struct {
+	factory *Factory
+	global  *globalOptions
+	// plan is the flags checked and parsed, before the run.
+	plan plan
 
 	sandbox        bool
 	sandboxState   string
@@ -36,6 +39,7 @@ type wizardOptions struct {
 	hubTokenStdin  bool
 	json           bool
 	showToken      bool
+	refreshToken   bool
 	jit            string
 	runbook        string
 	configureEntra bool
@@ -55,35 +59,31 @@ const (
 	envHubToken       = "DOCKER_SCIM_HUB_TOKEN"
 )
 
-func addWizardFlags(cmd *cobra.Command, o *wizardOptions) {
+func addWizardFlags(cmd *cobra.Command, o *WizardOptions) {
 	fl := cmd.Flags()
 	fl.BoolVar(&o.sandbox, "sandbox", envBool("DOCKER_SCIM_SANDBOX"), "run against the built-in sandbox (a local stand-in for Docker) [$DOCKER_SCIM_SANDBOX]")
 	fl.StringVar(&o.sandboxState, "sandbox-state", os.Getenv("DOCKER_SCIM_SANDBOX_STATE"),
 		"with --sandbox: start the sandbox from this state file and keep its changes there (e.g. a 10,000-member org from bench/seedstate; docs/performance.md) [$DOCKER_SCIM_SANDBOX_STATE]")
-	fl.StringVar(&o.clipboard, "clipboard", envOr("DOCKER_SCIM_CLIPBOARD", "auto"),
-		"how c copies in the terminal wizard: auto (native clipboard, else OSC 52), native, or osc52 [$DOCKER_SCIM_CLIPBOARD]")
+	stringEnumFlag(cmd, &o.clipboard, "clipboard", "DOCKER_SCIM_CLIPBOARD", string(tui.ClipboardAuto),
+		[]string{string(tui.ClipboardAuto), string(tui.ClipboardNative), string(tui.ClipboardOSC52)},
+		"how c copies in the terminal wizard (auto: the native clipboard, else OSC 52)")
 	fl.StringVar(&o.org, "org", os.Getenv(envOrg), "Docker organization name [$"+envOrg+"]")
 	fl.StringVar(&o.connection, "connection", os.Getenv(envConnection), "SSO connection: its id or name on the sandbox, its name on real Docker [$"+envConnection+"]")
 	addIdPFlag(cmd, &o.idp, "")
-	fl.StringVar(&o.connectionType, "connection-type", os.Getenv(envConnectionType), "SSO connection type: saml or oidc [$"+envConnectionType+"]")
+	addConnectionTypeFlag(cmd, &o.connectionType, "")
 	fl.StringVar(&o.baseURL, "base-url", os.Getenv(envBaseURL), "SCIM Base URL copied from the Admin Console [$"+envBaseURL+"]")
 	fl.BoolVar(&o.tokenStdin, "token-stdin", false, "read the SCIM API Token from the first line of stdin (or set $"+envToken+")")
 	fl.StringVar(&o.hubURL, "hub-url", envOr(envHubURL, client.DockerHub), "Docker Hub API address [$"+envHubURL+"]")
 	fl.StringVar(&o.hubUser, "hub-user", os.Getenv(envHubUser), "Docker Hub identifier for the Hub token: the organization for an organization access token (default --org) [$"+envHubUser+"]")
 	fl.BoolVar(&o.hubTokenStdin, "hub-token-stdin", false, "read the Docker Hub access token from the first line of stdin (or set $"+envHubToken+"; default: the docker login credentials)")
-	fl.StringVar(&o.jit, "jit", os.Getenv("DOCKER_SCIM_JIT"), "whether Just-in-Time provisioning is on for the connection on real Docker: on or off (asked, or assumed on) [$DOCKER_SCIM_JIT]")
+	stringEnumFlag(cmd, &o.jit, "jit", "DOCKER_SCIM_JIT", "", []string{"on", "off"},
+		"whether Just-in-Time provisioning is on for the connection on real Docker (asked, or assumed on)")
 	fl.StringVar(&o.runbook, "runbook", os.Getenv("DOCKER_SCIM_RUNBOOK"), "write the run as a runbook to this file: Markdown, or JSON for a .json name; never the token [$DOCKER_SCIM_RUNBOOK]")
-	fl.BoolVar(&o.json, "json", false, "print the result as one JSON object on stdout (runs the plain mode)")
+	addJSONFlag(cmd, &o.json, "the result (runs the plain mode)")
 	fl.BoolVar(&o.showToken, "show-token", false, "include the SCIM API Token in the result (it is hidden otherwise)")
+	fl.BoolVar(&o.refreshToken, "refresh-token", false, "plain mode: refresh the API Token of a connection that has SCIM already without asking (the old token stops working)")
 	fl.StringArrayVar(&o.groups, "group", nil, "an IdP group name to check against Docker's group mapping (org:team) at the checklist step (repeatable)")
 	fl.BoolVar(&o.configureEntra, "configure-entra", false, "plain mode, Entra ID: do the checklist through Microsoft Graph without asking (sandbox stand-in, $"+envGraphToken+" or the Azure CLI)")
-	for flag, values := range map[string][]string{
-		"connection-type": {"saml", "oidc"},
-		"clipboard":       {"auto", "native", "osc52"},
-		"jit":             {"on", "off"},
-	} {
-		_ = cmd.RegisterFlagCompletionFunc(flag, cobra.FixedCompletions(values, cobra.ShellCompDirectiveNoFileComp))
-	}
 }
 
 // plan is the validated form of the wizard's flags.
@@ -93,9 +93,9 @@ type plan struct {
 	clipboard      tui.ClipboardMode
 }
 
-// validate checks the flags before anything starts; mistakes are usage
-// errors (exit code 2).
-func (o *wizardOptions) validate() (plan, error) {
+// validate checks the flags before anything starts, beyond what each flag
+// checks as it is parsed; mistakes are usage errors (exit code 2).
+func (o *WizardOptions) validate() (plan, error) {
 	var p plan
 	if o.idp != "" {
 		idp, err := steps.ParseIdP(o.idp)
@@ -112,16 +112,6 @@ func (o *wizardOptions) validate() (plan, error) {
 		p.connectionType = ct
 	}
 	p.clipboard = tui.ClipboardMode(o.clipboard)
-	switch p.clipboard {
-	case tui.ClipboardAuto, tui.ClipboardNative, tui.ClipboardOSC52:
-	default:
-		return p, usagef("--clipboard %q: use auto, native or osc52", o.clipboard)
-	}
-	switch o.jit {
-	case "", "on", "off":
-	default:
-		return p, usagef("--jit %q: use on or off", o.jit)
-	}
 	if o.tokenStdin && o.hubTokenStdin {
 		return p, usagef("--token-stdin and --hub-token-stdin both read stdin: pass one of the tokens in $%s or $%s instead", envToken, envHubToken)
 	}
@@ -146,23 +136,19 @@ func parseConnectionType(s string) (steps.ConnectionType, error) {
 	return ct, nil
 }
 
-// runWizard decides the mode once, before any Bubble Tea program exists,
+// wizardRun decides the mode once, before any Bubble Tea program exists,
 // and runs the terminal wizard or the plain mode.
-func runWizard(ctx context.Context, f *Factory, o *wizardOptions) error {
-	p, err := o.validate()
-	if err != nil {
-		return err
+func wizardRun(ctx context.Context, o *WizardOptions) error {
+	f := o.factory
+	if f.IO.Mode(o.global.accessible) == modeTUI && !o.json {
+		return runTUI(ctx, f, o, o.plan)
 	}
-	mode := f.IO.Mode(o.global.accessible)
-	if mode == modeTUI && !o.json {
-		return runTUI(ctx, f, o, p)
-	}
-	return runPlain(ctx, f, o, p)
+	return runPlain(ctx, f, o, o.plan)
 }
 
 // runPlain runs the plain mode: secrets first (before any question reads
 // stdin), then the environment, then the flow as lines.
-func runPlain(ctx context.Context, f *Factory, o *wizardOptions, p plan) error {
+func runPlain(ctx context.Context, f *Factory, o *WizardOptions, p plan) error {
 	ui := newPlainUI(f.IO, f.IO.ErrOut, o.global)
 	pm := &plainMode{opts: o, plan: p, stdout: f.IO.Out, ui: ui, ask: newPrompter(f.IO, ui.out)}
 	var err error
@@ -195,7 +181,7 @@ func runPlain(ctx context.Context, f *Factory, o *wizardOptions, p plan) error {
 
 // missingForDocker fails at once, listing every missing flag, when nothing
 // may be asked and answers for real Docker are missing.
-func (o *wizardOptions) missingForDocker(ask Prompter, p plan, token client.Secret) error {
+func (o *WizardOptions) missingForDocker(ask Prompter, p plan, token client.Secret) error {
 	if o.sandbox || ask.CanAsk() {
 		return nil
 	}
@@ -221,7 +207,7 @@ func (o *wizardOptions) missingForDocker(ask Prompter, p plan, token client.Secr
 // openEnv opens where the run happens: the built-in sandbox (sb is then
 // set; stop it when done), or real Docker for the organization (--org or
 // asked), signed in to Docker Hub when credentials exist.
-func openEnv(ctx context.Context, f *Factory, o *wizardOptions, ask Prompter, hubToken client.Secret, say func(string, ...any)) (*flow.Env, *sandboxRun, error) {
+func openEnv(ctx context.Context, f *Factory, o *WizardOptions, ask Prompter, hubToken client.Secret, say func(string, ...any)) (*flow.Env, *sandboxRun, error) {
 	if o.sandbox {
 		sb, err := f.StartSandbox(builtInSandbox(o)...)
 		if err != nil {
@@ -251,7 +237,7 @@ func openEnv(ctx context.Context, f *Factory, o *wizardOptions, ask Prompter, hu
 // environment variables preset its answers; secrets asked for with
 // --token-stdin or --hub-token-stdin are read hidden from the terminal
 // before it starts.
-func runTUI(ctx context.Context, f *Factory, o *wizardOptions, p plan) error {
+func runTUI(ctx context.Context, f *Factory, o *WizardOptions, p plan) error {
 	cfg, stop, err := tuiConfig(ctx, f, o, p)
 	if err != nil {
 		return err
@@ -275,7 +261,7 @@ func runTUI(ctx context.Context, f *Factory, o *wizardOptions, p plan) error {
 
 // tuiConfig is the terminal wizard's configuration: its environment and
 // what the command line preset. stop ends the sandbox, if one was started.
-func tuiConfig(ctx context.Context, f *Factory, o *wizardOptions, p plan) (tui.Config, func(), error) {
+func tuiConfig(ctx context.Context, f *Factory, o *WizardOptions, p plan) (tui.Config, func(), error) {
 	stop := func() {}
 	token, err := f.SCIMToken(ctx, o.tokenStdin)
 	if err != nil {
@@ -316,7 +302,7 @@ func tuiConfig(ctx context.Context, f *Factory, o *wizardOptions, p plan) (tui.C
 }
 
 // builtInSandbox is the built-in sandbox's options from the flags.
-func builtInSandbox(o *wizardOptions) []sandbox.Option {
+func builtInSandbox(o *WizardOptions) []sandbox.Option {
 	if o.sandboxState == "" {
 		return nil
 	}
@@ -324,6 +310,6 @@ func builtInSandbox(o *wizardOptions) []sandbox.Option {
 }
 
 // hub is how these options point at Docker Hub.
-func (o *wizardOptions) hub() hubInput {
+func (o *WizardOptions) hub() hubInput {
 	return hubInput{url: o.hubURL, user: o.hubUser, fromStdin: o.hubTokenStdin}
 }

@@ -3,7 +3,6 @@ package client
 import (
 	"context"
 	"errors"
-	"github.com/docker-scim/docker-scim/steps"
 	"maps"
 	"net/http"
 	"net/url"
@@ -92,7 +91,7 @@ type DockerConsole struct{}
 
 func unavailable(op string) error {
 	return &Error{Op: op, Kind: KindUnavailable, Err: ErrNoConsoleAPI,
-		Hint: "Do this step by hand in " + steps.SSOAndSCIMPage()}
+		Hint: "Do this step by hand in " + SSOAndSCIMPage}
 }
 
 // Connections reports that Docker has no API to list SSO connections.
@@ -151,7 +150,7 @@ func (c SandboxConsole) DisableSCIM(ctx context.Context, org, id string) error {
 	return c.Hub.sendBody(ctx, call{op: "disable SCIM", method: http.MethodPost,
 		url: c.Hub.base.String() + connPath(org, id) + "/scim/disable", hints: map[Kind]string{
 			KindConflict: "Docker disables SCIM only while JIT provisioning is on: turn JIT on first (" +
-				steps.Plain(steps.Docker().EnableJIT.Text) + "), or SCIM is already off"}})
+				EnableJITAction + "), or SCIM is already off"}})
 }
 
 // SetJIT turns just-in-time provisioning on or off for the connection.

@@ -3,7 +3,6 @@ package client
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/docker-scim/docker-scim/steps"
 	"net/http"
 	"regexp"
 	"sort"
@@ -303,7 +302,7 @@ func kindForStatus(status int) Kind {
 var defaultHints = map[Kind]string{
 	KindBadRequest:    "The server refused the request as malformed: check the values entered",
 	KindUnauthorized:  "Check the credentials and try again",
-	KindPATNotAllowed: "Docker refuses tokens made from a personal access token here: create an organization access token (" + steps.Plain(steps.Docker().AccessTokens.Text) + ") and sign in with the organization name",
+	KindPATNotAllowed: "Docker refuses tokens made from a personal access token here: create an organization access token (" + AccessTokensPage + ") and sign in with the organization name",
 	KindForbidden:     "The token lacks a permission this call needs: check its scopes and that you are an owner of the organization",
 	KindNotFound:      "Check the organization name and the URL",
 	KindConflict:      "It already exists or changed meanwhile: reload and try again",

@@ -132,16 +132,24 @@ func TestRedirectWithTheTokenInItsURL(t *testing.T) {
 	}
 }
 
+// redirectTarget serves a plain-http target on loopback that counts the
+// requests reaching it: a refused redirect must leave it at zero.
+func redirectTarget(t *testing.T) (*httptest.Server, *atomic.Int32) {
+	t.Helper()
+	var reached atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		reached.Add(1)
+		_, _ = w.Write([]byte(`{}`))
+	}))
+	t.Cleanup(srv.Close)
+	return srv, &reached
+}
+
 // TestRedirectToAnotherHostRefused: a redirect that leaves the host (here
 // from 127.0.0.1 to localhost, both loopback http) is refused: the request
 // never reaches the other host.
 func TestRedirectToAnotherHostRefused(t *testing.T) {
-	var reached atomic.Int32
-	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		reached.Add(1)
-		_, _ = w.Write([]byte(`{}`))
-	}))
-	defer other.Close()
+	other, reached := redirectTarget(t)
 	elsewhere := strings.Replace(other.URL, "127.0.0.1", "localhost", 1)
 	s := hostileSCIM(t, func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, elsewhere+r.URL.Path, http.StatusTemporaryRedirect)
@@ -158,12 +166,7 @@ func TestRedirectToAnotherHostRefused(t *testing.T) {
 // TestRedirectFromHTTPSToHTTPRefused: an https server that redirects to
 // http, even on loopback, is a downgrade and is refused.
 func TestRedirectFromHTTPSToHTTPRefused(t *testing.T) {
-	var reached atomic.Int32
-	plain := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		reached.Add(1)
-		_, _ = w.Write([]byte(`{}`))
-	}))
-	defer plain.Close()
+	plain, reached := redirectTarget(t)
 	tlsSrv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, plain.URL+r.URL.Path, http.StatusFound)
 	}))

@@ -2,7 +2,6 @@ package client
 
 import (
 	"errors"
-	"github.com/docker-scim/docker-scim/steps"
 	"net/url"
 	"regexp"
 	"strings"
@@ -37,7 +36,7 @@ func NormalizeBaseURL(raw string) (normalized string, notes []string, err error)
 		notes = append(notes, "removed the quotes around the URL")
 	}
 	if s == "" {
-		return "", notes, errors.New("the SCIM Base URL is empty: copy it from " + steps.SCIMValuesAgain())
+		return "", notes, errors.New("the SCIM Base URL is empty: copy it from " + SCIMValuesPath)
 	}
 	if strings.HasPrefix(s, "/") {
 		return "", notes, errors.New("this is only a path: paste the whole SCIM Base URL, starting with https://")
@@ -56,7 +55,7 @@ func NormalizeBaseURL(raw string) (normalized string, notes []string, err error)
 	}
 	u, perr := url.Parse(s)
 	if perr != nil || u.Host == "" {
-		return "", notes, errors.New("this is not a valid URL: copy the SCIM Base URL again from " + steps.SCIMValuesAgain())
+		return "", notes, errors.New("this is not a valid URL: copy the SCIM Base URL again from " + SCIMValuesPath)
 	}
 	if u.User != nil {
 		return "", notes, errors.New("the URL contains a user name or password: paste the SCIM Base URL alone, and the API Token in its own field")
@@ -106,7 +105,7 @@ func NormalizeBaseURL(raw string) (normalized string, notes []string, err error)
 		path = SCIMPath
 		notes = append(notes, "completed the path to "+SCIMPath)
 	case i < 0:
-		return "", notes, errors.New("the path does not end in " + SCIMPath + ": this is not a SCIM Base URL; copy it from " + steps.SCIMValuesAgain())
+		return "", notes, errors.New("the path does not end in " + SCIMPath + ": this is not a SCIM Base URL; copy it from " + SCIMValuesPath)
 	}
 	if prefix := path[:len(path)-len(SCIMPath)]; path[len(prefix):] != SCIMPath {
 		path = prefix + SCIMPath
@@ -115,7 +114,7 @@ func NormalizeBaseURL(raw string) (normalized string, notes []string, err error)
 	u.Path, u.RawPath = "", ""
 	out := u.Scheme + "://" + u.Host + path
 	if _, err := url.Parse(out); err != nil {
-		return "", notes, errors.New("this is not a valid URL: copy the SCIM Base URL again from " + steps.SCIMValuesAgain())
+		return "", notes, errors.New("this is not a valid URL: copy the SCIM Base URL again from " + SCIMValuesPath)
 	}
 	return out, notes, nil
 }
@@ -172,15 +171,15 @@ func NormalizeToken(raw string) (Secret, error) {
 	}
 	switch {
 	case s == "":
-		return Secret{}, errors.New("the API Token is empty: copy it from " + steps.SCIMValuesAgain())
+		return Secret{}, errors.New("the API Token is empty: copy it from " + SCIMValuesPath)
 	case strings.HasPrefix(strings.ToLower(s), "dckr_pat_"), strings.HasPrefix(strings.ToLower(s), "dckr_oat_"):
-		return Secret{}, errors.New("this is a Docker access token, not the SCIM API Token: copy the API Token from " + steps.SCIMValuesAgain())
+		return Secret{}, errors.New("this is a Docker access token, not the SCIM API Token: copy the API Token from " + SCIMValuesPath)
 	case strings.HasPrefix(strings.ToLower(s), "http://"), strings.HasPrefix(strings.ToLower(s), "https://"):
 		return Secret{}, errors.New("this is a URL, not the API Token: paste the SCIM Base URL in its own field")
 	}
 	for _, r := range s {
 		if r < 0x21 || r > 0x7e {
-			return Secret{}, errors.New("the API Token contains characters a token never has: copy it again from " + steps.SCIMValuesAgain())
+			return Secret{}, errors.New("the API Token contains characters a token never has: copy it again from " + SCIMValuesPath)
 		}
 	}
 	return NewSecret(s), nil

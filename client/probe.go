@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"github.com/docker-scim/docker-scim/steps"
 	"net"
 	"net/url"
 	"slices"
@@ -183,14 +182,14 @@ func diagnose(err error, base string) (diagnosis, fix string) {
 	switch ce.Kind {
 	case KindUnauthorized:
 		return "Docker refused the API Token (401): it is mistyped, or no longer valid for this connection",
-			"Copy the API Token again from " + steps.SCIMValuesAgain()
+			"Copy the API Token again from " + SCIMValuesPath
 	case KindForbidden, KindPATNotAllowed:
 		return "The API Token is valid but may not read users",
-			"Check that SCIM is still enabled on the connection in " + steps.SSOAndSCIMPage()
+			"Check that SCIM is still enabled on the connection in " + SSOAndSCIMPage
 	case KindNotFound:
 		if !strings.HasSuffix(base, SCIMPath) {
 			return "The SCIM Base URL has the wrong path (it does not end in " + SCIMPath + ")",
-				"Copy the SCIM Base URL again from " + steps.SCIMValuesAgain() + "; enter it in the identity provider exactly as the wizard shows it, with no trailing slash (…/2.0//Users is a 404 too)"
+				"Copy the SCIM Base URL again from " + SCIMValuesPath + "; enter it in the identity provider exactly as the wizard shows it, with no trailing slash (…/2.0//Users is a 404 too)"
 		}
 		return "The server answered 404 for a SCIM endpoint",
 			"Identity providers need 200 with an empty list here: check the SCIM Base URL points at Docker"

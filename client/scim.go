@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"github.com/docker-scim/docker-scim/steps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -68,9 +67,9 @@ type ServiceProviderConfig struct {
 }
 
 var scimHints = map[Kind]string{
-	KindUnauthorized: "Docker refused the token: it is mistyped or no longer valid; copy it again from " + steps.SCIMValuesAgain(),
-	KindForbidden:    "The token is not allowed to read users: check that SCIM is still enabled on the connection in " + steps.SSOAndSCIMPage(),
-	KindNotFound:     "The SCIM Base URL is wrong: copy it again from " + steps.SCIMValuesAgain(),
+	KindUnauthorized: "Docker refused the token: it is mistyped or no longer valid; copy it again from " + SCIMValuesPath,
+	KindForbidden:    "The token is not allowed to read users: check that SCIM is still enabled on the connection in " + SSOAndSCIMPage,
+	KindNotFound:     "The SCIM Base URL is wrong: copy it again from " + SCIMValuesPath,
 	KindDecode:       "The server did not answer like a SCIM API: check the SCIM Base URL points at Docker and ends in " + SCIMPath,
 }
 

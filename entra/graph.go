@@ -16,15 +16,25 @@ import (
 // Graph permissions (delegated) the calls need, as the reference pages list
 // them; the provisioning-logs one is presumed (its include is not public).
 const (
-	PermApplicationRead        = "Application.Read.All"
-	PermApplicationReadWrite   = "Application.ReadWrite.All"
-	PermSynchronization        = "Synchronization.ReadWrite.All"
-	PermAppRoleAssignment      = "AppRoleAssignment.ReadWrite.All"
-	PermGroupRead              = "Group.Read.All"
-	PermUserRead               = "User.Read.All"
-	PermAuditLogRead           = "AuditLog.Read.All"
-	NonGalleryTemplateID       = "8adf8e6e-67b2-4cf2-a259-e3dc5476c621"
-	DefaultAppRoleID           = "00000000-0000-0000-0000-000000000000"
+	PermApplicationRead      = "Application.Read.All"
+	PermApplicationReadWrite = "Application.ReadWrite.All"
+	PermSynchronization      = "Synchronization.ReadWrite.All"
+	PermAppRoleAssignment    = "AppRoleAssignment.ReadWrite.All"
+	PermGroupRead            = "Group.Read.All"
+	PermUserRead             = "User.Read.All"
+	PermAuditLogRead         = "AuditLog.Read.All"
+)
+
+// NonGalleryTemplateID is the application template of "Create your own
+// application" (applicationtemplate-instantiate.md).
+const NonGalleryTemplateID = "8adf8e6e-67b2-4cf2-a259-e3dc5476c621"
+
+// DefaultAppRoleID is the role to assign with when an app declares none
+// (approleassignment.md).
+const DefaultAppRoleID = "00000000-0000-0000-0000-000000000000"
+
+// The properties read, and the synchronization secret keys and values sent.
+const (
 	spSelect                   = "id,appId,displayName,appRoles"
 	groupSelect                = "id,displayName,securityEnabled"
 	userSelect                 = "id,userPrincipalName,displayName"

@@ -197,8 +197,8 @@ func (r LinkReport) AllLinked() bool { return r.Unlinked() == 0 }
 // the counts stay those of the whole report.
 func (r LinkReport) Only(states ...LinkState) LinkReport {
 	out := r
-	out.Members = nil
-	out.SCIMOnly = nil
+	out.Members = []MemberLink{}
+	out.SCIMOnly = []SCIMUserLink{}
 	for _, m := range r.Members {
 		if slices.Contains(states, m.State) {
 			out.Members = append(out.Members, m)
