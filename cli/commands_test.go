@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/docker-scim/docker-scim/flow"
 	"github.com/docker-scim/docker-scim/steps"
 	"github.com/docker-scim/docker-scim/tui"
 )
@@ -160,5 +161,18 @@ func TestNewCmdPluginMetadataOptions(t *testing.T) {
 	runOptionsCases(t, NewCmdPluginMetadata, []optionsCase[PluginMetadataOptions]{
 		{name: "no flags", args: "", check: func(o *PluginMetadataOptions) string { return want(o.factory != nil, "no factory") }},
 		{name: "a flag", args: "--json", wantErr: "unknown flag: --json"},
+	})
+}
+
+func TestNewCmdMembersOptions(t *testing.T) {
+	runOptionsCases(t, NewCmdMembers, []optionsCase[MembersOptions]{
+		{name: "states and idp alias", args: "--org moby --state will-link --state email-mismatch --idp azure-ad --json", check: func(o *MembersOptions) string {
+			return want(o.idpID == steps.Entra && len(o.linkStates) == 2 && o.linkStates[0] == flow.MemberWillLink && o.json,
+				"idp %q, states %v, json %v", o.idpID, o.linkStates, o.json)
+		}},
+		{name: "unknown state", args: "--org moby --state unlinked", wantErr: `invalid argument "unlinked" for "--state" flag: valid values are will-link`},
+		{name: "unknown idp", args: "--org moby --idp myidp", wantErr: "valid values are okta, entra, onelogin"},
+		{name: "disable jit without connection", args: "--org moby --disable-jit", wantErr: "--disable-jit needs --connection"},
+		{name: "two secrets on stdin", args: "--token-stdin --hub-token-stdin", wantErr: "both read stdin"},
 	})
 }
