@@ -437,11 +437,13 @@ func (r *run) exportRunbook() {
 	r.t.Helper()
 	r.tm.keys("e")
 	s := r.tm.waitText("Runbook written to ")
-	m := regexp.MustCompile(`Runbook written to (\S+)`).FindStringSubmatch(strings.Join(strings.Fields(s), " "))
+	// The notice wraps a long path over lines: take it up to the notice's
+	// next words and drop the wrap (the test's paths hold no spaces).
+	m := regexp.MustCompile(`Runbook written to (.+?) \(it never`).FindStringSubmatch(strings.Join(strings.Fields(s), " "))
 	if m == nil {
 		r.t.Fatalf("no runbook path in the notice:\n%s", s)
 	}
-	path := m[1]
+	path := strings.ReplaceAll(m[1], " ", "")
 	if !filepath.IsAbs(path) {
 		path = filepath.Join(r.home, path) // the program runs in HOME
 	}
