@@ -149,7 +149,6 @@ func runEntraConfigure(ctx context.Context, f *Factory, o entraOptions, g *globa
 		return usagef("--token-stdin and --graph-token-stdin both read stdin: set one of them through its environment variable")
 	}
 	s := entra.Settings{AppName: o.app, ServicePrincipalID: o.spID, CreateApp: o.createApp, Org: o.org, Groups: o.groups, TestUser: o.testUser}
-	var scim *client.SCIM
 	signIn := func(ctx context.Context) (client.Secret, error) { return f.graphSignIn(ctx, o, ui) }
 	if o.sandbox {
 		run, err := f.StartSandbox()
@@ -209,12 +208,9 @@ func runEntraConfigure(ctx context.Context, f *Factory, o entraOptions, g *globa
 		writeEntraPlan(f.IO.Out, plan)
 		return nil
 	}
-	if o.sandbox || !s.SCIMToken.IsZero() {
-		sc, err := client.NewSCIM(s.SCIMBaseURL, s.SCIMToken)
-		if err != nil {
-			return usagef("--base-url: %v", err)
-		}
-		scim = sc
+	scim, err := client.NewSCIM(s.SCIMBaseURL, s.SCIMToken)
+	if err != nil {
+		return usagef("--base-url: %v", err)
 	}
 	graphToken, err := signIn(ctx)
 	if err != nil {
@@ -241,7 +237,7 @@ func runEntraConfigure(ctx context.Context, f *Factory, o entraOptions, g *globa
 		res.Steps = append(res.Steps, st)
 	})
 	res.Outcome = &out
-	if cerr == nil && s.TestUser != "" && scim != nil {
+	if cerr == nil && s.TestUser != "" {
 		users, err := scim.UsersSince(ctx, started.Add(-24*time.Hour))
 		seen := err == nil && slices.ContainsFunc(users, func(u client.User) bool { return strings.EqualFold(u.UserName, s.TestUser) })
 		res.SeenInDocker = &seen
