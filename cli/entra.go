@@ -162,7 +162,6 @@ func entraConfigureRun(ctx context.Context, opts *EntraConfigureOptions) error {
 	f, o := opts.factory, *opts
 	ui := newPlainUI(f.IO, f.IO.ErrOut, &f.global)
 	s := entra.Settings{AppName: o.app, ServicePrincipalID: o.spID, CreateApp: o.createApp, Org: o.org, Groups: o.groups, TestUser: o.testUser}
-	var scim *client.SCIM
 	signIn := func(ctx context.Context) (client.Secret, error) { return f.graphSignIn(ctx, o, ui) }
 	if o.sandbox {
 		run, err := f.StartSandbox()
@@ -222,12 +221,9 @@ func entraConfigureRun(ctx context.Context, opts *EntraConfigureOptions) error {
 		writeEntraPlan(f.IO.Out, plan)
 		return nil
 	}
-	if o.sandbox || !s.SCIMToken.IsZero() {
-		sc, err := client.NewSCIM(s.SCIMBaseURL, s.SCIMToken)
-		if err != nil {
-			return usagef("--base-url: %v", err)
-		}
-		scim = sc
+	scim, err := client.NewSCIM(s.SCIMBaseURL, s.SCIMToken)
+	if err != nil {
+		return usagef("--base-url: %v", err)
 	}
 	graphToken, err := signIn(ctx)
 	if err != nil {
@@ -254,7 +250,7 @@ func entraConfigureRun(ctx context.Context, opts *EntraConfigureOptions) error {
 		res.Steps = append(res.Steps, st)
 	})
 	res.Outcome = &out
-	if cerr == nil && s.TestUser != "" && scim != nil {
+	if cerr == nil && s.TestUser != "" {
 		users, err := scim.UsersSince(ctx, started.Add(-24*time.Hour))
 		seen := err == nil && slices.ContainsFunc(users, func(u client.User) bool { return strings.EqualFold(u.UserName, s.TestUser) })
 		res.SeenInDocker = &seen
