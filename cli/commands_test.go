@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/docker-scim/docker-scim/flow"
 	"github.com/docker-scim/docker-scim/steps"
 	"github.com/docker-scim/docker-scim/tui"
 )
@@ -160,5 +161,45 @@ func TestNewCmdPluginMetadataOptions(t *testing.T) {
 	runOptionsCases(t, NewCmdPluginMetadata, []optionsCase[PluginMetadataOptions]{
 		{name: "no flags", args: "", check: func(o *PluginMetadataOptions) string { return want(o.factory != nil, "no factory") }},
 		{name: "a flag", args: "--json", wantErr: "unknown flag: --json"},
+	})
+}
+
+func TestNewCmdMembersOptions(t *testing.T) {
+	runOptionsCases(t, NewCmdMembers, []optionsCase[MembersOptions]{
+		{name: "states and idp alias", args: "--org moby --state will-link --state email-mismatch --idp azure-ad --json", check: func(o *MembersOptions) string {
+			return want(o.idpID == steps.Entra && len(o.linkStates) == 2 && o.linkStates[0] == flow.MemberWillLink && o.json,
+				"idp %q, states %v, json %v", o.idpID, o.linkStates, o.json)
+		}},
+		{name: "unknown state", args: "--org moby --state unlinked", wantErr: `invalid argument "unlinked" for "--state" flag: valid values are will-link`},
+		{name: "unknown idp", args: "--org moby --idp myidp", wantErr: "valid values are okta, entra, onelogin"},
+		{name: "disable jit without connection", args: "--org moby --disable-jit", wantErr: "--disable-jit needs --connection"},
+		{name: "two secrets on stdin", args: "--token-stdin --hub-token-stdin", wantErr: "both read stdin"},
+	})
+}
+
+func TestNewCmdEntraConfigureOptions(t *testing.T) {
+	runOptionsCases(t, NewCmdEntraConfigure, []optionsCase[EntraConfigureOptions]{
+		{name: "defaults", args: "", check: func(o *EntraConfigureOptions) string {
+			return want(o.connection == "conn-entra-saml" && o.tenant == "organizations" && !o.sandbox && !o.json, "got %+v", *o)
+		}},
+		{name: "flags", args: "--sandbox --connection conn-entra-oidc --group moby:a,moby:b --group moby:c --dry-run --json",
+			check: func(o *EntraConfigureOptions) string {
+				return want(o.sandbox && o.connection == "conn-entra-oidc" && len(o.groups) == 3 && o.dryRun && o.json, "got %+v", *o)
+			}},
+		{name: "tenant from env", args: "", env: map[string]string{envGraphTenant: "contoso.onmicrosoft.com"}, check: func(o *EntraConfigureOptions) string {
+			return want(o.tenant == "contoso.onmicrosoft.com", "tenant %q", o.tenant)
+		}},
+		{name: "two secrets on stdin", args: "--token-stdin --graph-token-stdin", wantErr: "both read stdin"},
+	})
+}
+
+func TestNewCmdOktaConfigureOptions(t *testing.T) {
+	runOptionsCases(t, NewCmdOktaConfigure, []optionsCase[OktaConfigureOptions]{
+		{name: "flags", args: "--okta-url https://moby.okta.com --app Docker --org moby --group moby:dev --api-token-stdin --dry-run --json",
+			check: func(o *OktaConfigureOptions) string {
+				return want(o.oktaURL == "https://moby.okta.com" && o.app == "Docker" && o.org == "moby" && len(o.groups) == 1 &&
+					o.tokenStdin && o.dryRun && o.json, "got %+v", *o)
+			}},
+		{name: "token as a flag", args: "--api-token abc", wantErr: "unknown flag: --api-token"},
 	})
 }

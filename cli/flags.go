@@ -98,6 +98,36 @@ func checkEnumDefaults(cmd *cobra.Command) error {
 	return err
 }
 
+// enumArrayValue is a repeatable flag whose every value is one of a set
+// (gh's cmdutil.StringSliceEnumFlag).
+type enumArrayValue struct {
+	values  *[]string
+	options []string
+}
+
+// Set implements pflag.Value: it adds v.
+func (e *enumArrayValue) Set(v string) error {
+	if !slices.Contains(e.options, v) {
+		return fmt.Errorf("valid values are %s", strings.Join(e.options, ", "))
+	}
+	*e.values = append(*e.values, v)
+	return nil
+}
+
+// String implements pflag.Value.
+func (e *enumArrayValue) String() string { return "[" + strings.Join(*e.values, ",") + "]" }
+
+// Type implements pflag.Value.
+func (e *enumArrayValue) Type() string { return "stringArray" }
+
+// stringArrayEnumFlag adds the repeatable --name, each value one of
+// options, to cmd; its help lists them and completion offers them.
+func stringArrayEnumFlag(cmd *cobra.Command, p *[]string, name string, options []string, usage string) *pflag.Flag {
+	f := cmd.Flags().VarPF(&enumArrayValue{values: p, options: options}, name, "", usage+": "+strings.Join(options, ", "))
+	_ = cmd.RegisterFlagCompletionFunc(name, cobra.FixedCompletions(options, cobra.ShellCompDirectiveNoFileComp))
+	return f
+}
+
 // addJSONFlag adds --json to cmd (gh's cmdutil.AddJSONFlags, for a command
 // with one result): what is what it prints, as one JSON object on stdout.
 // A run that fails before its result still prints one object (see Run).

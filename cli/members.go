@@ -17,7 +17,10 @@ import (
 	"github.com/docker-scim/docker-scim/steps"
 )
 
-type membersOptions struct {
+// MembersOptions are the members command's flags and what it runs with.
+type MembersOptions struct {
+	factory *Factory
+
 	org           string
 	idp           string
 	baseURL       string
@@ -29,10 +32,15 @@ type membersOptions struct {
 	states        []string
 	disableJIT    bool
 	json          bool
+	// parsed from the flags
+	idpID      steps.IdP
+	linkStates []flow.LinkState
 }
 
-func newMembersCmd(f *Factory) *cobra.Command {
-	var o membersOptions
+// NewCmdMembers is the members command; runF, when not nil, runs instead of
+// membersRun (tests check the parsed options with it).
+func NewCmdMembers(f *Factory, runF func(*MembersOptions) error) *cobra.Command {
+	o := &MembersOptions{factory: f}
 	cmd := &cobra.Command{
 		Use:   "members",
 		Short: "Report, member by member, which organization members SCIM manages",
@@ -71,24 +79,54 @@ DOCKER_SCIM_HUB_TOKEN or the docker login credentials.
   docker-scim members --org moby --hub-url http://127.0.0.1:8080 --connection conn-okta-scim --disable-jit`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runMembers(cmd.Context(), f, o)
+			if err := o.parse(); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(o)
+			}
+			return membersRun(cmd.Context(), o)
 		},
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&o.org, "org", os.Getenv(envOrg), "Docker organization name [$"+envOrg+"]")
-	fl.StringVar(&o.idp, "idp", os.Getenv(envIdP), "identity provider, for its wording of what to do: okta, entra or onelogin [$"+envIdP+"]")
+	addIdPFlag(cmd, &o.idp, ", for its wording of what to do")
 	fl.StringVar(&o.baseURL, "base-url", os.Getenv(envBaseURL), "SCIM Base URL (default: the Hub address + "+client.SCIMPath+") [$"+envBaseURL+"]")
 	fl.BoolVar(&o.tokenStdin, "token-stdin", false, "read the SCIM API Token from the first line of stdin (or set $"+envToken+")")
 	fl.StringVar(&o.hubURL, "hub-url", envOr(envHubURL, client.DockerHub), "Docker Hub API address [$"+envHubURL+"]")
 	fl.StringVar(&o.hubUser, "hub-user", os.Getenv(envHubUser), "Docker Hub identifier for the Hub token (default --org) [$"+envHubUser+"]")
 	fl.BoolVar(&o.hubTokenStdin, "hub-token-stdin", false, "read the Docker Hub access token from the first line of stdin (or set $"+envHubToken+"; default: the docker login credentials)")
 	fl.StringVar(&o.connection, "connection", os.Getenv(envConnection), "SSO connection id, to say whether JIT can be turned off (sandbox) [$"+envConnection+"]")
-	fl.StringArrayVar(&o.states, "state", nil, "show only members and SCIM users in this state (repeatable): "+stateNames())
+	stringArrayEnumFlag(cmd, &o.states, "state", stateList(), "show only members and SCIM users in this state (repeatable)")
 	fl.BoolVar(&o.disableJIT, "disable-jit", false, "turn JIT provisioning off on --connection when everything is linked (sandbox only)")
-	fl.BoolVar(&o.json, "json", false, "print the report as one JSON object on stdout")
-	_ = cmd.RegisterFlagCompletionFunc("idp", cobra.FixedCompletions([]string{"okta", "entra", "onelogin"}, cobra.ShellCompDirectiveNoFileComp))
-	_ = cmd.RegisterFlagCompletionFunc("state", cobra.FixedCompletions(stateList(), cobra.ShellCompDirectiveNoFileComp))
+	addJSONFlag(cmd, &o.json, "the report")
 	return cmd
+}
+
+// parse checks the flags together and reads the IdP and the states.
+func (o *MembersOptions) parse() error {
+	if o.idp != "" {
+		p, err := steps.ParseIdP(o.idp)
+		if err != nil {
+			return usagef("--idp: %v", err)
+		}
+		o.idpID = p
+	}
+	o.linkStates = nil
+	for _, s := range o.states {
+		st, ok := flow.ParseLinkState(s)
+		if !ok {
+			return usagef("--state %q: use one of %s", s, stateNames())
+		}
+		o.linkStates = append(o.linkStates, st)
+	}
+	if o.disableJIT && o.connection == "" {
+		return usagef("--disable-jit needs --connection: the SSO connection to turn JIT off on")
+	}
+	if o.tokenStdin && o.hubTokenStdin {
+		return usagef("--token-stdin and --hub-token-stdin both read stdin: pass one of the tokens in $%s or $%s instead", envToken, envHubToken)
+	}
+	return nil
 }
 
 // stateList is every state as the --state flag spells it.
@@ -107,30 +145,12 @@ type errUnlinked struct{ headline string }
 
 func (e *errUnlinked) Error() string { return e.headline }
 
-func runMembers(ctx context.Context, f *Factory, o membersOptions) error {
-	ui := newPlainUI(f.IO, f.IO.ErrOut, &globalOptions{})
-	var idp steps.IdP
-	if o.idp != "" {
-		p, err := steps.ParseIdP(o.idp)
-		if err != nil {
-			return usagef("--idp: %v", err)
-		}
-		idp = p
-	}
-	var states []flow.LinkState
-	for _, s := range o.states {
-		st, ok := flow.ParseLinkState(s)
-		if !ok {
-			return usagef("--state %q: use one of %s", s, stateNames())
-		}
-		states = append(states, st)
-	}
-	if o.disableJIT && o.connection == "" {
-		return usagef("--disable-jit needs --connection: the SSO connection to turn JIT off on")
-	}
-	if o.tokenStdin && o.hubTokenStdin {
-		return usagef("--token-stdin and --hub-token-stdin both read stdin: pass one of the tokens in $%s or $%s instead", envToken, envHubToken)
-	}
+// membersRun reads both sides, prints the report and, with --connection,
+// the migration's last step.
+func membersRun(ctx context.Context, o *MembersOptions) error {
+	f := o.factory
+	ui := newPlainUI(f.IO, f.IO.ErrOut, &f.global)
+	idp, states := o.idpID, o.linkStates
 	missing := &missingInput{}
 	if o.org == "" {
 		missing.add("--org (or " + envOrg + "): the Docker organization")
@@ -204,7 +224,7 @@ func runMembers(ctx context.Context, f *Factory, o membersOptions) error {
 // finishMigration reads the connection and records what the report says
 // about JIT; with --disable-jit it turns JIT off first (on the sandbox;
 // Docker publishes no API for it).
-func finishMigration(ctx context.Context, env *flow.Env, run *flow.Run, report flow.LinkReport, o membersOptions) error {
+func finishMigration(ctx context.Context, env *flow.Env, run *flow.Run, report flow.LinkReport, o *MembersOptions) error {
 	if !env.ListsConnections() {
 		return usagef("--connection: Docker publishes no API to read an SSO connection; see the report's last line for the JIT step in Docker Home")
 	}

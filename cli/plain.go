@@ -48,11 +48,7 @@ func (u *plainUI) retryNotices() client.Option {
 	return client.WithRetryNotice(func(n client.RetryNotice) {
 		mu.Lock()
 		defer mu.Unlock()
-		if n.RateLimited {
-			u.say("Waiting for Docker's rate limit, then trying again to %s (attempt %d): %s.", n.Op, n.Attempt, n.Cause)
-			return
-		}
-		u.say("Still working: trying again to %s (attempt %d) after %s.", n.Op, n.Attempt, n.Cause)
+		u.say("%s", n)
 	})
 }
 
@@ -519,7 +515,7 @@ func (p *plainMode) groups(ctx context.Context) error {
 	if len(p.opts.groups) == 0 {
 		return nil
 	}
-	checked, err := flow.CheckGroups(ctx, p.env, p.opts.groups)
+	checked, err := flow.CheckGroups(ctx, p.env, p.run.Conn, p.opts.groups)
 	if err != nil {
 		return err
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"os/signal"
 	"strings"
@@ -17,16 +16,23 @@ import (
 	"github.com/docker-scim/docker-scim/sandbox"
 )
 
-type sandboxOptions struct {
+// SandboxOptions are the sandbox command's flags and what it runs with.
+type SandboxOptions struct {
+	factory *Factory
+
 	addr      string
 	json      bool
 	state     string
 	rateLimit int
 	faults    []string
+	// sandbox is the sandbox's options, made from the flags.
+	sandbox []sandbox.Option
 }
 
-func newSandboxCmd(f *Factory) *cobra.Command {
-	var opts sandboxOptions
+// NewCmdSandbox is the sandbox command, with push below it; runF, when not
+// nil, runs instead of sandboxServeRun (tests check the parsed options with it).
+func NewCmdSandbox(f *Factory, runF func(*SandboxOptions) error) *cobra.Command {
+	opts := &SandboxOptions{factory: f}
 	cmd := &cobra.Command{
 		Use:   "sandbox",
 		Short: "Run the built-in sandbox (a local stand-in for Docker) on its own",
@@ -59,17 +65,46 @@ duration), drop and times. See docs/sandbox.md.`,
   docker-scim sandbox --rate-limit 30 --fault '{"path":"/v2/scim/2.0/Users","status":503,"times":2}'`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runSandbox(cmd.Context(), opts, cmd.OutOrStdout(), cmd.ErrOrStderr())
+			if err := opts.parse(); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return sandboxServeRun(cmd.Context(), opts)
 		},
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&opts.addr, "addr", "127.0.0.1:0", "loopback address to listen on (port 0 picks a free one)")
-	fl.BoolVar(&opts.json, "json", false, "print one JSON line with the URL and credentials")
+	addJSONFlag(cmd, &opts.json, "the URL and credentials (one line)")
 	fl.StringVar(&opts.state, "state", "", "keep the sandbox's data in this JSON file between runs (default: in memory)")
 	fl.IntVar(&opts.rateLimit, "rate-limit", 0, "requests per minute before 429 with Retry-After (default 100000)")
 	fl.StringArrayVar(&opts.faults, "fault", nil, `inject a fault, as JSON: {"path":"/v2/scim/2.0/Users","status":503,"times":2} (repeatable)`)
-	cmd.AddCommand(newSandboxPushCmd(f))
+	cmd.AddCommand(NewCmdSandboxPush(f, nil))
 	return cmd
+}
+
+// parse makes the sandbox's options from the flags: a negative rate limit
+// or a fault that is not JSON is a usage error.
+func (opts *SandboxOptions) parse() error {
+	opts.sandbox = []sandbox.Option{sandbox.WithMigrationMix()}
+	if opts.state != "" {
+		opts.sandbox = append(opts.sandbox, sandbox.WithState(opts.state))
+	}
+	if opts.rateLimit < 0 {
+		return usagef("--rate-limit %d: use a positive number of requests per minute", opts.rateLimit)
+	}
+	if opts.rateLimit > 0 {
+		opts.sandbox = append(opts.sandbox, sandbox.WithRateLimit(opts.rateLimit))
+	}
+	for _, raw := range opts.faults {
+		f, err := sandbox.ParseFault([]byte(raw))
+		if err != nil {
+			return usagef("--fault: %v", err)
+		}
+		opts.sandbox = append(opts.sandbox, sandbox.WithFault(f))
+	}
+	return nil
 }
 
 // sandboxLine is the one JSON line of --json.
@@ -79,27 +114,12 @@ type sandboxLine struct {
 	SCIMBaseURL string `json:"scim_base_url"`
 }
 
-func runSandbox(ctx context.Context, opts sandboxOptions, stdout, stderr io.Writer) error {
-	sopts := []sandbox.Option{sandbox.WithMigrationMix()}
-	if opts.state != "" {
-		sopts = append(sopts, sandbox.WithState(opts.state))
-	}
-	if opts.rateLimit < 0 {
-		return usagef("--rate-limit %d: use a positive number of requests per minute", opts.rateLimit)
-	}
-	if opts.rateLimit > 0 {
-		sopts = append(sopts, sandbox.WithRateLimit(opts.rateLimit))
-	}
-	for _, raw := range opts.faults {
-		f, err := sandbox.ParseFault([]byte(raw))
-		if err != nil {
-			return usagef("--fault: %v", err)
-		}
-		sopts = append(sopts, sandbox.WithFault(f))
-	}
+// sandboxServeRun serves the sandbox until SIGINT or SIGTERM.
+func sandboxServeRun(ctx context.Context, opts *SandboxOptions) error {
+	stdout, stderr := opts.factory.IO.Out, opts.factory.IO.ErrOut
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	sb, err := sandbox.Start(opts.addr, sopts...)
+	sb, err := sandbox.Start(opts.addr, opts.sandbox...)
 	if err != nil {
 		return err
 	}
@@ -119,7 +139,11 @@ func runSandbox(ctx context.Context, opts sandboxOptions, stdout, stderr io.Writ
 	return sb.Shutdown(sctx)
 }
 
-type pushOptions struct {
+// SandboxPushOptions are the sandbox push command's flags and what it runs
+// with.
+type SandboxPushOptions struct {
+	factory *Factory
+
 	url        string
 	tokenStdin bool
 	users      []string
@@ -128,8 +152,10 @@ type pushOptions struct {
 	json       bool
 }
 
-func newSandboxPushCmd(f *Factory) *cobra.Command {
-	var opts pushOptions
+// NewCmdSandboxPush is the sandbox push command; runF, when not nil, runs
+// instead of sandboxPushRun (tests check the parsed options with it).
+func NewCmdSandboxPush(f *Factory, runF func(*SandboxPushOptions) error) *cobra.Command {
+	opts := &SandboxPushOptions{factory: f}
 	cmd := &cobra.Command{
 		Use:   "push",
 		Short: "Push users and a group to a running sandbox, as an IdP would",
@@ -149,7 +175,16 @@ the email's local part (ada.lovelace@… is Ada Lovelace).`,
   echo "$SCIM_TOKEN" | docker-scim sandbox push --url http://127.0.0.1:8080 --token-stdin --deactivate alan@moby.example`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runPush(cmd.Context(), f, opts)
+			if opts.url == "" {
+				return usagef("--url is required: the sandbox's URL, as printed by docker-scim sandbox")
+			}
+			if !opts.tokenStdin {
+				return usagef("--token-stdin is required: pipe the connection's SCIM API token into this command")
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return sandboxPushRun(cmd.Context(), opts)
 		},
 	}
 	fl := cmd.Flags()
@@ -158,7 +193,7 @@ the email's local part (ada.lovelace@… is Ada Lovelace).`,
 	fl.StringArrayVar(&opts.users, "user", nil, `user to create or update: EMAIL or "EMAIL=Given Family" (repeatable)`)
 	fl.StringVar(&opts.group, "group", "", "group to push with the --user users as members, as org:team")
 	fl.StringArrayVar(&opts.deactivate, "deactivate", nil, "userName (email) to deactivate (repeatable)")
-	fl.BoolVar(&opts.json, "json", false, "print the sandbox's JSON result instead of a summary")
+	addJSONFlag(cmd, &opts.json, "the sandbox's result instead of a summary")
 	return cmd
 }
 
@@ -183,19 +218,15 @@ func parsePushUser(raw string) sandbox.SimUser {
 	return u
 }
 
-func runPush(ctx context.Context, f *Factory, opts pushOptions) error {
+// sandboxPushRun has the sandbox's IdP simulator push the users and group.
+func sandboxPushRun(ctx context.Context, opts *SandboxPushOptions) error {
+	f := opts.factory
 	stdout := f.IO.Out
-	if opts.url == "" {
-		return usagef("--url is required: the sandbox's URL, as printed by docker-scim sandbox")
-	}
 	// The client sends the token only over https, or plain http to loopback
 	// (where the sandbox listens), and never puts it in an error.
 	hub, err := client.NewHub(opts.url)
 	if err != nil {
 		return usagef("--url: %v", err)
-	}
-	if !opts.tokenStdin {
-		return usagef("--token-stdin is required: pipe the connection's SCIM API token into this command")
 	}
 	token, err := f.Secret(ctx, secretInput{name: "SCIM API token", flag: "--token-stdin", fromStdin: true})
 	if err != nil {

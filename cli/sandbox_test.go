@@ -173,18 +173,17 @@ func TestSandboxCommandFaultAndRateLimitFlags(t *testing.T) {
 }
 
 func TestSandboxCommandBadFlags(t *testing.T) {
-	for _, tc := range []struct {
-		opts sandboxOptions
-		want string
-	}{
-		{sandboxOptions{addr: "127.0.0.1:0", faults: []string{`{"latency":"soon"}`}}, "--fault"},
-		{sandboxOptions{addr: "127.0.0.1:0", rateLimit: -1}, "--rate-limit"},
-		{sandboxOptions{addr: "0.0.0.0:0"}, "loopback"},
-	} {
-		err := runSandbox(context.Background(), tc.opts, io.Discard, io.Discard)
-		if err == nil || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("%+v: %v, want an error about %s", tc.opts, err, tc.want)
-		}
+	runOptionsCases(t, NewCmdSandbox, []optionsCase[SandboxOptions]{
+		{name: "bad fault", args: `--fault {"latency":"soon"}`, wantErr: "--fault"},
+		{name: "negative rate limit", args: "--rate-limit -1", wantErr: "--rate-limit"},
+		{name: "options", args: `--rate-limit 5 --state s.json --json --fault {"status":503}`, check: func(o *SandboxOptions) string {
+			// The migration mix, the state, the rate limit and the fault.
+			return want(len(o.sandbox) == 4 && o.json && o.addr == "127.0.0.1:0", "%d sandbox options from %+v", len(o.sandbox), *o)
+		}},
+	})
+	o := &SandboxOptions{factory: optionsFactory(), addr: "0.0.0.0:0"}
+	if err := sandboxServeRun(context.Background(), o); err == nil || !strings.Contains(err.Error(), "loopback") {
+		t.Errorf("a sandbox on 0.0.0.0: %v, want an error about loopback", err)
 	}
 }
 
@@ -210,23 +209,23 @@ func TestRunPushErrors(t *testing.T) {
 	defer srv.Close()
 	for _, tc := range []struct {
 		name  string
-		opts  pushOptions
+		args  string
 		stdin string
 		want  string
 		usage bool // exit code 2
 	}{
-		{"no url", pushOptions{tokenStdin: true, users: []string{"a@moby.example"}}, "t\n", "--url is required", true},
-		{"bad url", pushOptions{url: "ftp://x", tokenStdin: true}, "t\n", "--url", true},
+		{"no url", "--token-stdin --user a@moby.example", "t\n", "--url is required", true},
+		{"bad url", "--url ftp://x --token-stdin", "t\n", "--url", true},
 		// The token would cross the network in the clear: refused before any request.
-		{"plain http off loopback", pushOptions{url: "http://example.com", tokenStdin: true, users: []string{"a@moby.example"}}, "t\n", "only https is allowed", true},
-		{"no token flag", pushOptions{url: srv.URL, users: []string{"a@moby.example"}}, "", "--token-stdin is required", true},
-		{"empty stdin", pushOptions{url: srv.URL, tokenStdin: true, users: []string{"a@moby.example"}}, "", "stdin is empty", true},
-		{"nothing", pushOptions{url: srv.URL, tokenStdin: true}, "t\n", "nothing to push", true},
-		{"wrong token", pushOptions{url: srv.URL, tokenStdin: true, users: []string{"a@moby.example"}}, "wrong-token\n", "401", false},
-		{"scim error", pushOptions{url: srv.URL, tokenStdin: true, group: "acme:x"}, sb.Credentials().SCIMToken + "\n", "POST /Groups answered 400", false},
+		{"plain http off loopback", "--url http://example.com --token-stdin --user a@moby.example", "t\n", "only https is allowed", true},
+		{"no token flag", "--url " + srv.URL + " --user a@moby.example", "", "--token-stdin is required", true},
+		{"empty stdin", "--url " + srv.URL + " --token-stdin --user a@moby.example", "", "stdin is empty", true},
+		{"nothing", "--url " + srv.URL + " --token-stdin", "t\n", "nothing to push", true},
+		{"wrong token", "--url " + srv.URL + " --token-stdin --user a@moby.example", "wrong-token\n", "401", false},
+		{"scim error", "--url " + srv.URL + " --token-stdin --group acme:x", sb.Credentials().SCIMToken + "\n", "POST /Groups answered 400", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			err := runPush(context.Background(), testFactory(tc.stdin, io.Discard), tc.opts)
+			err := parse(t, NewCmdSandboxPush(testFactory(tc.stdin, io.Discard), nil), tc.args)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("got %v, want an error with %q", err, tc.want)
 			}
@@ -240,8 +239,8 @@ func TestRunPushErrors(t *testing.T) {
 		})
 	}
 	var out bytes.Buffer
-	err := runPush(context.Background(), testFactory(sb.Credentials().SCIMToken, &out),
-		pushOptions{url: srv.URL, tokenStdin: true, users: []string{"ada@moby.example"}, json: true})
+	err := parse(t, NewCmdSandboxPush(testFactory(sb.Credentials().SCIMToken, &out), nil),
+		"--url "+srv.URL+" --token-stdin --user ada@moby.example --json")
 	if err != nil || !json.Valid(out.Bytes()) || !strings.Contains(out.String(), `"created":[{"id"`) {
 		t.Fatalf("--json: %v %s", err, out.String())
 	}

@@ -288,11 +288,21 @@ func tuiConfig(ctx context.Context, f *Factory, o *WizardOptions, p plan) (tui.C
 		cfg.Preset.Credentials.BaseURL = base
 	}
 	say := func(format string, args ...any) { fmt.Fprintf(f.IO.ErrOut, format+"\n", args...) }
+	// Retries are shown as the wizard's notice; one never waits on the UI.
+	notices := make(chan client.RetryNotice, 8)
+	notice := client.WithRetryNotice(func(n client.RetryNotice) {
+		select {
+		case notices <- n:
+		default:
+		}
+	})
+	f.HubOptions = append(f.HubOptions, notice)
 	env, sb, err := openEnv(ctx, f, o, newPrompter(f.IO, f.IO.ErrOut), hubToken, say)
 	if err != nil {
 		return tui.Config{}, stop, err
 	}
-	cfg.Env, cfg.EntraGraph = env, realGraph()
+	env.SCIMOptions = append(env.SCIMOptions, notice)
+	cfg.Env, cfg.EntraGraph, cfg.RetryNotices = env, realGraph(), notices
 	if sb != nil {
 		stop = sb.Stop
 		g := sandboxGraph(sb.URL)

@@ -97,6 +97,15 @@ type RetryNotice struct {
 	RateLimited bool
 }
 
+// String says what is happening in one sentence, for a status line: a
+// rate-limit wait, or a retry after a failed attempt.
+func (n RetryNotice) String() string {
+	if n.RateLimited {
+		return fmt.Sprintf("Waiting for Docker's rate limit, then trying again to %s (attempt %d): %s.", n.Op, n.Attempt, n.Cause)
+	}
+	return fmt.Sprintf("Still working: trying again to %s (attempt %d) after %s.", n.Op, n.Attempt, n.Cause)
+}
+
 // WithRetryNotice calls notice before every retry (from the goroutine that
 // sends the request). It must not block.
 func WithRetryNotice(notice func(RetryNotice)) Option {

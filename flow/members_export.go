@@ -21,12 +21,22 @@ func (r LinkReport) JSON() ([]byte, error) {
 	return append(b, '\n'), nil
 }
 
-// Headline is the report in one line, e.g. "5 of 9 members not yet linked".
+// Headline is the report in one line, e.g. "5 of 7 members not yet linked".
 func (r LinkReport) Headline() string {
-	if r.AllLinked() {
-		return fmt.Sprintf("All %d members that SCIM can manage are linked", r.Counts.Linked)
+	switch n := r.Counts.Linked; {
+	case r.AllLinked() && n == 0:
+		return "No member is left to link: SCIM manages none yet"
+	case r.AllLinked() && n == 1:
+		return "The one member SCIM can manage is linked"
+	case r.AllLinked():
+		return fmt.Sprintf("All %d members that SCIM can manage are linked", n)
 	}
-	return fmt.Sprintf("%d of %d members not yet linked", r.Unlinked(), r.Counts.Linked+r.Unlinked())
+	total := r.Counts.Linked + r.Unlinked()
+	noun := "members"
+	if total == 1 {
+		noun = "member"
+	}
+	return fmt.Sprintf("%d of %d %s not yet linked", r.Unlinked(), total, noun)
 }
 
 // Markdown is the report as a Markdown document: counts first, then one

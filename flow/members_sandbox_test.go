@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 
@@ -160,5 +161,60 @@ func TestTurnOffJITRefusesBeforeEverythingIsLinked(t *testing.T) {
 		if c.ID == sandbox.SeededSCIMConnection && !c.JIT {
 			t.Error("the refused request turned JIT off anyway")
 		}
+	}
+}
+
+// TestMigrationWalkOnTheSandbox walks Docker's migration on the seeded mix:
+// five members left to link, the IdP pushes them (the mismatch with its
+// Docker email, the look-alike deactivated, which takes its second account
+// out of the organization), every member SCIM can manage is linked, and
+// JIT goes off.
+func TestMigrationWalkOnTheSandbox(t *testing.T) {
+	sb, hub, scim := mixSandbox(t)
+	ctx := context.Background()
+	env := flow.Sandbox("moby", hub)
+	run := &flow.Run{IdP: steps.Okta, Creds: client.SCIMCredentials{BaseURL: scim.BaseURL(), Token: client.NewSecret(sb.Credentials().SCIMToken)}}
+	before, err := flow.ReadLinks(ctx, env, run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if before.Unlinked() != 5 {
+		t.Fatalf("%s, want 5 left to link", before.Headline())
+	}
+	left := before.Only(flow.MemberWillLink, flow.MemberEmailMismatch).Members
+	if _, err := flow.PushToLink(ctx, env, run.Creds, left...); err != nil {
+		t.Fatal(err)
+	}
+	after, err := flow.ReadLinks(ctx, env, run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !after.AllLinked() || after.Counts.Linked != 6 || after.Counts.Members != 7 || after.Counts.OutsideSCIM != 1 {
+		t.Fatalf("after the push: %s, counts %+v", after.Headline(), after.Counts)
+	}
+	for _, m := range after.Members {
+		if m.Username == "alexkim" && (m.SCIMUser == nil || !m.SCIMUser.Active) {
+			t.Errorf("alexkim is not linked to an active SCIM user: %+v", m)
+		}
+	}
+	gone := after.Only(flow.SCIMUserDeactivated)
+	var names []string
+	for _, u := range gone.SCIMOnly {
+		names = append(names, u.UserName)
+	}
+	if !slices.Contains(names, "akim@moby.example") || !slices.Contains(names, "tom.frost@moby.example") {
+		t.Errorf("deactivated SCIM users %v, want the look-alike and the seeded one", names)
+	}
+	conns, err := env.Console.Connections(ctx, "moby")
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(conns, func(c client.Connection) bool { return c.ID == sandbox.SeededSCIMConnection })
+	updated, err := flow.TurnOffJIT(ctx, env, after, conns[i])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if updated.JIT || !flow.AdviseJIT(after, updated).Done {
+		t.Errorf("JIT still on: %+v", updated)
 	}
 }

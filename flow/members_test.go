@@ -125,7 +125,7 @@ func TestAllLinkedIgnoresGuests(t *testing.T) {
 	r := ComputeLinkReport("moby", steps.Okta,
 		[]client.Member{{Username: "a", Email: "a@moby.example"}, {Username: "g", FullName: "Gus", Email: "g@else.example", IsGuest: true}},
 		[]client.User{{ID: "1", UserName: "a@moby.example", Active: true}})
-	if !r.AllLinked() || r.Headline() != "All 1 members that SCIM can manage are linked" {
+	if !r.AllLinked() || r.Headline() != "The one member SCIM can manage is linked" {
 		t.Errorf("a guest must not keep the migration open: %q", r.Headline())
 	}
 }
@@ -147,6 +147,23 @@ func TestOnlyKeepsCounts(t *testing.T) {
 	}
 	if f.Counts != r.Counts {
 		t.Errorf("filtering changed the counts: %+v", f.Counts)
+	}
+}
+
+func TestHeadlineCountsRight(t *testing.T) {
+	one := []client.Member{{Username: "a", Email: "a@moby.example"}}
+	for _, tt := range []struct {
+		members []client.Member
+		users   []client.User
+		want    string
+	}{
+		{nil, nil, "No member is left to link: SCIM manages none yet"},
+		{one, nil, "1 of 1 member not yet linked"},
+		{append(one, client.Member{Username: "b", Email: "b@moby.example"}), []client.User{{UserName: "b@moby.example"}}, "1 of 2 members not yet linked"},
+	} {
+		if got := ComputeLinkReport("moby", steps.Okta, tt.members, tt.users).Headline(); got != tt.want {
+			t.Errorf("headline %q, want %q", got, tt.want)
+		}
 	}
 }
 

@@ -120,7 +120,12 @@ func (s *checklistScreen) onEntra(msg tea.Msg) (screen, tea.Cmd) {
 	}
 	s.checked[tick] = true
 	s.seq++
-	return s, tea.Batch(cmd, emit(checkedMsg{checked: maps.Clone(s.checked), seq: s.seq}))
+	cmds := []tea.Cmd{cmd, emit(checkedMsg{checked: maps.Clone(s.checked), seq: s.seq})}
+	if tick == string(entra.StepCredentials) {
+		// Entra holds the API Token now: quitting no longer loses it.
+		cmds = append(cmds, emit(tokenRevealedMsg{}))
+	}
+	return s, tea.Batch(cmds...)
 }
 
 // itemTitle is the title of the checklist item id, or id itself.

@@ -61,6 +61,10 @@ type Config struct {
 	// EntraGraph, when set, offers "Configure Entra for me" on the Entra
 	// checklist: the items are done through Microsoft Graph.
 	EntraGraph *flow.EntraGraph
+	// RetryNotices carries the clients' retry notices (client.WithRetryNotice):
+	// each one is shown as the screen's notice, so a long wait (a stall, a
+	// 503, a rate limit) is never silent. Nil means none.
+	RetryNotices <-chan client.RetryNotice
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// After delivers msg after d; nil means tea.Tick. Tests replace it to

@@ -55,6 +55,9 @@ func TestConfigureEntraForMeTicksTheItemsAndTheUserArrives(t *testing.T) {
 	if d.m.session.Checked["entra-user-mappings"] {
 		t.Error("an item Graph did not do was ticked")
 	}
+	if !d.m.session.secured {
+		t.Error("Entra holds the API Token, but quitting would still warn that it was never copied")
+	}
 	d.enterUntil(steps.StepReadBack)
 	if !strings.Contains(d.screen(), "ada.lovelace@moby.example") {
 		t.Fatalf("the test user is not in the read-back:\n%s", d.screen())

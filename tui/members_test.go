@@ -225,3 +225,38 @@ func TestMembersFromReadBackAndDone(t *testing.T) {
 		t.Fatalf("back on Done with %d screens, want %d:\n%s", len(d.m.stack), depth, d.screen())
 	}
 }
+
+// TestMembersScreenWalksToJITOff is the migration's end on the sandbox:
+// from five members left to link to all linked, then JIT off.
+func TestMembersScreenWalksToJITOff(t *testing.T) {
+	d, ts := membersDriver(t, 100, 40)
+	d.init()
+	if v := d.body(); !strings.Contains(v, "5 of 7 members not yet linked") || strings.Contains(v, "press t") {
+		t.Fatalf("start:\n%s", v)
+	}
+	d.press("a")
+	v := d.body()
+	if !strings.Contains(v, "✓ All 6 members that SCIM can manage are linked") || !strings.Contains(v, "The IdP simulator pushed admin@moby.example") {
+		t.Fatalf("after a:\n%s", v)
+	}
+	if !strings.Contains(v, "you can turn JIT off now") {
+		t.Fatalf("the last step is not offered:\n%s", v)
+	}
+	d.press("t")
+	if v := d.body(); !strings.Contains(v, "✓ JIT provisioning is off") {
+		t.Fatalf("after t:\n%s", v)
+	}
+	conns, err := ts.cfg.Env.Console.Connections(t.Context(), "moby")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range conns {
+		if c.ID == ts.conn.ID && c.JIT {
+			t.Errorf("the sandbox still has JIT on for %s", c.ID)
+		}
+	}
+	d.press("enter")
+	if _, ok := d.m.top().(*doneScreen); !ok || d.m.session.Conn.JIT {
+		t.Fatalf("enter: Done with the connection's JIT off expected:\n%s", d.screen())
+	}
+}

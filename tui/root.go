@@ -126,7 +126,25 @@ func (m Model) Init() tea.Cmd {
 	if m.c.cfg.StateDir != "" {
 		cmds = append(cmds, loadStateCmd(m.c.cfg.StateDir, m.c.cfg.Now()))
 	}
+	if m.c.cfg.RetryNotices != nil {
+		cmds = append(cmds, waitRetryNotice(m.c.cfg.RetryNotices))
+	}
 	return tea.Batch(cmds...)
+}
+
+// retryNoticeMsg is a retry the client is making (see Config.RetryNotices).
+type retryNoticeMsg struct{ notice client.RetryNotice }
+
+// waitRetryNotice delivers the next retry notice; nil when the channel is
+// closed.
+func waitRetryNotice(ch <-chan client.RetryNotice) tea.Cmd {
+	return func() tea.Msg {
+		n, ok := <-ch
+		if !ok {
+			return nil
+		}
+		return retryNoticeMsg{notice: n}
+	}
 }
 
 func (m Model) top() screen { return m.stack[len(m.stack)-1] }
@@ -149,6 +167,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.c.styles = newStyles(msg.IsDark())
 		m.help.Styles = m.c.styles.help
 		return m, nil
+	case retryNoticeMsg:
+		m.notice = msg.notice.String()
+		return m, waitRetryNotice(m.c.cfg.RetryNotices)
 	case tea.KeyPressMsg:
 		if m.confirmQuit {
 			return m.updateConfirmQuit(msg)
