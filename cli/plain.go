@@ -515,7 +515,7 @@ func (p *plainMode) groups(ctx context.Context) error {
 	if len(p.opts.groups) == 0 {
 		return nil
 	}
-	checked, err := flow.CheckGroups(ctx, p.env, p.opts.groups)
+	checked, err := flow.CheckGroups(ctx, p.env, p.run.Conn, p.opts.groups)
 	if err != nil {
 		return err
 	}

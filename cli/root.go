@@ -140,7 +140,7 @@ Docker Hub token given, the credentials of ` + "`docker login`" + ` are used.
 
 	addWizardFlags(cmd, opts)
 	withIdPHelp(cmd)
-	cmd.AddCommand(NewCmdVerify(f, nil), NewCmdMembers(f, nil), NewCmdChecklist(f, nil), NewCmdSandbox(f, nil), NewCmdVersion(f, nil), NewCmdPluginMetadata(f, nil), newEntraCmd(f, g), newOktaCmd(f, g))
+	cmd.AddCommand(NewCmdVerify(f, nil), NewCmdMembers(f, nil), NewCmdChecklist(f, nil), NewCmdSandbox(f, nil), NewCmdVersion(f, nil), NewCmdPluginMetadata(f, nil), NewCmdEntra(f), NewCmdOkta(f))
 	return cmd
 }
 

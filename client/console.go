@@ -40,6 +40,9 @@ type Connection struct {
 	JIT         bool           `json:"jit_enabled"`
 	SCIMEnabled bool           `json:"scim_enabled"`
 	DefaultTeam string         `json:"default_team"`
+	// Organizations are the organizations of the company the connection
+	// serves, where known (the sandbox; Docker has no API for it).
+	Organizations []string `json:"organizations,omitempty"`
 }
 
 // SCIMCredentials are the two values Setup SCIM shows: the SCIM Base URL and

@@ -436,18 +436,28 @@ func (r *run) tickChecklist(string) string {
 func (r *run) exportRunbook() {
 	r.t.Helper()
 	r.tm.keys("e")
-	s := r.tm.waitText("Runbook written to ")
-	m := regexp.MustCompile(`Runbook written to (\S+)`).FindStringSubmatch(strings.Join(strings.Fields(s), " "))
-	if m == nil {
-		r.t.Fatalf("no runbook path in the notice:\n%s", s)
-	}
-	path := m[1]
+	s := r.tm.waitFor("the runbook notice with its path", func(s string) bool { return runbookPath(s) != "" })
+	path := runbookPath(s)
 	if !filepath.IsAbs(path) {
 		path = filepath.Join(r.home, path) // the program runs in HOME
 	}
 	if _, err := os.Stat(path); err != nil {
-		r.t.Fatalf("the notice names %s but: %v", m[1], err)
+		r.t.Fatalf("the notice names %s but: %v; screen:\n%s", path, err, s)
 	}
+}
+
+// runbookNotice is the notice after an export; the path may be wrapped
+// over several lines (at a hyphen, with the notice's indent).
+var runbookNotice = regexp.MustCompile(`Runbook written to (.+?) \(it never`)
+
+// runbookPath is the path the runbook notice names, its wrapped pieces
+// joined again, or "" when no whole notice is on screen.
+func runbookPath(screen string) string {
+	m := runbookNotice.FindStringSubmatch(strings.Join(strings.Fields(screen), " "))
+	if m == nil {
+		return ""
+	}
+	return strings.ReplaceAll(m[1], " ", "")
 }
 
 // pushedLine is the read-back screen's report of the simulator's push.
@@ -670,5 +680,62 @@ func TestLeaveWaitsForTheNextScreen(t *testing.T) {
 	if r.tm.rejected.Load() < before+3 {
 		t.Fatalf("leave returned after reading the stopped program's screen %d times; it cannot have waited for it",
 			r.tm.rejected.Load()-before)
+	}
+}
+
+// TestIdPKey: chooseIdP reads the cursor from the screen and moves one line
+// at a time toward the wanted provider (it used to send three ups at once
+// and compare screens before they had all arrived). Pure: needs no tmux.
+func TestIdPKey(t *testing.T) {
+	okta, entra, onelogin := steps.Okta.Label(), steps.Entra.Label(), steps.OneLogin.Label()
+	list := func(cursor string) string {
+		var b strings.Builder
+		b.WriteString("Step 6 of 9: Identity provider\n\n  Continue to configure SCIM for Okta, Azure AD, or OneLogin.\n\n")
+		for _, l := range []string{okta, entra, onelogin} {
+			if l == cursor {
+				b.WriteString("  > " + l + "\n")
+			} else {
+				b.WriteString("    " + l + "\n")
+			}
+		}
+		return b.String()
+	}
+	for _, tc := range []struct {
+		cursor, want, key string
+		done              bool
+	}{
+		{okta, onelogin, "Down", false},
+		{onelogin, okta, "Up", false},
+		{entra, onelogin, "Down", false},
+		{entra, entra, "", true},
+		{okta, "Ping Identity", "", false},
+	} {
+		key, done := idpKey(list(tc.cursor), tc.want)
+		if key != tc.key || done != tc.done {
+			t.Errorf("cursor on %q, want %q: idpKey = %q, %v; want %q, %v", tc.cursor, tc.want, key, done, tc.key, tc.done)
+		}
+		if got, ok := idpCursor(list(tc.cursor)); !ok || got != tc.cursor {
+			t.Errorf("idpCursor = %q, %v; want %q", got, ok, tc.cursor)
+		}
+	}
+	if _, ok := idpCursor("Step 6 of 9: Identity provider\n"); ok {
+		t.Error("idpCursor found a cursor on a screen without the list")
+	}
+}
+
+// TestRunbookPath: the notice's path is found whole when the notice wraps
+// it (it wraps at a hyphen once the path is long, as under /tmp/Test…).
+func TestRunbookPath(t *testing.T) {
+	const path = "/tmp/TestWizardSandboxOkta_SAML648736115/001/docker-scim-runbook-moby-20261201-175301.md"
+	for _, screen := range []string{
+		"  Runbook written to " + path + " (it never contains the API Token).",
+		"  Runbook written to /tmp/TestWizardSandboxOkta_SAML648736115/001/docker-scim-runbook-moby-\n  20261201-175301.md (it\n  never contains the API Token).",
+	} {
+		if got := runbookPath(screen); got != path {
+			t.Errorf("runbookPath(%q) = %q, want %q", screen, got, path)
+		}
+	}
+	if got := runbookPath("  Runbook written to /tmp/x/docker-scim-runbook-moby-"); got != "" {
+		t.Errorf("runbookPath of a notice still being drawn = %q, want \"\"", got)
 	}
 }

@@ -166,20 +166,26 @@ func PushTestUser(ctx context.Context, env *Env, creds client.SCIMCredentials, r
 // group mapping (organization:team, steps.ValidateGroupName), with the
 // org's teams when the Hub is signed in (a team that does not exist yet is
 // created when the group syncs).
-func CheckGroups(ctx context.Context, env *Env, names []string) ([]steps.GroupNameResult, error) {
-	var teams []string
+// conn's other organizations (a company's connection can serve several)
+// are accepted too; only the chosen org's teams are read.
+func CheckGroups(ctx context.Context, env *Env, conn client.Connection, names []string) ([]steps.GroupNameResult, error) {
+	g := steps.GroupOrgs{Orgs: append([]string{env.Org}, conn.Organizations...), Teams: map[string][]string{}}
 	if env.ReadsHub() && len(names) > 0 {
 		ts, err := env.Hub.Teams(ctx, env.Org)
 		if err != nil {
 			return nil, err
 		}
+		var teams []string
 		for _, t := range ts {
 			teams = append(teams, t.Name)
 		}
+		g.Teams[env.Org] = teams
+	} else {
+		g.Teams[env.Org] = nil
 	}
 	out := make([]steps.GroupNameResult, 0, len(names))
 	for _, n := range names {
-		out = append(out, steps.ValidateGroupName(env.Org, n, teams))
+		out = append(out, steps.ValidateGroupNameFor(g, n))
 	}
 	return out, nil
 }

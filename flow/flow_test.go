@@ -220,3 +220,28 @@ func TestVerifyExportsAuthFailure(t *testing.T) {
 		t.Fatalf("the seeded token does not verify: %+v", p)
 	}
 }
+
+// TestCheckGroupsAcceptsTheConnectionsOrganizations: the seeded company
+// connection serves moby and whale, so whale:team passes and a third org
+// is refused with the list; moby's teams are read from the Hub.
+func TestCheckGroupsAcceptsTheConnectionsOrganizations(t *testing.T) {
+	env, _ := sandboxEnv(t)
+	conn := connection(t, env, "conn-okta-saml")
+	got, err := CheckGroups(context.Background(), env, conn, []string{"moby:developers", "whale:desktop", "acme:x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got[0].OK || !got[0].TeamExists || !strings.Contains(got[0].Message, "in moby") {
+		t.Errorf("moby:developers: %+v", got[0])
+	}
+	if !got[1].OK || !strings.Contains(got[1].Message, "whale") {
+		t.Errorf("whale:desktop: %+v", got[1])
+	}
+	if got[2].OK || !strings.Contains(got[2].Message, "(moby, whale)") {
+		t.Errorf("acme:x: %+v", got[2])
+	}
+	solo := connection(t, env, "conn-entra-saml")
+	if got, _ := CheckGroups(context.Background(), env, solo, []string{"whale:desktop"}); got[0].OK {
+		t.Errorf("a moby-only connection accepted whale: %+v", got[0])
+	}
+}

@@ -422,7 +422,7 @@ func (s *Server) listGroups(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	for _, t := range s.st.Teams {
-		if (search == "" || strings.Contains(strings.ToLower(t.Name), search)) && (u == nil || t.has(u.ID)) {
+		if t.Org == "" && (search == "" || strings.Contains(strings.ToLower(t.Name), search)) && (u == nil || t.has(u.ID)) {
 			all = append(all, groupJSON(t))
 		}
 	}

@@ -1,9 +1,11 @@
 package sandbox
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -27,7 +29,7 @@ type scimGroup struct {
 // groupSCIM is t as a SCIM Group; the caller holds the lock.
 func (s *Server) groupSCIM(base string, t *team) scimGroup {
 	g := scimGroup{
-		Schemas: []string{schemaGroup}, ID: t.UUID, DisplayName: s.st.Org.Name + ":" + t.Name, Members: []scimRef{},
+		Schemas: []string{schemaGroup}, ID: t.UUID, DisplayName: s.displayName(t), Members: []scimRef{},
 		Meta: scimMeta{"Group", base + SCIMPath + "/Groups/" + t.UUID, scimTime(t.Created), scimTime(t.Modified)},
 	}
 	for _, id := range t.Members {
@@ -46,17 +48,43 @@ func (s *Server) groupOr404(w http.ResponseWriter, id string) *team {
 	return t
 }
 
-// teamFromDisplayName checks "org:team" and returns the team part.
-func (s *Server) teamFromDisplayName(displayName string) (string, *scimErr) {
+// teamFromDisplayName checks "org:team" against the organizations conn
+// serves and returns the org ("" for the served one) and the team.
+func (s *Server) teamFromDisplayName(displayName string, conn *connection) (string, string, *scimErr) {
 	org, name, ok := strings.Cut(displayName, ":")
-	if !ok || !strings.EqualFold(org, s.st.Org.Name) {
-		return "", badValue("displayName %q must be organization:team, for example %s:developers", displayName, s.st.Org.Name)
+	if !ok || !s.serves(conn, org) {
+		return "", "", badValue("displayName %q must be organization:team with an organization this SSO connection serves (%s), for example %s:developers",
+			displayName, strings.Join(s.orgsOf(conn), ", "), s.st.Org.Name)
 	}
 	if !teamName.MatchString(name) {
-		return "", badValue("team %q in displayName is not a valid team name: use 1 to 30 letters, digits, '-' or '_'", name)
+		return "", "", badValue("team %q in displayName is not a valid team name: use 1 to 30 letters, digits, '-' or '_'", name)
 	}
-	return name, nil
+	if strings.EqualFold(org, s.st.Org.Name) {
+		org = ""
+	}
+	return strings.ToLower(org), name, nil
 }
+
+// orgsOf lists the organizations conn serves: the sandbox's own first.
+func (s *Server) orgsOf(conn *connection) []string {
+	out := []string{s.st.Org.Name}
+	if conn != nil {
+		for _, o := range conn.Organizations {
+			if !slices.ContainsFunc(out, func(x string) bool { return strings.EqualFold(x, o) }) {
+				out = append(out, o)
+			}
+		}
+	}
+	return out
+}
+
+// serves reports whether org is one of the organizations conn serves.
+func (s *Server) serves(conn *connection, org string) bool {
+	return slices.ContainsFunc(s.orgsOf(conn), func(x string) bool { return strings.EqualFold(x, org) })
+}
+
+// displayName is t's SCIM displayName, organization:team.
+func (s *Server) displayName(t *team) string { return cmp.Or(t.Org, s.st.Org.Name) + ":" + t.Name }
 
 type memberRef struct {
 	Value string `json:"value"`
@@ -113,7 +141,7 @@ func (s *Server) createGroupSCIM(w http.ResponseWriter, r *http.Request) {
 	}
 	s.st.mu.Lock()
 	defer s.st.mu.Unlock()
-	name, e := s.teamFromDisplayName(*req.DisplayName)
+	org, name, e := s.teamFromDisplayName(*req.DisplayName, s.st.connection(scimConnection(r)))
 	if e != nil {
 		e.write(w)
 		return
@@ -123,9 +151,10 @@ func (s *Server) createGroupSCIM(w http.ResponseWriter, r *http.Request) {
 		e.write(w)
 		return
 	}
-	t := s.st.team(name)
+	t := s.st.teamIn(org, name)
 	if t == nil {
 		t = s.st.createTeam(scimActor(r), name, "")
+		t.Org = org
 	} else {
 		s.st.audit(scimActor(r), "scim.group.reuse", t.Name, "SCIM group "+*req.DisplayName+" mapped to the existing team "+t.Name,
 			map[string]string{"team": t.Name, "group": *req.DisplayName})
@@ -135,13 +164,16 @@ func (s *Server) createGroupSCIM(w http.ResponseWriter, r *http.Request) {
 	writeSCIM(w, http.StatusCreated, s.groupSCIM(baseURL(r), t))
 }
 
-// rename changes t's name to the team of displayName.
-func (s *Server) rename(t *team, displayName string) *scimErr {
-	name, e := s.teamFromDisplayName(displayName)
+// rename changes t's name to the team of displayName, in t's organization.
+func (s *Server) rename(t *team, displayName string, conn *connection) *scimErr {
+	org, name, e := s.teamFromDisplayName(displayName, conn)
 	if e != nil {
 		return e
 	}
-	if other := s.st.team(name); other != nil && other != t {
+	if org != t.Org {
+		return badValue("displayName %q names another organization than the group's (%s): a team cannot move between organizations", displayName, s.displayName(t))
+	}
+	if other := s.st.teamIn(org, name); other != nil && other != t {
 		return &scimErr{http.StatusConflict, "uniqueness", fmt.Sprintf("group %q already exists (id %s)", displayName, other.UUID)}
 	}
 	t.Name = name
@@ -160,7 +192,11 @@ func (s *Server) setSCIMMembers(actor string, t *team, want []*user) {
 		}
 	}
 	for _, u := range want {
-		s.st.join(actor, u, t.Name)
+		if t.Org == "" {
+			s.st.join(actor, u, t.Name) // a team of the served org: the user is its member too
+		} else {
+			s.st.addToTeam(actor, t, u)
+		}
 	}
 }
 
@@ -178,7 +214,7 @@ func (s *Server) putGroupSCIM(w http.ResponseWriter, r *http.Request) {
 	}
 	members, e := s.resolveMembers(req.Members)
 	if e == nil && req.DisplayName != nil {
-		e = s.rename(t, *req.DisplayName)
+		e = s.rename(t, *req.DisplayName, s.st.connection(scimConnection(r)))
 	}
 	if e != nil {
 		e.write(w)
@@ -271,7 +307,7 @@ func (s *Server) patchGroupSCIM(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if displayName != "" {
-		if e := s.rename(t, displayName); e != nil {
+		if e := s.rename(t, displayName, s.st.connection(scimConnection(r))); e != nil {
 			e.write(w)
 			return
 		}

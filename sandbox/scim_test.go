@@ -439,3 +439,52 @@ func TestGroupPushCreatesTeams(t *testing.T) {
 		t.Fatal("deleting a group removed its members from the org")
 	}
 }
+
+// TestCompanyConnectionServesTwoOrgs: the seeded Okta connections serve the
+// company's two organizations, so a group may be whale:team and dockerOrg
+// may be whale; a connection of moby alone refuses both, naming what it
+// serves.
+func TestCompanyConnectionServesTwoOrgs(t *testing.T) {
+	e := newEnv(t)
+	conns := e.must(e.do("GET", console+"/connections", e.jwt, nil), 200).list("connections")
+	for _, c := range conns {
+		m := c.(map[string]any)
+		if m["id"] == sandbox.SeededSCIMConnection && len(m["organizations"].([]any)) != 2 {
+			t.Fatalf("the company connection does not list two organizations: %v", m)
+		}
+	}
+	ada := e.createUser("ada@moby.example", "Ada", "L")
+	// whale:desktop exists: reused; whale:backend is created; neither is a moby team.
+	desk := e.must(e.scim("POST", "/Groups", map[string]any{"schemas": []string{groupSchema}, "displayName": "whale:desktop",
+		"members": []map[string]string{{"value": ada}}}), 201)
+	if desk.str("displayName") != "whale:desktop" || len(desk.list("members")) != 1 {
+		t.Fatalf("whale:desktop: %s", desk.raw)
+	}
+	e.must(e.scim("POST", "/Groups", map[string]any{"schemas": []string{groupSchema}, "displayName": "whale:backend"}), 201)
+	e.must(e.do("GET", "/v2/orgs/moby/groups/desktop", e.jwt, nil), 404)
+	r := e.must(e.scim("POST", "/Groups", map[string]any{"schemas": []string{groupSchema}, "displayName": "acme:backend"}), 400)
+	if !strings.Contains(r.str("detail"), "(moby, whale)") {
+		t.Fatalf("refusal does not name the served organizations: %s", r.raw)
+	}
+	// dockerOrg whale with dockerTeam: in whale's team, not a moby member.
+	u := e.must(e.scim("POST", "/Users", map[string]any{"schemas": []string{userSchema}, "userName": "wendy@moby.example",
+		dockerSchema: map[string]string{"dockerOrg": "whale", "dockerTeam": "desktop"}}), 201)
+	ext := u.body[dockerSchema].(map[string]any)
+	if ext["dockerOrg"] != "whale" || !strings.Contains(string(u.raw), `"display":"whale:desktop"`) {
+		t.Fatalf("user provisioned into whale: %s", u.raw)
+	}
+	if names := e.memberNames("?search=wendy"); len(names) != 0 {
+		t.Fatalf("a user of whale joined moby's member list: %v", names)
+	}
+	// A connection of moby alone: whale is refused.
+	tok := e.must(e.do("POST", console+"/connections/conn-entra-saml/scim", e.jwt, nil), 200).str("api_token")
+	r = e.must(e.do("POST", sandbox.SCIMPath+"/Groups", tok, map[string]any{"schemas": []string{groupSchema}, "displayName": "whale:desktop"}), 400)
+	if !strings.Contains(r.str("detail"), "(moby)") {
+		t.Fatalf("moby-only connection: %s", r.raw)
+	}
+	r = e.must(e.do("POST", sandbox.SCIMPath+"/Users", tok, map[string]any{"schemas": []string{userSchema}, "userName": "x@moby.example",
+		dockerSchema: map[string]string{"dockerOrg": "whale"}}), 400)
+	if !strings.Contains(r.str("detail"), "dockerOrg") {
+		t.Fatalf("moby-only connection, dockerOrg whale: %s", r.raw)
+	}
+}

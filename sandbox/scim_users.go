@@ -67,11 +67,11 @@ func (s *Server) userJSON(base string, u *user) scimUser {
 		Name: scimName{u.GivenName, u.FamilyName}, DisplayName: u.Username, Active: u.Active,
 		Emails: []scimEmail{{Value: u.Email, Display: u.Email, Primary: true}}, Groups: []scimRef{},
 		Meta:   scimMeta{"User", base + SCIMPath + "/Users/" + u.ID, scimTime(u.Created), scimTime(u.Modified)},
-		Docker: dockerExt{DockerRole: u.Role, DockerOrg: s.st.Org.Name, DockerTeam: u.DockerTeam},
+		Docker: dockerExt{DockerRole: u.Role, DockerOrg: cmp.Or(u.DockerOrg, s.st.Org.Name), DockerTeam: u.DockerTeam},
 	}
 	for _, t := range s.st.Teams {
 		if t.has(u.ID) {
-			out.Groups = append(out.Groups, scimRef{Value: t.UUID, Display: s.st.Org.Name + ":" + t.Name, Ref: base + SCIMPath + "/Groups/" + t.UUID})
+			out.Groups = append(out.Groups, scimRef{Value: t.UUID, Display: s.displayName(t), Ref: base + SCIMPath + "/Groups/" + t.UUID})
 		}
 	}
 	return out
@@ -231,15 +231,15 @@ func (s *Server) checkUserName(name string, self *user, conn *connection) *scimE
 }
 
 // checkDocker validates the Docker extension attributes.
-func (s *Server) checkDocker(req *userRequest) *scimErr {
+func (s *Server) checkDocker(req *userRequest, conn *connection) *scimErr {
 	if req.Docker == nil {
 		return nil
 	}
 	if r := req.Docker.DockerRole; r != nil && *r != "" && *r != roleMember && *r != roleEditor && *r != roleOwner {
 		return badValue("dockerRole %q must be member, editor or owner", *r)
 	}
-	if o := req.Docker.DockerOrg; o != nil && *o != "" && !strings.EqualFold(*o, s.st.Org.Name) {
-		return badValue("dockerOrg %q is not an organization this SSO connection provisions into (only %s)", *o, s.st.Org.Name)
+	if o := req.Docker.DockerOrg; o != nil && *o != "" && !s.serves(conn, *o) {
+		return badValue("dockerOrg %q is not an organization this SSO connection provisions into (%s)", *o, strings.Join(s.orgsOf(conn), ", "))
 	}
 	if t := req.Docker.DockerTeam; t != nil && *t != "" && !teamName.MatchString(*t) {
 		return badValue("dockerTeam %q is not a valid team name: use 1 to 30 letters, digits, '-' or '_'", *t)
@@ -258,14 +258,34 @@ func (s *Server) applyDocker(actor string, u *user, req *userRequest) {
 		s.st.audit(actor, "member.role.change", u.Username, u.Username+" is now "+u.Role, map[string]string{"member": u.Username, "role": u.Role})
 	}
 	if o := req.Docker.DockerOrg; o != nil {
-		u.DockerOrg = *o
+		u.DockerOrg = strings.ToLower(*o)
+		if strings.EqualFold(u.DockerOrg, s.st.Org.Name) {
+			u.DockerOrg = ""
+		}
 	}
 	if t := req.Docker.DockerTeam; t != nil && *t != "" {
 		u.DockerTeam = *t
-		if u.Member {
+		switch {
+		case u.DockerOrg != "" && u.Active:
+			// The company's other organization: the sandbox keeps its teams
+			// (SCIM Groups) but serves no Hub API or member list for it.
+			team := s.st.teamIn(u.DockerOrg, *t)
+			if team == nil {
+				team = s.st.createTeam(actor, *t, "")
+				team.Org = u.DockerOrg
+			}
+			s.st.addToTeam(actor, team, u)
+		case u.Member:
 			s.st.join(actor, u, *t)
 		}
 	}
+}
+
+// otherOrg reports whether req's dockerOrg names the company's other
+// organization rather than the one the sandbox serves.
+func (s *Server) otherOrg(req *userRequest) bool {
+	return req.Docker != nil && req.Docker.DockerOrg != nil && *req.Docker.DockerOrg != "" &&
+		!strings.EqualFold(*req.Docker.DockerOrg, s.st.Org.Name)
 }
 
 // scimActor is the audit-log actor of a SCIM request: the connection.
@@ -292,7 +312,7 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request) {
 		e.write(w)
 		return
 	}
-	if e := s.checkDocker(&req); e != nil {
+	if e := s.checkDocker(&req, s.st.connection(scimConnection(r))); e != nil {
 		e.write(w)
 		return
 	}
@@ -316,7 +336,7 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request) {
 	if req.Active != nil {
 		u.Active = *req.Active
 	}
-	if c := s.st.connection(u.Connection); u.Active && c != nil {
+	if c := s.st.connection(u.Connection); u.Active && c != nil && !s.otherOrg(&req) {
 		defaultTeam := c.DefaultTeam
 		if req.Docker != nil && req.Docker.DockerOrg != nil && *req.Docker.DockerOrg != "" {
 			defaultTeam = "" // an explicit dockerOrg skips the connection's default team
@@ -369,7 +389,7 @@ func (s *Server) putUser(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if e := s.checkDocker(&req); e != nil {
+	if e := s.checkDocker(&req, s.st.connection(scimConnection(r))); e != nil {
 		e.write(w)
 		return
 	}
@@ -576,7 +596,7 @@ func (s *Server) patchUser(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if e := s.checkDocker(&dreq); e != nil {
+	if e := s.checkDocker(&dreq, s.st.connection(scimConnection(r))); e != nil {
 		e.write(w)
 		return
 	}

@@ -26,6 +26,10 @@ const SCIMPath = "/v2/scim/2.0"
 // set up; Credentials().SCIMToken is its API token.
 const SeededSCIMConnection = "conn-okta-scim"
 
+// CompanyOrg is the company's second organization, which the seeded Okta
+// connections serve beside moby.
+const CompanyOrg = "whale"
+
 // defaultRateLimit is the per-minute request budget when WithRateLimit is
 // not given.
 const defaultRateLimit = 100_000
@@ -183,7 +187,7 @@ func seed(st *store) {
 	mk := func(id, name string, t ConnectionType, idp string) *connection {
 		return &connection{Connection: Connection{
 			ID: id, Name: name, Type: t, IdP: idp,
-			Domains: []string{"moby.example"}, JIT: true, DefaultTeam: "company",
+			Domains: []string{"moby.example"}, JIT: true, DefaultTeam: "company", Organizations: []string{"moby"},
 		}}
 	}
 	st.Conns = []*connection{
@@ -194,11 +198,19 @@ func seed(st *store) {
 		mk(SeededSCIMConnection, "Okta SAML (SCIM on)", SAML, "okta"),
 	}
 	st.connection(SeededSCIMConnection).SCIMEnabled = true
+	// The Okta connections are the company's: they serve its second
+	// organization too, so groups may be named whale:team and dockerOrg
+	// may be whale. The sandbox keeps whale's teams but serves the Hub API
+	// for moby only.
+	for _, id := range []string{"conn-okta-saml", SeededSCIMConnection} {
+		st.connection(id).Organizations = []string{"moby", CompanyOrg}
+	}
 
 	const system = "system"
 	for _, name := range []string{"owners", "company", "developers", "designers"} {
 		st.createTeam(system, name, "")
 	}
+	st.createTeam(system, "desktop", "").Org = CompanyOrg
 	for _, m := range []struct {
 		username, email, given, family, role, source, conn string
 		teams                                              []string

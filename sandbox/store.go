@@ -30,6 +30,9 @@ type Connection struct {
 	JIT         bool           `json:"jit_enabled"`
 	SCIMEnabled bool           `json:"scim_enabled"`
 	DefaultTeam string         `json:"default_team"`
+	// Organizations are the company's organizations the connection serves:
+	// group names and dockerOrg may name any of them.
+	Organizations []string `json:"organizations"`
 }
 
 // secretHash is the SHA-256 of a secret; it is all the sandbox keeps of one.
@@ -103,13 +106,16 @@ func (u *user) matchesSearch(search string) bool {
 
 // team is a Hub team (a "group" in the Hub API, a Group in SCIM).
 type team struct {
-	ID          int64     `json:"id"`
-	UUID        string    `json:"uuid"`
-	Name        string    `json:"name"`
-	Description string    `json:"description"`
-	Members     []string  `json:"members"` // user IDs, in the order they joined
-	Created     time.Time `json:"created"`
-	Modified    time.Time `json:"modified"`
+	ID          int64    `json:"id"`
+	UUID        string   `json:"uuid"`
+	Name        string   `json:"name"`
+	Description string   `json:"description"`
+	Members     []string `json:"members"` // user IDs, in the order they joined
+	// Org is the company's other organization the team belongs to; empty
+	// for the organization the sandbox serves the Hub API for.
+	Org      string    `json:"org,omitempty"`
+	Created  time.Time `json:"created"`
+	Modified time.Time `json:"modified"`
 
 	// memberSet indexes Members (built on first use, kept in step by
 	// addToTeam and removeFromTeam), so that a membership test is O(1)
@@ -213,9 +219,16 @@ func (s *store) newSCIMToken(c *connection) string {
 	return tok
 }
 
-func (s *store) team(name string) *team {
+// team finds a team of the organization the Hub API serves.
+func (s *store) team(name string) *team { return s.teamIn("", name) }
+
+// teamIn finds a team of org ("" or the served org's name for that one).
+func (s *store) teamIn(org, name string) *team {
+	if strings.EqualFold(org, s.Org.Name) {
+		org = ""
+	}
 	for _, t := range s.Teams {
-		if strings.EqualFold(t.Name, name) {
+		if strings.EqualFold(t.Org, org) && strings.EqualFold(t.Name, name) {
 			return t
 		}
 	}
@@ -246,7 +259,7 @@ func (s *store) members() []*user {
 func (s *store) teamsOf(u *user) []string {
 	out := []string{}
 	for _, t := range s.Teams {
-		if t.has(u.ID) {
+		if t.Org == "" && t.has(u.ID) {
 			out = append(out, t.Name)
 		}
 	}

@@ -79,3 +79,33 @@ func FuzzValidateGroupName(f *testing.F) {
 		}
 	})
 }
+
+// TestValidateGroupNameForSeveralOrgs: a company's connection can serve
+// several organizations; a group may name any of them, and a wrong org
+// part is told which ones the connection serves.
+func TestValidateGroupNameForSeveralOrgs(t *testing.T) {
+	g := GroupOrgs{Orgs: []string{"moby", "whale", "MOBY", "orca"}, Teams: map[string][]string{"moby": {"developers"}, "whale": {"desktop"}}}
+	for _, tt := range []struct {
+		name, want string
+		ok         bool
+	}{
+		{"moby:developers", `maps to the existing team "developers" in moby`, true},
+		{"whale:desktop", `maps to the existing team "desktop" in whale`, true},
+		{"whale:backend", `team "backend" does not exist in whale yet`, true},
+		{"orca:x", `maps to team "x" in orca (its teams cannot be read here`, true},
+		{"acme:backend", `not one of the organizations this connection serves (moby, whale, orca)`, false},
+		{"Whale:backend", "not lowercase", false},
+	} {
+		r := ValidateGroupNameFor(g, tt.name)
+		if r.OK != tt.ok || !strings.Contains(r.Message, tt.want) {
+			t.Errorf("%s: OK %v, %q; want %v and %q", tt.name, r.OK, r.Message, tt.ok, tt.want)
+		}
+	}
+	if r := ValidateGroupNameFor(g, "acme:backend"); !strings.Contains(r.Fix, "moby, whale, orca") {
+		t.Errorf("fix %q does not name the served organizations", r.Fix)
+	}
+	// One org: the message names the chosen org, as before.
+	if r := ValidateGroupName("moby", "whale:desktop", nil); r.OK || !strings.Contains(r.Message, `not the chosen organization "moby"`) {
+		t.Errorf("single org: %+v", r)
+	}
+}
