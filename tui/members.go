@@ -60,25 +60,6 @@ type membersScreen struct {
 	exported string
 }
 
-// membersKeys are the members screen's bindings.
-type membersKeys struct {
-	up, down, filter, refresh, push, pushAll, jitOff, export, done key.Binding
-}
-
-func newMembersKeys() membersKeys {
-	return membersKeys{
-		up:      key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
-		down:    key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
-		filter:  key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "filter")),
-		refresh: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "check now")),
-		push:    key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "push selected")),
-		pushAll: key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "push all left")),
-		jitOff:  key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "turn JIT off")),
-		export:  key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export report")),
-		done:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "done")),
-	}
-}
-
 // membersFilters are the list's filters: everything, what is left to
 // link, then one per state.
 var membersFilters = append([][]flow.LinkState{nil, {flow.MemberWillLink, flow.MemberEmailMismatch}},
@@ -184,11 +165,6 @@ type (
 	// openMembersMsg asks the root for the members screen.
 	openMembersMsg struct{}
 )
-
-// membersKey opens the members screen from the read-back and Done screens.
-func membersKey() key.Binding {
-	return key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "members linked"))
-}
 
 // advanceMembers moves the flow on for the members screen's messages: it
 // opens the screen, and on leaving it goes to Done with the connection as
