@@ -41,9 +41,12 @@ type membersScreen struct {
 	err     error
 	loading bool
 	// gen identifies the latest refresh timer; older ones are ignored.
-	gen      int
-	interval time.Duration
-	next     time.Duration
+	gen       int
+	interval  time.Duration
+	next      time.Duration
+	lastStart time.Time
+	// rateLimited says the next refresh waits for the rate limit.
+	rateLimited bool
 
 	// filter indexes membersFilters: which states the list shows.
 	filter int
@@ -103,13 +106,30 @@ func (s *membersScreen) Init() tea.Cmd { return s.refreshNow() }
 // resume reads the report again when the screen is shown again.
 func (s *membersScreen) resume() tea.Cmd { return s.refreshNow() }
 
+// nextRefresh is the wait before the next read: 2 s after a change,
+// doubling up to 30 s while nothing changes, never more than about one
+// request a second on average (a 10,000-member report takes 151), and
+// longer when the Hub's rate limit cannot pay for a read.
+func (s *membersScreen) nextRefresh(changed bool, err error) (time.Duration, bool) {
+	need := 2
+	if s.report != nil {
+		need = s.report.ReadRequests()
+	}
+	s.interval = max(flow.NextInterval(s.interval, changed), time.Duration(need)*time.Second)
+	var rl client.RateLimit
+	if s.env.ReadsHub() {
+		rl = s.env.Hub.RateLimit()
+	}
+	return flow.PollDelay(s.interval, s.lastStart, rl, need, err, s.c.cfg.Now())
+}
+
 // refreshNow reads the report at once unless a read is in flight.
 func (s *membersScreen) refreshNow() tea.Cmd {
 	s.gen++
 	if s.loading {
 		return nil
 	}
-	s.loading = true
+	s.loading, s.lastStart = true, s.c.cfg.Now()
 	return tea.Batch(s.spinner.Tick, readLinksCmd(s, s.env, s.run))
 }
 
@@ -184,10 +204,9 @@ func (s *membersScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 			s.err, s.report = nil, &msg.report
 			s.cursor = min(s.cursor, max(len(s.rows())-1, 0))
 		}
-		s.interval = flow.NextInterval(s.interval, changed)
-		s.next = s.interval
+		s.next, s.rateLimited = s.nextRefresh(changed, msg.err)
 		s.gen++
-		return s, s.c.after(s.interval, linksTickMsg{owner: s, gen: s.gen})
+		return s, s.c.after(s.next, linksTickMsg{owner: s, gen: s.gen})
 	case linksTickMsg:
 		if msg.gen != s.gen {
 			return s, nil
@@ -433,6 +452,9 @@ func (s *membersScreen) View() string {
 	st := s.c.styles
 	w := s.c.contentWidth()
 	status := fmt.Sprintf("next check in %s", s.next.Round(time.Second))
+	if s.rateLimited {
+		status = "waiting for the rate limit: " + status
+	}
 	if s.loading {
 		status = s.spinner.View() + " checking…"
 	}
