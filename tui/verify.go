@@ -37,23 +37,20 @@ func runProbe(owner *verifyScreen, env *flow.Env, creds client.SCIMCredentials) 
 // verifyScreen tests the SCIM Base URL and API Token the way the identity
 // provider's own test button will, before the admin leaves the terminal.
 type verifyScreen struct {
+	verifyKeys
 	c       *common
 	creds   client.SCIMCredentials
 	spinner spinner.Model
-	rerun   key.Binding
-	next    key.Binding
 	running bool
 	err     error
 	result  *client.ProbeResult
 }
 
 func newVerifyScreen(c *common, creds client.SCIMCredentials) *verifyScreen {
-	return &verifyScreen{
+	return &verifyScreen{verifyKeys: newVerifyKeys(),
 		c:       c,
 		creds:   creds,
 		spinner: spinner.New(spinner.WithSpinner(spinner.Dot)),
-		rerun:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "test again")),
-		next:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "continue")),
 	}
 }
 
