@@ -12,7 +12,7 @@ import (
 
 // ErrNoConsole is returned by the steps that need an API for Docker Home's
 // SSO and SCIM page when the environment has none (real Docker).
-var ErrNoConsole = errors.New("this step needs an API for Docker Home's SSO and SCIM page, which Docker does not publish: do it by hand in " + steps.SSOAndSCIMPage())
+var ErrNoConsole = errors.New("this step needs an API Docker does not publish: do it by hand in " + steps.SSOAndSCIMPage())
 
 // Connections reads the organization with its SSO connections in one
 // request; the preflight step reuses its plan and domains.
