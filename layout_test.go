@@ -26,6 +26,7 @@ var forbidden = map[string][]string{
 	"steps":    append([]string{"client", "flow", "tui", "cli", "sandbox"}, ui...),
 	"textsafe": append([]string{"client", "steps", "flow", "tui", "cli", "sandbox"}, ui...),
 	"entra":    append([]string{"flow", "tui", "cli", "sandbox"}, ui...),
+	"okta":     append([]string{"flow", "tui", "cli", "sandbox"}, ui...),
 	"flow":     append([]string{"tui", "cli", "sandbox"}, ui...),
 	"sandbox":  {"client", "steps", "flow", "tui", "cli"},
 	"tui":      {"cli", "sandbox"},

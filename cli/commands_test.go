@@ -176,3 +176,30 @@ func TestNewCmdMembersOptions(t *testing.T) {
 		{name: "two secrets on stdin", args: "--token-stdin --hub-token-stdin", wantErr: "both read stdin"},
 	})
 }
+
+func TestNewCmdEntraConfigureOptions(t *testing.T) {
+	runOptionsCases(t, NewCmdEntraConfigure, []optionsCase[EntraConfigureOptions]{
+		{name: "defaults", args: "", check: func(o *EntraConfigureOptions) string {
+			return want(o.connection == "conn-entra-saml" && o.tenant == "organizations" && !o.sandbox && !o.json, "got %+v", *o)
+		}},
+		{name: "flags", args: "--sandbox --connection conn-entra-oidc --group moby:a,moby:b --group moby:c --dry-run --json",
+			check: func(o *EntraConfigureOptions) string {
+				return want(o.sandbox && o.connection == "conn-entra-oidc" && len(o.groups) == 3 && o.dryRun && o.json, "got %+v", *o)
+			}},
+		{name: "tenant from env", args: "", env: map[string]string{envGraphTenant: "contoso.onmicrosoft.com"}, check: func(o *EntraConfigureOptions) string {
+			return want(o.tenant == "contoso.onmicrosoft.com", "tenant %q", o.tenant)
+		}},
+		{name: "two secrets on stdin", args: "--token-stdin --graph-token-stdin", wantErr: "both read stdin"},
+	})
+}
+
+func TestNewCmdOktaConfigureOptions(t *testing.T) {
+	runOptionsCases(t, NewCmdOktaConfigure, []optionsCase[OktaConfigureOptions]{
+		{name: "flags", args: "--okta-url https://moby.okta.com --app Docker --org moby --group moby:dev --api-token-stdin --dry-run --json",
+			check: func(o *OktaConfigureOptions) string {
+				return want(o.oktaURL == "https://moby.okta.com" && o.app == "Docker" && o.org == "moby" && len(o.groups) == 1 &&
+					o.tokenStdin && o.dryRun && o.json, "got %+v", *o)
+			}},
+		{name: "token as a flag", args: "--api-token abc", wantErr: "unknown flag: --api-token"},
+	})
+}

@@ -19,7 +19,11 @@ import (
 	"github.com/docker-scim/docker-scim/steps"
 )
 
-type entraOptions struct {
+// EntraConfigureOptions are the entra configure command's flags and what
+// it runs with.
+type EntraConfigureOptions struct {
+	factory *Factory
+
 	sandbox         bool
 	connection      string
 	baseURL         string
@@ -39,18 +43,22 @@ type entraOptions struct {
 	dryRun          bool
 }
 
-func newEntraCmd(f *Factory, g *globalOptions) *cobra.Command {
+// NewCmdEntra is the entra command group.
+func NewCmdEntra(f *Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "entra",
 		Short: "Configure Microsoft Entra ID provisioning through Microsoft Graph",
 		Args:  usageArgs(cobra.NoArgs),
 	}
-	cmd.AddCommand(newEntraConfigureCmd(f, g))
+	cmd.AddCommand(NewCmdEntraConfigure(f, nil))
 	return cmd
 }
 
-func newEntraConfigureCmd(f *Factory, g *globalOptions) *cobra.Command {
-	var o entraOptions
+// NewCmdEntraConfigure is the entra configure command; runF, when not nil,
+// runs instead of entraConfigureRun (tests check the parsed options with
+// it).
+func NewCmdEntraConfigure(f *Factory, runF func(*EntraConfigureOptions) error) *cobra.Command {
+	o := &EntraConfigureOptions{factory: f}
 	cmd := &cobra.Command{
 		Use:   "configure",
 		Short: "Do the Entra ID side of SCIM for you: app, job, credentials, groups, start, test user",
@@ -87,7 +95,13 @@ user is read back from Docker.
       --base-url https://hub.docker.com/v2/scim/2.0 --test-user ada@example.com`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runEntraConfigure(cmd.Context(), f, o, g)
+			if o.tokenStdin && o.graphTokenStdin {
+				return usagef("--token-stdin and --graph-token-stdin both read stdin: set one of them through its environment variable")
+			}
+			if runF != nil {
+				return runF(o)
+			}
+			return entraConfigureRun(cmd.Context(), o)
 		},
 	}
 	fl := cmd.Flags()
@@ -106,7 +120,7 @@ user is read back from Docker.
 	fl.StringVar(&o.org, "org", "", "Docker organization: the groups organization:team are assigned")
 	fl.StringSliceVar(&o.groups, "group", nil, "organization:team group to assign (repeatable; default: every organization:* group)")
 	fl.StringVar(&o.testUser, "test-user", "", "userPrincipalName of a user to provision on demand and look for in Docker")
-	fl.BoolVar(&o.json, "json", false, "print the result as one JSON object on stdout")
+	addJSONFlag(cmd, &o.json, "the result")
 	fl.BoolVar(&o.dryRun, "dry-run", false, "print the Graph calls without making any")
 	return cmd
 }
@@ -143,13 +157,11 @@ func entraTitles() map[entra.StepID]string {
 	return out
 }
 
-func runEntraConfigure(ctx context.Context, f *Factory, o entraOptions, g *globalOptions) error {
-	ui := newPlainUI(f.IO, f.IO.ErrOut, g)
-	if o.tokenStdin && o.graphTokenStdin {
-		return usagef("--token-stdin and --graph-token-stdin both read stdin: set one of them through its environment variable")
-	}
+// entraConfigureRun does the Entra checklist through Microsoft Graph.
+func entraConfigureRun(ctx context.Context, opts *EntraConfigureOptions) error {
+	f, o := opts.factory, *opts
+	ui := newPlainUI(f.IO, f.IO.ErrOut, &f.global)
 	s := entra.Settings{AppName: o.app, ServicePrincipalID: o.spID, CreateApp: o.createApp, Org: o.org, Groups: o.groups, TestUser: o.testUser}
-	var scim *client.SCIM
 	signIn := func(ctx context.Context) (client.Secret, error) { return f.graphSignIn(ctx, o, ui) }
 	if o.sandbox {
 		run, err := f.StartSandbox()
@@ -209,12 +221,9 @@ func runEntraConfigure(ctx context.Context, f *Factory, o entraOptions, g *globa
 		writeEntraPlan(f.IO.Out, plan)
 		return nil
 	}
-	if o.sandbox || !s.SCIMToken.IsZero() {
-		sc, err := client.NewSCIM(s.SCIMBaseURL, s.SCIMToken)
-		if err != nil {
-			return usagef("--base-url: %v", err)
-		}
-		scim = sc
+	scim, err := client.NewSCIM(s.SCIMBaseURL, s.SCIMToken)
+	if err != nil {
+		return usagef("--base-url: %v", err)
 	}
 	graphToken, err := signIn(ctx)
 	if err != nil {
@@ -241,7 +250,7 @@ func runEntraConfigure(ctx context.Context, f *Factory, o entraOptions, g *globa
 		res.Steps = append(res.Steps, st)
 	})
 	res.Outcome = &out
-	if cerr == nil && s.TestUser != "" && scim != nil {
+	if cerr == nil && s.TestUser != "" {
 		users, err := scim.UsersSince(ctx, started.Add(-24*time.Hour))
 		seen := err == nil && slices.ContainsFunc(users, func(u client.User) bool { return strings.EqualFold(u.UserName, s.TestUser) })
 		res.SeenInDocker = &seen
@@ -274,7 +283,7 @@ func runEntraConfigure(ctx context.Context, f *Factory, o entraOptions, g *globa
 
 // graphSignIn gets a Microsoft Graph token from the command's flags (see
 // graphLogin for the order); a device code is shown on stderr.
-func (f *Factory) graphSignIn(ctx context.Context, o entraOptions, ui *plainUI) (client.Secret, error) {
+func (f *Factory) graphSignIn(ctx context.Context, o EntraConfigureOptions, ui *plainUI) (client.Secret, error) {
 	tok, err := f.Secret(ctx, secretInput{name: "Microsoft Graph access token", flag: "--graph-token-stdin", env: envGraphToken, fromStdin: o.graphTokenStdin})
 	if err != nil {
 		return client.Secret{}, err

@@ -23,7 +23,11 @@ import (
 // envOktaToken holds an Okta API token.
 const envOktaToken = "DOCKER_SCIM_OKTA_TOKEN"
 
-type oktaOptions struct {
+// OktaConfigureOptions are the okta configure command's flags and what it
+// runs with.
+type OktaConfigureOptions struct {
+	factory *Factory
+
 	sandbox    bool
 	oktaURL    string
 	tokenStdin bool
@@ -34,18 +38,22 @@ type oktaOptions struct {
 	dryRun     bool
 }
 
-func newOktaCmd(f *Factory, g *globalOptions) *cobra.Command {
+// NewCmdOkta is the okta command group.
+func NewCmdOkta(f *Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "okta",
 		Short: "Do Okta's group mapping through Okta's API",
 		Args:  usageArgs(cobra.NoArgs),
 	}
-	cmd.AddCommand(newOktaConfigureCmd(f, g))
+	cmd.AddCommand(NewCmdOktaConfigure(f, nil))
 	return cmd
 }
 
-func newOktaConfigureCmd(f *Factory, g *globalOptions) *cobra.Command {
-	var o oktaOptions
+// NewCmdOktaConfigure is the okta configure command; runF, when not nil,
+// runs instead of oktaConfigureRun (tests check the parsed options with
+// it).
+func NewCmdOktaConfigure(f *Factory, runF func(*OktaConfigureOptions) error) *cobra.Command {
+	o := &OktaConfigureOptions{factory: f}
 	cmd := &cobra.Command{
 		Use:   "configure",
 		Short: "Create, assign and push the org:team groups of the Docker app in Okta",
@@ -70,7 +78,10 @@ connection is set up for you there, through a sandbox-only endpoint).
   DOCKER_SCIM_OKTA_TOKEN=... docker-scim okta configure --okta-url https://moby.okta.com --app Docker --org moby`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runOktaConfigure(cmd.Context(), f, o, g)
+			if runF != nil {
+				return runF(o)
+			}
+			return oktaConfigureRun(cmd.Context(), o)
 		},
 	}
 	fl := cmd.Flags()
@@ -80,7 +91,7 @@ connection is set up for you there, through a sandbox-only endpoint).
 	fl.StringVar(&o.app, "app", "", "the Docker app's label in Okta")
 	fl.StringVar(&o.org, "org", "", "Docker organization: the groups are named organization:team")
 	fl.StringSliceVar(&o.groups, "group", nil, "organization:team group to create, assign and push (repeatable; default: every organization:* group)")
-	fl.BoolVar(&o.json, "json", false, "print the result as one JSON object on stdout")
+	addJSONFlag(cmd, &o.json, "the result")
 	fl.BoolVar(&o.dryRun, "dry-run", false, "print the Okta calls without making any")
 	return cmd
 }
@@ -106,8 +117,10 @@ func oktaTitles() map[okta.StepID]string {
 	return out
 }
 
-func runOktaConfigure(ctx context.Context, f *Factory, o oktaOptions, g *globalOptions) error {
-	ui := newPlainUI(f.IO, f.IO.ErrOut, g)
+// oktaConfigureRun does Okta's group mapping through Okta's API.
+func oktaConfigureRun(ctx context.Context, opts *OktaConfigureOptions) error {
+	f, o := opts.factory, *opts
+	ui := newPlainUI(f.IO, f.IO.ErrOut, &f.global)
 	s := okta.Settings{AppLabel: o.app, Org: o.org, Groups: o.groups}
 	var token client.Secret
 	if o.sandbox {
