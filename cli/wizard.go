@@ -71,7 +71,7 @@ func addWizardFlags(cmd *cobra.Command, o *WizardOptions) {
 	fl.StringVar(&o.connection, "connection", os.Getenv(envConnection), "SSO connection: its id or name on the sandbox, its name on real Docker [$"+envConnection+"]")
 	addIdPFlag(cmd, &o.idp, "")
 	addConnectionTypeFlag(cmd, &o.connectionType, "")
-	fl.StringVar(&o.baseURL, "base-url", os.Getenv(envBaseURL), "SCIM Base URL copied from the Admin Console [$"+envBaseURL+"]")
+	fl.StringVar(&o.baseURL, "base-url", os.Getenv(envBaseURL), "SCIM Base URL copied from Docker Home ("+steps.SCIMValuesAgain()+") [$"+envBaseURL+"]")
 	fl.BoolVar(&o.tokenStdin, "token-stdin", false, "read the SCIM API Token from the first line of stdin (or set $"+envToken+")")
 	fl.StringVar(&o.hubURL, "hub-url", envOr(envHubURL, client.DockerHub), "Docker Hub API address [$"+envHubURL+"]")
 	fl.StringVar(&o.hubUser, "hub-user", os.Getenv(envHubUser), "Docker Hub identifier for the Hub token: the organization for an organization access token (default --org) [$"+envHubUser+"]")
@@ -196,10 +196,10 @@ func (o *WizardOptions) missingForDocker(ask Prompter, p plan, token client.Secr
 		m.add("--idp (or " + envIdP + "): " + steps.IdPChoices())
 	}
 	if o.baseURL == "" {
-		m.add("--base-url (or " + envBaseURL + "): the SCIM Base URL from Setup SCIM")
+		m.add("--base-url (or " + envBaseURL + "): the SCIM Base URL from " + steps.Title(steps.StepSetupSCIM))
 	}
 	if token.IsZero() {
-		m.add("--token-stdin (or " + envToken + "): the SCIM API Token from Setup SCIM")
+		m.add("--token-stdin (or " + envToken + "): the SCIM API Token from " + steps.Title(steps.StepSetupSCIM))
 	}
 	return m.err()
 }
@@ -252,7 +252,13 @@ func runTUI(ctx context.Context, f *Factory, o *WizardOptions, p plan) error {
 	if o.global.noColor {
 		opts = append(opts, tea.WithColorProfile(f.IO.ColorProfile(stderr, true, false)))
 	}
-	_, err = tea.NewProgram(tui.New(cfg), opts...).Run()
+	final, err := tea.NewProgram(tui.New(cfg), opts...).Run()
+	if m, ok := final.(tui.Model); ok {
+		// The full screen is gone: leave a short summary, as gh does.
+		for _, line := range m.ExitSummary() {
+			fmt.Fprintln(stderr, line)
+		}
+	}
 	if errors.Is(err, tea.ErrInterrupted) || errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
 		return errInterrupted
 	}
@@ -287,7 +293,13 @@ func tuiConfig(ctx context.Context, f *Factory, o *WizardOptions, p plan) (tui.C
 		}
 		cfg.Preset.Credentials.BaseURL = base
 	}
-	say := func(format string, args ...any) { fmt.Fprintf(f.IO.ErrOut, format+"\n", args...) }
+	// What is said before the full screen starts is printed (the sign-in
+	// can take a moment) and shown again on the wizard's first screen.
+	say := func(format string, args ...any) {
+		line := fmt.Sprintf(format, args...)
+		fmt.Fprintln(f.IO.ErrOut, line)
+		cfg.Warnings = append(cfg.Warnings, line)
+	}
 	// Retries are shown as the wizard's notice; one never waits on the UI.
 	notices := make(chan client.RetryNotice, 8)
 	notice := client.WithRetryNotice(func(n client.RetryNotice) {

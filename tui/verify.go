@@ -170,6 +170,17 @@ func (s *verifyScreen) resultView(w int) string {
 	return b.String()
 }
 
+// verdictLine sums a probe up in words: "4 of 4 checks passed".
+func verdictLine(r client.ProbeResult) string {
+	passed := 0
+	for _, c := range r.Checks {
+		if c.OK {
+			passed++
+		}
+	}
+	return fmt.Sprintf("%d of %d SCIM API checks passed", passed, len(r.Checks))
+}
+
 // sameCause reports whether two checks failed for the same reason.
 func sameCause(a, b client.CheckResult) bool {
 	return !a.OK && !b.OK && a.Diagnosis == b.Diagnosis && a.Fix == b.Fix
