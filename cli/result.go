@@ -32,6 +32,9 @@ func writeSummary(w io.Writer, r flow.Result) {
 	if r.IdP != "" {
 		line("Identity provider", r.IdP.Label())
 	}
+	if p := r.Preflight; p != nil {
+		line("Preflight", preflightSummary(*p))
+	}
 	line("SCIM Base URL", r.BaseURL)
 	switch {
 	case r.Token != "":
@@ -45,6 +48,27 @@ func writeSummary(w io.Writer, r flow.Result) {
 	if r.Checklist.Total > 0 {
 		line("Checklist", fmt.Sprintf("%d of %d steps done", r.Checklist.Done, r.Checklist.Total))
 	}
+}
+
+// preflightSummary is one line such as "plan business, verified domains:
+// moby.example, JIT on (Docker's setting), members: 12".
+func preflightSummary(p flow.ResultPreflight) string {
+	var parts []string
+	if p.Plan != "" {
+		parts = append(parts, "plan "+p.Plan)
+	}
+	if len(p.VerifiedDomains) > 0 {
+		parts = append(parts, "verified domains: "+strings.Join(p.VerifiedDomains, " "))
+	} else if p.Plan != "" {
+		parts = append(parts, "no verified domain")
+	}
+	jit := map[bool]string{true: "JIT on", false: "JIT off"}[p.JIT]
+	jit += map[string]string{"docker": " (Docker's setting)", "admin": " (your answer)", "default": " (Docker's default)"}[p.JITFrom]
+	parts = append(parts, jit)
+	if p.Members != nil {
+		parts = append(parts, fmt.Sprintf("members: %d", *p.Members))
+	}
+	return strings.Join(parts, ", ")
 }
 
 // writeRunbook exports run r to path: for a .json name the run's one JSON

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 )
@@ -43,6 +44,10 @@ func Run(ctx context.Context, args []string, s *IO, version string) int {
 		// Every --json run prints one object, even when it failed
 		// before its result (a usage error, a failed sign-in).
 		_ = writeJSONResult(stdout, struct{}{}, err)
+	}
+	if errors.Is(err, errInterrupted) {
+		// ctrl+c: the admin knows; exit code 130 says it to scripts.
+		return code
 	}
 	if code == exitUnlinked {
 		fmt.Fprintf(s.ErrOut, "%v (exit code 3).\n", err)
@@ -140,7 +145,21 @@ Docker Hub token given, the credentials of ` + "`docker login`" + ` are used.
 
 	addWizardFlags(cmd, opts)
 	withIdPHelp(cmd)
+	// Command names are padded to the longest visible one, not to a hidden
+	// command's.
+	cobra.AddTemplateFunc("visiblePadding", visiblePadding)
+	cmd.SetUsageTemplate(strings.Replace(cmd.UsageTemplate(), "{{rpad .Name .NamePadding }}", "{{rpad .Name (visiblePadding .Parent)}}", 1))
 	cmd.AddCommand(NewCmdVerify(f, nil), NewCmdMembers(f, nil), NewCmdChecklist(f, nil), NewCmdSandbox(f, nil), NewCmdVersion(f, nil), NewCmdPluginMetadata(f, nil), NewCmdEntra(f), NewCmdOkta(f))
+	// `completion <unknown shell>` is a usage error (exit 2), not help.
+	cmd.InitDefaultCompletionCmd()
+	for _, c := range cmd.Commands() {
+		if c.Name() == "completion" {
+			c.Args = usageArgs(cobra.NoArgs)
+			c.RunE = func(c *cobra.Command, args []string) error {
+				return usagef("completion needs a shell: bash, zsh, fish or powershell")
+			}
+		}
+	}
 	return cmd
 }
 
@@ -152,4 +171,16 @@ func usageArgs(validate cobra.PositionalArgs) cobra.PositionalArgs {
 		}
 		return nil
 	}
+}
+
+// visiblePadding is the width of the longest name among parent's visible
+// subcommands, for the help's command list.
+func visiblePadding(parent *cobra.Command) int {
+	w := 0
+	for _, c := range parent.Commands() {
+		if c.IsAvailableCommand() || c.Name() == "help" {
+			w = max(w, len(c.Name()))
+		}
+	}
+	return w
 }

@@ -252,7 +252,13 @@ func runTUI(ctx context.Context, f *Factory, o *WizardOptions, p plan) error {
 	if o.global.noColor {
 		opts = append(opts, tea.WithColorProfile(f.IO.ColorProfile(stderr, true, false)))
 	}
-	_, err = tea.NewProgram(tui.New(cfg), opts...).Run()
+	final, err := tea.NewProgram(tui.New(cfg), opts...).Run()
+	if m, ok := final.(tui.Model); ok {
+		// The full screen is gone: leave a short summary, as gh does.
+		for _, line := range m.ExitSummary() {
+			fmt.Fprintln(stderr, line)
+		}
+	}
 	if errors.Is(err, tea.ErrInterrupted) || errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
 		return errInterrupted
 	}
@@ -287,7 +293,13 @@ func tuiConfig(ctx context.Context, f *Factory, o *WizardOptions, p plan) (tui.C
 		}
 		cfg.Preset.Credentials.BaseURL = base
 	}
-	say := func(format string, args ...any) { fmt.Fprintf(f.IO.ErrOut, format+"\n", args...) }
+	// What is said before the full screen starts is printed (the sign-in
+	// can take a moment) and shown again on the wizard's first screen.
+	say := func(format string, args ...any) {
+		line := fmt.Sprintf(format, args...)
+		fmt.Fprintln(f.IO.ErrOut, line)
+		cfg.Warnings = append(cfg.Warnings, line)
+	}
 	// Retries are shown as the wizard's notice; one never waits on the UI.
 	notices := make(chan client.RetryNotice, 8)
 	notice := client.WithRetryNotice(func(n client.RetryNotice) {

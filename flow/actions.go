@@ -12,7 +12,16 @@ import (
 
 // ErrNoConsole is returned by the steps that need an API for Docker Home's
 // SSO and SCIM page when the environment has none (real Docker).
-var ErrNoConsole = errors.New("this step needs an API for Docker Home's SSO and SCIM page, which Docker does not publish: do it by hand in " + steps.SSOAndSCIMPage())
+var ErrNoConsole error = noConsoleError{}
+
+// noConsoleError builds its message when asked: the page's path comes from
+// the steps data, whose decode must not run at start-up (it would delay the
+// first frame of every run).
+type noConsoleError struct{}
+
+func (noConsoleError) Error() string {
+	return "this step needs an API for Docker Home's SSO and SCIM page, which Docker does not publish: do it by hand in " + steps.SSOAndSCIMPage()
+}
 
 // Connections reads the organization with its SSO connections in one
 // request; the preflight step reuses its plan and domains.

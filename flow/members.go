@@ -212,6 +212,13 @@ func (r LinkReport) Only(states ...LinkState) LinkReport {
 	return out
 }
 
+// ReadRequests is how many requests reading the report again takes: the
+// member pages (100 members each) and the SCIM pages (200 users each).
+// Front-ends that refresh it pace themselves by it.
+func (r LinkReport) ReadRequests() int {
+	return max(1, (r.Counts.Members+99)/100) + max(1, (r.Counts.SCIMUsers+199)/200)
+}
+
 // maxLookAlikes caps the look-alikes listed per member: a common name must
 // not turn one row into hundreds.
 const maxLookAlikes = 3

@@ -17,9 +17,11 @@ type Result struct {
 	IdP            steps.IdP            `json:"idp,omitempty"`
 	BaseURL        string               `json:"scim_base_url,omitempty"`
 	Token          string               `json:"scim_token,omitempty"`
-	Findings       []steps.Finding      `json:"findings,omitempty"`
-	Verification   *Verification        `json:"verification,omitempty"`
-	Checklist      ResultChecklist      `json:"checklist"`
+	// Preflight is what the preflight learnt; nil before it ran.
+	Preflight    *ResultPreflight `json:"preflight,omitempty"`
+	Findings     []steps.Finding  `json:"findings,omitempty"`
+	Verification *Verification    `json:"verification,omitempty"`
+	Checklist    ResultChecklist  `json:"checklist"`
 	// Groups are the checked IdP group names (--group).
 	Groups   []steps.GroupNameResult `json:"groups,omitempty"`
 	ReadBack *ResultReadBack         `json:"read_back,omitempty"`
@@ -30,6 +32,49 @@ type Result struct {
 	Members *Migration `json:"members,omitempty"`
 	// GeneratedAt is when the result was written.
 	GeneratedAt time.Time `json:"generated_at,omitzero"`
+}
+
+// ResultPreflight is what the preflight learnt: the plan and the verified
+// domains where Docker could be asked, the JIT setting and where it came
+// from, and how many members the org has when they could be listed.
+type ResultPreflight struct {
+	Plan            string   `json:"plan,omitempty"`
+	VerifiedDomains []string `json:"verified_domains,omitempty"`
+	JIT             bool     `json:"jit"`
+	// JITFrom is "docker" (read from the connection), "admin" (the
+	// admin's answer) or "default" (Docker's default, on).
+	JITFrom string `json:"jit_from"`
+	// Members is how many members the org has; nil when they were not
+	// listed (not signed in to the Hub, or the listing failed).
+	Members *int `json:"members,omitempty"`
+}
+
+// Preflight is what the preflight of r learnt in env, or nil before it
+// ran.
+func (r *Run) Preflight(env *Env) *ResultPreflight {
+	if r.Facts == nil {
+		return nil
+	}
+	p := &ResultPreflight{JIT: r.JIT(env), JITFrom: "default"}
+	switch {
+	case env.KnowsJIT():
+		p.JITFrom = "docker"
+	case r.JITSaid != nil:
+		p.JITFrom = "admin"
+	}
+	if f := r.Facts; f.OrgKnown {
+		p.Plan = f.Org.Plan
+		for _, d := range f.Org.Domains {
+			if d.Verified {
+				p.VerifiedDomains = append(p.VerifiedDomains, d.Name)
+			}
+		}
+	}
+	if r.Facts.Members != nil {
+		n := len(r.Facts.Members)
+		p.Members = &n
+	}
+	return p
 }
 
 // EntraStep is one Entra checklist item done (or failed) through Microsoft
@@ -78,7 +123,7 @@ type ResultReadBack struct {
 
 // NewResult exports run r in env; withToken adds the API Token.
 func NewResult(env *Env, r *Run, withToken bool) Result {
-	res := Result{Org: env.Org, Sandbox: env.Sandbox, IdP: r.IdP, BaseURL: r.Creds.BaseURL, Findings: r.Findings, EntraGraph: r.Entra, Groups: r.Groups,
+	res := Result{Org: env.Org, Sandbox: env.Sandbox, IdP: r.IdP, BaseURL: r.Creds.BaseURL, Preflight: r.Preflight(env), Findings: r.Findings, EntraGraph: r.Entra, Groups: r.Groups,
 		Members: r.Migration}
 	if r.Conn.Name != "" || r.Conn.ID != "" {
 		res.Connection = &ResultConnection{ID: r.Conn.ID, Name: r.Conn.Name, Type: string(r.Conn.Type)}

@@ -130,3 +130,30 @@ func TestRunKeepsThePreflightFacts(t *testing.T) {
 		t.Fatalf("another connection kept the old one's answers (or lost the org): %+v", r)
 	}
 }
+
+// TestResultHasThePreflightFacts: the run's result says what the preflight
+// learnt, and where the JIT setting came from.
+func TestResultHasThePreflightFacts(t *testing.T) {
+	docker := Docker("moby", nil)
+	var r Run
+	r.ChooseConnection(client.Connection{Name: "Okta prod", Type: client.SAML})
+	if NewResult(docker, &r, false).Preflight != nil {
+		t.Fatal("a preflight in the result before it ran")
+	}
+	r.RecordPreflight(docker, Facts{}, nil)
+	if p := NewResult(docker, &r, false).Preflight; p == nil || !p.JIT || p.JITFrom != "default" || p.Plan != "" || p.Members != nil {
+		t.Fatalf("real Docker, nothing known or said: %+v", p)
+	}
+	off := false
+	org := client.OrgInfo{Plan: "business", Domains: []client.Domain{{Name: "moby.example", Verified: true}, {Name: "moby.test"}}}
+	r.RecordPreflight(docker, Facts{Org: org, OrgKnown: true, Members: []client.Member{{Email: "a@moby.example"}, {Username: "b"}}}, &off)
+	p := NewResult(docker, &r, false).Preflight
+	if p == nil || p.JIT || p.JITFrom != "admin" || p.Plan != "business" || strings.Join(p.VerifiedDomains, ",") != "moby.example" || p.Members == nil || *p.Members != 2 {
+		t.Fatalf("facts and the admin's answer: %+v", p)
+	}
+	sandbox := &Env{Org: "moby", Console: client.SandboxConsole{}}
+	r.Conn.JIT = true
+	if p := NewResult(sandbox, &r, false).Preflight; !p.JIT || p.JITFrom != "docker" {
+		t.Fatalf("where Docker's setting is read, it wins over an old answer: %+v", p)
+	}
+}

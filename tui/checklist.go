@@ -79,7 +79,7 @@ func (s *checklistScreen) fullKeys() []key.Binding {
 // starts "Configure Entra for me".
 func (s *checklistScreen) top() key.Binding {
 	if s.entra != nil {
-		return key.NewBinding(key.WithKeys("home"), key.WithHelp("home", "first item"))
+		return s.keymap.Home
 	}
 	return s.keymap.Top
 }

@@ -61,6 +61,10 @@ type Config struct {
 	// EntraGraph, when set, offers "Configure Entra for me" on the Entra
 	// checklist: the items are done through Microsoft Graph.
 	EntraGraph *flow.EntraGraph
+	// Warnings are what the command line said before the wizard started
+	// (no Docker Hub credentials, a sign-in problem…): the first screen
+	// shows them, since the full screen hides what was printed before it.
+	Warnings []string
 	// RetryNotices carries the clients' retry notices (client.WithRetryNotice):
 	// each one is shown as the screen's notice, so a long wait (a stall, a
 	// 503, a rate limit) is never silent. Nil means none.

@@ -31,10 +31,9 @@ func (m connectionsLoadedMsg) ownerScreen() screen { return m.owner }
 
 // connectionsScreen lists the organization's SSO connections, with a filter.
 type connectionsScreen struct {
+	connectionsKeys
 	c         *common
 	keymap    listKeys
-	retry     key.Binding
-	filterKey key.Binding
 	spinner   spinner.Model
 	filter    textinput.Model
 	filtering bool
@@ -59,14 +58,12 @@ func newConnectionsScreen(c *common) *connectionsScreen {
 	f.Prompt = "/ "
 	f.Placeholder = "type to filter by name, type or IdP"
 	f.KeyMap.Paste.SetEnabled(false)
-	return &connectionsScreen{
-		c:         c,
-		keymap:    newListKeys("choose"),
-		retry:     key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry")),
-		filterKey: key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
-		spinner:   spinner.New(spinner.WithSpinner(spinner.Dot)),
-		filter:    f,
-		loading:   true,
+	return &connectionsScreen{connectionsKeys: newConnectionsKeys(),
+		c:       c,
+		keymap:  newListKeys("choose"),
+		spinner: spinner.New(spinner.WithSpinner(spinner.Dot)),
+		filter:  f,
+		loading: true,
 	}
 }
 
@@ -102,16 +99,16 @@ func (s *connectionsScreen) keys() []key.Binding {
 		return []key.Binding{s.retry}
 	case s.filtering:
 		return []key.Binding{
-			key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "move")),
+			s.filterMove,
 			s.keymap.Choose,
-			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
+			s.clearFilterKey,
 		}
 	case len(s.conns) == 0:
 		return []key.Binding{s.retry}
 	}
 	keys := []key.Binding{s.keymap.Up, s.keymap.Down, s.keymap.Choose, s.filterKey}
 	if s.filter.Value() != "" {
-		keys = append(keys, key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")))
+		keys = append(keys, s.clearFilterKey)
 	}
 	return keys
 }

@@ -26,19 +26,6 @@ const (
 // connectionTypes are the Admin Console's authentication methods, in its order.
 var connectionTypes = []client.ConnectionType{client.SAML, client.AzureOIDC}
 
-// formKeys move through a form's fields.
-type formKeys struct {
-	Next, Prev, Leave key.Binding
-}
-
-func newFormKeys() formKeys {
-	return formKeys{
-		Next:  key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab/↓", "next field")),
-		Prev:  key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab/↑", "previous field")),
-		Leave: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "leave field")),
-	}
-}
-
 // newTextField returns a single-line input with a steady cursor (no blink
 // timers, so views are stable and nothing ticks while the admin reads). Its
 // own ctrl+v is off: it would read the clipboard behind Config.Clipboard's
@@ -58,10 +45,9 @@ func newTextField(placeholder string) textinput.Model {
 // against Docker, which publishes no API to list connections: the admin types
 // the name shown in the Admin Console and picks its type and IdP.
 type connectionFormScreen struct {
+	connFormKeys
 	c      *common
 	keymap formKeys
-	cycle  key.Binding
-	submit key.Binding
 	name   textinput.Model
 	focus  int
 	ctype  client.ConnectionType
@@ -73,11 +59,9 @@ type connectionFormScreen struct {
 // newConnectionFormScreen returns the form, prefilled from preset (and the
 // preset IdP from the command line when preset has none).
 func newConnectionFormScreen(c *common, preset client.Connection) *connectionFormScreen {
-	s := &connectionFormScreen{
+	s := &connectionFormScreen{connFormKeys: newConnFormKeys(),
 		c:      c,
 		keymap: newFormKeys(),
-		cycle:  key.NewBinding(key.WithKeys("left", "right", "space"), key.WithHelp("←/→/space", "change")),
-		submit: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "continue")),
 		name:   newTextField("e.g. Okta SAML"),
 		ctype:  client.SAML,
 	}

@@ -18,29 +18,21 @@ const (
 // credentialsScreen shows the SCIM Base URL and API Token for copying, under
 // Docker's labels and the identity provider's field labels.
 type credentialsScreen struct {
+	credentialsKeys
 	c        *common
 	creds    client.SCIMCredentials
 	idp      steps.IdP
 	labels   steps.FieldLabels
-	up, down key.Binding
-	copyKey  key.Binding
-	reveal   key.Binding
-	next     key.Binding
 	focus    int // 0: base URL, 1: token
 	revealed bool
 	status   string
 }
 
 func newCredentialsScreen(c *common, creds client.SCIMCredentials, idp steps.IdP, ct steps.ConnectionType) *credentialsScreen {
-	s := &credentialsScreen{
-		c:       c,
-		creds:   creds,
-		idp:     idp,
-		up:      key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
-		down:    key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
-		copyKey: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy")),
-		reveal:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reveal token")),
-		next:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "continue")),
+	s := &credentialsScreen{credentialsKeys: newCredentialsKeys(),
+		c:     c,
+		creds: creds,
+		idp:   idp,
 	}
 	if idp != "" {
 		s.labels = steps.CredentialLabels(idp, ct)

@@ -54,20 +54,15 @@ func (m Model) summary() summary {
 
 // doneScreen sums up what was set up, what was verified and what is left.
 type doneScreen struct {
-	c       *common
-	sum     summary
-	finish  key.Binding
-	export  key.Binding
-	members key.Binding
+	doneKeys
+	c   *common
+	sum summary
 }
 
 func newDoneScreen(c *common, sum summary) *doneScreen {
-	return &doneScreen{
-		c:       c,
-		sum:     sum,
-		finish:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "finish")),
-		export:  key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export runbook")),
-		members: membersKey(),
+	return &doneScreen{doneKeys: newDoneKeys(),
+		c:   c,
+		sum: sum,
 	}
 }
 

@@ -30,7 +30,7 @@ type entraAction struct {
 
 func newEntraAction(g flow.EntraGraph, s entra.Settings) *entraAction {
 	return &entraAction{graph: g, settings: s,
-		key: key.NewBinding(key.WithKeys("g"), key.WithHelp("g", "configure Entra for me"))}
+		key: entraKey()}
 }
 
 // entraEvents is how many progress messages a run can send: two per step

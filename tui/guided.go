@@ -37,13 +37,10 @@ func readClipboardCmd(cb Clipboard, field int) tea.Cmd {
 // (Docker has no API for it) and takes the SCIM Base URL and API Token they
 // paste back, checking both as they type.
 type guidedSetupScreen struct {
+	guidedKeys
 	c      *common
 	conn   client.Connection
 	keymap formKeys
-	open   key.Binding
-	reveal key.Binding
-	paste  key.Binding
-	submit key.Binding
 	fields [guidedFields]textinput.Model
 	focus  int
 	// revealed shows the API Token in clear.
@@ -68,14 +65,10 @@ type guidedSetupScreen struct {
 // newGuidedSetupScreen returns the guided Setup SCIM screen for conn,
 // prefilled from preset (the token stays masked until revealed).
 func newGuidedSetupScreen(c *common, conn client.Connection, preset client.SCIMCredentials) *guidedSetupScreen {
-	s := &guidedSetupScreen{
+	s := &guidedSetupScreen{guidedKeys: newGuidedKeys(),
 		c:      c,
 		conn:   conn,
 		keymap: newFormKeys(),
-		open:   key.NewBinding(key.WithKeys("o", "ctrl+o"), key.WithHelp("o", "open Docker Home")),
-		reveal: key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "reveal token")),
-		paste:  key.NewBinding(key.WithKeys("ctrl+v"), key.WithHelp("ctrl+v", "paste")),
-		submit: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "continue")),
 	}
 	s.fields[guidedFieldURL] = newTextField("paste the " + labelBaseURL)
 	tok := newTextField("paste the " + labelToken)

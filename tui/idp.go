@@ -12,12 +12,12 @@ import (
 // idpScreen asks which identity provider the admin configures; only those
 // with a checklist for the connection's type are offered.
 type idpScreen struct {
-	c       *common
-	keymap  listKeys
-	yes, no key.Binding
-	ct      steps.ConnectionType
-	idps    []steps.IdP
-	cursor  int
+	idpKeys
+	c      *common
+	keymap listKeys
+	ct     steps.ConnectionType
+	idps   []steps.IdP
+	cursor int
 	// connIdP is the identity provider the connection was set up for in
 	// Docker, or empty when unknown: choosing another asks first.
 	connIdP steps.IdP
@@ -26,9 +26,7 @@ type idpScreen struct {
 }
 
 func newIdPScreen(c *common, preselect steps.IdP, ct steps.ConnectionType) *idpScreen {
-	s := &idpScreen{c: c, keymap: newListKeys("choose"), ct: ct,
-		yes: key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "use it anyway")),
-		no:  key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n", "choose again"))}
+	s := &idpScreen{idpKeys: newIdpKeys(), c: c, keymap: newListKeys("choose"), ct: ct}
 	for _, p := range steps.IdPs() {
 		if slices.Contains(p.ConnectionTypes(), ct) {
 			s.idps = append(s.idps, p)

@@ -95,8 +95,8 @@ func confirmKeys() confirmHelp {
 
 // checklistKeys walk the IdP checklist.
 type checklistKeys struct {
-	Up, Down, Top, Bottom, PageUp, PageDown     key.Binding
-	Tick, Copy, Open, Sources, Export, Continue key.Binding
+	Up, Down, Top, Home, Bottom, PageUp, PageDown key.Binding
+	Tick, Copy, Open, Sources, Export, Continue   key.Binding
 }
 
 func newChecklistKeys() checklistKeys {
@@ -104,6 +104,7 @@ func newChecklistKeys() checklistKeys {
 		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
 		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
 		Top:      key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g/home", "first item")),
+		Home:     key.NewBinding(key.WithKeys("home"), key.WithHelp("home", "first item")),
 		Bottom:   key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G/end", "last item")),
 		PageUp:   key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "5 items up")),
 		PageDown: key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "5 items down")),
@@ -114,4 +115,193 @@ func newChecklistKeys() checklistKeys {
 		Export:   key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export runbook")),
 		Continue: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "continue")),
 	}
+}
+
+// connectionsKeys retry and filter the connection list (it moves with listKeys).
+type connectionsKeys struct {
+	retry, filterKey, filterMove, clearFilterKey key.Binding
+}
+
+func newConnectionsKeys() connectionsKeys {
+	return connectionsKeys{
+		retry:          key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry")),
+		filterKey:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
+		filterMove:     key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "move")),
+		clearFilterKey: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
+	}
+}
+
+// connFormKeys change a choice and submit the connection form (fields move with formKeys).
+type connFormKeys struct {
+	cycle, submit key.Binding
+}
+
+func newConnFormKeys() connFormKeys {
+	return connFormKeys{
+		cycle:  key.NewBinding(key.WithKeys("left", "right", "space"), key.WithHelp("←/→/space", "change")),
+		submit: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "continue")),
+	}
+}
+
+// credentialsKeys move between, copy and reveal the SCIM Base URL and API Token.
+type credentialsKeys struct {
+	up, down, copyKey, reveal, next key.Binding
+}
+
+func newCredentialsKeys() credentialsKeys {
+	return credentialsKeys{
+		up:      key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+		down:    key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		copyKey: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy")),
+		reveal:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reveal token")),
+		next:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "continue")),
+	}
+}
+
+// doneKeys finish, export the runbook, or open the members report.
+type doneKeys struct {
+	finish, export, members key.Binding
+}
+
+func newDoneKeys() doneKeys {
+	return doneKeys{
+		finish:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "finish")),
+		export:  key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export runbook")),
+		members: membersKey(),
+	}
+}
+
+// guidedKeys open Docker Home, reveal and paste the token, and submit the guided form.
+type guidedKeys struct {
+	open, reveal, paste, submit key.Binding
+}
+
+func newGuidedKeys() guidedKeys {
+	return guidedKeys{
+		open:   key.NewBinding(key.WithKeys("o", "ctrl+o"), key.WithHelp("o", "open Docker Home")),
+		reveal: key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "reveal token")),
+		paste:  key.NewBinding(key.WithKeys("ctrl+v"), key.WithHelp("ctrl+v", "paste")),
+		submit: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "continue")),
+	}
+}
+
+// idpKeys answer the question asked when another IdP than the connection's is chosen.
+type idpKeys struct {
+	yes, no key.Binding
+}
+
+func newIdpKeys() idpKeys {
+	return idpKeys{
+		yes: key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "use it anyway")),
+		no:  key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n", "choose again")),
+	}
+}
+
+// preflightKeys continue, check again, toggle JIT, show details and scroll the findings.
+type preflightKeys struct {
+	next, retry, jitKey, steps, up, down key.Binding
+}
+
+func newPreflightKeys() preflightKeys {
+	return preflightKeys{
+		next:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "continue")),
+		retry:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "check again")),
+		jitKey: key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "toggle JIT")),
+		steps:  key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "details")),
+		up:     key.NewBinding(key.WithKeys("up"), key.WithHelp("↑/↓", "scroll")),
+		down:   key.NewBinding(key.WithKeys("down"), key.WithHelp("↓", "scroll")),
+	}
+}
+
+// readBackKeys poll now, push a test user, open the members report and finish.
+type readBackKeys struct {
+	pollNow, push, members, finish key.Binding
+}
+
+func newReadBackKeys() readBackKeys {
+	return readBackKeys{
+		pollNow: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "check now")),
+		push:    key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "push a test user")),
+		members: membersKey(),
+		finish:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "finish")),
+	}
+}
+
+// resumeKeys resume saved progress or start over.
+type resumeKeys struct {
+	resumeKey, startAfres key.Binding
+}
+
+func newResumeKeys() resumeKeys {
+	return resumeKeys{
+		resumeKey:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "resume")),
+		startAfres: key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "start over")),
+	}
+}
+
+// setupKeys run Setup SCIM and answer the refresh question.
+type setupKeys struct {
+	confirm, yes, no key.Binding
+}
+
+func newSetupKeys() setupKeys {
+	return setupKeys{
+		confirm: key.NewBinding(key.WithKeys("enter")),
+		yes:     key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "issue a new token")),
+		no:      key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n", "keep the old token")),
+	}
+}
+
+// verifyKeys test again or continue.
+type verifyKeys struct {
+	rerun, next key.Binding
+}
+
+func newVerifyKeys() verifyKeys {
+	return verifyKeys{
+		rerun: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "test again")),
+		next:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "continue")),
+	}
+}
+
+// formKeys move through a form's fields.
+type formKeys struct {
+	Next, Prev, Leave key.Binding
+}
+
+func newFormKeys() formKeys {
+	return formKeys{
+		Next:  key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab/↓", "next field")),
+		Prev:  key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab/↑", "previous field")),
+		Leave: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "leave field")),
+	}
+}
+
+// membersKeys are the members screen's bindings.
+type membersKeys struct {
+	up, down, filter, refresh, push, pushAll, jitOff, export, done key.Binding
+}
+
+func newMembersKeys() membersKeys {
+	return membersKeys{
+		up:      key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+		down:    key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		filter:  key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "filter")),
+		refresh: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "check now")),
+		push:    key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "push selected")),
+		pushAll: key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "push all left")),
+		jitOff:  key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "turn JIT off")),
+		export:  key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export report")),
+		done:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "done")),
+	}
+}
+
+// membersKey opens the members screen from the read-back and Done screens.
+func membersKey() key.Binding {
+	return key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "members linked"))
+}
+
+// entraKey starts "Configure Entra for me" on the Entra checklist.
+func entraKey() key.Binding {
+	return key.NewBinding(key.WithKeys("g"), key.WithHelp("g", "configure Entra for me"))
 }

@@ -41,9 +41,12 @@ type membersScreen struct {
 	err     error
 	loading bool
 	// gen identifies the latest refresh timer; older ones are ignored.
-	gen      int
-	interval time.Duration
-	next     time.Duration
+	gen       int
+	interval  time.Duration
+	next      time.Duration
+	lastStart time.Time
+	// rateLimited says the next refresh waits for the rate limit.
+	rateLimited bool
 
 	// filter indexes membersFilters: which states the list shows.
 	filter int
@@ -55,25 +58,6 @@ type membersScreen struct {
 	jitBusy  bool
 	jitErr   error
 	exported string
-}
-
-// membersKeys are the members screen's bindings.
-type membersKeys struct {
-	up, down, filter, refresh, push, pushAll, jitOff, export, done key.Binding
-}
-
-func newMembersKeys() membersKeys {
-	return membersKeys{
-		up:      key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
-		down:    key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
-		filter:  key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "filter")),
-		refresh: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "check now")),
-		push:    key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "push selected")),
-		pushAll: key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "push all left")),
-		jitOff:  key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "turn JIT off")),
-		export:  key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export report")),
-		done:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "done")),
-	}
 }
 
 // membersFilters are the list's filters: everything, what is left to
@@ -122,13 +106,30 @@ func (s *membersScreen) Init() tea.Cmd { return s.refreshNow() }
 // resume reads the report again when the screen is shown again.
 func (s *membersScreen) resume() tea.Cmd { return s.refreshNow() }
 
+// nextRefresh is the wait before the next read: 2 s after a change,
+// doubling up to 30 s while nothing changes, never more than about one
+// request a second on average (a 10,000-member report takes 151), and
+// longer when the Hub's rate limit cannot pay for a read.
+func (s *membersScreen) nextRefresh(changed bool, err error) (time.Duration, bool) {
+	need := 2
+	if s.report != nil {
+		need = s.report.ReadRequests()
+	}
+	s.interval = max(flow.NextInterval(s.interval, changed), time.Duration(need)*time.Second)
+	var rl client.RateLimit
+	if s.env.ReadsHub() {
+		rl = s.env.Hub.RateLimit()
+	}
+	return flow.PollDelay(s.interval, s.lastStart, rl, need, err, s.c.cfg.Now())
+}
+
 // refreshNow reads the report at once unless a read is in flight.
 func (s *membersScreen) refreshNow() tea.Cmd {
 	s.gen++
 	if s.loading {
 		return nil
 	}
-	s.loading = true
+	s.loading, s.lastStart = true, s.c.cfg.Now()
 	return tea.Batch(s.spinner.Tick, readLinksCmd(s, s.env, s.run))
 }
 
@@ -164,11 +165,6 @@ type (
 	// openMembersMsg asks the root for the members screen.
 	openMembersMsg struct{}
 )
-
-// membersKey opens the members screen from the read-back and Done screens.
-func membersKey() key.Binding {
-	return key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "members linked"))
-}
 
 // advanceMembers moves the flow on for the members screen's messages: it
 // opens the screen, and on leaving it goes to Done with the connection as
@@ -208,10 +204,9 @@ func (s *membersScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 			s.err, s.report = nil, &msg.report
 			s.cursor = min(s.cursor, max(len(s.rows())-1, 0))
 		}
-		s.interval = flow.NextInterval(s.interval, changed)
-		s.next = s.interval
+		s.next, s.rateLimited = s.nextRefresh(changed, msg.err)
 		s.gen++
-		return s, s.c.after(s.interval, linksTickMsg{owner: s, gen: s.gen})
+		return s, s.c.after(s.next, linksTickMsg{owner: s, gen: s.gen})
 	case linksTickMsg:
 		if msg.gen != s.gen {
 			return s, nil
@@ -457,6 +452,9 @@ func (s *membersScreen) View() string {
 	st := s.c.styles
 	w := s.c.contentWidth()
 	status := fmt.Sprintf("next check in %s", s.next.Round(time.Second))
+	if s.rateLimited {
+		status = "waiting for the rate limit: " + status
+	}
 	if s.loading {
 		status = s.spinner.View() + " checking…"
 	}

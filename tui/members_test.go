@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/docker-scim/docker-scim/client"
@@ -258,5 +259,30 @@ func TestMembersScreenWalksToJITOff(t *testing.T) {
 	d.press("enter")
 	if _, ok := d.m.top().(*doneScreen); !ok || d.m.session.Conn.JIT {
 		t.Fatalf("enter: Done with the connection's JIT off expected:\n%s", d.screen())
+	}
+}
+
+// TestMembersRefreshIsPaced checks the refresh never asks more than about
+// one request a second, and waits for the rate limit when it is short.
+func TestMembersRefreshIsPaced(t *testing.T) {
+	cfg := Config{Env: &flow.Env{Org: "moby", Console: client.SandboxConsole{}, Sandbox: true}}
+	d := driveScreen(t, cfg, 100, 40, func(c *common) screen { return newMembersScreen(c, membersInput{idp: steps.Okta}) })
+	s := d.members()
+	var members []client.Member
+	for i := range 1000 {
+		members = append(members, client.Member{Username: fmt.Sprint("m", i), Email: fmt.Sprintf("m%d@moby.example", i)})
+	}
+	big := flow.ComputeLinkReport("moby", steps.Okta, members, nil)
+	if got := big.ReadRequests(); got != 11 {
+		t.Fatalf("a 1,000-member report takes %d requests to read, want 11", got)
+	}
+	d.send(linksReadMsg{owner: s, report: big})
+	if n := len(d.timers); n != 1 || d.timers[0].after != 11*time.Second {
+		t.Fatalf("timers %+v, want one refresh after 11 s", d.timers)
+	}
+	limited := &client.Error{Op: "list the members of moby", Kind: client.KindRateLimited, Status: 429, RetryAfter: 45 * time.Second}
+	d.send(linksReadMsg{owner: s, err: limited})
+	if last := d.timers[len(d.timers)-1]; last.after != 45*time.Second || !strings.Contains(strings.Join(strings.Fields(d.body()), " "), "waiting for the rate limit: next check in 45s") {
+		t.Errorf("after a 429: refresh in %v:\n%s", last.after, d.body())
 	}
 }

@@ -36,14 +36,10 @@ func loadPreflight(owner *preflightScreen, env *flow.Env, known *client.OrgInfo)
 // preflightScreen shows what could stop SCIM or surprise the admin: the
 // prerequisites, JIT provisioning, and members SCIM will not manage.
 type preflightScreen struct {
+	preflightKeys
 	c         *common
 	conn      client.Connection
 	spinner   spinner.Model
-	next      key.Binding
-	retry     key.Binding
-	jitKey    key.Binding
-	steps     key.Binding
-	up, down  key.Binding
 	loading   bool
 	err       error
 	facts     flow.Facts
@@ -58,16 +54,10 @@ type preflightScreen struct {
 // newPreflightScreen checks run's connection, reusing the org the
 // connection list read and starting from what the admin said about JIT.
 func newPreflightScreen(c *common, run flow.Run) *preflightScreen {
-	s := &preflightScreen{
+	s := &preflightScreen{preflightKeys: newPreflightKeys(),
 		c:       c,
 		conn:    run.Conn,
 		spinner: spinner.New(spinner.WithSpinner(spinner.Dot)),
-		next:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "continue")),
-		retry:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "check again")),
-		jitKey:  key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "toggle JIT")),
-		steps:   key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "details")),
-		up:      key.NewBinding(key.WithKeys("up"), key.WithHelp("↑/↓", "scroll")),
-		down:    key.NewBinding(key.WithKeys("down"), key.WithHelp("↓", "scroll")),
 		jit:     run.JIT(c.cfg.Env),
 		org:     run.Org,
 	}

@@ -31,15 +31,12 @@ type readBackInput struct {
 // the teams they are in (from their SCIM groups attribute and, when signed
 // in to the Hub API, the audit log), and the audit log's events.
 type readBackScreen struct {
+	readBackKeys
 	c       *common
 	in      readBackInput
 	scim    *client.SCIM
 	scimErr error
 	spinner spinner.Model
-	pollNow key.Binding
-	push    key.Binding
-	members key.Binding
-	finish  key.Binding
 
 	// users are newest first, as the client returns them; teams is worked
 	// out from users and audit once per poll, never in View.
@@ -55,14 +52,10 @@ type readBackScreen struct {
 }
 
 func newReadBackScreen(c *common, in readBackInput) *readBackScreen {
-	s := &readBackScreen{
+	s := &readBackScreen{readBackKeys: newReadBackKeys(),
 		c:       c,
 		in:      in,
 		spinner: spinner.New(spinner.WithSpinner(spinner.Dot)),
-		pollNow: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "check now")),
-		push:    key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "push a test user")),
-		members: membersKey(),
-		finish:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "finish")),
 	}
 	s.scim, s.scimErr = c.cfg.Env.SCIM(in.creds)
 	if cl, err := steps.ChecklistFor(in.idp, flow.ConnectionType(in.conn.Type)); err == nil {

@@ -66,20 +66,17 @@ func checkResumeCmd(owner *resumeScreen, env *flow.Env, st savedState) tea.Cmd {
 
 // resumeScreen offers to continue from saved progress.
 type resumeScreen struct {
-	c          *common
-	state      savedState
-	resumeKey  key.Binding
-	startAfres key.Binding
+	resumeKeys
+	c     *common
+	state savedState
 	// checking is true while the saved connection is being re-read.
 	checking bool
 }
 
 func newResumeScreen(c *common, st savedState) *resumeScreen {
-	return &resumeScreen{
-		c:          c,
-		state:      st,
-		resumeKey:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "resume")),
-		startAfres: key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "start over")),
+	return &resumeScreen{resumeKeys: newResumeKeys(),
+		c:     c,
+		state: st,
 	}
 }
 

@@ -72,6 +72,8 @@ type session struct {
 	// onClipboard is the token while it is on the native clipboard; it is
 	// cleared from there before the wizard exits.
 	onClipboard client.Secret
+	// runbook is where the last runbook export went.
+	runbook string
 	// refreshed is true once this session refreshed a working API Token.
 	refreshed bool
 	// draft is what the guided Setup SCIM screen's fields held when the
@@ -108,7 +110,47 @@ func New(cfg Config) Model {
 	c := &common{cfg: cfg, width: 80, height: 24, styles: newStyles(true)}
 	h := help.New()
 	h.Styles = c.styles.help
-	return Model{c: c, global: newGlobalKeys(), help: h, stack: []screen{firstScreen(c)}}
+	return Model{c: c, global: newGlobalKeys(), help: h, stack: []screen{firstScreen(c)}, notice: strings.Join(cfg.Warnings, " ")}
+}
+
+// ExitSummary is what the wizard leaves in the terminal after it ends (the
+// full screen takes everything else with it): what was set up, where the
+// runbook is, and what is left. It never holds a secret.
+func (m Model) ExitSummary() []string {
+	run := m.session.Run
+	if run.Conn.Name == "" {
+		return nil
+	}
+	var out []string
+	top := m.top().step()
+	if top != steps.StepDone {
+		n, total := steps.Position(top)
+		line := fmt.Sprintf("Stopped at step %d of %d (%s) on %s.", n, total, steps.Title(top), run.Conn.Name)
+		if m.c.cfg.StateDir != "" {
+			line += " Progress is saved: run docker-scim again to resume."
+		}
+		out = append(out, line)
+	}
+	if run.Creds.BaseURL != "" {
+		out = append(out, fmt.Sprintf("SCIM on %s (%s): SCIM Base URL %s.", run.Conn.Name, m.c.cfg.Env.Org, run.Creds.BaseURL))
+	}
+	if run.Probe != nil {
+		out = append(out, fmt.Sprintf("Verified: %s.", verdictLine(*run.Probe)))
+	}
+	if run.IdP != "" && top == steps.StepDone {
+		sum := m.summary()
+		out = append(out, fmt.Sprintf("%s checklist: %d of %d items ticked.", shortLabel(run.IdP), sum.done, sum.total))
+		if len(sum.left) > 0 {
+			out = append(out, fmt.Sprintf("Left to do: %s (the runbook lists them).", plural(len(sum.left), "required checklist item")))
+		}
+		if m.session.refreshed {
+			out = append(out, "Left to do: paste the new API Token into "+shortLabel(run.IdP)+" (it was refreshed).")
+		}
+	}
+	if m.session.runbook != "" {
+		out = append(out, "Runbook: "+m.session.runbook)
+	}
+	return out
 }
 
 // firstScreen lists the connections where the environment can; against
@@ -267,6 +309,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.notice = msg.err.Error()
 		} else {
 			m.notice = "Runbook written to " + msg.path + " (it never contains the API Token)."
+			m.session.runbook = msg.path
 		}
 		return m, nil
 	case checkedMsg:

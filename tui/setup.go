@@ -26,10 +26,9 @@ func (m setupDoneMsg) ownerScreen() screen { return m.owner }
 // Refreshing the API Token of a connection that has SCIM already is
 // destructive (the old token stops working), so it asks first.
 type setupScreen struct {
+	setupKeys
 	c       *common
 	conn    client.Connection
-	confirm key.Binding
-	yes, no key.Binding
 	spinner spinner.Model
 	busy    bool
 	// asking is true while the refresh question is shown.
@@ -41,12 +40,9 @@ type setupScreen struct {
 // issued holds credentials this session already got for conn, or is nil:
 // then enter goes on with them instead of asking Docker again.
 func newSetupScreen(c *common, conn client.Connection, issued *client.SCIMCredentials) *setupScreen {
-	return &setupScreen{
+	return &setupScreen{setupKeys: newSetupKeys(),
 		c:       c,
 		conn:    conn,
-		confirm: key.NewBinding(key.WithKeys("enter")),
-		yes:     key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "issue a new token")),
-		no:      key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n", "keep the old token")),
 		spinner: spinner.New(spinner.WithSpinner(spinner.Dot)),
 		creds:   issued,
 	}

@@ -444,3 +444,41 @@ func TestRunbookPathIsAbsolute(t *testing.T) {
 		t.Fatalf("the runbook path is not absolute:\n%s", s)
 	}
 }
+
+func TestWarningsBeforeTheWizardShowInIt(t *testing.T) {
+	cfg := testConfig(seededConsole(), nil)
+	cfg.Warnings = []string{"No Docker Hub credentials (--hub-token-stdin, DOCKER_SCIM_HUB_TOKEN or docker login): skipping the check that moby exists."}
+	d := newDriver(t, cfg, 120, 40)
+	if s := flat(d.screen()); !strings.Contains(s, "No Docker Hub credentials") {
+		t.Fatalf("the warning printed before the wizard is not shown in it:\n%s", d.screen())
+	}
+}
+
+func TestExitSummary(t *testing.T) {
+	t.Chdir(t.TempDir())
+	d := newDriver(t, testConfig(seededConsole(), &fakeClipboard{}), 120, 40)
+	if got := d.m.ExitSummary(); got != nil {
+		t.Fatalf("a run that chose nothing leaves %q", got)
+	}
+	d.enterUntil(steps.StepDone)
+	d.press("e")
+	sum := strings.Join(d.m.ExitSummary(), "\n")
+	for _, want := range []string{"SCIM on Okta SAML (moby): SCIM Base URL https://hub.docker.com/v2/scim/2.0",
+		"Verified: 4 of 4 SCIM API checks passed", "Okta checklist: 0 of", "Left to do: ", "Runbook: /"} {
+		if !strings.Contains(sum, want) {
+			t.Errorf("the exit summary lacks %q:\n%s", want, sum)
+		}
+	}
+	if strings.Contains(sum, fakeToken) {
+		t.Fatal("the exit summary holds the token")
+	}
+}
+
+func TestExitSummaryWhenStoppedEarly(t *testing.T) {
+	d := newDriver(t, stateConfig(t, t.TempDir()), 80, 24)
+	d.press("enter") // preflight
+	sum := strings.Join(d.m.ExitSummary(), "\n")
+	if !strings.Contains(sum, "Stopped at step 2 of") || !strings.Contains(sum, "run docker-scim again to resume") {
+		t.Fatalf("the exit summary of a stopped run:\n%s", sum)
+	}
+}

@@ -37,23 +37,20 @@ func runProbe(owner *verifyScreen, env *flow.Env, creds client.SCIMCredentials) 
 // verifyScreen tests the SCIM Base URL and API Token the way the identity
 // provider's own test button will, before the admin leaves the terminal.
 type verifyScreen struct {
+	verifyKeys
 	c       *common
 	creds   client.SCIMCredentials
 	spinner spinner.Model
-	rerun   key.Binding
-	next    key.Binding
 	running bool
 	err     error
 	result  *client.ProbeResult
 }
 
 func newVerifyScreen(c *common, creds client.SCIMCredentials) *verifyScreen {
-	return &verifyScreen{
+	return &verifyScreen{verifyKeys: newVerifyKeys(),
 		c:       c,
 		creds:   creds,
 		spinner: spinner.New(spinner.WithSpinner(spinner.Dot)),
-		rerun:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "test again")),
-		next:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "continue")),
 	}
 }
 
@@ -171,6 +168,17 @@ func (s *verifyScreen) resultView(w int) string {
 			"Press esc to go back and paste the values again (nothing else is lost), or r to test again.", w) + "\n")
 	}
 	return b.String()
+}
+
+// verdictLine sums a probe up in words: "4 of 4 checks passed".
+func verdictLine(r client.ProbeResult) string {
+	passed := 0
+	for _, c := range r.Checks {
+		if c.OK {
+			passed++
+		}
+	}
+	return fmt.Sprintf("%d of %d SCIM API checks passed", passed, len(r.Checks))
 }
 
 // sameCause reports whether two checks failed for the same reason.
