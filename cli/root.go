@@ -86,14 +86,14 @@ func NewCmdRoot(f *Factory, runF func(*WizardOptions) error) *cobra.Command {
 		Use:   "docker-scim",
 		Short: "Set up SCIM provisioning for a Docker organization, step by step",
 		Long: `docker-scim walks a Docker organization admin through SCIM provisioning:
-pick the SSO connection, Setup SCIM, copy the SCIM Base URL and API Token,
+pick the SSO connection, turn SCIM on for it, copy the SCIM Base URL and API Token,
 verify them, and follow the identity provider's checklist (Okta, Entra ID /
 Azure AD, OneLogin), including group mapping.
 
 With --sandbox it runs against a built-in local stand-in for Docker, so
-nothing real is touched. Without it, Docker's Admin Console steps are guided
+nothing real is touched. Without it, the steps in Docker Home are guided
 (Docker publishes no API for them) and you paste the SCIM Base URL and API
-Token shown by Setup SCIM.
+Token that Docker shows once SCIM is on.
 
 The full-screen wizard runs only when stdin and stdout are terminals, TERM is
 not "dumb", and neither --no-input nor --accessible is given. Otherwise the
