@@ -3,8 +3,12 @@ package main
 import (
 	"encoding/json"
 	"errors"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"io"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -100,4 +104,52 @@ func TestNoUpwardImports(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestScreensFollowCapabilities: the wizard's screens decide what to offer
+// from the environment's capabilities (flow.Env.ListsConnections,
+// SimulatesPush, …), never from where it runs: no screen reads
+// Env.Sandbox, Env.Console or Env.Simulator. Only the root names the
+// sandbox, in its header and in the saved progress's identity.
+func TestScreensFollowCapabilities(t *testing.T) {
+	allowed := map[string][]string{"root.go": {"Sandbox"}, "state.go": {"Sandbox"}}
+	fset := token.NewFileSet()
+	files, err := filepath.Glob(filepath.Join("tui", "*.go"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no wizard sources: %v", err)
+	}
+	for _, path := range files {
+		if strings.HasSuffix(path, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, path, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			sel, ok := n.(*ast.SelectorExpr)
+			if !ok {
+				return true
+			}
+			switch name := sel.Sel.Name; name {
+			case "Sandbox", "Console", "Simulator":
+				if !slices.Contains(allowed[filepath.Base(path)], name) && isEnvField(sel.X) {
+					t.Errorf("%s: a screen reads Env.%s: use a capability of flow.Env instead", fset.Position(sel.Pos()), name)
+				}
+			}
+			return true
+		})
+	}
+}
+
+// isEnvField reports whether x looks like the flow environment: an
+// expression ending in .Env or env (s.c.cfg.Env, s.env, env).
+func isEnvField(x ast.Expr) bool {
+	switch x := x.(type) {
+	case *ast.SelectorExpr:
+		return x.Sel.Name == "Env" || x.Sel.Name == "env"
+	case *ast.Ident:
+		return x.Name == "env"
+	}
+	return false
 }

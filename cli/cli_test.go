@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -250,8 +249,16 @@ func TestInterruptExits130(t *testing.T) {
 	if err := cmd.Process.Signal(os.Interrupt); err != nil {
 		t.Fatal(err)
 	}
-	go func() { _, _ = io.Copy(io.Discard, stderr) }()
+	rest := make(chan string, 1)
+	go func() {
+		var b strings.Builder
+		for sc.Scan() {
+			b.WriteString(sc.Text() + " ")
+		}
+		rest <- b.String()
+	}()
 	killer = time.AfterFunc(testwait.Timeout, func() { _ = cmd.Process.Kill() })
+	said := <-rest
 	err = cmd.Wait()
 	if !killer.Stop() {
 		t.Fatalf("the plain mode did not exit within %s of SIGINT", testwait.Timeout)
@@ -261,6 +268,9 @@ func TestInterruptExits130(t *testing.T) {
 	}
 	if stdout.Len() != 0 {
 		t.Fatalf("an interrupted run printed a result: %q", stdout.String())
+	}
+	if strings.Contains(said, "Error:") {
+		t.Fatalf("ctrl+c left an error message: %q", said)
 	}
 }
 

@@ -46,7 +46,7 @@ func usagef(format string, args ...any) error {
 type missingInput struct{ items []string }
 
 func (e *missingInput) Error() string {
-	return "missing input (no terminal to ask on, or --no-input):\n  " + strings.Join(e.items, "\n  ")
+	return "missing input: give it with\n  " + strings.Join(e.items, "\n  ")
 }
 
 // add records a missing value, described by how to give it.

@@ -459,6 +459,7 @@ func (p *plainMode) checklist(ctx context.Context) error {
 	if cl.Intro != "" {
 		p.ui.say("%s", p.ui.rich(cl.Intro))
 	}
+	p.ui.say("Follows Docker docs revision: %s.", steps.DocsRevision())
 	if err := p.groups(ctx); err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 )
@@ -43,6 +44,10 @@ func Run(ctx context.Context, args []string, s *IO, version string) int {
 		// Every --json run prints one object, even when it failed
 		// before its result (a usage error, a failed sign-in).
 		_ = writeJSONResult(stdout, struct{}{}, err)
+	}
+	if errors.Is(err, errInterrupted) {
+		// ctrl+c: the admin knows; exit code 130 says it to scripts.
+		return code
 	}
 	if code == exitUnlinked {
 		fmt.Fprintf(s.ErrOut, "%v (exit code 3).\n", err)
@@ -81,14 +86,14 @@ func NewCmdRoot(f *Factory, runF func(*WizardOptions) error) *cobra.Command {
 		Use:   "docker-scim",
 		Short: "Set up SCIM provisioning for a Docker organization, step by step",
 		Long: `docker-scim walks a Docker organization admin through SCIM provisioning:
-pick the SSO connection, Setup SCIM, copy the SCIM Base URL and API Token,
+pick the SSO connection, turn SCIM on for it, copy the SCIM Base URL and API Token,
 verify them, and follow the identity provider's checklist (Okta, Entra ID /
 Azure AD, OneLogin), including group mapping.
 
 With --sandbox it runs against a built-in local stand-in for Docker, so
-nothing real is touched. Without it, Docker's Admin Console steps are guided
+nothing real is touched. Without it, the steps in Docker Home are guided
 (Docker publishes no API for them) and you paste the SCIM Base URL and API
-Token shown by Setup SCIM.
+Token that Docker shows once SCIM is on.
 
 The full-screen wizard runs only when stdin and stdout are terminals, TERM is
 not "dumb", and neither --no-input nor --accessible is given. Otherwise the
@@ -140,7 +145,21 @@ Docker Hub token given, the credentials of ` + "`docker login`" + ` are used.
 
 	addWizardFlags(cmd, opts)
 	withIdPHelp(cmd)
+	// Command names are padded to the longest visible one, not to a hidden
+	// command's.
+	cobra.AddTemplateFunc("visiblePadding", visiblePadding)
+	cmd.SetUsageTemplate(strings.Replace(cmd.UsageTemplate(), "{{rpad .Name .NamePadding }}", "{{rpad .Name (visiblePadding .Parent)}}", 1))
 	cmd.AddCommand(NewCmdVerify(f, nil), NewCmdMembers(f, nil), NewCmdChecklist(f, nil), NewCmdSandbox(f, nil), NewCmdVersion(f, nil), NewCmdPluginMetadata(f, nil), NewCmdEntra(f), NewCmdOkta(f))
+	// `completion <unknown shell>` is a usage error (exit 2), not help.
+	cmd.InitDefaultCompletionCmd()
+	for _, c := range cmd.Commands() {
+		if c.Name() == "completion" {
+			c.Args = usageArgs(cobra.NoArgs)
+			c.RunE = func(c *cobra.Command, args []string) error {
+				return usagef("completion needs a shell: bash, zsh, fish or powershell")
+			}
+		}
+	}
 	return cmd
 }
 
@@ -152,4 +171,16 @@ func usageArgs(validate cobra.PositionalArgs) cobra.PositionalArgs {
 		}
 		return nil
 	}
+}
+
+// visiblePadding is the width of the longest name among parent's visible
+// subcommands, for the help's command list.
+func visiblePadding(parent *cobra.Command) int {
+	w := 0
+	for _, c := range parent.Commands() {
+		if c.IsAvailableCommand() || c.Name() == "help" {
+			w = max(w, len(c.Name()))
+		}
+	}
+	return w
 }

@@ -40,7 +40,7 @@ func NewCmdSandbox(f *Factory, runF func(*SandboxOptions) error) *cobra.Command 
 SIGINT or SIGTERM: the Hub API subset docker-scim uses (sign-in, members,
 teams, audit log), the SCIM 2.0 API (/v2/scim/2.0), and sandbox-only
 endpoints Docker does not have: a console API (/sandbox/console) for SSO
-connections and Setup SCIM, an IdP simulator (/sandbox/idp/push) and fault
+connections and turning SCIM on, an IdP simulator (/sandbox/idp/push) and fault
 injection (/sandbox/admin/faults).
 
 It is seeded with the Business organization "moby", its owner "mobyadmin",
@@ -55,7 +55,7 @@ conn-okta-scim).
 With --state FILE all data is kept in FILE between runs (written to a
 temporary file, then renamed). The file holds only hashes of secrets, so on
 every start the sandbox mints and prints a fresh PAT, OAT and seeded SCIM
-token; tokens from Setup SCIM keep working across restarts.
+token; tokens the console issued keep working across restarts.
 
 Faults (--fault, repeatable) are JSON objects with the fields method, path
 (a URL path prefix), status, header, body, body_size, latency (a Go

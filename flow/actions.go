@@ -20,7 +20,7 @@ var ErrNoConsole error = noConsoleError{}
 type noConsoleError struct{}
 
 func (noConsoleError) Error() string {
-	return "this step needs an API for Docker Home's SSO and SCIM page, which Docker does not publish: do it by hand in " + steps.SSOAndSCIMPage()
+	return "this step needs an API Docker does not publish: do it by hand in " + steps.SSOAndSCIMPage()
 }
 
 // Connections reads the organization with its SSO connections in one

@@ -293,6 +293,7 @@ func ComputeLinkReport(org string, idp steps.IdP, members []client.Member, users
 		return cmp.Or(cmp.Compare(rank[a.State], rank[b.State]), cmp.Compare(strings.ToLower(a.UserName), strings.ToLower(b.UserName)))
 	})
 	r.Counts = countLinks(r)
+	r.Counts.SCIMUsers = len(users)
 	return r
 }
 
@@ -322,12 +323,11 @@ func lookAlikes(email, name string, ids []SCIMIdentity, byLocal, byName map[stri
 }
 
 func countLinks(r LinkReport) LinkCounts {
-	c := LinkCounts{Members: len(r.Members), SCIMUsers: len(r.SCIMOnly)}
+	c := LinkCounts{Members: len(r.Members)}
 	for _, m := range r.Members {
 		switch m.State {
 		case MemberLinked:
 			c.Linked++
-			c.SCIMUsers++
 		case MemberWillLink:
 			c.WillLink++
 		case MemberOutsideSCIM:

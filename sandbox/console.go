@@ -124,7 +124,7 @@ func (s *Server) disableSCIM(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !c.JIT {
-		writeHubError(w, http.StatusConflict, "SCIM can be disabled only while JIT provisioning is on: turn JIT on first (Actions → Enable JIT provisioning), then disable SCIM")
+		writeHubError(w, http.StatusConflict, "SCIM can be disabled only while JIT provisioning is on: turn JIT on for this connection first, then disable SCIM")
 		return
 	}
 	c.SCIMEnabled = false

@@ -125,7 +125,7 @@ func TestToggleJIT(t *testing.T) {
 	}
 	// With JIT off, SCIM cannot be disabled; JIT on again, it can.
 	r = e.must(e.do("POST", console+"/connections/conn-okta-saml/scim/disable", e.jwt, nil), 409)
-	if !strings.Contains(r.str("message"), "only while JIT provisioning is on") || !strings.Contains(r.str("message"), "Enable JIT provisioning") {
+	if !strings.Contains(r.str("message"), "only while JIT provisioning is on") || !strings.Contains(r.str("message"), "turn JIT on") {
 		t.Fatalf("SCIM off without JIT: %s", r.raw)
 	}
 	e.must(e.do("PUT", path, e.jwt, map[string]bool{"enabled": true}), 200)

@@ -54,7 +54,7 @@ func checkResumeCmd(owner *resumeScreen, env *flow.Env, st savedState) tea.Cmd {
 				if st.Connection.SCIMEnabled && !c.SCIMEnabled {
 					now.BaseURL, now.SetupAt = "", time.Time{}
 					return resumeCheckedMsg{owner: owner, resumeMsg: resumeMsg{state: now,
-						notice: "SCIM is no longer set up on " + c.Name + " (a new sandbox starts without it): run Setup SCIM again."}}
+						notice: "SCIM is no longer set up on " + c.Name + " (a new sandbox starts without it): run " + steps.Title(steps.StepSetupSCIM) + " again."}}
 				}
 				return resumeCheckedMsg{owner: owner, resumeMsg: resumeMsg{state: now}}
 			}
