@@ -12,7 +12,6 @@ import (
 
 	"github.com/docker-scim/docker-scim/client"
 	"github.com/docker-scim/docker-scim/flow"
-	"github.com/docker-scim/docker-scim/steps"
 )
 
 // VerifyOptions are the verify command's flags and what it runs with.
@@ -59,7 +58,7 @@ goes to stderr, the results to stdout (with --json, one JSON object).
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&o.baseURL, "base-url", os.Getenv(envBaseURL), "SCIM Base URL copied from Docker Home ("+steps.SCIMValuesAgain()+") [$"+envBaseURL+"]")
+	fl.StringVar(&o.baseURL, "base-url", os.Getenv(envBaseURL), "SCIM Base URL copied from Docker Home [$"+envBaseURL+"]")
 	fl.BoolVar(&o.tokenStdin, "token-stdin", false, "read the SCIM API Token from the first line of stdin (or set $"+envToken+")")
 	addJSONFlag(cmd, &o.json, "the results")
 	return cmd
