@@ -113,3 +113,32 @@ func TestLogCompactsWhenItOutgrowsTheSnapshot(t *testing.T) {
 	}
 	t.Fatalf("the log never compacted (%d lines)", grew)
 }
+
+// BenchmarkStateWriteByOrgSize reports the cost of saving one changed user
+// with --state on, for orgs of 100, 1,000 and 10,000 members (and as many
+// connections): a write encodes and appends only what changed, so the time
+// and the bytes appended per write stay flat as the org grows.
+func BenchmarkStateWriteByOrgSize(b *testing.B) {
+	for _, n := range []int{100, 1000, 10000} {
+		b.Run(fmt.Sprintf("members=%d", n), func(b *testing.B) {
+			path := filepath.Join(b.TempDir(), "state.json")
+			s, err := Open(WithState(path), WithScale(n))
+			if err != nil {
+				b.Fatal(err)
+			}
+			u := s.st.Users[len(s.st.Users)/2]
+			i := 0
+			for b.Loop() {
+				s.st.mu.Lock()
+				u.GivenName = fmt.Sprint("Renamed ", i)
+				s.st.changedUser(u)
+				s.st.mu.Unlock()
+				if err := s.save(); err != nil {
+					b.Fatal(err)
+				}
+				i++
+			}
+			b.ReportMetric(float64(s.saver.written.logSize)/float64(b.N), "B/write")
+		})
+	}
+}
