@@ -142,3 +142,49 @@ func BenchmarkStateWriteByOrgSize(b *testing.B) {
 		})
 	}
 }
+
+// TestFailedWriteIsFollowedByASnapshot: after a write fails (here the
+// state file was replaced by a directory), the next write is a fresh
+// snapshot holding every change, the one whose write failed included,
+// instead of appending after a line that may be torn or missing.
+func TestFailedWriteIsFollowedByASnapshot(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	s, err := Open(WithState(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rename := func(u *user, name string) {
+		s.st.mu.Lock()
+		u.GivenName = name
+		s.st.changedUser(u)
+		s.st.mu.Unlock()
+	}
+	first, second := s.st.Users[0], s.st.Users[1]
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(path, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	rename(first, "Lost-Then-Saved")
+	if err := s.save(); err == nil {
+		t.Fatal("a write into a directory succeeded")
+	}
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
+	rename(second, "Saved")
+	if err := s.save(); err != nil {
+		t.Fatalf("the write after a failed one: %v", err)
+	}
+	again, err := Open(WithState(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := again.st.byID[first.ID].GivenName; got != "Lost-Then-Saved" {
+		t.Fatalf("the change whose write failed was lost: %q", got)
+	}
+	if got := again.st.byID[second.ID].GivenName; got != "Saved" {
+		t.Fatalf("the later change was lost: %q", got)
+	}
+}
