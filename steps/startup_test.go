@@ -1,6 +1,10 @@
 package steps_test
 
 import (
+	"bytes"
+	"context"
+	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/docker-scim/docker-scim/cli"
@@ -9,7 +13,7 @@ import (
 
 // decodedAtStart is read once every package of the binary is initialised:
 // cli imports the engine, the TUI, the client and the sandbox.
-var decodedAtStart = steps.Decoded()
+var decodedAtStart = steps.Decoded() || steps.DecodedDocker()
 
 // TestNothingDecodesTheDataAtStart: no package initialiser decodes the
 // checklist data (a package-level value built from it did, and every run
@@ -19,5 +23,36 @@ func TestNothingDecodesTheDataAtStart(t *testing.T) {
 	_ = cli.Run
 	if decodedAtStart {
 		t.Fatal("the steps data was decoded while the program's packages were initialised: build such values when first used")
+	}
+}
+
+// TestBuildingTheCommandsDecodesNoChecklist: building the command tree
+// (every run does, before the wizard's first frame) reads Docker's UI
+// labels for flag help but decodes no checklist. The --base-url help did
+// the full decode, about 6 ms of CPU before every first frame.
+func TestBuildingTheCommandsDecodesNoChecklist(t *testing.T) {
+	restore := steps.Forget()
+	defer restore()
+	var out, errOut bytes.Buffer
+	if code := cli.Run(context.Background(), []string{"--version"}, &cli.IO{In: strings.NewReader(""), Out: &out, ErrOut: &errOut}, "test"); code != 0 {
+		t.Fatalf("docker-scim --version: exit code %d; stderr: %s", code, errOut.String())
+	}
+	if steps.Decoded() {
+		t.Fatal("building the commands decoded every checklist: read only what the flags' help needs (steps.Docker decodes docker.yaml alone)")
+	}
+}
+
+// TestDockerAloneMatchesTheFullDecode: Docker() before the registry is
+// loaded (docker.yaml alone) gives what the full decode gives.
+func TestDockerAloneMatchesTheFullDecode(t *testing.T) {
+	full := steps.Docker() // the registry may already be loaded by other tests
+	restore := steps.Forget()
+	defer restore()
+	alone := steps.Docker()
+	if steps.Decoded() || !steps.DecodedDocker() {
+		t.Fatalf("Docker() before the registry is loaded: full decode %v, docker.yaml alone %v; want docker.yaml alone", steps.Decoded(), steps.DecodedDocker())
+	}
+	if !reflect.DeepEqual(alone, full) {
+		t.Fatalf("docker.yaml alone gives\n%+v\nthe full decode\n%+v", alone, full)
 	}
 }
