@@ -23,10 +23,10 @@ var ui = []string{"charm.land/bubbletea/v2", "charm.land/bubbles/v2", "charm.lan
 
 // forbidden lists, for each package, what it must not import, directly or
 // through another package: dependencies point one way, front-ends (cli,
-// tui) → engine (flow) → client → steps (Docker's UI wording, for
-// client's hints); the sandbox is only wired in by cli.
+// tui) → engine (flow) → client and steps, which know nothing of each
+// other; the sandbox is only wired in by cli.
 var forbidden = map[string][]string{
-	"client":   append([]string{"flow", "tui", "cli", "sandbox"}, ui...),
+	"client":   append([]string{"steps", "flow", "tui", "cli", "sandbox"}, ui...),
 	"steps":    append([]string{"client", "flow", "tui", "cli", "sandbox"}, ui...),
 	"textsafe": append([]string{"client", "steps", "flow", "tui", "cli", "sandbox"}, ui...),
 	"entra":    append([]string{"flow", "tui", "cli", "sandbox"}, ui...),

@@ -133,8 +133,7 @@ type entraResult struct {
 	Steps   []entraStep         `json:"steps,omitempty"`
 	Outcome *entra.Outcome      `json:"outcome,omitempty"`
 	// SeenInDocker is set when the test user was read back from Docker.
-	SeenInDocker *bool  `json:"seen_in_docker,omitempty"`
-	Error        string `json:"error,omitempty"`
+	SeenInDocker *bool `json:"seen_in_docker,omitempty"`
 }
 
 // entraStep is one checklist item done through Microsoft Graph, as the
@@ -261,24 +260,18 @@ func entraConfigureRun(ctx context.Context, opts *EntraConfigureOptions) error {
 		}
 	}
 	res.OK = cerr == nil
-	if cerr != nil {
-		res.Error = cerr.Error()
+	var ge *entra.Error
+	if errors.As(cerr, &ge) && (ge.Kind == entra.KindUnauthorized || ge.Kind == entra.KindPermission) {
+		cerr = fmt.Errorf("%w: %w", errAuthFailed, cerr)
 	}
 	if o.json {
-		if err := writeJSON(f.IO.Out, res); err != nil {
+		if err := writeJSONResult(f.IO.Out, res, cerr); err != nil {
 			return err
 		}
 	} else {
 		writeEntraResult(f.IO.Out, res, s.TestUser)
 	}
-	if cerr != nil {
-		var ge *entra.Error
-		if errors.As(cerr, &ge) && (ge.Kind == entra.KindUnauthorized || ge.Kind == entra.KindPermission) {
-			return fmt.Errorf("%w: %v", errAuthFailed, cerr)
-		}
-		return cerr
-	}
-	return nil
+	return cerr
 }
 
 // graphSignIn gets a Microsoft Graph token from the command's flags (see

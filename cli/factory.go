@@ -80,12 +80,16 @@ func (f *Factory) SCIMToken(ctx context.Context, fromStdin bool) (client.Secret,
 		return client.Secret{}, err
 	}
 	tok, err := client.NormalizeToken(raw.Value())
+	src := in.env
+	if fromStdin {
+		src = in.flag
+	}
 	if err != nil {
-		src := in.env
-		if fromStdin {
-			src = in.flag
-		}
 		return client.Secret{}, usagef("%s: %v", src, err)
+	}
+	for _, n := range client.TokenNotes(raw.Value(), tok) {
+		// What was cleaned up, as docs/cli.md promises (never the token).
+		fmt.Fprintf(f.IO.ErrOut, "Note: the API Token from %s: %s.\n", src, n)
 	}
 	return tok, nil
 }

@@ -9,6 +9,8 @@ import (
 	"sync"
 
 	"github.com/docker-scim/docker-scim/client"
+	"github.com/docker-scim/docker-scim/entra"
+	"github.com/docker-scim/docker-scim/okta"
 )
 
 // jsonError is the "error" member of a --json result: every --json run
@@ -22,14 +24,27 @@ type jsonError struct {
 	ExitCode int `json:"exit_code"`
 }
 
-// newJSONError describes err for a --json result.
+// newJSONError describes err for a --json result; the hint is that of the
+// Docker, Microsoft Graph or Okta error err wraps, if any.
 func newJSONError(err error) *jsonError {
-	je := &jsonError{Message: err.Error(), ExitCode: exitCode(err)}
+	return &jsonError{Message: err.Error(), Hint: errorHint(err), ExitCode: exitCode(err)}
+}
+
+// errorHint is what to do next, from the client error err wraps; "" when
+// it wraps none or that error has no hint.
+func errorHint(err error) string {
 	var ce *client.Error
-	if errors.As(err, &ce) {
-		je.Hint = ce.Hint
+	var ge *entra.Error
+	var oe *okta.Error
+	switch {
+	case errors.As(err, &ce):
+		return ce.Hint
+	case errors.As(err, &ge):
+		return ge.Hint
+	case errors.As(err, &oe):
+		return oe.Hint
 	}
-	return je
+	return ""
 }
 
 // writeJSONResult writes v, a JSON object, with an "error" member added

@@ -203,22 +203,23 @@ func membersRun(ctx context.Context, o *MembersOptions) error {
 	if len(states) > 0 {
 		shown = report.Only(states...)
 	}
+	var unlinked error
+	if !report.AllLinked() {
+		unlinked = &errUnlinked{headline: report.Headline()}
+	}
 	if o.json {
 		var out any = shown
 		if m := run.Migration; m != nil {
 			m.LinkReport = shown
 			out = m
 		}
-		if err := writeJSON(f.IO.Out, out); err != nil {
+		if err := writeJSONResult(f.IO.Out, out, unlinked); err != nil {
 			return err
 		}
 	} else {
 		writeMembers(f.IO.Out, shown, run.Migration)
 	}
-	if !report.AllLinked() {
-		return &errUnlinked{headline: report.Headline()}
-	}
-	return nil
+	return unlinked
 }
 
 // finishMigration reads the connection and records what the report says

@@ -103,7 +103,6 @@ type oktaResult struct {
 	Plan    []okta.PlannedCall `json:"plan,omitempty"`
 	Steps   []entraStep        `json:"steps,omitempty"`
 	Outcome *okta.Outcome      `json:"outcome,omitempty"`
-	Error   string             `json:"error,omitempty"`
 }
 
 // oktaTitles maps the Okta checklist's item ids to their titles.
@@ -194,11 +193,12 @@ func oktaConfigureRun(ctx context.Context, opts *OktaConfigureOptions) error {
 		res.Steps = append(res.Steps, st)
 	})
 	res.Outcome, res.OK = &out, cerr == nil
-	if cerr != nil {
-		res.Error = cerr.Error()
+	var oe *okta.Error
+	if errors.As(cerr, &oe) && (oe.Status == http.StatusUnauthorized || oe.Status == http.StatusForbidden) {
+		cerr = fmt.Errorf("%w: %w", errAuthFailed, cerr)
 	}
 	if o.json {
-		if err := writeJSON(f.IO.Out, res); err != nil {
+		if err := writeJSONResult(f.IO.Out, res, cerr); err != nil {
 			return err
 		}
 	} else {
@@ -212,10 +212,6 @@ func oktaConfigureRun(ctx context.Context, opts *OktaConfigureOptions) error {
 		if cerr == nil {
 			fmt.Fprintf(f.IO.Out, "Result: %s pushed to Docker.\n", strings.Join(out.Pushed, ", "))
 		}
-	}
-	var oe *okta.Error
-	if cerr != nil && errors.As(cerr, &oe) && (oe.Status == http.StatusUnauthorized || oe.Status == http.StatusForbidden) {
-		return fmt.Errorf("%w: %v", errAuthFailed, cerr)
 	}
 	return cerr
 }

@@ -587,6 +587,9 @@ func (p *plainMode) readBack(ctx context.Context) error {
 			p.ui.say("%s", p.ui.rich(it.Text))
 		}
 	}
+	if err := p.offerPush(ctx); err != nil {
+		return err
+	}
 	for {
 		if err := p.readOnce(ctx); err != nil {
 			return err
@@ -596,6 +599,32 @@ func (p *plainMode) readBack(ctx context.Context) error {
 			return err
 		}
 	}
+}
+
+// offerPush offers, where the environment simulates the identity provider
+// (the built-in sandbox, which nothing outside this run can reach), to push
+// a test user and group before reading back, as the wizard's p does.
+func (p *plainMode) offerPush(ctx context.Context) error {
+	if !p.env.SimulatesPush() {
+		return nil
+	}
+	if !p.ask.CanAsk() {
+		p.ui.say("Nothing outside this run can push to its built-in sandbox: answer p at this step in prompt mode, " +
+			"or run docker-scim sandbox and push with docker-scim sandbox push.")
+		return nil
+	}
+	push, err := p.ask.Either(ctx, "The sandbox can play the identity provider: type p and Enter to push a test user and group now, or press Enter to skip: ",
+		"Type p, or press Enter.", []string{"p", "push", "y", "yes"}, []string{"", "n", "no", "s", "skip"})
+	if err != nil || !push {
+		return err
+	}
+	req := flow.TestPush(p.env.Org, p.run.Conn)
+	if _, err := flow.PushTestUser(ctx, p.env, p.run.Creds, req); err != nil {
+		p.ui.say("The IdP simulator's push failed: %v", err)
+		return nil
+	}
+	p.ui.say("The IdP simulator pushed the user %s and the group %s.", req.Users[0].UserName, req.Group)
+	return nil
 }
 
 // readOnce reads and prints the read-back once. A failed read (a 500, a

@@ -41,7 +41,7 @@ func TestPlainReadBackGoesOnAfterAnError(t *testing.T) {
 		env.SCIMOptions = []client.Option{client.WithRetries(0, time.Millisecond, time.Millisecond)}
 		p, out := plainOn(env, &WizardOptions{connection: "conn-okta-saml"})
 		setUp(t, p)
-		answering(p, "", "d")
+		answering(p, "", "", "d") // no push, then read again after the error
 		sb.AddFault(sandbox.Fault{Method: http.MethodGet, Path: sandbox.SCIMPath + "/Users", Status: status, Times: 1})
 		if err := p.readBack(context.Background()); err != nil {
 			t.Fatalf("%d: the read-back ended on the error: %v", status, err)

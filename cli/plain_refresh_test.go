@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/docker-scim/docker-scim/sandbox"
+	"github.com/docker-scim/docker-scim/steps"
 )
 
 // TestPlainRefreshAsksFirst: refreshing the API Token of a connection that
@@ -71,5 +72,28 @@ func TestPlainOffersTheIssuedToken(t *testing.T) {
 	}
 	if strings.Contains(out.String(), "rerun with --show-token") {
 		t.Fatalf("the plain mode still sends the admin to a rerun:\n%s", out)
+	}
+}
+
+// TestPlainReadBackOffersThePush: on the built-in sandbox, which nothing
+// outside the run can push to, the plain mode's read-back offers the IdP
+// simulator's push, and the pushed user is read back.
+func TestPlainReadBackOffersThePush(t *testing.T) {
+	ctx := context.Background()
+	env, _ := sandboxEnv(t)
+	p, out := plainOn(env, &WizardOptions{connection: "conn-okta-saml", idp: "okta"})
+	answering(p, "p", "d")
+	if err := p.connection(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.setupSCIM(ctx); err != nil {
+		t.Fatal(err)
+	}
+	p.run.ChooseIdP(steps.Okta)
+	if err := p.readBack(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "The IdP simulator pushed the user docker-scim-test-") || len(p.run.Feed.Users) == 0 {
+		t.Fatalf("no push offered, or the pushed user was not read back:\n%s", out)
 	}
 }

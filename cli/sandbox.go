@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/mail"
 	"os"
 	"os/signal"
 	"strings"
@@ -132,6 +133,10 @@ func sandboxServeRun(ctx context.Context, opts *SandboxOptions) error {
 		fmt.Fprintf(stdout, "Sandbox serving on %s\norg %s, user %s\npat %s\noat %s\nSCIM Base URL %s\nSCIM token (%s) %s\n",
 			line.URL, line.Org, line.User, line.PAT, line.OAT, line.SCIMBaseURL, sandbox.SeededSCIMConnection, line.SCIMToken)
 	}
+	// The next command: the wizard's guided path against this sandbox,
+	// signed in with its organization access token (never on the command
+	// line: from the environment).
+	fmt.Fprintf(stderr, "Next, in another terminal: DOCKER_SCIM_HUB_TOKEN=%s docker-scim --org %s --hub-url %s\n", line.OAT, line.Org, line.URL)
 	fmt.Fprintln(stderr, "Press Ctrl+C to stop.")
 	<-ctx.Done()
 	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -228,20 +233,32 @@ func sandboxPushRun(ctx context.Context, opts *SandboxPushOptions) error {
 	if err != nil {
 		return usagef("--url: %v", err)
 	}
-	token, err := f.Secret(ctx, secretInput{name: "SCIM API token", flag: "--token-stdin", fromStdin: true})
-	if err != nil {
-		return err
+	// Input mistakes are refused here, with exit code 2, instead of coming
+	// back from the simulator as a 502.
+	if opts.group != "" {
+		if _, team, ok := strings.Cut(opts.group, ":"); !ok || team == "" || strings.HasPrefix(opts.group, ":") {
+			return usagef("--group %q: give organization:team, for example moby:developers", opts.group)
+		}
+	}
+	for _, raw := range opts.deactivate {
+		if !isEmail(raw) {
+			return usagef("--deactivate %q: give the user's email address (their SCIM userName)", raw)
+		}
 	}
 	req := client.PushRequest{Group: opts.group, Deactivate: opts.deactivate}
 	for _, raw := range opts.users {
 		u := parsePushUser(raw)
-		if u.UserName == "" {
-			return usagef("--user %q: give an email address", raw)
+		if u.UserName == "" || !isEmail(u.UserName) {
+			return usagef("--user %q: give an email address, for example ada@moby.example", raw)
 		}
 		req.Users = append(req.Users, client.PushUser{UserName: u.UserName, GivenName: u.GivenName, FamilyName: u.FamilyName})
 	}
 	if len(req.Users) == 0 && req.Group == "" && len(req.Deactivate) == 0 {
 		return usagef("nothing to push: give --user, --group or --deactivate")
+	}
+	token, err := f.Secret(ctx, secretInput{name: "SCIM API token", flag: "--token-stdin", fromStdin: true})
+	if err != nil {
+		return err
 	}
 	res, err := client.SandboxConsole{Hub: hub}.SimulatePush(ctx, client.SCIMCredentials{Token: token}, req)
 	if err != nil {
@@ -263,4 +280,10 @@ func sandboxPushRun(ctx context.Context, opts *SandboxPushOptions) error {
 		fmt.Fprintf(stdout, "deactivated  %s (%s)\n", r.UserName, r.ID)
 	}
 	return nil
+}
+
+// isEmail reports whether s is a bare email address (a SCIM userName).
+func isEmail(s string) bool {
+	a, err := mail.ParseAddress(s)
+	return err == nil && a.Address == s && a.Name == ""
 }

@@ -251,3 +251,29 @@ func TestRunPushErrors(t *testing.T) {
 func testFactory(stdin string, out io.Writer) *Factory {
 	return &Factory{IO: &IO{In: strings.NewReader(stdin), Out: out, ErrOut: io.Discard}, Version: "test"}
 }
+
+// TestSandboxCommandSaysWhatToRunNext: the standalone sandbox prints the
+// command that runs the wizard against it.
+func TestSandboxCommandSaysWhatToRunNext(t *testing.T) {
+	cmd := exec.Command(binary(t), "sandbox", "--addr", "127.0.0.1:0")
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	killer := time.AfterFunc(testwait.Timeout, func() { _ = cmd.Process.Kill() })
+	defer killer.Stop()
+	sc := bufio.NewScanner(stderr)
+	for sc.Scan() {
+		if line := sc.Text(); strings.HasPrefix(line, "Next, in another terminal: ") {
+			if !strings.Contains(line, "docker-scim --org moby --hub-url http://127.0.0.1:") || !strings.Contains(line, "DOCKER_SCIM_HUB_TOKEN=dckr_oat_") {
+				t.Fatalf("the next command is not runnable: %q", line)
+			}
+			return
+		}
+	}
+	t.Fatal("the sandbox never said what to run next")
+}

@@ -12,7 +12,6 @@ import (
 
 	"github.com/docker-scim/docker-scim/client"
 	"github.com/docker-scim/docker-scim/flow"
-	"github.com/docker-scim/docker-scim/steps"
 )
 
 // VerifyOptions are the verify command's flags and what it runs with.
@@ -59,7 +58,7 @@ goes to stderr, the results to stdout (with --json, one JSON object).
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&o.baseURL, "base-url", os.Getenv(envBaseURL), "SCIM Base URL copied from Docker Home ("+steps.SCIMValuesAgain()+") [$"+envBaseURL+"]")
+	fl.StringVar(&o.baseURL, "base-url", os.Getenv(envBaseURL), "SCIM Base URL copied from Docker Home [$"+envBaseURL+"]")
 	fl.BoolVar(&o.tokenStdin, "token-stdin", false, "read the SCIM API Token from the first line of stdin (or set $"+envToken+")")
 	addJSONFlag(cmd, &o.json, "the results")
 	return cmd
@@ -157,7 +156,7 @@ func (v verification) summary() string {
 // than symbols, so screen readers say them.
 func writeVerification(w io.Writer, v flow.Verification) {
 	fmt.Fprintf(w, "SCIM Base URL: %s\n", v.BaseURL)
-	for _, c := range v.Checks {
+	for i, c := range v.Checks {
 		status := "PASS"
 		if !c.OK {
 			status = "FAIL"
@@ -167,19 +166,34 @@ func writeVerification(w io.Writer, v flow.Verification) {
 			fmt.Fprintf(w, ": %s", c.Detail)
 		}
 		fmt.Fprintln(w)
-		if !c.OK {
-			if c.Diagnosis != "" {
-				fmt.Fprintf(w, "      Why: %s\n", c.Diagnosis)
-			}
-			if c.Fix != "" {
-				fmt.Fprintf(w, "      Fix: %s\n", c.Fix)
-			}
-			if c.Error != "" {
-				fmt.Fprintf(w, "      Error: %s\n", c.Error)
-			}
+		if c.OK {
+			continue
+		}
+		// Checks that failed for one cause (a wrong token, a host that
+		// cannot be reached) share one explanation, under the last of them.
+		if i+1 < len(v.Checks) && sameFailure(c, v.Checks[i+1]) {
+			continue
+		}
+		first := c
+		for j := i; j > 0 && sameFailure(v.Checks[j-1], c); j-- {
+			first = v.Checks[j-1]
+		}
+		if c.Diagnosis != "" {
+			fmt.Fprintf(w, "      Why: %s\n", c.Diagnosis)
+		}
+		if c.Fix != "" {
+			fmt.Fprintf(w, "      Fix: %s\n", c.Fix)
+		}
+		if first.Error != "" {
+			fmt.Fprintf(w, "      Error: %s\n", first.Error)
 		}
 	}
 	fmt.Fprintf(w, "Result: %s\n", verification{Verification: v}.summary())
+}
+
+// sameFailure reports whether two checks failed for the same reason.
+func sameFailure(a, b flow.Check) bool {
+	return !a.OK && !b.OK && a.Diagnosis == b.Diagnosis && a.Fix == b.Fix
 }
 
 // writeJSON prints v as indented JSON.

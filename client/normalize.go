@@ -184,3 +184,28 @@ func NormalizeToken(raw string) (Secret, error) {
 	}
 	return NewSecret(s), nil
 }
+
+// TokenNotes says what NormalizeToken removed from raw to give tok, in
+// words and without quoting the token: nil when nothing was removed.
+func TokenNotes(raw string, tok Secret) []string {
+	if tok.IsZero() || tok.Value() == raw {
+		return nil
+	}
+	var notes []string
+	if strings.Contains(strings.ToLower(raw), "bearer") && !strings.Contains(strings.ToLower(tok.Value()), "bearer") {
+		notes = append(notes, "removed the “Bearer ” prefix (the identity provider adds it itself)")
+	}
+	if strings.ContainsAny(raw, `"'`+"`") && !strings.ContainsAny(tok.Value(), `"'`+"`") {
+		notes = append(notes, "removed quotes")
+	}
+	if strings.TrimSpace(raw) != raw {
+		notes = append(notes, "removed spaces or line breaks around it")
+	}
+	if strings.ContainsAny(strings.TrimSpace(raw), "\r\n") {
+		notes = append(notes, "removed line breaks")
+	}
+	if len(notes) == 0 {
+		notes = append(notes, "removed spaces inside it")
+	}
+	return notes
+}

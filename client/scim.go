@@ -309,41 +309,6 @@ func (s *SCIM) usersSinceSorted(ctx context.Context, since time.Time) (rb ReadBa
 	return rb, true, endlessPaging(opReadUsers, len(rb.Users))
 }
 
-// Group is a group (org:team) as a SCIM server reports it.
-type Group struct {
-	ID           string
-	DisplayName  string
-	Created      time.Time
-	LastModified time.Time
-	// Members are the display names (or ids) of the group's members.
-	Members []string
-}
-
-// UnmarshalJSON reads a SCIM group resource.
-func (g *Group) UnmarshalJSON(b []byte) error {
-	var wire struct {
-		ID          string    `json:"id"`
-		DisplayName string    `json:"displayName"`
-		Members     []wireRef `json:"members"`
-		Meta        wireMeta  `json:"meta"`
-	}
-	if err := json.Unmarshal(b, &wire); err != nil {
-		return err
-	}
-	*g = Group{ID: wire.ID, DisplayName: wire.DisplayName, Members: refNames(wire.Members)}
-	g.Created, g.LastModified = wire.Meta.times()
-	return nil
-}
-
-// GroupsSince pages through every SCIM group and returns those created or
-// modified at or after since. Docker documents no /Groups endpoint (only
-// the sandbox is sure to serve it): on KindNotFound, verify teams with
-// Hub.TeamMembers instead.
-func (s *SCIM) GroupsSince(ctx context.Context, since time.Time) ([]Group, error) {
-	all, _, err := listSCIM[Group](ctx, s, "read back the SCIM groups", "/Groups")
-	return keepSince(all, since, func(g Group) (time.Time, time.Time) { return g.Created, g.LastModified }), err
-}
-
 // listSCIM reads every resource of a SCIM list endpoint, 200 at a time,
 // and says how many requests it sent.
 func listSCIM[T any](ctx context.Context, s *SCIM, op, path string) ([]T, int, error) {

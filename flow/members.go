@@ -91,7 +91,8 @@ func (s LinkState) Meaning(idp steps.IdP) string {
 	case MemberOutsideSCIM:
 		return "Their email domain is not verified on the SSO connection, so SCIM never manages, updates or removes them; manage them by hand in Members."
 	case MemberEmailMismatch:
-		return "The IdP pushed a user that looks like this member under another email, so the account stays unlinked: make the emails match in the IdP, or remove the member and provision again."
+		return "The IdP pushed a user that looks like this member under another email, so the account stays unlinked: make the emails match in the IdP. " +
+			"Only as a last resort remove the member and provision again: removing also removes what they own (repositories), so transfer it first."
 	case SCIMUserDeactivated:
 		return "The IdP deactivated these users; they are no longer members."
 	case SCIMUserPending:
@@ -104,13 +105,13 @@ func (s LinkState) Meaning(idp steps.IdP) string {
 func (s LinkState) DocsURL() string {
 	switch s {
 	case MemberOutsideSCIM, MemberEmailMismatch:
-		return steps.MigrateSCIMDocs + "#resolve-an-unlinked-account"
+		return steps.UnlinkedDocs
 	case MemberWillLink:
-		return steps.MigrateSCIMDocs + "#assign-users-in-your-idp"
+		return steps.DocsURL("security/provisioning/scim/migrate-scim.md#assign-users-in-your-idp")
 	case MemberLinked:
-		return steps.MigrateSCIMDocs + "#sync-and-verify"
+		return steps.DocsURL("security/provisioning/scim/migrate-scim.md#sync-and-verify")
 	}
-	return steps.SCIMOverviewDocs + "#how-scim-works"
+	return steps.DocsURL("security/provisioning/scim/_index.md#how-scim-works")
 }
 
 // SCIMIdentity is a SCIM user as the report shows it: the IdP's side.

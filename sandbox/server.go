@@ -87,12 +87,6 @@ func WithState(path string) Option {
 	return func(s *Server) { s.statePath = path }
 }
 
-// WithIdPClient sets the HTTP client the IdP simulator endpoint uses for its
-// SCIM requests (default: a client with a 30 s timeout).
-func WithIdPClient(hc *http.Client) Option {
-	return func(s *Server) { s.idpClient = hc }
-}
-
 // WithSeededSCIMToken makes tok the API token of SeededSCIMConnection instead
 // of a random one, for reproducible demos and tests (golden files).
 func WithSeededSCIMToken(tok string) Option {

@@ -23,6 +23,3 @@ func (p IdP) Assignment() Assignment {
 	a := f.AssignUsers
 	return Assignment{Term: a.Term, Text: a.Text, DocsURL: a.Docs, Source: a.Source}
 }
-
-// SCIMOverviewDocs is Docker's SCIM overview (how SCIM works, linking).
-var SCIMOverviewDocs = SCIMDocs

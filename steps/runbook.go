@@ -134,11 +134,19 @@ func (r Runbook) Markdown() string {
 	var b strings.Builder
 	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 	w("# SCIM setup runbook: %s\n\n", r.Org)
-	w("| | |\n| --- | --- |\n")
+	w("| Setting | Value |\n| --- | --- |\n")
 	w("| Organization | %s |\n", mdCell(r.Org))
-	w("| SSO connection | %s (%s) |\n", mdCell(r.Connection), r.ConnectionType.Label())
+	conn := "not named (a " + r.ConnectionType.Label() + " connection)"
+	if r.Connection != "" {
+		conn = mdCell(r.Connection) + " (" + r.ConnectionType.Label() + ")"
+	}
+	w("| SSO connection | %s |\n", conn)
 	w("| Identity provider | %s |\n", mdCell(r.IdP.Label()))
-	w("| SCIM Base URL | %s |\n", mdCell(r.BaseURL))
+	base := "not recorded; " + EditSCIMPath() + " shows it"
+	if r.BaseURL != "" {
+		base = mdCell(r.BaseURL)
+	}
+	w("| SCIM Base URL | %s |\n", base)
 	w("| API Token | not recorded; %s shows it again |\n", EditSCIMPath())
 	w("| Generated | %s |\n\n", r.GeneratedAt.UTC().Format(time.RFC3339))
 	out, err := r.export()

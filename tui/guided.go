@@ -155,26 +155,7 @@ func (s *guidedSetupScreen) validate() {
 
 // tokenNote says what NormalizeToken removed from raw, without quoting it.
 func tokenNote(raw string, tok client.Secret) string {
-	if tok.IsZero() || tok.Value() == raw {
-		return ""
-	}
-	var fixed []string
-	if lower := strings.ToLower(raw); strings.Contains(lower, "bearer") && !strings.Contains(strings.ToLower(tok.Value()), "bearer") {
-		fixed = append(fixed, "removed the “Bearer ” prefix (the identity provider adds it itself)")
-	}
-	if strings.ContainsAny(raw, `"'`+"`") && !strings.ContainsAny(tok.Value(), `"'`+"`") {
-		fixed = append(fixed, "removed quotes")
-	}
-	if strings.TrimSpace(raw) != raw {
-		fixed = append(fixed, "removed spaces or line breaks around it")
-	}
-	if strings.ContainsAny(strings.TrimSpace(raw), "\r\n") {
-		fixed = append(fixed, "removed line breaks")
-	}
-	if len(fixed) == 0 {
-		fixed = append(fixed, "removed spaces inside it")
-	}
-	return strings.Join(fixed, "; ")
+	return strings.Join(client.TokenNotes(raw, tok), "; ")
 }
 
 func (s *guidedSetupScreen) valid() bool { return s.urlErr == nil && s.tokenErr == nil }
