@@ -123,7 +123,7 @@ type ResultReadBack struct {
 
 // NewResult exports run r in env; withToken adds the API Token.
 func NewResult(env *Env, r *Run, withToken bool) Result {
-	res := Result{Org: env.Org, Sandbox: env.Sandbox, IdP: r.IdP, BaseURL: r.Creds.BaseURL, Preflight: r.Preflight(env), Findings: r.Findings, EntraGraph: r.Entra, Groups: r.Groups,
+	res := Result{Org: env.Org, Sandbox: env.Sandbox, IdP: r.IdP, BaseURL: r.Creds.BaseURL, Preflight: r.Preflight(env), Findings: plainFindings(r.Findings), EntraGraph: r.Entra, Groups: r.Groups,
 		Members: r.Migration}
 	if r.Conn.Name != "" || r.Conn.ID != "" {
 		res.Connection = &ResultConnection{ID: r.Conn.ID, Name: r.Conn.Name, Type: string(r.Conn.Type)}
@@ -168,4 +168,17 @@ func Runbook(env *Env, r *Run, at time.Time) steps.Runbook {
 		rb.Verification = Export(r.Creds.BaseURL, *r.Probe).RunbookChecks()
 	}
 	return rb
+}
+
+// plainFindings are the findings without the **bold** marks meant for a
+// terminal or Markdown: JSON carries plain text.
+func plainFindings(fs []steps.Finding) []steps.Finding {
+	if fs == nil {
+		return nil
+	}
+	out := make([]steps.Finding, len(fs))
+	for i, f := range fs {
+		out[i] = f.PlainText()
+	}
+	return out
 }

@@ -72,6 +72,8 @@ func (f Fact) DocsURL() string { return DocsURL(f.Source) }
 type DockerUI struct {
 	// Revision names the Docker docs revision these facts follow.
 	Revision string `yaml:"-" json:"-"`
+	// Commit is the docker/docs commit of that revision, short.
+	Commit string `yaml:"-" json:"-"`
 
 	// HomeURL is Docker Home's address.
 	HomeURL Fact `yaml:"home_url"`
@@ -130,6 +132,7 @@ type DockerUI struct {
 
 // dockerData is data/docker.yaml as written.
 type dockerData struct {
+	Commit   string   `yaml:"commit"`
 	Revision string   `yaml:"revision"`
 	Facts    DockerUI `yaml:"facts"`
 }
@@ -167,10 +170,10 @@ func decodeDocker(b []byte) (DockerUI, error) {
 	if err := dec.Decode(&d); err != nil {
 		return DockerUI{}, fmt.Errorf("docker UI data %s: %w (fix the YAML; unknown keys are rejected)", dockerFile, err)
 	}
-	d.Facts.Revision = d.Revision
+	d.Facts.Revision, d.Facts.Commit = d.Revision, d.Commit
 	var errs []error
-	if strings.TrimSpace(d.Revision) == "" {
-		errs = append(errs, fmt.Errorf("docker UI data %s: revision is empty: name the Docker docs revision the facts follow", dockerFile))
+	if strings.TrimSpace(d.Revision) == "" || !strings.HasPrefix(d.Revision, d.Commit) || d.Commit == "" {
+		errs = append(errs, fmt.Errorf("docker UI data %s: commit and revision must name the Docker docs revision the facts follow, the revision starting with the commit", dockerFile))
 	}
 	for name, f := range d.Facts.all() {
 		if err := f.validate(); err != nil {
@@ -306,6 +309,10 @@ func (u DockerUI) expand(s string) (string, error) {
 // DocsRevision names the Docker docs revision the checklist, the preflight
 // and the runbook follow.
 func DocsRevision() string { return Docker().Revision }
+
+// DocsCommit is that revision's docker/docs commit, short enough for a
+// screen line.
+func DocsCommit() string { return Docker().Commit }
 
 // Path joins Docker UI steps with arrows, as the wizard writes navigation.
 func Path(parts ...string) string { return strings.Join(parts, " → ") }

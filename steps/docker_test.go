@@ -23,7 +23,7 @@ func TestDockerFacts(t *testing.T) {
 	if d.BaseURL.Text != PasteBaseURL || d.Token.Text != PasteToken {
 		t.Errorf("docker.yaml names the values %q and %q, the Go constants %q and %q", d.BaseURL.Text, d.Token.Text, PasteBaseURL, PasteToken)
 	}
-	if !strings.Contains(DocsRevision(), "28381baab9c6") {
+	if DocsCommit() != "docker/docs 28381baab9c6" || !strings.Contains(DocsRevision(), "28381baab9c6") {
 		t.Errorf("DocsRevision = %q, want the docker/docs commit", DocsRevision())
 	}
 	want := "**Docker Home** → **Identity & auth** → **SSO and SCIM** → **SSO connections** → **Actions** → **Enable SCIM** → **Enable** (the seed calls it **Actions** → **Setup SCIM**)"

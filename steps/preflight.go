@@ -63,6 +63,20 @@ type Finding struct {
 	DocsURL string `json:"docs_url,omitempty"`
 }
 
+// PlainText is f without the **bold** marks of its UI labels, for output
+// that is not rendered (JSON).
+func (f Finding) PlainText() Finding {
+	f.Title, f.Detail, f.Fix = Plain(f.Title), Plain(f.Detail), Plain(f.Fix)
+	if f.Steps != nil {
+		plain := make([]string, len(f.Steps))
+		for i, s := range f.Steps {
+			plain[i] = Plain(s)
+		}
+		f.Steps = plain
+	}
+	return f
+}
+
 // MigrationSteps is Docker's current path from JIT to SCIM as the only
 // provisioning source (migrate-scim.md): nobody is removed; SCIM links the
 // existing accounts when the IdP pushes the same email.

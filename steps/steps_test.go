@@ -86,6 +86,7 @@ func TestBrokenDataFails(t *testing.T) {
 		{"Docker fact without a source", "docker.yaml", replace("    source: security/provisioning/scim/provision-scim.md#disable-scim\n", ""), "disable_scim: no source"},
 		{"Docker fact missing", "docker.yaml", replace("  edit_scim:\n", "  edit_scimm:\n"), "edit_scimm"},
 		{"Docker revision missing", "docker.yaml", replace("revision: >-", "revision: ''\nrevisionx: >-"), "revisionx"},
+		{"Docker commit not the revision's", "docker.yaml", replace("commit: docker/docs 28381baab9c6", "commit: docker/docs 1234567"), "the revision starting with the commit"},
 		{"no docker.yaml", "docker.yaml", nil, "no docker.yaml"},
 		{"duplicate id", "okta.yaml", replace("id: okta-integration-edit", "id: okta-push-groups"), "also used"},
 		{"id prefix", "common.yaml", replace("id: common-group-names", "id: group-names"), `start with "common-"`},

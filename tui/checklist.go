@@ -290,7 +290,11 @@ func (s *checklistScreen) details(it steps.Item, w int) []string {
 		add(st.subtle.Render("Docs: " + it.DocsURL))
 	}
 	if s.sources {
-		add(st.subtle.Render("Source: " + it.Source.Label()))
+		src := "Source: " + it.Source.Label()
+		if it.Ref != "" && it.Ref != steps.SourceSeedRef {
+			src += ", " + it.Ref + " (Docker docs at " + steps.DocsCommit() + ")"
+		}
+		add(st.subtle.Render(src))
 		if it.Differs != "" {
 			add(st.warn.Render("Other docs: ") + it.Differs)
 		}

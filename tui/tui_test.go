@@ -278,3 +278,16 @@ func TestHelpToggles(t *testing.T) {
 		t.Fatal("? did not show the full help")
 	}
 }
+
+// TestChecklistSourcesNameTheDocsRevision: s shows where an item's text
+// comes from: the reference page and section, at the Docker docs commit.
+func TestChecklistSourcesNameTheDocsRevision(t *testing.T) {
+	d := newDriver(t, testConfig(seededConsole(), nil), 160, 40)
+	d.enterUntil(steps.StepChecklist)
+	d.press("s")
+	okta, _ := steps.ChecklistFor(steps.Okta, steps.SAML)
+	want := okta.Items[0].Ref + " (Docker docs at " + steps.DocsCommit() + ")"
+	if !strings.Contains(strings.Join(strings.Fields(d.screen()), " "), want) {
+		t.Fatalf("the sources view lacks %q:\n%s", want, d.screen())
+	}
+}
