@@ -14,17 +14,3 @@ func DecodedDocker() bool {
 	defer catalogMu.Unlock()
 	return currentDocker != nil
 }
-
-// Forget drops every decoded form of the data, as at start-up, until
-// restore (tests only).
-func Forget() (restore func()) {
-	catalogMu.Lock()
-	defer catalogMu.Unlock()
-	cat, x, d := current, currentIndex, currentDocker
-	current, currentIndex, currentDocker = nil, nil, nil
-	return func() {
-		catalogMu.Lock()
-		defer catalogMu.Unlock()
-		current, currentIndex, currentDocker = cat, x, d
-	}
-}
