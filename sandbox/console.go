@@ -129,6 +129,7 @@ func (s *Server) disableSCIM(w http.ResponseWriter, r *http.Request) {
 	}
 	c.SCIMEnabled = false
 	c.SCIMTokenHash = secretHash{}
+	s.st.changedConn(c)
 	s.st.audit(actor(r), "sso.connection.scim_toggle", c.Name, "SCIM disabled for "+c.Name, map[string]string{"connection": c.ID, "enabled": "false"})
 	w.WriteHeader(http.StatusNoContent)
 }
@@ -158,6 +159,7 @@ func (s *Server) setJIT(w http.ResponseWriter, r *http.Request) {
 	}
 	if c.JIT != *req.Enabled {
 		c.JIT = *req.Enabled
+		s.st.changedConn(c)
 		s.st.audit(actor(r), "sso.connection.jit_toggle", c.Name, "JIT provisioning "+map[bool]string{true: "enabled", false: "disabled"}[c.JIT]+" for "+c.Name,
 			map[string]string{"connection": c.ID, "enabled": strconv.FormatBool(c.JIT)})
 	}

@@ -222,6 +222,7 @@ func (s *Server) putGroupSCIM(w http.ResponseWriter, r *http.Request) {
 	}
 	s.setSCIMMembers(scimActor(r), t, members)
 	t.Modified = s.st.now().UTC()
+	s.st.changedTeam(t)
 	writeSCIM(w, http.StatusOK, s.groupSCIM(baseURL(r), t))
 }
 
@@ -314,6 +315,7 @@ func (s *Server) patchGroupSCIM(w http.ResponseWriter, r *http.Request) {
 	}
 	s.setSCIMMembers(scimActor(r), t, current)
 	t.Modified = s.st.now().UTC()
+	s.st.changedTeam(t)
 	writeSCIM(w, http.StatusOK, s.groupSCIM(baseURL(r), t))
 }
 
@@ -359,12 +361,7 @@ func (s *Server) deleteGroupSCIM(w http.ResponseWriter, r *http.Request) {
 	if t == nil {
 		return
 	}
-	for i, x := range s.st.Teams {
-		if x == t {
-			s.st.Teams = append(s.st.Teams[:i], s.st.Teams[i+1:]...)
-			break
-		}
-	}
+	s.st.removeTeam(t)
 	s.st.audit(scimActor(r), "team.delete", t.Name, "Team "+t.Name+" deleted", map[string]string{"team": t.Name})
 	w.WriteHeader(http.StatusNoContent)
 }

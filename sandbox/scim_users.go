@@ -407,6 +407,7 @@ func (s *Server) putUser(w http.ResponseWriter, r *http.Request) {
 	s.setActive(scimActor(r), u, active)
 	s.applyDocker(scimActor(r), u, &req)
 	u.Modified = s.st.now().UTC()
+	s.st.changedUser(u)
 	writeSCIM(w, http.StatusOK, s.userJSON(baseURL(r), u))
 }
 
@@ -607,6 +608,7 @@ func (s *Server) patchUser(w http.ResponseWriter, r *http.Request) {
 	s.setActive(scimActor(r), u, active)
 	s.applyDocker(scimActor(r), u, &dreq)
 	u.Modified = s.st.now().UTC()
+	s.st.changedUser(u)
 	writeSCIM(w, http.StatusOK, s.userJSON(baseURL(r), u))
 }
 
@@ -638,6 +640,7 @@ func (c *connection) coversEmail(email string) bool {
 func (s *store) link(actor string, u *user, connectionID string) {
 	from := u.Source
 	u.Source, u.Connection, u.Active = sourceSCIM, connectionID, true
+	s.changedUser(u)
 	s.audit(actor, "scim.user.link", u.Username, u.Username+" linked to SCIM (was added "+map[string]string{
 		sourceJIT: "by just-in-time provisioning", sourceManual: "by hand", sourceOwner: "as the owner"}[from]+")",
 		map[string]string{"member": u.Username, "connection": connectionID, "was": from})

@@ -50,25 +50,6 @@ type change struct {
 	Value json.RawMessage `json:"v"`
 }
 
-// entities is the JSON of every entity of one collection, in order.
-type entities struct {
-	keys []string
-	json map[string][]byte
-}
-
-func (e *entities) add(key string, v any) error {
-	raw, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	if e.json == nil {
-		e.json = map[string][]byte{}
-	}
-	e.keys = append(e.keys, key)
-	e.json[key] = raw
-	return nil
-}
-
 // singleValues are the store's fields that are not collections.
 type singleValues struct {
 	Org          orgInfo    `json:"org"`
@@ -90,101 +71,167 @@ func (st *store) setSingle(v singleValues) {
 // teamKey names a team in the log by its numeric id.
 func teamKey(t *team) string { return strconv.FormatInt(t.ID, 10) }
 
-// written is what the state file holds, as of its last line: the JSON of
-// every entity, to find what changed. Only save's writer touches it.
+// dirty lists the entities of one collection that changed since the state
+// file's last line, marked by the code that changed them: each one's key
+// and the entity, or nil once removed, in the order first marked (so new
+// entities are replayed in the order they were created).
+type dirty[T any] struct {
+	keys []string
+	at   map[string]*T
+}
+
+// mark records that the entity v, keyed key, changed (nil: removed).
+func (d *dirty[T]) mark(key string, v *T) {
+	if d.at == nil {
+		d.at = map[string]*T{}
+	}
+	if _, ok := d.at[key]; !ok {
+		d.keys = append(d.keys, key)
+	}
+	d.at[key] = v
+}
+
+// changes encodes the marked entities as they are now: removed ones as null.
+func (d *dirty[T]) changes() ([]change, error) {
+	out := make([]change, 0, len(d.keys))
+	for _, k := range d.keys {
+		v := d.at[k]
+		if v == nil {
+			out = append(out, change{Key: k, Value: json.RawMessage("null")})
+			continue
+		}
+		raw, err := json.Marshal(v)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, change{Key: k, Value: raw})
+	}
+	return out, nil
+}
+
+// changeLog is what changed in the store since the state file's last line,
+// recorded when it changed, so that a write encodes what changed and not
+// the whole org. It records nothing until the first snapshot is written
+// (that snapshot holds everything; without a state file nothing is kept).
+type changeLog struct {
+	on    bool
+	conns dirty[connection]
+	users dirty[user]
+	teams dirty[team]
+}
+
+// changedConn, changedUser and changedTeam record that an entity changed
+// (or was added); the caller holds the store's lock. A change to an
+// entity already recorded since the last write needs no new record: the
+// entity is encoded as it is when the line is written.
+func (s *store) changedConn(c *connection) {
+	if s.changes.on {
+		s.changes.conns.mark(c.ID, c)
+	}
+}
+
+func (s *store) changedUser(u *user) {
+	if s.changes.on {
+		s.changes.users.mark(u.ID, u)
+	}
+}
+
+func (s *store) changedTeam(t *team) {
+	if s.changes.on {
+		s.changes.teams.mark(teamKey(t), t)
+	}
+}
+
+// removedUserID records that the user keyed id is gone under that key.
+func (s *store) removedUserID(id string) {
+	if s.changes.on {
+		s.changes.users.mark(id, nil)
+	}
+}
+
+// removedTeam records that t was deleted.
+func (s *store) removedTeam(t *team) {
+	if s.changes.on {
+		s.changes.teams.mark(teamKey(t), nil)
+	}
+}
+
+// written is what the state file holds, as of its last line. Only save's
+// writer touches it.
 type written struct {
-	single              []byte
-	conns, users, teams entities
-	audit               int
+	// single is the JSON of the single values, to log them only when they
+	// changed; audit the number of audit events.
+	single []byte
+	audit  int
 	// logSize is the bytes after the snapshot; snapshotSize the snapshot's.
 	logSize, snapshotSize int64
 }
 
-// encodeAll encodes every entity of st; the caller holds st.mu.
-func encodeAll(st *store) (written, error) {
-	w := written{audit: len(st.Audit)}
-	var err error
-	if w.single, err = json.Marshal(st.single()); err != nil {
-		return w, err
+// pendingLine is the log line that takes the file from w to the store's
+// current state: the recorded changes, the audit events after w's, and
+// the single values when they differ. The caller holds st.mu.
+func (st *store) pendingLine(w *written, single []byte) (line logLine, err error) {
+	if !bytes.Equal(w.single, single) {
+		line.Single = single
 	}
-	for _, c := range st.Conns {
-		if err := w.conns.add(c.ID, c); err != nil {
-			return w, err
-		}
+	if line.Conns, err = st.changes.conns.changes(); err != nil {
+		return line, err
 	}
-	for _, u := range st.Users {
-		if err := w.users.add(u.ID, u); err != nil {
-			return w, err
-		}
+	if line.Users, err = st.changes.users.changes(); err != nil {
+		return line, err
 	}
-	for _, t := range st.Teams {
-		if err := w.teams.add(teamKey(t), t); err != nil {
-			return w, err
-		}
+	if line.Teams, err = st.changes.teams.changes(); err != nil {
+		return line, err
 	}
-	return w, nil
-}
-
-// changed lists what differs from old to cur: changed and new entities in
-// cur's order, then the removed ones (null).
-func changed(old, cur entities) []change {
-	var out []change
-	for _, k := range cur.keys {
-		if v := cur.json[k]; !bytes.Equal(old.json[k], v) {
-			out = append(out, change{Key: k, Value: v})
-		}
-	}
-	for _, k := range old.keys {
-		if _, ok := cur.json[k]; !ok {
-			out = append(out, change{Key: k, Value: json.RawMessage("null")})
-		}
-	}
-	return out
-}
-
-// diff is the log line that takes the file from w to now; empty is true
-// when nothing changed.
-func diff(w, now written, audit []auditEvent) (line logLine, empty bool, err error) {
-	if !bytes.Equal(w.single, now.single) {
-		line.Single = now.single
-	}
-	line.Conns, line.Users, line.Teams = changed(w.conns, now.conns), changed(w.users, now.users), changed(w.teams, now.teams)
-	for _, ev := range audit[w.audit:] {
+	for _, ev := range st.Audit[w.audit:] {
 		raw, err := json.Marshal(ev)
 		if err != nil {
-			return line, false, err
+			return line, err
 		}
 		line.Audit = append(line.Audit, raw)
 	}
-	empty = len(line.Single) == 0 && len(line.Conns) == 0 && len(line.Users) == 0 && len(line.Teams) == 0 && len(line.Audit) == 0
-	return line, empty, nil
+	return line, nil
+}
+
+// empty reports whether the line changes nothing.
+func (l logLine) empty() bool {
+	return len(l.Single) == 0 && len(l.Conns) == 0 && len(l.Users) == 0 && len(l.Teams) == 0 && len(l.Audit) == 0
 }
 
 // persist makes the store's current state durable: one appended line with
-// what changed, or a fresh snapshot when there is none yet, the log has
-// grown past the snapshot, or the audit log shrank. Only save's writer
-// calls it.
+// what changed (see changeLog), or a fresh snapshot when there is none yet,
+// the log has grown past the snapshot, or the audit log shrank. After a
+// failed write the next one is a snapshot: the changes taken for the lost
+// line are no longer recorded, and a torn line must not stay in the file.
+// Only save's writer calls it.
 func (s *Server) persist() error {
-	s.st.mu.Lock()
-	now, err := encodeAll(s.st)
-	var line logLine
-	empty := true
+	st := s.st
+	st.mu.Lock()
 	w := s.saver.written
 	compactAt := s.saver.compactAt
 	if compactAt == 0 {
 		compactAt = minCompactSize
 	}
-	compact := w == nil || now.audit < w.audit || w.logSize > max(w.snapshotSize, compactAt)
+	compact := w == nil || len(st.Audit) < w.audit || w.logSize > max(w.snapshotSize, compactAt)
+	now := written{audit: len(st.Audit)}
 	var snapshot []byte
-	if err == nil && compact {
-		snapshot, err = json.Marshal(s.st)
-	} else if err == nil {
-		line, empty, err = diff(*w, now, s.st.Audit)
+	var line logLine
+	var err error
+	if now.single, err = json.Marshal(st.single()); err == nil {
+		if compact {
+			snapshot, err = json.Marshal(st)
+		} else {
+			line, err = st.pendingLine(w, now.single)
+		}
 	}
-	s.st.mu.Unlock()
+	if err == nil {
+		st.changes = changeLog{on: true}
+	}
+	st.mu.Unlock()
 	if err != nil {
 		return fmt.Errorf("sandbox state: encode: %w", err)
 	}
+	s.saver.written = nil // until this write succeeds
 	if compact {
 		size, err := s.writeSnapshot(snapshot)
 		if err != nil {
@@ -194,7 +241,8 @@ func (s *Server) persist() error {
 		s.saver.written = &now
 		return nil
 	}
-	if empty {
+	if line.empty() {
+		s.saver.written = w
 		return nil
 	}
 	n, err := s.appendLine(line)

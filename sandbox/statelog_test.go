@@ -122,3 +122,82 @@ func TestStateReadsVersion1(t *testing.T) {
 		t.Fatalf("the version 1 file was not rewritten as a log")
 	}
 }
+
+// TestStateLogRecordsEveryChange: every kind of change the sandbox makes
+// (SCIM users created, linked, attached, renamed, deactivated, deleted;
+// groups created, reused, renamed, edited, deleted; Hub teams; Setup SCIM,
+// token refresh, JIT and disable on a connection) is recorded when it is
+// made, so the log replays to the store held in memory after each one.
+func TestStateLogRecordsEveryChange(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	e := newEnv(t, sandbox.WithState(path), sandbox.WithMigrationMix())
+	check := func(what string) {
+		t.Helper()
+		if err := sandbox.LogMatchesStore(e.sb); err != nil {
+			t.Fatalf("after %s, the log does not replay to the store: %v", what, err)
+		}
+	}
+	check("the start")
+	const userSchema, patchSchema = "urn:ietf:params:scim:schemas:core:2.0:User", "urn:ietf:params:scim:api:messages:2.0:PatchOp"
+	const docker = "urn:ietf:params:scim:schemas:extension:docker:2.0:User"
+	patch := func(ops ...map[string]any) map[string]any {
+		return map[string]any{"schemas": []string{patchSchema}, "Operations": ops}
+	}
+
+	ada := e.createUser("ada@moby.example", "Ada", "Lovelace")
+	check("a new SCIM user")
+	jane := e.must(e.scim("POST", "/Users", map[string]any{"schemas": []string{userSchema}, "userName": "jane.doe@moby.example"}), 201).str("id")
+	check("a member added before SCIM linked")
+	sam := e.must(e.scim("POST", "/Users", map[string]any{"schemas": []string{userSchema}, "userName": "sam.lee@moby.example"}), 201).str("id")
+	check("an account outside the org attached")
+	e.must(e.scim("PUT", "/Users/"+ada, map[string]any{"schemas": []string{userSchema}, "userName": "ada.l@moby.example",
+		"name": map[string]string{"givenName": "Augusta"}, "active": true, docker: map[string]string{"dockerRole": "editor", "dockerTeam": "analysts"}}), 200)
+	check("PUT: new email, name, role and team")
+	e.must(e.scim("PATCH", "/Users/"+jane, patch(map[string]any{"op": "replace", "path": "name.familyName", "value": "Roe"})), 200)
+	check("PATCH: a name")
+	e.must(e.scim("PATCH", "/Users/"+jane, patch(map[string]any{"op": "replace", "path": "active", "value": false})), 200)
+	check("PATCH: deactivated")
+	e.must(e.scim("PATCH", "/Users/"+jane, patch(map[string]any{"op": "replace", "path": "active", "value": true})), 200)
+	check("PATCH: reactivated")
+	e.must(e.scim("DELETE", "/Users/"+sam, nil), 204)
+	check("a user deleted")
+	e.must(e.scim("POST", "/Users", map[string]any{"schemas": []string{userSchema}, "userName": "sam.lee@moby.example"}), 201)
+	check("the deleted user's account attached again under a new id")
+
+	members := func(ids ...string) []map[string]string {
+		var out []map[string]string
+		for _, id := range ids {
+			out = append(out, map[string]string{"value": id})
+		}
+		return out
+	}
+	const groupSchema = "urn:ietf:params:scim:schemas:core:2.0:Group"
+	ops := e.must(e.scim("POST", "/Groups", map[string]any{"schemas": []string{groupSchema}, "displayName": "moby:ops", "members": members(ada)}), 201).str("id")
+	check("a new group")
+	e.must(e.scim("POST", "/Groups", map[string]any{"schemas": []string{groupSchema}, "displayName": "moby:developers", "members": members(jane)}), 201)
+	check("a group mapped to an existing team")
+	e.must(e.scim("PUT", "/Groups/"+ops, map[string]any{"schemas": []string{groupSchema}, "displayName": "moby:operations", "members": members(ada, jane)}), 200)
+	check("PUT: a group renamed, a member added")
+	e.must(e.scim("PATCH", "/Groups/"+ops, patch(map[string]any{"op": "remove", "path": `members[value eq "` + ada + `"]`})), 200)
+	check("PATCH: a member removed")
+	e.must(e.scim("DELETE", "/Groups/"+ops, nil), 204)
+	check("a group deleted")
+	e.must(e.do("POST", "/v2/orgs/moby/groups", e.jwt, map[string]string{"name": "hub-team"}), 201)
+	check("a Hub team")
+
+	conn := sandbox.ConsolePrefix + "/orgs/moby/connections/conn-okta-saml"
+	e.must(e.do("POST", conn+"/scim", e.jwt, nil), 200)
+	check("Setup SCIM")
+	e.must(e.do("POST", conn+"/scim/token", e.jwt, nil), 200)
+	check("a token refresh")
+	e.must(e.do("PUT", conn+"/jit", e.jwt, map[string]bool{"enabled": false}), 200)
+	check("JIT off")
+	e.must(e.do("PUT", conn+"/jit", e.jwt, map[string]bool{"enabled": true}), 200)
+	check("JIT on")
+	e.must(e.do("POST", conn+"/scim/disable", e.jwt, nil), 204)
+	check("SCIM disabled")
+
+	if n := len(stateLines(t, path)); n < 20 {
+		t.Fatalf("%d lines: the changes were not appended one line each", n)
+	}
+}

@@ -176,6 +176,11 @@ type store struct {
 	byID       map[string]*user
 	byUserName map[string]*user // lower-cased email
 	byUsername map[string]*user // lower-cased Docker ID
+
+	// changes records what changed since the state file's last line
+	// (statelog.go): code that changes a connection, user or team calls
+	// changedConn, changedUser or changedTeam.
+	changes changeLog
 }
 
 // index rebuilds the lookup maps from Users.
@@ -216,6 +221,7 @@ func (s *store) newSCIMToken(c *connection) string {
 	tok := randomString(48)
 	c.SCIMTokenHash = hashSecret(tok)
 	c.SCIMEnabled = true
+	s.changedConn(c)
 	return tok
 }
 
@@ -282,8 +288,15 @@ func (s *store) createTeam(actor, name, description string) *team {
 	s.NextTeamID++
 	t := &team{ID: s.NextTeamID, UUID: newUUID(), Name: name, Description: description, Members: []string{}, Created: now, Modified: now}
 	s.Teams = append(s.Teams, t)
+	s.changedTeam(t)
 	s.audit(actor, "team.create", name, "Team "+name+" created", map[string]string{"team": name})
 	return t
+}
+
+// removeTeam deletes t (its members stay in the organization).
+func (s *store) removeTeam(t *team) {
+	s.Teams = slices.DeleteFunc(s.Teams, func(x *team) bool { return x == t })
+	s.removedTeam(t)
 }
 
 // addToTeam puts u in t (a no-op when already there) and records team.member.add.
@@ -294,6 +307,7 @@ func (s *store) addToTeam(actor string, t *team, u *user) {
 	t.Members = append(t.Members, u.ID)
 	t.memberSet[u.ID] = struct{}{}
 	t.Modified = s.now().UTC()
+	s.changedTeam(t)
 	s.audit(actor, "team.member.add", u.Username, u.Username+" added to team "+t.Name, map[string]string{"team": t.Name, "member": u.Username})
 }
 
@@ -305,6 +319,7 @@ func (s *store) removeFromTeam(actor string, t *team, u *user) {
 	t.Members = slices.DeleteFunc(t.Members, func(id string) bool { return id == u.ID })
 	delete(t.memberSet, u.ID)
 	t.Modified = s.now().UTC()
+	s.changedTeam(t)
 	s.audit(actor, "team.member.remove", u.Username, u.Username+" removed from team "+t.Name, map[string]string{"team": t.Name, "member": u.Username})
 }
 
@@ -313,6 +328,7 @@ func (s *store) removeFromTeam(actor string, t *team, u *user) {
 func (s *store) join(actor string, u *user, teamName string) {
 	if !u.Member {
 		u.Member = true
+		s.changedUser(u)
 		s.audit(actor, "member.add", u.Username, u.Username+" added to the organization", map[string]string{"member": u.Username, "role": u.Role})
 	}
 	if teamName == "" {
@@ -332,6 +348,7 @@ func (s *store) leave(actor string, u *user) {
 	}
 	if u.Member {
 		u.Member = false
+		s.changedUser(u)
 		s.audit(actor, "member.remove", u.Username, u.Username+" removed from the organization", map[string]string{"member": u.Username})
 	}
 }
@@ -339,6 +356,7 @@ func (s *store) leave(actor string, u *user) {
 // addUser stores a new account.
 func (s *store) addUser(u *user) {
 	s.Users = append(s.Users, u)
+	s.changedUser(u)
 	s.byID[u.ID] = u
 	s.byUserName[strings.ToLower(u.Email)] = u
 	s.byUsername[strings.ToLower(u.Username)] = u
@@ -349,14 +367,17 @@ func (s *store) addUser(u *user) {
 func (s *store) detach(actor string, u *user) {
 	s.leave(actor, u)
 	u.Source, u.Connection, u.Active = sourceAccount, "", false
+	s.changedUser(u)
 }
 
 // adopt makes the account u a new SCIM resource with a fresh id.
 func (s *store) adopt(u *user, connectionID string) {
 	delete(s.byID, u.ID)
+	s.removedUserID(u.ID)
 	u.ID = newUUID()
 	s.byID[u.ID] = u
 	u.Source, u.Connection, u.Active = sourceSCIM, connectionID, true
+	s.changedUser(u)
 }
 
 // setEmail changes u's email, keeping the index right.
@@ -364,6 +385,7 @@ func (s *store) setEmail(u *user, email string) {
 	delete(s.byUserName, strings.ToLower(u.Email))
 	u.Email = email
 	s.byUserName[strings.ToLower(email)] = u
+	s.changedUser(u)
 }
 
 // usernameFor derives a free Docker ID from an email: the local part's

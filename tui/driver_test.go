@@ -17,6 +17,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/docker-scim/docker-scim/client"
 	"github.com/docker-scim/docker-scim/flow"
+	"github.com/docker-scim/docker-scim/internal/testwait"
 	"github.com/docker-scim/docker-scim/sandbox"
 	"github.com/docker-scim/docker-scim/steps"
 )
@@ -42,6 +43,8 @@ type driver struct {
 	// flow instead of moving the wizard on.
 	oneScreen bool
 	flow      []tea.Msg
+	// cmdTimeout bounds each command (see call); 0 is testwait.Timeout.
+	cmdTimeout time.Duration
 }
 
 // timer is a message the model asked to receive after a delay.
@@ -107,7 +110,7 @@ func (d *driver) run(cmd tea.Cmd) {
 	if cmd == nil {
 		return
 	}
-	switch msg := cmd().(type) {
+	switch msg := d.call(cmd).(type) {
 	case nil, spinner.TickMsg:
 	case tea.BatchMsg:
 		for _, c := range msg {
@@ -135,6 +138,27 @@ func (d *driver) run(cmd tea.Cmd) {
 			return
 		}
 		d.send(msg)
+	}
+}
+
+// call runs cmd and returns its message. A command that has not returned
+// after cmdTimeout (testwait.Timeout unless set) fails the test naming the
+// screen, instead of hanging it: the driver runs commands synchronously,
+// so one that waits on a channel nobody sends on would block for ever.
+func (d *driver) call(cmd tea.Cmd) tea.Msg {
+	d.t.Helper()
+	timeout := d.cmdTimeout
+	if timeout == 0 {
+		timeout = testwait.Timeout
+	}
+	got := make(chan tea.Msg, 1)
+	go func() { got <- cmd() }()
+	select {
+	case msg := <-got:
+		return msg
+	case <-time.After(timeout):
+		d.t.Fatalf("a command of the %s screen did not return within %s; screen:\n%s", d.m.top().step(), timeout, d.screen())
+		return nil
 	}
 }
 
@@ -227,6 +251,31 @@ func keyPress(k string) tea.KeyPressMsg {
 	}
 	r := []rune(k)[0]
 	return tea.KeyPressMsg{Code: r, Text: k}
+}
+
+// fatalRecorder is a testing.TB that records Fatalf instead of stopping.
+type fatalRecorder struct {
+	testing.TB
+	failed string
+}
+
+func (r *fatalRecorder) Helper() {}
+
+func (r *fatalRecorder) Fatalf(format string, args ...any) { r.failed = fmt.Sprintf(format, args...) }
+
+// TestDriverFailsACommandThatNeverReturns: the driver runs a screen's
+// commands synchronously, so a command blocked for ever (a channel nobody
+// sends on) used to hang the test until go test's -timeout; it now fails
+// the test, naming the screen.
+func TestDriverFailsACommandThatNeverReturns(t *testing.T) {
+	rec := &fatalRecorder{TB: t}
+	d := newDriver(rec, testConfig(nil, nil), 80, 24)
+	d.cmdTimeout = 10 * time.Millisecond
+	never := make(chan tea.Msg)
+	d.run(func() tea.Msg { return <-never })
+	if !strings.Contains(rec.failed, "did not return") || !strings.Contains(rec.failed, string(d.m.top().step())) {
+		t.Fatalf("a command that never returns failed the test with %q, want it named with its screen", rec.failed)
+	}
 }
 
 func TestKeyPressMatchesItsName(t *testing.T) {
