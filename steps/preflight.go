@@ -229,7 +229,7 @@ func MembersPreflight(p MemberPlan) []Finding {
 		}
 		out = append(out, Finding{
 			Severity: Info,
-			Title:    fmt.Sprintf("%d member(s) will be linked to SCIM, not re-created", len(p.Link)),
+			Title:    countOf(len(p.Link), "member", "members") + " will be linked to SCIM, not re-created",
 			Detail: "Existing members keep their Docker account, whether JIT or a person added them: SCIM links an " +
 				"account when the IdP pushes a user with exactly the same email, since " + why + ": " + names(p.Link) + ".",
 			Fix:     "Assign each of them to the Docker app in the IdP with the same email. Nobody needs to be removed.",
@@ -240,7 +240,7 @@ func MembersPreflight(p MemberPlan) []Finding {
 	if len(p.Outside) > 0 {
 		out = append(out, Finding{
 			Severity: Info,
-			Title:    fmt.Sprintf("%d member(s) stay outside SCIM (guests or unverified domains)", len(p.Outside)),
+			Title:    countOf(len(p.Outside), "member stays", "members stay") + " outside SCIM (guests or unverified domains)",
 			Detail: "SCIM neither updates nor deactivates members whose email domain is not verified on the connection " +
 				"(the members list marks them as guests): " + names(p.Outside) + ". They stay members, managed by hand.",
 			Fix: "Nothing to do unless one of them should be managed by SCIM: then verify that domain on the " +
@@ -252,7 +252,7 @@ func MembersPreflight(p MemberPlan) []Finding {
 	if len(p.NoEmail) > 0 {
 		out = append(out, Finding{
 			Severity: Info,
-			Title:    fmt.Sprintf("%d member(s) show no email", len(p.NoEmail)),
+			Title:    countOf(len(p.NoEmail), "member shows", "members show") + " no email",
 			Detail: "The members list gave no email for " + names(p.NoEmail) + ", so the wizard cannot tell whether " +
 				"SCIM will link them; SCIM matches accounts by email.",
 			DocsURL: MigrateSCIMDocs,
@@ -354,4 +354,13 @@ func Prerequisites(p Prereqs) []Finding {
 // Blocked reports whether any finding is a Blocker.
 func Blocked(findings []Finding) bool {
 	return slices.ContainsFunc(findings, func(f Finding) bool { return f.Severity == Blocker })
+}
+
+// countOf says "1 member" or "3 members": n with the singular or plural
+// words.
+func countOf(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }

@@ -104,9 +104,9 @@ func TestPlanMembers(t *testing.T) {
 
 	fs := MembersPreflight(p)
 	if got, want := summary(fs), []string{
-		"info:3 member(s) will be linked to SCIM, not re-created",
-		"info:2 member(s) stay outside SCIM (guests or unverified domains)",
-		"info:1 member(s) show no email",
+		"info:3 members will be linked to SCIM, not re-created",
+		"info:2 members stay outside SCIM (guests or unverified domains)",
+		"info:1 member shows no email",
 	}; !slices.Equal(got, want) {
 		t.Fatalf("findings = %q, want %q", got, want)
 	}

@@ -262,7 +262,9 @@ func (s *readBackScreen) status(r resource) string {
 	if p.inFlight {
 		return s.spinner.View() + " checking…"
 	}
-	at := p.nextAt.Local().Format("15:04:05")
+	// The clock (time.Now in the wizard) gives local time already; the
+	// process's time zone is not read here, so a frame depends only on the clock.
+	at := p.nextAt.Format("15:04:05")
 	if p.rateLimited {
 		return "waiting for the rate limit: next check at " + at
 	}

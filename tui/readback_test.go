@@ -282,7 +282,7 @@ func TestReadBackSaysWhenItWaitsForTheRateLimit(t *testing.T) {
 	if got := d.timers[len(d.timers)-1].after; got != 42*time.Second {
 		t.Fatalf("next poll in %v, want after the rate-limit wait (42 s)", got)
 	}
-	if v := d.body(); !strings.Contains(v, "waiting for the rate limit: next check at "+d.now.Add(42*time.Second).Local().Format("15:04:05")) ||
+	if v := d.body(); !strings.Contains(v, "waiting for the rate limit: next check at "+d.now.Add(42*time.Second).Format("15:04:05")) ||
 		strings.Contains(v, "check the network") {
 		t.Fatalf("status does not say it waits for the rate limit:\n%s", v)
 	}
@@ -333,5 +333,20 @@ func TestReadBackPushHintFollowsCapability(t *testing.T) {
 				t.Fatalf("push hint shown = %v, want %v:\n%s", got, tc.want, d.body())
 			}
 		})
+	}
+}
+
+// TestReadBackTimesFollowTheClockNotTheZone: the status line shows the
+// clock's own wall time, as "SCIM users since" does, whatever the
+// process's time zone (the golden frames once changed with $TZ).
+func TestReadBackTimesFollowTheClockNotTheZone(t *testing.T) {
+	saved := time.Local
+	t.Cleanup(func() { time.Local = saved })
+	time.Local = time.FixedZone("UTC-5", -5*60*60)
+	d := fakeReadBack(t, true, 120, 40)
+	d.answer(polledMsg{res: resUsers, users: []client.User{vrUser}})
+	want := d.readBack().userPoll.nextAt.Format("15:04:05")
+	if s := d.screen(); !strings.Contains(s, "next check at "+want) {
+		t.Fatalf("the status line does not show the clock's time %s:\n%s", want, s)
 	}
 }
