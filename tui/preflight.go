@@ -135,7 +135,7 @@ func (s *preflightScreen) View() string {
 	st := s.c.styles
 	w := s.c.contentWidth()
 	var b strings.Builder
-	b.WriteString(connHeading(st, s.conn) + "\n\n")
+	b.WriteString(connHeading(st, s.conn, s.c.contentWidth()) + "\n\n")
 	switch {
 	case s.loading:
 		b.WriteString(s.spinner.View() + " Checking the organization…")
