@@ -121,10 +121,12 @@ func JIT(env *Env, conn client.Connection, said *bool) bool {
 	return true
 }
 
-// SetupSCIM runs Setup SCIM on conn, or refreshes the API Token of a
-// connection that has SCIM already, also when Docker answers 409 because
-// it was set up meanwhile: that token was never shown, so a new one is
-// what is needed.
+// SetupSCIM runs Enable SCIM (the seed's Setup SCIM) on conn. A connection
+// that has SCIM already, also one Docker answers 409 for because it was set
+// up meanwhile, gets Edit SCIM instead: its values are shown again and no
+// new token is issued. Edit SCIM fails wrapping client.ErrTokenNotKept when
+// the sandbox restarted since the token was issued; RefreshSCIMToken (ask
+// the admin first) is then the way on.
 func SetupSCIM(ctx context.Context, env *Env, conn client.Connection) (client.SCIMCredentials, error) {
 	if !env.IssuesSCIM() {
 		return client.SCIMCredentials{}, ErrNoConsole
@@ -136,9 +138,19 @@ func SetupSCIM(ctx context.Context, env *Env, conn client.Connection) (client.SC
 	}
 	var ce *client.Error
 	if conn.SCIMEnabled || errors.As(err, &ce) && ce.Kind == client.KindConflict {
-		creds, err = env.Console.RefreshSCIMToken(ctx, env.Org, conn.ID)
+		creds, err = env.Console.EditSCIM(ctx, env.Org, conn.ID)
 	}
 	return creds, err
+}
+
+// RefreshSCIMToken has the sandbox issue a new API Token for conn, which
+// has SCIM on; the old token stops working, so front-ends ask first. It is
+// a sandbox-only action: Docker documents no token refresh.
+func RefreshSCIMToken(ctx context.Context, env *Env, conn client.Connection) (client.SCIMCredentials, error) {
+	if !env.IssuesSCIM() {
+		return client.SCIMCredentials{}, ErrNoConsole
+	}
+	return env.Console.RefreshSCIMToken(ctx, env.Org, conn.ID)
 }
 
 // Verify runs the identity providers' read-only checks with creds. err is
