@@ -261,6 +261,22 @@ func MembersPreflight(p MemberPlan) []Finding {
 	return out
 }
 
+// PassedPrerequisites names the prerequisites p meets, the ones
+// Prerequisites finds nothing wrong with: the checks that passed.
+func PassedPrerequisites(p Prereqs) []string {
+	var out []string
+	if plan := strings.ToLower(strings.TrimSpace(p.Plan)); strings.Contains(plan, "business") {
+		out = append(out, "Docker Business plan")
+	}
+	if !p.DomainsUnknown && len(p.VerifiedDomains) > 0 {
+		out = append(out, "verified domain "+strings.Join(p.VerifiedDomains, ", "))
+	}
+	if p.HasSSOConnection {
+		out = append(out, "SSO connection")
+	}
+	return out
+}
+
 // Prereqs is what the prerequisite check needs to know about the org.
 type Prereqs struct {
 	// Plan is the org's subscription, such as "business"; empty when unknown.

@@ -493,3 +493,11 @@ func TestLongConnectionNameKeepsTypeAndIdPInTheHeading(t *testing.T) {
 		t.Fatalf("the heading does not cut the name with … before the type and IdP:\n%s", s)
 	}
 }
+
+func TestPreflightShowsThePassedChecks(t *testing.T) {
+	d := newDriver(t, testConfig(seededConsole(), nil), 120, 40)
+	d.press("enter")
+	if s := flat(d.screen()); !strings.Contains(s, "✓ Passed: Docker Business plan, verified domain moby.example, SSO connection.") {
+		t.Fatalf("the preflight shows only problems:\n%s", d.screen())
+	}
+}
