@@ -73,12 +73,9 @@ func Preflight(ctx context.Context, env *Env, known *client.OrgInfo) (Facts, err
 	return f, nil
 }
 
-// Findings are the preflight results for conn, with JIT on or off: the
-// prerequisites (plan, SSO connection, verified domain), how JIT and SCIM
-// work together, and which members SCIM will link and which stay outside
-// it (by the connection's domains, where known). Nobody is listed for
-// removal: SCIM links existing accounts.
-func Findings(org string, f Facts, conn client.Connection, jit bool) []steps.Finding {
+// Prereqs is what the prerequisite checks know from f: the plan and the
+// verified domains where they could be read, and the SSO connection.
+func (f Facts) Prereqs() steps.Prereqs {
 	p := steps.Prereqs{HasSSOConnection: true, DomainsUnknown: !f.OrgKnown}
 	if f.OrgKnown {
 		p.Plan = f.Org.Plan
@@ -88,6 +85,16 @@ func Findings(org string, f Facts, conn client.Connection, jit bool) []steps.Fin
 			}
 		}
 	}
+	return p
+}
+
+// Findings are the preflight results for conn, with JIT on or off: the
+// prerequisites (plan, SSO connection, verified domain), how JIT and SCIM
+// work together, and which members SCIM will link and which stay outside
+// it (by the connection's domains, where known). Nobody is listed for
+// removal: SCIM links existing accounts.
+func Findings(org string, f Facts, conn client.Connection, jit bool) []steps.Finding {
+	p := f.Prereqs()
 	members := make([]steps.OrgMember, 0, len(f.Members))
 	for _, m := range f.Members {
 		members = append(members, steps.OrgMember{Username: m.Username, Email: m.Email, Guest: m.IsGuest})

@@ -56,7 +56,7 @@ func (s *Server) teamFromDisplayName(displayName string, conn *connection) (stri
 		return "", "", badValue("displayName %q must be organization:team with an organization this SSO connection serves (%s), for example %s:developers",
 			displayName, strings.Join(s.orgsOf(conn), ", "), s.st.Org.Name)
 	}
-	if !teamName.MatchString(name) {
+	if !validTeamName(name) {
 		return "", "", badValue("team %q in displayName is not a valid team name: use 1 to 30 letters, digits, '-' or '_'", name)
 	}
 	if strings.EqualFold(org, s.st.Org.Name) {

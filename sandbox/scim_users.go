@@ -241,7 +241,7 @@ func (s *Server) checkDocker(req *userRequest, conn *connection) *scimErr {
 	if o := req.Docker.DockerOrg; o != nil && *o != "" && !s.serves(conn, *o) {
 		return badValue("dockerOrg %q is not an organization this SSO connection provisions into (%s)", *o, strings.Join(s.orgsOf(conn), ", "))
 	}
-	if t := req.Docker.DockerTeam; t != nil && *t != "" && !teamName.MatchString(*t) {
+	if t := req.Docker.DockerTeam; t != nil && *t != "" && !validTeamName(*t) {
 		return badValue("dockerTeam %q is not a valid team name: use 1 to 30 letters, digits, '-' or '_'", *t)
 	}
 	return nil

@@ -18,7 +18,7 @@ import (
 
 func TestSimulatorGoAPI(t *testing.T) {
 	e := newEnv(t)
-	sim := sandbox.NewSimulator(e.url+sandbox.SCIMPath, e.creds.SCIMToken, nil)
+	sim := sandbox.NewSimulator(e.url+sandbox.SCIMPath, e.creds.SCIMToken, testwait.HTTP)
 	ctx := context.Background()
 	ada, err := sim.CreateUser(ctx, sandbox.SimUser{UserName: "ada@moby.example", GivenName: "Ada", FamilyName: "Lovelace"})
 	if err != nil || ada.ID == "" {
@@ -45,7 +45,7 @@ func TestSimulatorGoAPI(t *testing.T) {
 	if !errors.As(err, &se) || se.Status != 409 || se.Op != "POST /Users" {
 		t.Fatalf("duplicate create: %v", err)
 	}
-	bad := sandbox.NewSimulator(e.url+sandbox.SCIMPath, "not-the-token", nil)
+	bad := sandbox.NewSimulator(e.url+sandbox.SCIMPath, "not-the-token", testwait.HTTP)
 	if _, err := bad.CreateUser(ctx, sandbox.SimUser{UserName: "x@moby.example"}); !errors.As(err, &se) || se.Status != 401 || strings.Contains(err.Error(), "not-the-token") {
 		t.Fatalf("bad token: %v", err)
 	}
@@ -140,7 +140,7 @@ func TestConcurrentUsersAndGroups(t *testing.T) {
 	statePath := filepath.Join(t.TempDir(), "state.json")
 	e := newEnv(t, sandbox.WithState(statePath))
 	const workers, perWorker = 8, 6
-	sim := sandbox.NewSimulator(e.url+sandbox.SCIMPath, e.creds.SCIMToken, nil)
+	sim := sandbox.NewSimulator(e.url+sandbox.SCIMPath, e.creds.SCIMToken, testwait.HTTP)
 	var wg sync.WaitGroup
 	errs := make(chan error, workers*perWorker*2)
 	for w := range workers {
@@ -244,11 +244,11 @@ func TestPushRaceOnTheSameGroupAndUser(t *testing.T) {
 		sb.ServeHTTP(w, r)
 	}))
 	defer srv.Close()
-	sim := sandbox.NewSimulator(srv.URL+sandbox.SCIMPath, sb.Credentials().SCIMToken, nil)
+	sim := sandbox.NewSimulator(srv.URL+sandbox.SCIMPath, sb.Credentials().SCIMToken, testwait.HTTP)
 	ctx := context.Background()
 	direct := httptest.NewServer(sb)
 	defer direct.Close()
-	first := sandbox.NewSimulator(direct.URL+sandbox.SCIMPath, sb.Credentials().SCIMToken, nil)
+	first := sandbox.NewSimulator(direct.URL+sandbox.SCIMPath, sb.Credentials().SCIMToken, testwait.HTTP)
 	// The "other push" creates the user and the group directly.
 	ada, err := first.CreateUser(ctx, sandbox.SimUser{UserName: "race@moby.example", GivenName: "Ada"})
 	if err != nil {

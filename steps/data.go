@@ -104,6 +104,9 @@ var (
 	current *catalog
 	// currentIndex is the registry's header index; nil until first use.
 	currentIndex *index
+	// currentDocker is data/docker.yaml decoded alone, for Docker() before
+	// the full registry is loaded; nil until then.
+	currentDocker *DockerUI
 	// extra are data files added with AddData, by name.
 	extra = map[string][]byte{}
 )

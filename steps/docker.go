@@ -138,9 +138,29 @@ type dockerData struct {
 }
 
 // Docker returns Docker's UI labels and paths, decoded from the embedded
-// data on first use. Broken data panics; TestEmbeddedDataIsValid catches
-// that before a release.
-func Docker() DockerUI { return loaded().docker }
+// data on first use. It decodes data/docker.yaml alone, not every
+// checklist: flag help built at start-up reads it, and the full decode
+// would cost the first frame milliseconds. Broken data panics;
+// TestEmbeddedDataIsValid catches that before a release.
+func Docker() DockerUI {
+	catalogMu.Lock()
+	defer catalogMu.Unlock()
+	if current != nil {
+		return current.docker
+	}
+	if currentDocker == nil {
+		files, err := dataFiles(dataFS, extra)
+		if err != nil {
+			panic(err)
+		}
+		d, err := decodeDocker(files[dockerFile])
+		if err != nil {
+			panic(err)
+		}
+		currentDocker = &d
+	}
+	return *currentDocker
+}
 
 // decodeDocker decodes and validates data/docker.yaml.
 func decodeDocker(b []byte) (DockerUI, error) {

@@ -6,3 +6,11 @@ func Decoded() bool {
 	defer catalogMu.Unlock()
 	return current != nil
 }
+
+// DecodedDocker reports whether data/docker.yaml was decoded on its own
+// (tests only).
+func DecodedDocker() bool {
+	catalogMu.Lock()
+	defer catalogMu.Unlock()
+	return currentDocker != nil
+}

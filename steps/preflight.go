@@ -127,7 +127,6 @@ func JITPreflight(jitEnabled, scimEnabled bool) []Finding {
 			Fix: "While both are on, send the same email, name and teams in the sign-in assertion as in SCIM. Once SCIM " +
 				"is tested and the members are linked, turn JIT off: " + DisableJITPath() +
 				" (possible only while SCIM is on).",
-			Steps:   MigrationSteps(),
 			DocsURL: JITWithSCIMDocs,
 		}}
 	case !scimEnabled:
@@ -231,7 +230,8 @@ func MembersPreflight(p MemberPlan) []Finding {
 			Severity: Info,
 			Title:    countOf(len(p.Link), "member", "members") + " will be linked to SCIM, not re-created",
 			Detail: "Existing members keep their Docker account, whether JIT or a person added them: SCIM links an " +
-				"account when the IdP pushes a user with exactly the same email, since " + why + ": " + names(p.Link) + ".",
+				"account when the IdP pushes a user with exactly the same email (members SCIM already provisioned stay " +
+				"as they are), since " + why + ": " + names(p.Link) + ".",
 			Fix:     "Assign each of them to the Docker app in the IdP with the same email. Nobody needs to be removed.",
 			Steps:   MigrationSteps(),
 			DocsURL: MigrateSCIMDocs,
@@ -257,6 +257,22 @@ func MembersPreflight(p MemberPlan) []Finding {
 				"SCIM will link them; SCIM matches accounts by email.",
 			DocsURL: MigrateSCIMDocs,
 		})
+	}
+	return out
+}
+
+// PassedPrerequisites names the prerequisites p meets, the ones
+// Prerequisites finds nothing wrong with: the checks that passed.
+func PassedPrerequisites(p Prereqs) []string {
+	var out []string
+	if plan := strings.ToLower(strings.TrimSpace(p.Plan)); strings.Contains(plan, "business") {
+		out = append(out, "Docker Business plan")
+	}
+	if !p.DomainsUnknown && len(p.VerifiedDomains) > 0 {
+		out = append(out, "verified domain "+strings.Join(p.VerifiedDomains, ", "))
+	}
+	if p.HasSSOConnection {
+		out = append(out, "SSO connection")
 	}
 	return out
 }

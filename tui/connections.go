@@ -313,8 +313,16 @@ func pad(s string, w int) string {
 
 // connHeading names the connection in bold, with its type and IdP, as the
 // screens after the connection step open.
-func connHeading(st styles, conn client.Connection) string {
-	return st.bold.Render(conn.Name) + st.subtle.Render("  "+conn.Type.Label()+" · "+idpLabel(conn.IdP))
+func connHeading(st styles, conn client.Connection, width int) string {
+	tail := "  " + conn.Type.Label() + " · " + idpLabel(conn.IdP)
+	if ansi.StringWidth(conn.Name+tail) > width {
+		if p, err := steps.ParseIdP(conn.IdP); err == nil {
+			tail = "  " + conn.Type.Label() + " · " + shortLabel(p)
+		}
+	}
+	// A long name is cut with "…" so that the type and IdP stay in view.
+	name := ansi.Truncate(conn.Name, max(8, width-ansi.StringWidth(tail)), "…")
+	return st.bold.Render(name) + st.subtle.Render(ansi.Truncate(tail, max(0, width-ansi.StringWidth(name)), "…"))
 }
 
 func idpLabel(id string) string {

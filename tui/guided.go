@@ -393,7 +393,7 @@ func (s *guidedSetupScreen) render(level int) string {
 	}
 	var b strings.Builder
 	if s.conn.Name != "" && level < layoutShort {
-		b.WriteString(connHeading(st, s.conn) + gap)
+		b.WriteString(connHeading(st, s.conn, s.c.contentWidth()) + gap)
 	}
 	if level < layoutShort {
 		b.WriteString(st.wrap(steps.EnableSCIMGuide()[0], w) + "\n")

@@ -79,7 +79,10 @@ func (s *preflightScreen) keys() []key.Binding {
 		return []key.Binding{s.retry}
 	}
 	keys := []key.Binding{s.next, s.retry, s.steps}
-	if body, tail := s.content(s.c.contentWidth()); len(body) > s.rows(tail) {
+	// The footer's height decides the rows and the rows decide whether
+	// the scroll keys show: count with the tallest short footer (three
+	// lines) so the answer does not flip between frames.
+	if body, tail := s.content(s.c.contentWidth()); len(body) > max(3, s.c.height-headerLines-1-3-2-lineCount(tail)) {
 		keys = append(keys, s.up)
 	}
 	if !s.c.cfg.Env.KnowsJIT() {
@@ -135,7 +138,7 @@ func (s *preflightScreen) View() string {
 	st := s.c.styles
 	w := s.c.contentWidth()
 	var b strings.Builder
-	b.WriteString(connHeading(st, s.conn) + "\n\n")
+	b.WriteString(connHeading(st, s.conn, s.c.contentWidth()) + "\n\n")
 	switch {
 	case s.loading:
 		b.WriteString(s.spinner.View() + " Checking the organization…")
@@ -157,6 +160,9 @@ func (s *preflightScreen) content(w int) (body []string, tail string) {
 	st := s.c.styles
 	findings := s.findings()
 	add := func(text string) { body = append(body, strings.Split(text, "\n")...) }
+	if passed := steps.PassedPrerequisites(s.facts.Prereqs()); len(passed) > 0 {
+		add(st.ok.Render("✓") + " " + strings.ReplaceAll(st.wrap("Passed: "+strings.Join(passed, ", ")+".", w-2), "\n", "\n  "))
+	}
 	for _, f := range findings {
 		icon := st.ok.Render("i")
 		switch f.Severity {

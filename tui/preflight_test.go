@@ -45,7 +45,7 @@ func signedInConfig(tb testing.TB, url string, seed sandbox.Credentials) Config 
 // as such (the admin marked "you"), and nobody is listed for removal.
 func TestPreflightOnSandboxLinksMembers(t *testing.T) {
 	cfg, _, _ := sandboxConfig(t)
-	d := newDriver(t, cfg, 100, 40)
+	d := newDriver(t, cfg, 120, 60)
 	d.press("enter") // Okta SAML: JIT on, SCIM off
 	screen := d.screen()
 	for _, want := range []string{"JIT provisioning is on", "will be linked to SCIM, not re-created", "SSO is not enforced"} {

@@ -137,7 +137,7 @@ func (s *setupScreen) View() string {
 	st := s.c.styles
 	w := s.c.contentWidth()
 	var b strings.Builder
-	b.WriteString(connHeading(st, s.conn) + "\n\n")
+	b.WriteString(connHeading(st, s.conn, s.c.contentWidth()) + "\n\n")
 	b.WriteString(st.wrap("In "+steps.EnableSCIMPath()+".", w) + "\n\n")
 	b.WriteString(st.warn.Render("Note: ") + st.wrap(steps.Docker().SeedSSONote.Text, w-6) + "\n\n")
 	switch {

@@ -482,3 +482,22 @@ func TestExitSummaryWhenStoppedEarly(t *testing.T) {
 		t.Fatalf("the exit summary of a stopped run:\n%s", sum)
 	}
 }
+
+func TestLongConnectionNameKeepsTypeAndIdPInTheHeading(t *testing.T) {
+	console := seededConsole()
+	console.conns[0].Name = "Our company's single sign-on connection for every employee and contractor"
+	d := newDriver(t, testConfig(console, nil), 60, 20)
+	d.press("enter") // preflight
+	requireWholeFrame(t, d, 60, 20)
+	if s := d.screen(); !strings.Contains(s, "… SAML · Okta") && !strings.Contains(s, "…  SAML · Okta") {
+		t.Fatalf("the heading does not cut the name with … before the type and IdP:\n%s", s)
+	}
+}
+
+func TestPreflightShowsThePassedChecks(t *testing.T) {
+	d := newDriver(t, testConfig(seededConsole(), nil), 120, 40)
+	d.press("enter")
+	if s := flat(d.screen()); !strings.Contains(s, "✓ Passed: Docker Business plan, verified domain moby.example, SSO connection.") {
+		t.Fatalf("the preflight shows only problems:\n%s", d.screen())
+	}
+}

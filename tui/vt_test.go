@@ -14,6 +14,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/vt"
 	"github.com/docker-scim/docker-scim/flow"
+	"github.com/docker-scim/docker-scim/internal/testwait"
 	"github.com/docker-scim/docker-scim/sandbox"
 	"github.com/docker-scim/docker-scim/steps"
 )
@@ -393,7 +394,7 @@ func TestVTGuidedPath(t *testing.T) {
 
 	// Read-back: the identity provider pushes a user; the feed shows it.
 	v.waitStep(steps.StepReadBack)
-	sim := sandbox.NewSimulator(base, creds.SCIMToken, nil)
+	sim := sandbox.NewSimulator(base, creds.SCIMToken, testwait.HTTP) // bounded: nil would be http.DefaultClient, which waits for ever
 	if _, err := sim.Push(context.Background(), sandbox.Push{Users: []sandbox.SimUser{{UserName: "ada@moby.example", GivenName: "Ada", FamilyName: "Lovelace"}}}); err != nil {
 		t.Fatal(err)
 	}
