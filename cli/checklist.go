@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"io"
 	"os"
 	"strconv"
@@ -54,7 +55,7 @@ reproducible output.
 			if runF != nil {
 				return runF(o)
 			}
-			return checklistRun(o)
+			return checklistRun(cmd.Context(), o)
 		},
 	}
 	fl := cmd.Flags()
@@ -69,14 +70,22 @@ reproducible output.
 }
 
 // checklistRun prints the checklist as a runbook.
-func checklistRun(o *ChecklistOptions) error {
+func checklistRun(ctx context.Context, o *ChecklistOptions) error {
 	stdout := o.factory.IO.Out
+	var idp steps.IdP
 	if o.idp == "" {
-		return &missingInput{items: []string{"--idp (or " + envIdP + "): " + steps.IdPChoices()}}
-	}
-	idp, err := steps.ParseIdP(o.idp)
-	if err != nil {
-		return usagef("--idp: %v", err)
+		// Asked in a terminal (on stderr: stdout is the checklist);
+		// without one, the error names the flag.
+		p := &plainMode{ask: newPrompter(o.factory.IO, o.factory.IO.ErrOut)}
+		var err error
+		if idp, err = p.chooseIdP(ctx, ""); err != nil {
+			return err
+		}
+	} else {
+		var err error
+		if idp, err = steps.ParseIdP(o.idp); err != nil {
+			return usagef("--idp: %v", err)
+		}
 	}
 	ct, err := parseConnectionType(o.connectionType)
 	if err != nil {

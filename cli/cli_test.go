@@ -32,11 +32,24 @@ func TestMain(m *testing.M) {
 type cleanup struct{ m *testing.M }
 
 func (c cleanup) Run() int {
+	unsetOwnEnvironment()
 	code := c.m.Run()
 	if buildDir != "" {
 		_ = os.RemoveAll(buildDir)
 	}
 	return code
+}
+
+// unsetOwnEnvironment removes the DOCKER_SCIM_* variables of the shell
+// that runs the tests: every flag reads one, so a developer's
+// DOCKER_SCIM_ORG or DOCKER_SCIM_IDP would otherwise change what the tests
+// parse and run. Tests that need one set it with t.Setenv.
+func unsetOwnEnvironment() {
+	for _, kv := range os.Environ() {
+		if name, _, _ := strings.Cut(kv, "="); strings.HasPrefix(name, "DOCKER_SCIM_") {
+			_ = os.Unsetenv(name)
+		}
+	}
 }
 
 var (

@@ -85,6 +85,9 @@ func TestNewCmdRootOptions(t *testing.T) {
 			return want(o.plan.clipboard == tui.ClipboardAuto && o.jit == "" && o.plan.idp == "" && !o.json,
 				"defaults: clipboard %q, jit %q, idp %q, json %v", o.plan.clipboard, o.jit, o.plan.idp, o.json)
 		}},
+		{name: "export dir", args: "--export-dir /tmp/runbooks", check: func(o *WizardOptions) string {
+			return want(o.exportDir == "/tmp/runbooks", "export dir %q", o.exportDir)
+		}},
 		{name: "idp alias", args: "--idp azure --connection-type azure_ad_oidc --json", check: func(o *WizardOptions) string {
 			return want(o.plan.idp == steps.Entra && o.plan.connectionType == steps.OIDC && o.json,
 				"idp %q, connection type %q, json %v", o.plan.idp, o.plan.connectionType, o.json)

@@ -42,6 +42,7 @@ type WizardOptions struct {
 	refreshToken   bool
 	jit            string
 	runbook        string
+	exportDir      string
 	configureEntra bool
 	groups         []string
 }
@@ -78,6 +79,7 @@ func addWizardFlags(cmd *cobra.Command, o *WizardOptions) {
 	fl.BoolVar(&o.hubTokenStdin, "hub-token-stdin", false, "read the Docker Hub access token from the first line of stdin (or set $"+envHubToken+"; default: the docker login credentials)")
 	stringEnumFlag(cmd, &o.jit, "jit", "DOCKER_SCIM_JIT", "", []string{"on", "off"},
 		"whether Just-in-Time provisioning is on for the connection on real Docker (asked, or assumed on)")
+	fl.StringVar(&o.exportDir, "export-dir", os.Getenv("DOCKER_SCIM_EXPORT_DIR"), "terminal wizard: the directory e writes the runbook and the members report to (default: the current directory) [$DOCKER_SCIM_EXPORT_DIR]")
 	fl.StringVar(&o.runbook, "runbook", os.Getenv("DOCKER_SCIM_RUNBOOK"), "write the run as a runbook to this file: Markdown, or JSON for a .json name; never the token [$DOCKER_SCIM_RUNBOOK]")
 	addJSONFlag(cmd, &o.json, "the result (runs the plain mode)")
 	fl.BoolVar(&o.showToken, "show-token", false, "include the SCIM API Token in the result (it is hidden otherwise)")
@@ -282,6 +284,7 @@ func tuiConfig(ctx context.Context, f *Factory, o *WizardOptions, p plan) (tui.C
 		ClipboardMode: p.clipboard,
 		InTmux:        os.Getenv("TMUX") != "",
 		StateDir:      tui.DefaultStateDir(),
+		ExportDir:     o.exportDir,
 		OpenURL:       tui.BrowserOpener(runtime.GOOS, os.Getenv),
 		Preset: tui.Preset{IdP: p.idp, Credentials: client.SCIMCredentials{Token: token},
 			Connection: client.Connection{Name: o.connection, IdP: string(p.idp), Type: flow.ClientConnectionType(p.connectionType)}},

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -47,9 +48,13 @@ type Credentials struct {
 
 // Server is the sandbox: an http.Handler that behaves like Docker.
 type Server struct {
-	st        *store
-	creds     Credentials
+	st    *store
+	creds Credentials
+	// mux routes the requests; built by router on the first request, not
+	// by Open: registering the routes is most of Open's CPU, and the
+	// wizard starts its built-in sandbox before its first frame.
 	mux       *http.ServeMux
+	routeOnce sync.Once
 	statePath string
 	saver     saver
 	faults    faultSet
@@ -113,7 +118,6 @@ func Open(opts ...Option) (*Server, error) {
 	}
 	s := &Server{
 		st:        &store{now: time.Now, jwtKey: key},
-		mux:       http.NewServeMux(),
 		limiter:   rateLimiter{limit: defaultRateLimit},
 		idpClient: &http.Client{Timeout: 30 * time.Second},
 		graph:     newGraphTenant(),
@@ -140,8 +144,16 @@ func Open(opts ...Option) (*Server, error) {
 			return nil, err
 		}
 	}
-	s.routes()
 	return s, nil
+}
+
+// router is the request router, built on first use.
+func (s *Server) router() *http.ServeMux {
+	s.routeOnce.Do(func() {
+		s.mux = http.NewServeMux()
+		s.routes()
+	})
+	return s.mux
 }
 
 // mintCredentials issues a fresh PAT, OAT and (when SCIM is on) SCIM token
@@ -244,7 +256,7 @@ func (s *Server) RequestCount() int { return int(s.requests.Load()) }
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if strings.HasPrefix(r.URL.Path, AdminPrefix+"/") {
 		s.limiter.headers(w, s.st.now())
-		s.mux.ServeHTTP(w, r)
+		s.router().ServeHTTP(w, r)
 		return
 	}
 	s.requests.Add(1)
@@ -258,7 +270,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveAndSave(w, r)
 		return
 	}
-	s.mux.ServeHTTP(w, r)
+	s.router().ServeHTTP(w, r)
 }
 
 // notFound answers a request no route took: 405 with Allow when the path
@@ -268,7 +280,7 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
 		probe := r.Clone(r.Context())
 		probe.Method = m
-		if _, pattern := s.mux.Handler(probe); pattern != "/" && pattern != SCIMPath+"/" {
+		if _, pattern := s.router().Handler(probe); pattern != "/" && pattern != SCIMPath+"/" {
 			allow = append(allow, m)
 		}
 	}

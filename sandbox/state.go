@@ -180,7 +180,7 @@ func (b *bufferedResponse) WriteHeader(status int) {
 // that the caller knows the change will not survive a restart.
 func (s *Server) serveAndSave(w http.ResponseWriter, r *http.Request) {
 	buf := &bufferedResponse{header: w.Header()}
-	s.mux.ServeHTTP(buf, r)
+	s.router().ServeHTTP(buf, r)
 	if buf.status == 0 {
 		buf.status = http.StatusOK
 	}

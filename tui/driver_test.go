@@ -272,6 +272,7 @@ func TestDriverFailsACommandThatNeverReturns(t *testing.T) {
 	d := newDriver(rec, testConfig(nil, nil), 80, 24)
 	d.cmdTimeout = 10 * time.Millisecond
 	never := make(chan tea.Msg)
+	t.Cleanup(func() { close(never) }) // ends the command's goroutine
 	d.run(func() tea.Msg { return <-never })
 	if !strings.Contains(rec.failed, "did not return") || !strings.Contains(rec.failed, string(d.m.top().step())) {
 		t.Fatalf("a command that never returns failed the test with %q, want it named with its screen", rec.failed)
