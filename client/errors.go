@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -107,10 +108,16 @@ func (e *Error) MarshalJSON() ([]byte, error) { return json.Marshal(e.Error()) }
 // Unwrap returns the underlying error.
 func (e *Error) Unwrap() error { return e.Err }
 
+// The patterns below are compiled on first use, not while the program
+// starts: with their counted repetitions they cost every start, the
+// wizard's first frame included, about 250,000 instructions.
+
 // tokenPattern matches credentials by their look even when the client does
 // not know them: Docker PATs and OATs, JWTs, and the value of a bearer
 // header (see bearerValue).
-var tokenPattern = regexp.MustCompile(`(?i)dckr_(?:pat|oat)_[A-Za-z0-9_\-]+|eyJ[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]*|bearer\s+[A-Za-z0-9._~+/\-]+=*`)
+var tokenPattern = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)dckr_(?:pat|oat)_[A-Za-z0-9_\-]+|eyJ[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]*|bearer\s+[A-Za-z0-9._~+/\-]+=*`)
+})
 
 // bearerValue reports whether v, the word after "bearer", is a credential
 // rather than a word: it holds a digit or punctuation, or is 16 characters
@@ -121,10 +128,12 @@ func bearerValue(v string) bool {
 
 // longRun matches a run of 32 or more token characters: a server may echo
 // a credential the client does not hold (e.g. another client's token).
-var longRun = regexp.MustCompile(`[A-Za-z0-9_\-+=]{32,}`)
+var longRun = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[A-Za-z0-9_\-+=]{32,}`) })
 
 // uuidLike matches UUIDs, which name resources and are no secret.
-var uuidLike = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+var uuidLike = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+})
 
 // maxMessage is how much of a server's message an error keeps, in bytes.
 const maxMessage = 300
@@ -142,7 +151,7 @@ func redact(s string, secrets []Secret) string {
 			s = strings.ReplaceAll(s, v, "[redacted]")
 		}
 	}
-	s = tokenPattern.ReplaceAllStringFunc(s, func(m string) string {
+	s = tokenPattern().ReplaceAllStringFunc(s, func(m string) string {
 		if len(m) > 6 && strings.EqualFold(m[:6], "bearer") {
 			head, value := m[:6], strings.TrimLeft(m[6:], " \t\r\n")
 			if !bearerValue(value) {
@@ -152,8 +161,8 @@ func redact(s string, secrets []Secret) string {
 		}
 		return "[redacted]"
 	})
-	return longRun.ReplaceAllStringFunc(s, func(run string) string {
-		if uuidLike.MatchString(run) || !strings.ContainsAny(run, "0123456789") {
+	return longRun().ReplaceAllStringFunc(s, func(run string) string {
+		if uuidLike().MatchString(run) || !strings.ContainsAny(run, "0123456789") {
 			return run
 		}
 		return "[redacted]"
