@@ -286,6 +286,16 @@ func (p *plainMode) setupSCIM(ctx context.Context) error {
 			p.refreshed = true
 		}
 		creds, err := flow.SetupSCIM(ctx, p.env, conn)
+		if errors.Is(err, flow.ErrSCIMAlreadyOn) {
+			// Set up meanwhile: only a refresh is left, asked first.
+			p.ui.say("%v.", err)
+			conn.SCIMEnabled = true
+			if err := p.confirmRefresh(ctx, conn); err != nil {
+				return err
+			}
+			p.refreshed = true
+			creds, err = flow.SetupSCIM(ctx, p.env, conn)
+		}
 		if err != nil {
 			return err
 		}

@@ -55,11 +55,12 @@ func plainOn(env *flow.Env, o *WizardOptions) (*plainMode, *bytes.Buffer) {
 
 // TestPlainSetupRefreshesAfterAConcurrentSetup: the connection list said
 // SCIM was off, but it was set up meanwhile, so Docker answers 409; the
-// plain mode refreshes the token as the wizard does, instead of failing.
+// plain mode refreshes the token once the admin agreed (--refresh-token
+// here), as the wizard does, instead of failing.
 func TestPlainSetupRefreshesAfterAConcurrentSetup(t *testing.T) {
 	env, _ := sandboxEnv(t)
 	ctx := context.Background()
-	p, _ := plainOn(env, &WizardOptions{connection: "conn-okta-saml"})
+	p, _ := plainOn(env, &WizardOptions{connection: "conn-okta-saml", refreshToken: true})
 	if err := p.connection(ctx); err != nil {
 		t.Fatal(err)
 	}

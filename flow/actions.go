@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"fmt"
 
 	"github.com/docker-scim/docker-scim/client"
 	"github.com/docker-scim/docker-scim/steps"
@@ -121,22 +122,26 @@ func JIT(env *Env, conn client.Connection, said *bool) bool {
 	return true
 }
 
+// ErrSCIMAlreadyOn is SetupSCIM's answer when Docker says (409) that SCIM
+// was set up on the connection after it was listed: refreshing its token
+// would break whoever holds the current one, so the front-end asks first
+// and then calls SetupSCIM again with conn.SCIMEnabled set.
+var ErrSCIMAlreadyOn = errors.New("SCIM was set up on this connection meanwhile (Docker answered 409 Conflict): its API Token can only be refreshed, which stops the token the identity provider may already hold")
+
 // SetupSCIM runs Setup SCIM on conn, or refreshes the API Token of a
-// connection that has SCIM already, also when Docker answers 409 because
-// it was set up meanwhile: that token was never shown, so a new one is
-// what is needed.
+// connection that has SCIM already (conn.SCIMEnabled: the front-end asked
+// the admin first). A 409 because SCIM was set up meanwhile is
+// ErrSCIMAlreadyOn, wrapping Docker's error.
 func SetupSCIM(ctx context.Context, env *Env, conn client.Connection) (client.SCIMCredentials, error) {
 	if !env.IssuesSCIM() {
 		return client.SCIMCredentials{}, ErrNoConsole
 	}
-	var creds client.SCIMCredentials
-	var err error
-	if !conn.SCIMEnabled {
-		creds, err = env.Console.SetupSCIM(ctx, env.Org, conn.ID)
+	if conn.SCIMEnabled {
+		return env.Console.RefreshSCIMToken(ctx, env.Org, conn.ID)
 	}
-	var ce *client.Error
-	if conn.SCIMEnabled || errors.As(err, &ce) && ce.Kind == client.KindConflict {
-		creds, err = env.Console.RefreshSCIMToken(ctx, env.Org, conn.ID)
+	creds, err := env.Console.SetupSCIM(ctx, env.Org, conn.ID)
+	if ce := (*client.Error)(nil); errors.As(err, &ce) && ce.Kind == client.KindConflict {
+		return client.SCIMCredentials{}, fmt.Errorf("%w: %w", ErrSCIMAlreadyOn, err)
 	}
 	return creds, err
 }

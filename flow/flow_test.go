@@ -48,8 +48,9 @@ func connection(t *testing.T, env *Env, id string) client.Connection {
 }
 
 // TestSetupSCIMRefreshesOn409: when SCIM was set up on the connection
-// after it was listed, Docker answers 409; the engine refreshes the token
-// instead of failing, and the token it returns works.
+// after it was listed, Docker answers 409; the engine says so
+// (ErrSCIMAlreadyOn) instead of refreshing unasked, and once the admin
+// agreed (SCIMEnabled), the token it refreshes works.
 func TestSetupSCIMRefreshesOn409(t *testing.T) {
 	env, _ := sandboxEnv(t)
 	ctx := context.Background()
@@ -61,9 +62,16 @@ func TestSetupSCIMRefreshesOn409(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if _, err := SetupSCIM(ctx, env, conn); !errors.Is(err, ErrSCIMAlreadyOn) {
+		t.Fatalf("Setup SCIM after a concurrent setup: %v, want ErrSCIMAlreadyOn", err)
+	}
+	if p, _ := Verify(ctx, env, first); !p.OK() {
+		t.Fatal("the 409 refreshed the token unasked")
+	}
+	conn.SCIMEnabled = true // the admin agreed to refresh
 	creds, err := SetupSCIM(ctx, env, conn)
 	if err != nil {
-		t.Fatalf("Setup SCIM after a concurrent setup: %v", err)
+		t.Fatalf("refresh after the 409: %v", err)
 	}
 	if creds.Token.IsZero() || creds.Token.Value() == first.Token.Value() {
 		t.Fatal("no fresh token after the 409")

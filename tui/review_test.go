@@ -31,7 +31,8 @@ func TestBackPastSetupReusesTheToken(t *testing.T) {
 }
 
 // TestSetupConflictRefreshes: when Docker says SCIM is already on (set up
-// meanwhile), the wizard refreshes the token instead of stopping at a 409.
+// meanwhile), the wizard asks, then refreshes the token instead of stopping
+// at a 409.
 func TestSetupConflictRefreshes(t *testing.T) {
 	console := seededConsole()
 	console.setupErr = &client.Error{Op: "set up SCIM", Kind: client.KindConflict, Status: 409}
@@ -40,6 +41,10 @@ func TestSetupConflictRefreshes(t *testing.T) {
 	console.setupErr = nil
 	console.conflictOnce = true
 	d.press("enter")
+	if console.refreshes != 0 || !strings.Contains(d.screen(), "set up on this connection meanwhile") {
+		t.Fatalf("a 409 refreshed the token without asking (refreshes %d):\n%s", console.refreshes, d.screen())
+	}
+	d.press("y")
 	if d.m.top().step() != steps.StepVerify || console.refreshes != 1 {
 		t.Fatalf("at %s after a 409, refreshes %d:\n%s", d.m.top().step(), console.refreshes, d.screen())
 	}

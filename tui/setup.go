@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"errors"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -33,8 +34,11 @@ type setupScreen struct {
 	busy    bool
 	// asking is true while the refresh question is shown.
 	asking bool
-	err    error
-	creds  *client.SCIMCredentials
+	// meanwhile is set when Docker answered 409: SCIM was set up on the
+	// connection after the list was read.
+	meanwhile bool
+	err       error
+	creds     *client.SCIMCredentials
 }
 
 // issued holds credentials this session already got for conn, or is nil:
@@ -92,6 +96,11 @@ func (s *setupScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 	switch msg := msg.(type) {
 	case setupDoneMsg:
 		s.busy, s.err = false, msg.err
+		if errors.Is(msg.err, flow.ErrSCIMAlreadyOn) {
+			// Set up meanwhile: a refresh is what is left, asked first.
+			s.err, s.conn.SCIMEnabled, s.asking, s.meanwhile = nil, true, true, true
+			return s, nil
+		}
 		if msg.err != nil {
 			return s, nil
 		}
@@ -147,6 +156,10 @@ func (s *setupScreen) View() string {
 		b.WriteString(errorPanel(st, s.err, w))
 	case s.creds != nil:
 		b.WriteString(st.ok.Render("✓ SCIM is set up.") + " " + st.wrap("Press enter to see the SCIM Base URL and API Token.", w-18))
+	case s.asking && s.meanwhile:
+		b.WriteString(st.warn.Render("SCIM was set up on this connection meanwhile.") + "\n" +
+			st.wrap("Docker answered 409: someone enabled SCIM after the list was read. Only a new API Token can be "+
+				"issued now, and it stops the current one at once. Issue a new one?", w))
 	case s.asking:
 		b.WriteString(st.warn.Render("Have the sandbox issue a new API Token now?") + "\n" +
 			st.wrap("In the sandbox the old token stops working at once: provisioning from the identity provider fails "+
