@@ -250,7 +250,7 @@ func runTUI(ctx context.Context, f *Factory, o *WizardOptions, p plan) error {
 	// (third_party/bubbletea) a frame after an idle stretch is drawn at once
 	// and an idle wizard never wakes up; with upstream v2.1.1 (`go install`)
 	// the ticker runs at this rate for good (docs/performance.md).
-	opts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithOutput(stderr), tea.WithFPS(120)}
+	opts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithOutput(firstFrameOutput(stderr)), tea.WithFPS(120)}
 	if o.global.noColor {
 		opts = append(opts, tea.WithColorProfile(f.IO.ColorProfile(stderr, true, false)))
 	}

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"reflect"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"testing"
@@ -151,11 +152,27 @@ func (d *driver) call(cmd tea.Cmd) tea.Msg {
 	if timeout == 0 {
 		timeout = testwait.Timeout
 	}
-	got := make(chan tea.Msg, 1)
-	go func() { got <- cmd() }()
+	type result struct {
+		msg      tea.Msg
+		panicked any
+		stack    []byte
+	}
+	got := make(chan result, 1)
+	go func() {
+		defer func() {
+			if p := recover(); p != nil {
+				got <- result{panicked: p, stack: debug.Stack()}
+			}
+		}()
+		got <- result{msg: cmd()}
+	}()
 	select {
-	case msg := <-got:
-		return msg
+	case r := <-got:
+		if r.panicked != nil {
+			// On the test's goroutine, so go test names the test.
+			panic(fmt.Sprintf("%v\n\nthe command's stack:\n%s", r.panicked, r.stack))
+		}
+		return r.msg
 	case <-time.After(timeout):
 		d.t.Fatalf("a command of the %s screen did not return within %s; screen:\n%s", d.m.top().step(), timeout, d.screen())
 		return nil
@@ -277,6 +294,20 @@ func TestDriverFailsACommandThatNeverReturns(t *testing.T) {
 	if !strings.Contains(rec.failed, "did not return") || !strings.Contains(rec.failed, string(d.m.top().step())) {
 		t.Fatalf("a command that never returns failed the test with %q, want it named with its screen", rec.failed)
 	}
+}
+
+// TestDriverReportsACommandsPanicInTheTest: a command runs on its own
+// goroutine (see call), yet its panic reaches the test's goroutine, where
+// go test names the test that failed.
+func TestDriverReportsACommandsPanicInTheTest(t *testing.T) {
+	d := newDriver(t, testConfig(nil, nil), 80, 24)
+	defer func() {
+		if p := recover(); p == nil || !strings.Contains(fmt.Sprint(p), "boom") {
+			t.Fatalf("recovered %v, want the command's panic", p)
+		}
+	}()
+	d.run(func() tea.Msg { panic("boom") })
+	t.Fatal("a panicking command returned")
 }
 
 func TestKeyPressMatchesItsName(t *testing.T) {

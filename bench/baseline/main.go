@@ -50,8 +50,12 @@ func (m model) View() tea.View {
 	return v
 }
 
+// options are the program's options: none, except in a build with the
+// benchfirstframe tag (firstframe.go).
+var options []tea.ProgramOption
+
 func main() {
-	if _, err := tea.NewProgram(model{}).Run(); err != nil {
+	if _, err := tea.NewProgram(model{}, options...).Run(); err != nil {
 		fmt.Fprintln(os.Stderr, "baseline:", err)
 		os.Exit(1)
 	}
