@@ -192,24 +192,32 @@ func PushTestUser(ctx context.Context, env *Env, creds client.SCIMCredentials, r
 
 // CheckGroups checks the IdP group names the admin plans against Docker's
 // group mapping (organization:team, steps.ValidateGroupName), with the
-// org's teams when the Hub is signed in (a team that does not exist yet is
-// created when the group syncs).
-// conn's other organizations (a company's connection can serve several)
-// are accepted too; only the chosen org's teams are read.
+// teams of each organization the connection serves (a company's connection
+// can serve several) when the Hub is signed in; a team that does not exist
+// yet is created when the group syncs. The chosen org's teams must be
+// read; another org's that cannot be (the token may not reach it) are left
+// unknown.
 func CheckGroups(ctx context.Context, env *Env, conn client.Connection, names []string) ([]steps.GroupNameResult, error) {
 	g := steps.GroupOrgs{Orgs: append([]string{env.Org}, conn.Organizations...), Teams: map[string][]string{}}
-	if env.ReadsHub() && len(names) > 0 {
-		ts, err := env.Hub.Teams(ctx, env.Org)
-		if err != nil {
+	if !env.ReadsHub() || len(names) == 0 {
+		g.Teams[env.Org] = nil
+	}
+	for i, org := range g.Orgs {
+		if _, read := g.Teams[org]; read || !env.ReadsHub() || len(names) == 0 {
+			continue
+		}
+		ts, err := env.Hub.Teams(ctx, org)
+		if err != nil && i == 0 {
 			return nil, err
 		}
-		var teams []string
+		if err != nil {
+			continue
+		}
+		teams := []string{}
 		for _, t := range ts {
 			teams = append(teams, t.Name)
 		}
-		g.Teams[env.Org] = teams
-	} else {
-		g.Teams[env.Org] = nil
+		g.Teams[org] = teams
 	}
 	out := make([]steps.GroupNameResult, 0, len(names))
 	for _, n := range names {

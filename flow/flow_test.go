@@ -246,19 +246,23 @@ func TestVerifyExportsAuthFailure(t *testing.T) {
 
 // TestCheckGroupsAcceptsTheConnectionsOrganizations: the seeded company
 // connection serves moby and whale, so whale:team passes and a third org
-// is refused with the list; moby's teams are read from the Hub.
+// is refused with the list; each org's teams are read from the Hub, whale's
+// too (whale:desktop exists, whale:backend will be created).
 func TestCheckGroupsAcceptsTheConnectionsOrganizations(t *testing.T) {
 	env, _ := sandboxEnv(t)
 	conn := connection(t, env, "conn-okta-saml")
-	got, err := CheckGroups(context.Background(), env, conn, []string{"moby:developers", "whale:desktop", "acme:x"})
+	got, err := CheckGroups(context.Background(), env, conn, []string{"moby:developers", "whale:desktop", "acme:x", "whale:backend"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !got[0].OK || !got[0].TeamExists || !strings.Contains(got[0].Message, "in moby") {
 		t.Errorf("moby:developers: %+v", got[0])
 	}
-	if !got[1].OK || !strings.Contains(got[1].Message, "whale") {
+	if !got[1].OK || !got[1].TeamExists || !strings.Contains(got[1].Message, "whale") {
 		t.Errorf("whale:desktop: %+v", got[1])
+	}
+	if !got[3].OK || got[3].TeamExists || !got[3].WillBeCreated {
+		t.Errorf("whale:backend: %+v", got[3])
 	}
 	if got[2].OK || !strings.Contains(got[2].Message, "(moby, whale)") {
 		t.Errorf("acme:x: %+v", got[2])

@@ -163,10 +163,23 @@ var patForbidden = struct {
 // and that the caller may act on it. With noPAT, a JWT minted from a PAT gets
 // Docker's 403; an OAT, a password JWT and the admin's user JWT pass.
 func (s *Server) orgAuth(noPAT bool, next http.HandlerFunc) http.HandlerFunc {
+	return s.orgsAuth(false, noPAT, next)
+}
+
+// companyAuth is orgAuth for the Hub routes served for both organizations
+// of the company (members and teams): {org} may also be CompanyOrg.
+func (s *Server) companyAuth(noPAT bool, next http.HandlerFunc) http.HandlerFunc {
+	return s.orgsAuth(true, noPAT, next)
+}
+
+func (s *Server) orgsAuth(company, noPAT bool, next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		s.st.mu.Lock()
 		org := s.st.Org.Name
 		s.st.mu.Unlock()
+		if company && strings.EqualFold(r.PathValue("org"), CompanyOrg) {
+			org = CompanyOrg
+		}
 		if !strings.EqualFold(r.PathValue("org"), org) {
 			writeHubError(w, http.StatusNotFound, "organization "+strconv.Quote(r.PathValue("org"))+" not found")
 			return
@@ -176,7 +189,10 @@ func (s *Server) orgAuth(noPAT bool, next http.HandlerFunc) http.HandlerFunc {
 			writeHub(w, http.StatusForbidden, patForbidden)
 			return
 		}
-		if c.Kind == kindOAT && !strings.EqualFold(c.Org, org) {
+		// The seeded OAT is the company owner's: the sandbox accepts it for
+		// both of the company's organizations (a simplification; a Docker
+		// OAT is granted per organization).
+		if c.Kind == kindOAT && !strings.EqualFold(c.Org, org) && org != CompanyOrg {
 			writeHubError(w, http.StatusForbidden, "this organization access token belongs to another organization")
 			return
 		}
@@ -342,6 +358,34 @@ func (s *Server) getOrg(w http.ResponseWriter, r *http.Request) {
 	writeHub(w, http.StatusOK, o)
 }
 
+// teamOrg is the team.Org of the request's {org}: "" for the organization
+// the sandbox serves, CompanyOrg for the company's other one.
+func teamOrg(r *http.Request) string {
+	if strings.EqualFold(r.PathValue("org"), CompanyOrg) {
+		return CompanyOrg
+	}
+	return ""
+}
+
+// orgMembers returns the members of org (a teamOrg value) in the order they
+// joined: for CompanyOrg, the active users SCIM provisioned into it
+// (dockerOrg) or put in one of its teams. The caller holds the lock.
+func (s *Server) orgMembers(org string) []*user {
+	if org == "" {
+		return s.st.members()
+	}
+	var out []*user
+	for _, u := range s.st.Users {
+		if !u.Active {
+			continue
+		}
+		if u.DockerOrg == org || slices.ContainsFunc(s.st.Teams, func(t *team) bool { return t.Org == org && t.has(u.ID) }) {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
 func roleLabel(role string) string {
 	switch role {
 	case roleOwner:
@@ -373,7 +417,7 @@ func (s *Server) listMembers(w http.ResponseWriter, r *http.Request) {
 	s.st.mu.Lock()
 	var matched []*user
 	if typ != "invitee" { // the sandbox has no pending invites
-		for _, u := range s.st.members() {
+		for _, u := range s.orgMembers(teamOrg(r)) {
 			if (role == "" || u.Role == role) && u.matchesSearch(search) {
 				matched = append(matched, u)
 			}
@@ -383,7 +427,7 @@ func (s *Server) listMembers(w http.ResponseWriter, r *http.Request) {
 	out := pageOf(r, matched, p, func(u *user) orgMember {
 		_, domain, _ := strings.Cut(u.Email, "@")
 		return orgMember{
-			accountJSON: account(u), Email: u.Email, Role: roleLabel(u.Role), Groups: s.st.teamsOf(u),
+			accountJSON: account(u), Email: u.Email, Role: roleLabel(u.Role), Groups: s.st.teamsIn(teamOrg(r), u),
 			IsGuest: !slices.ContainsFunc(s.st.Org.Domains, func(d string) bool { return strings.EqualFold(d, domain) }), PrimaryEmail: u.Email,
 		}
 	})
@@ -421,7 +465,7 @@ func (s *Server) listGroups(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	for _, t := range s.st.Teams {
-		if t.Org == "" && (search == "" || strings.Contains(strings.ToLower(t.Name), search)) && (u == nil || t.has(u.ID)) {
+		if t.Org == teamOrg(r) && (search == "" || strings.Contains(strings.ToLower(t.Name), search)) && (u == nil || t.has(u.ID)) {
 			all = append(all, groupJSON(t))
 		}
 	}
@@ -462,17 +506,21 @@ func (s *Server) createGroup(w http.ResponseWriter, r *http.Request) {
 	}
 	s.st.mu.Lock()
 	defer s.st.mu.Unlock()
-	if s.st.team(req.Name) != nil {
+	if s.st.teamIn(teamOrg(r), req.Name) != nil {
 		writeHubError(w, http.StatusConflict, "team "+strconv.Quote(req.Name)+" already exists")
 		return
 	}
-	writeHub(w, http.StatusCreated, groupJSON(s.st.createTeam(actor(r), req.Name, req.Description)))
+	t := s.st.createTeam(actor(r), req.Name, req.Description)
+	if t.Org = teamOrg(r); t.Org != "" {
+		s.st.changedTeam(t)
+	}
+	writeHub(w, http.StatusCreated, groupJSON(t))
 }
 
 // teamOr404 finds the request's {team}, or answers 404; the caller holds
 // the store lock.
 func (s *Server) teamOr404(w http.ResponseWriter, r *http.Request) *team {
-	t := s.st.team(r.PathValue("team"))
+	t := s.st.teamIn(teamOrg(r), r.PathValue("team"))
 	if t == nil {
 		writeHubError(w, http.StatusNotFound, "team "+strconv.Quote(r.PathValue("team"))+" not found")
 	}

@@ -1,6 +1,7 @@
 package sandbox_test
 
 import (
+	"fmt"
 	"net/url"
 	"slices"
 	"strconv"
@@ -486,5 +487,63 @@ func TestCompanyConnectionServesTwoOrgs(t *testing.T) {
 		dockerSchema: map[string]string{"dockerOrg": "whale"}}), 400)
 	if !strings.Contains(r.str("detail"), "dockerOrg") {
 		t.Fatalf("moby-only connection, dockerOrg whale: %s", r.raw)
+	}
+}
+
+// TestHubServesTheCompanysSecondOrg: the Hub API's members and teams routes
+// serve whale too: a user SCIM provisions into whale appears in whale's
+// member list with whale's teams (and not in moby's), leaves it when
+// deactivated, and whale's teams are listed, read and created apart from
+// moby's. The console stays moby's.
+func TestHubServesTheCompanysSecondOrg(t *testing.T) {
+	e := newEnv(t)
+	u := e.must(e.scim("POST", "/Users", map[string]any{"schemas": []string{userSchema}, "userName": "wendy@moby.example",
+		dockerSchema: map[string]string{"dockerOrg": "whale", "dockerTeam": "desktop"}}), 201)
+	whaleMembers := func() []string {
+		var out []string
+		for _, m := range e.must(e.do("GET", "/v2/orgs/whale/members", e.jwt, nil), 200).list("results") {
+			mm := m.(map[string]any)
+			out = append(out, fmt.Sprintf("%v %v", mm["email"], mm["groups"]))
+		}
+		return out
+	}
+	if got := whaleMembers(); len(got) != 1 || got[0] != "wendy@moby.example [desktop]" {
+		t.Fatalf("whale's members: %v", got)
+	}
+	for _, m := range e.must(e.do("GET", "/v2/orgs/moby/members?page_size=100", e.jwt, nil), 200).list("results") {
+		if m.(map[string]any)["email"] == "wendy@moby.example" {
+			t.Fatal("a user of whale is in moby's member list")
+		}
+	}
+	groupNames := func(org string) string {
+		var out []string
+		for _, g := range e.must(e.do("GET", "/v2/orgs/"+org+"/groups", e.jwt, nil), 200).list("results") {
+			out = append(out, g.(map[string]any)["name"].(string))
+		}
+		return strings.Join(out, ",")
+	}
+	if got := groupNames("whale"); got != "desktop" {
+		t.Fatalf("whale's teams: %s", got)
+	}
+	if got := groupNames("moby"); strings.Contains(got, "desktop") {
+		t.Fatalf("moby lists whale's team: %s", got)
+	}
+	e.must(e.do("POST", "/v2/orgs/whale/groups", e.jwt, map[string]string{"name": "developers"}), 201)
+	e.must(e.do("POST", "/v2/orgs/whale/groups", e.jwt, map[string]string{"name": "developers"}), 409)
+	if got := groupNames("whale"); got != "desktop,developers" {
+		t.Fatalf("whale's teams after a create: %s", got)
+	}
+	desk := e.must(e.do("GET", "/v2/orgs/whale/groups/desktop/members", e.jwt, nil), 200).list("results")
+	if len(desk) != 1 || desk[0].(map[string]any)["email"] != "wendy@moby.example" {
+		t.Fatalf("whale:desktop members: %v", desk)
+	}
+	e.must(e.do("GET", "/v2/orgs/moby/groups/desktop", e.jwt, nil), 404)
+	e.must(e.do("GET", "/v2/orgs/acme/members", e.jwt, nil), 404)
+	e.must(e.do("GET", sandbox.ConsolePrefix+"/orgs/whale", e.jwt, nil), 404)
+
+	e.must(e.scim("PATCH", "/Users/"+u.str("id"), map[string]any{"schemas": []string{patchSchema},
+		"Operations": []map[string]any{{"op": "replace", "value": map[string]any{"active": false}}}}), 200)
+	if got := whaleMembers(); len(got) != 0 {
+		t.Fatalf("a deactivated user is still in whale's members: %v", got)
 	}
 }

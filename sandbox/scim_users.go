@@ -267,8 +267,8 @@ func (s *Server) applyDocker(actor string, u *user, req *userRequest) {
 		u.DockerTeam = *t
 		switch {
 		case u.DockerOrg != "" && u.Active:
-			// The company's other organization: the sandbox keeps its teams
-			// (SCIM Groups) but serves no Hub API or member list for it.
+			// The company's other organization: its teams and member list
+			// are served by the Hub API under /v2/orgs/whale.
 			team := s.st.teamIn(u.DockerOrg, *t)
 			if team == nil {
 				team = s.st.createTeam(actor, *t, "")

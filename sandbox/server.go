@@ -207,8 +207,8 @@ func seed(st *store) {
 	st.connection(SeededSCIMConnection).SCIMEnabled = true
 	// The Okta connections are the company's: they serve its second
 	// organization too, so groups may be named whale:team and dockerOrg
-	// may be whale. The sandbox keeps whale's teams but serves the Hub API
-	// for moby only.
+	// may be whale. The Hub API's members and teams routes serve whale too;
+	// the console, audit log and org routes serve moby only.
 	for _, id := range []string{"conn-okta-saml", SeededSCIMConnection} {
 		st.connection(id).Organizations = []string{"moby", CompanyOrg}
 	}
@@ -304,11 +304,11 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /v2/users/login/{$}", s.usersLogin)
 	m.HandleFunc("GET /v2/user/orgs/{$}", s.hubAuth(s.userOrgs))
 	m.HandleFunc("GET /v2/orgs/{org}/{$}", s.hubAuth(s.orgAuth(false, s.getOrg)))
-	m.HandleFunc("GET /v2/orgs/{org}/members", s.hubAuth(s.orgAuth(true, s.listMembers)))
-	m.HandleFunc("GET /v2/orgs/{org}/groups", s.hubAuth(s.orgAuth(true, s.listGroups)))
-	m.HandleFunc("POST /v2/orgs/{org}/groups", s.hubAuth(s.orgAuth(true, s.createGroup)))
-	m.HandleFunc("GET /v2/orgs/{org}/groups/{team}", s.hubAuth(s.orgAuth(true, s.getGroup)))
-	m.HandleFunc("GET /v2/orgs/{org}/groups/{team}/members", s.hubAuth(s.orgAuth(true, s.listGroupMembers)))
+	m.HandleFunc("GET /v2/orgs/{org}/members", s.hubAuth(s.companyAuth(true, s.listMembers)))
+	m.HandleFunc("GET /v2/orgs/{org}/groups", s.hubAuth(s.companyAuth(true, s.listGroups)))
+	m.HandleFunc("POST /v2/orgs/{org}/groups", s.hubAuth(s.companyAuth(true, s.createGroup)))
+	m.HandleFunc("GET /v2/orgs/{org}/groups/{team}", s.hubAuth(s.companyAuth(true, s.getGroup)))
+	m.HandleFunc("GET /v2/orgs/{org}/groups/{team}/members", s.hubAuth(s.companyAuth(true, s.listGroupMembers)))
 	m.HandleFunc("GET /v2/auditlogs/{org}", s.hubAuth(s.orgAuth(true, s.auditLogs)))
 
 	// Docker's SCIM 2.0 API.

@@ -266,11 +266,15 @@ func (s *store) members() []*user {
 	return out
 }
 
-// teamsOf returns the names of the teams u is in.
-func (s *store) teamsOf(u *user) []string {
+// teamsOf returns the names of the teams of the served organization u is in.
+func (s *store) teamsOf(u *user) []string { return s.teamsIn("", u) }
+
+// teamsIn returns the names of the teams of org ("" for the served one) u
+// is in.
+func (s *store) teamsIn(org string, u *user) []string {
 	out := []string{}
 	for _, t := range s.Teams {
-		if t.Org == "" && t.has(u.ID) {
+		if t.Org == org && t.has(u.ID) {
 			out = append(out, t.Name)
 		}
 	}
