@@ -279,30 +279,11 @@ func (p *plainMode) jitSetting(ctx context.Context) (*bool, error) {
 // Docker Home and takes the pasted SCIM Base URL and API Token.
 func (p *plainMode) setupSCIM(ctx context.Context) error {
 	if p.env.IssuesSCIM() {
-		conn := p.run.Conn
-		if conn.SCIMEnabled {
-			p.ui.say("SCIM is already on for %s. Docker shows its values again under %s; the sandbox keeps no copy of the token, so it issues a new one (sandbox only; an identity provider using the old one stops provisioning).", conn.ID, steps.Plain(steps.Docker().EditSCIM.Text))
-			if err := p.confirmRefresh(ctx, conn); err != nil {
-				return err
-			}
-			p.refreshed = true
-		}
-		creds, err := flow.SetupSCIM(ctx, p.env, conn)
-		if errors.Is(err, flow.ErrSCIMAlreadyOn) {
-			// Set up meanwhile: only a refresh is left, asked first.
-			p.ui.say("%v.", err)
-			conn.SCIMEnabled = true
-			if err := p.confirmRefresh(ctx, conn); err != nil {
-				return err
-			}
-			p.refreshed = true
-			creds, err = flow.SetupSCIM(ctx, p.env, conn)
-		}
+		creds, err := p.issueSCIM(ctx, p.run.Conn)
 		if err != nil {
 			return err
 		}
 		p.run.RecordCredentials(creds, time.Now())
-		p.ui.say("%s done on %s: the sandbox issued a SCIM Base URL and API Token.", steps.Plain(steps.Docker().EnableSCIM.WithSeed()), conn.ID)
 		return nil
 	}
 	for _, s := range append(steps.EnableSCIMGuide(), steps.EnforceSSOAdvice()) {
@@ -326,26 +307,65 @@ func (p *plainMode) setupSCIM(ctx context.Context) error {
 	return nil
 }
 
-// confirmRefresh asks before refreshing the API Token of a connection that
-// has SCIM already: the old token stops working at once. Without input,
-// --refresh-token is the answer.
+// issueSCIM gets conn's SCIM values from the sandbox: Enable SCIM, or Edit
+// SCIM (the values again, nothing issued) when SCIM is on already. A new
+// token is issued only with --refresh-token, or after asking when Edit
+// SCIM cannot show a token issued before the sandbox restarted.
+func (p *plainMode) issueSCIM(ctx context.Context, conn client.Connection) (client.SCIMCredentials, error) {
+	edit := steps.Plain(steps.Docker().EditSCIM.Text)
+	if conn.SCIMEnabled && p.opts.refreshToken {
+		return p.refreshSCIM(ctx, conn, "SCIM is already on for "+conn.ID+"; --refresh-token asks the sandbox for a new API Token.")
+	}
+	creds, err := flow.SetupSCIM(ctx, p.env, conn)
+	switch {
+	case errors.Is(err, client.ErrTokenNotKept):
+		return p.refreshSCIM(ctx, conn, "SCIM is already on for "+conn.ID+", but "+edit+" cannot show its API Token: "+
+			"the sandbox restarted since it was issued and kept only its hash.")
+	case err != nil:
+		return creds, err
+	case conn.SCIMEnabled:
+		p.ui.say("SCIM is already on for %s: %s shows its SCIM Base URL and API Token again (nothing new was issued; the identity provider's token keeps working).", conn.ID, edit)
+	default:
+		p.ui.say("%s done on %s: the sandbox issued a SCIM Base URL and API Token.", steps.Plain(steps.Docker().EnableSCIM.WithSeed()), conn.ID)
+	}
+	return creds, nil
+}
+
+// refreshSCIM has the sandbox issue a new API Token for conn after saying
+// why and asking (--refresh-token answers without input).
+func (p *plainMode) refreshSCIM(ctx context.Context, conn client.Connection, why string) (client.SCIMCredentials, error) {
+	p.ui.say("%s", why)
+	if err := p.confirmRefresh(ctx, conn); err != nil {
+		return client.SCIMCredentials{}, err
+	}
+	creds, err := flow.RefreshSCIMToken(ctx, p.env, conn)
+	if err == nil {
+		p.refreshed = true
+		p.ui.say("The sandbox issued a new API Token for %s (a sandbox-only action; %s)", conn.ID, steps.TokenLifetimeUnknown)
+	}
+	return creds, err
+}
+
+// confirmRefresh asks before the sandbox issues a new API Token for a
+// connection that has SCIM already: the old token stops working at once.
+// Without input, --refresh-token is the answer.
 func (p *plainMode) confirmRefresh(ctx context.Context, conn client.Connection) error {
-	warning := fmt.Sprintf("SCIM is already set up on %s: refreshing its API Token stops the identity provider's provisioning until it has the new one.", conn.ID)
+	warning := fmt.Sprintf("A new API Token for %s stops the old one at once: the identity provider's provisioning fails until it has the new one.", conn.ID)
 	if p.opts.refreshToken {
-		p.ui.say("%s Refreshing it (--refresh-token).", warning)
+		p.ui.say("%s Issuing it (--refresh-token).", warning)
 		return nil
 	}
 	if !p.ask.CanAsk() {
-		return usagef("%s Pass --refresh-token to refresh it anyway.", warning)
+		return usagef("%s Pass --refresh-token to issue it anyway.", warning)
 	}
 	p.ui.say("%s", warning)
-	yes, err := p.ask.Either(ctx, "Refresh the API Token? Type y and Enter to refresh it, or n to stop: ", "Type y or n.",
+	yes, err := p.ask.Either(ctx, "Issue a new API Token? Type y and Enter to issue it, or n to stop: ", "Type y or n.",
 		[]string{"y", "yes"}, []string{"n", "no"})
 	if err != nil {
 		return err
 	}
 	if !yes {
-		return fmt.Errorf("the API Token of %s was not refreshed: the identity provider keeps the one it has; "+
+		return fmt.Errorf("no new API Token was issued for %s: the identity provider keeps the one it has; "+
 			"to verify or read back with it, run again with --base-url and the token (--token-stdin or %s)", conn.ID, envToken)
 	}
 	return nil

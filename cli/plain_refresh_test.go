@@ -3,17 +3,56 @@ package cli
 import (
 	"context"
 	"errors"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/docker-scim/docker-scim/sandbox"
-	"github.com/docker-scim/docker-scim/steps"
 )
 
-// TestPlainRefreshAsksFirst: refreshing the API Token of a connection that
-// has SCIM already breaks the identity provider's provisioning, so the plain
-// mode asks first, and without input it needs --refresh-token.
-func TestPlainRefreshAsksFirst(t *testing.T) {
+// TestPlainEditSCIMShowsTheValuesAgain: on a connection that has SCIM on,
+// the plain mode runs Edit SCIM: the token the identity provider holds is
+// shown again, nothing is asked and no new token is issued.
+func TestPlainEditSCIMShowsTheValuesAgain(t *testing.T) {
+	ctx := context.Background()
+	env, sb := sandboxEnv(t)
+	p, out := plainOn(env, &WizardOptions{connection: sandbox.SeededSCIMConnection})
+	if err := p.connection(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.setupSCIM(ctx); err != nil {
+		t.Fatalf("Edit SCIM asked or failed: %v\n%s", err, out)
+	}
+	if p.run.Creds.Token.Value() != sb.Credentials().SCIMToken || p.refreshed {
+		t.Fatalf("Edit SCIM issued a new token (refreshed %v):\n%s", p.refreshed, out)
+	}
+	if !strings.Contains(out.String(), "Edit SCIM shows its SCIM Base URL and API Token again") {
+		t.Fatalf("the output does not say Edit SCIM was used:\n%s", out)
+	}
+}
+
+// TestPlainRefreshTokenFlag: --refresh-token is the separate, explicit
+// action: the sandbox issues a new token for a connection with SCIM on.
+func TestPlainRefreshTokenFlag(t *testing.T) {
+	ctx := context.Background()
+	env, sb := sandboxEnv(t)
+	p, out := plainOn(env, &WizardOptions{connection: sandbox.SeededSCIMConnection, refreshToken: true})
+	if err := p.connection(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.setupSCIM(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if tok := p.run.Creds.Token.Value(); tok == "" || tok == sb.Credentials().SCIMToken || !p.refreshed {
+		t.Fatalf("--refresh-token did not issue a new token:\n%s", out)
+	}
+}
+
+// TestPlainRefreshAsksFirstAfterARestart: a sandbox restarted from its
+// state file cannot show a token issued before (Edit SCIM fails); the plain
+// mode then asks before issuing a new one, and without input it needs
+// --refresh-token.
+func TestPlainRefreshAsksFirstAfterARestart(t *testing.T) {
 	ctx := context.Background()
 	for _, tc := range []struct {
 		name    string
@@ -27,8 +66,15 @@ func TestPlainRefreshAsksFirst(t *testing.T) {
 		{"asked, y", false, []string{"y", ""}, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			env, _ := sandboxEnv(t)
-			p, out := plainOn(env, &WizardOptions{connection: sandbox.SeededSCIMConnection, refreshToken: tc.flag})
+			state := filepath.Join(t.TempDir(), "state.json")
+			before := sandbox.New(sandbox.WithState(state))
+			first := envOn(t, before, before)
+			if _, err := first.Console.SetupSCIM(ctx, first.Org, "conn-okta-saml"); err != nil {
+				t.Fatal(err)
+			}
+			after := sandbox.New(sandbox.WithState(state))
+			env := envOn(t, after, after)
+			p, out := plainOn(env, &WizardOptions{connection: "conn-okta-saml", refreshToken: tc.flag})
 			if tc.answers != nil {
 				answering(p, tc.answers...)
 			}
@@ -46,54 +92,9 @@ func TestPlainRefreshAsksFirst(t *testing.T) {
 			if tc.refresh && !p.refreshed {
 				t.Fatal("the refresh is not recorded for the Done step")
 			}
+			if !tc.flag && !strings.Contains(out.String(), "cannot show its API Token: the sandbox restarted") {
+				t.Fatalf("the output does not say why a new token is needed:\n%s", out)
+			}
 		})
-	}
-}
-
-// TestPlainOffersTheIssuedToken: a token issued by this run is offered at a
-// prompt (a screen reader user cannot see the wizard's reveal), instead of
-// "rerun with --show-token", which would issue another.
-func TestPlainOffersTheIssuedToken(t *testing.T) {
-	ctx := context.Background()
-	env, _ := sandboxEnv(t)
-	p, out := plainOn(env, &WizardOptions{connection: "conn-okta-saml"})
-	answering(p, "s")
-	if err := p.connection(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := p.setupSCIM(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := p.credentials(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if tok := p.run.Creds.Token.Value(); tok == "" || !strings.Contains(out.String(), "API Token → ") || !strings.Contains(out.String(), tok) {
-		t.Fatalf("the issued token was not shown after s:\n%s", out)
-	}
-	if strings.Contains(out.String(), "rerun with --show-token") {
-		t.Fatalf("the plain mode still sends the admin to a rerun:\n%s", out)
-	}
-}
-
-// TestPlainReadBackOffersThePush: on the built-in sandbox, which nothing
-// outside the run can push to, the plain mode's read-back offers the IdP
-// simulator's push, and the pushed user is read back.
-func TestPlainReadBackOffersThePush(t *testing.T) {
-	ctx := context.Background()
-	env, _ := sandboxEnv(t)
-	p, out := plainOn(env, &WizardOptions{connection: "conn-okta-saml", idp: "okta"})
-	answering(p, "p", "d")
-	if err := p.connection(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := p.setupSCIM(ctx); err != nil {
-		t.Fatal(err)
-	}
-	p.run.ChooseIdP(steps.Okta)
-	if err := p.readBack(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(out.String(), "The IdP simulator pushed the user docker-scim-test-") || len(p.run.Feed.Users) == 0 {
-		t.Fatalf("no push offered, or the pushed user was not read back:\n%s", out)
 	}
 }

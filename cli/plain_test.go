@@ -53,14 +53,14 @@ func plainOn(env *flow.Env, o *WizardOptions) (*plainMode, *bytes.Buffer) {
 	return &plainMode{opts: o, ui: ui, stdout: io.Discard, ask: noInputPrompter{}, env: env}, &out
 }
 
-// TestPlainSetupRefreshesAfterAConcurrentSetup: the connection list said
-// SCIM was off, but it was set up meanwhile, so Docker answers 409; the
-// plain mode refreshes the token once the admin agreed (--refresh-token
-// here), as the wizard does, instead of failing.
-func TestPlainSetupRefreshesAfterAConcurrentSetup(t *testing.T) {
+// TestPlainSetupEditsAfterAConcurrentSetup: the connection list said SCIM
+// was off, but it was set up meanwhile, so Docker answers 409; the plain
+// mode shows the values with Edit SCIM as the wizard does, instead of
+// failing.
+func TestPlainSetupEditsAfterAConcurrentSetup(t *testing.T) {
 	env, _ := sandboxEnv(t)
 	ctx := context.Background()
-	p, _ := plainOn(env, &WizardOptions{connection: "conn-okta-saml", refreshToken: true})
+	p, _ := plainOn(env, &WizardOptions{connection: "conn-okta-saml"})
 	if err := p.connection(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +74,7 @@ func TestPlainSetupRefreshesAfterAConcurrentSetup(t *testing.T) {
 		t.Fatalf("Setup SCIM after a concurrent setup: %v", err)
 	}
 	if err := p.verify(ctx); err != nil {
-		t.Fatalf("the refreshed token does not verify: %v", err)
+		t.Fatalf("the token Edit SCIM showed does not verify: %v", err)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -121,6 +122,51 @@ func TestSetupSCIMTwiceConflictsAndRefreshReplacesToken(t *testing.T) {
 	cur, _ := client.NewSCIM(second.BaseURL, second.Token)
 	if _, err := cur.ServiceProviderConfig(ctx); err != nil {
 		t.Fatalf("refreshed token refused: %v", err)
+	}
+}
+
+// TestEditSCIMShowsTheValuesAgain: Edit SCIM returns the token Setup SCIM
+// issued, which keeps working; after a sandbox restart from its state file
+// the token cannot be shown (only its hash was kept), and the error says to
+// issue a new one without echoing any token.
+func TestEditSCIMShowsTheValuesAgain(t *testing.T) {
+	ctx := context.Background()
+	state := filepath.Join(t.TempDir(), "state.json")
+	start := func() (client.SandboxConsole, sandbox.Credentials) {
+		sb := sandbox.New(sandbox.WithState(state))
+		srv := httptest.NewServer(sb)
+		t.Cleanup(srv.Close)
+		hub, err := client.NewHub(srv.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		creds := sb.Credentials()
+		if err := hub.SignIn(ctx, creds.Org, client.NewSecret(creds.OAT)); err != nil {
+			t.Fatal(err)
+		}
+		return client.SandboxConsole{Hub: hub}, creds
+	}
+	console, creds := start()
+	_, err := console.EditSCIM(ctx, creds.Org, "conn-okta-saml")
+	assertKind(t, err, client.KindConflict, 409)
+	issued, err := console.SetupSCIM(ctx, creds.Org, "conn-okta-saml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	shown, err := console.EditSCIM(ctx, creds.Org, "conn-okta-saml")
+	if err != nil || shown.BaseURL != issued.BaseURL || shown.Token.Value() != issued.Token.Value() {
+		t.Fatalf("Edit SCIM: %v, same values %v", err, shown.Token.Value() == issued.Token.Value())
+	}
+	scim, _ := client.NewSCIM(shown.BaseURL, shown.Token)
+	if _, err := scim.ServiceProviderConfig(ctx); err != nil {
+		t.Fatalf("the token Edit SCIM showed is refused: %v", err)
+	}
+
+	console, creds = start()
+	_, err = console.EditSCIM(ctx, creds.Org, "conn-okta-saml")
+	if !errors.Is(err, client.ErrTokenNotKept) || !strings.Contains(err.Error(), "Issue a new API Token") ||
+		strings.Contains(err.Error(), issued.Token.Value()) {
+		t.Fatalf("Edit SCIM after a restart: %v", err)
 	}
 }
 

@@ -58,6 +58,9 @@ type Console interface {
 	Connections(ctx context.Context, org string) ([]Connection, error)
 	// SetupSCIM enables SCIM on a connection and returns its credentials.
 	SetupSCIM(ctx context.Context, org, connectionID string) (SCIMCredentials, error)
+	// EditSCIM shows the SCIM Base URL and API Token of a connection that
+	// has SCIM again, as Actions → Edit SCIM does; it issues nothing new.
+	EditSCIM(ctx context.Context, org, connectionID string) (SCIMCredentials, error)
 	// RefreshSCIMToken issues a new API Token; the old one stops working.
 	RefreshSCIMToken(ctx context.Context, org, connectionID string) (SCIMCredentials, error)
 	// Org describes the organization: its plan and its domains.
@@ -105,6 +108,11 @@ func (DockerConsole) Connections(context.Context, string) ([]Connection, error) 
 // SetupSCIM reports that Docker has no API for Setup SCIM.
 func (DockerConsole) SetupSCIM(context.Context, string, string) (SCIMCredentials, error) {
 	return SCIMCredentials{}, unavailable("set up SCIM")
+}
+
+// EditSCIM reports that Docker has no API for Edit SCIM.
+func (DockerConsole) EditSCIM(context.Context, string, string) (SCIMCredentials, error) {
+	return SCIMCredentials{}, unavailable("show the SCIM values (Edit SCIM)")
 }
 
 // RefreshSCIMToken reports that Docker has no API to refresh the SCIM token.
@@ -229,8 +237,8 @@ func (c SandboxConsole) Connections(ctx context.Context, org string) ([]Connecti
 // is safe to retry, and retries itself: when an attempt fails in a way that
 // may have enabled SCIM without the answer arriving (no answer in time, a
 // dropped connection, 502, 503, 504), it first reads the connection. SCIM
-// on means the lost answer held the only copy of the token, so a refresh
-// replaces it; SCIM off means nothing happened, so Setup SCIM is sent again.
+// on means the lost answer was applied, so Edit SCIM shows its values; SCIM
+// off means nothing happened, so Setup SCIM is sent again.
 // A 429 is sent again after the wait the server asked for.
 func (c SandboxConsole) SetupSCIM(ctx context.Context, org, id string) (SCIMCredentials, error) {
 	const op = "set up SCIM"
@@ -267,7 +275,7 @@ func (c SandboxConsole) SetupSCIM(ctx context.Context, org, id string) (SCIMCred
 				break
 			}
 			if conns[i].SCIMEnabled {
-				return c.RefreshSCIMToken(ctx, org, id)
+				return c.EditSCIM(ctx, org, id)
 			}
 		}
 		creds, err = c.issue(ctx, op, connPath(org, id)+"/scim", false)
@@ -297,6 +305,33 @@ func sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
+// ErrTokenNotKept is wrapped by EditSCIM's error when the sandbox cannot show
+// the API Token: it was issued before the sandbox restarted, and only its
+// hash was kept. A new token must be issued (RefreshSCIMToken).
+var ErrTokenNotKept = errors.New("the sandbox kept only a hash of this API Token")
+
+// EditSCIM reads the connection's SCIM Base URL and API Token again (Edit
+// SCIM); nothing new is issued, so the identity provider's token keeps
+// working. It fails wrapping ErrTokenNotKept for a token issued before the
+// sandbox restarted.
+func (c SandboxConsole) EditSCIM(ctx context.Context, org, id string) (SCIMCredentials, error) {
+	var out struct {
+		BaseURL  string `json:"scim_base_url"`
+		APIToken string `json:"api_token"`
+	}
+	err := c.Hub.send(ctx, "show the SCIM values (Edit SCIM)", http.MethodGet, connPath(org, id)+"/scim", &out,
+		map[Kind]string{KindConflict: "SCIM is not on for this connection: enable SCIM first"})
+	var ce *Error
+	if errors.As(err, &ce) && ce.Status == http.StatusGone {
+		ce.Err = ErrTokenNotKept
+		ce.Hint = "Issue a new API Token (sandbox only) and give it to the identity provider"
+	}
+	if err != nil {
+		return SCIMCredentials{}, err
+	}
+	return SCIMCredentials{BaseURL: out.BaseURL, Token: NewSecret(out.APIToken)}, nil
+}
+
 // RefreshSCIMToken issues a new API Token for the connection. Sending it
 // twice is harmless (the token of a lost answer was never seen), so it is
 // retried like a read.
@@ -312,7 +347,7 @@ func (c SandboxConsole) issue(ctx context.Context, op, path string, retrySafe bo
 		APIToken string `json:"api_token"`
 	}
 	err := c.Hub.sendBody(ctx, call{op: op, method: http.MethodPost, url: c.Hub.base.String() + path, out: &out, retrySafe: retrySafe,
-		hints: map[Kind]string{KindConflict: "SCIM is already set up on this connection: refresh its token instead"}})
+		hints: map[Kind]string{KindConflict: "SCIM is already set up on this connection: use Edit SCIM to see its values again"}})
 	if err != nil {
 		return SCIMCredentials{}, err
 	}

@@ -44,13 +44,16 @@ func tokenWorks(t *testing.T, base string, creds client.SCIMCredentials) bool {
 
 // TestSetupSCIMSurvivesALostAnswer: Setup SCIM is applied but its answer
 // (the only copy of the token) is lost on the way. The client reads the
-// connection, sees SCIM on, and refreshes the token instead of failing
-// with a 409 or returning nothing.
+// connection, sees SCIM on, and shows its values with Edit SCIM (no new
+// token) instead of failing with a 409 or returning nothing.
 func TestSetupSCIMSurvivesALostAnswer(t *testing.T) {
 	sb := sandbox.New()
 	var lost atomic.Bool
-	var posts atomic.Int32
+	var posts, refreshes atomic.Int32
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/scim/token") {
+			refreshes.Add(1)
+		}
 		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/conn-okta-saml/scim") {
 			posts.Add(1)
 			if lost.CompareAndSwap(false, true) {
@@ -73,7 +76,10 @@ func TestSetupSCIMSurvivesALostAnswer(t *testing.T) {
 		t.Fatal("the token returned after the retry does not work")
 	}
 	if n := posts.Load(); n != 1 {
-		t.Fatalf("Setup SCIM sent %d times; once it was applied, a refresh must replace it", n)
+		t.Fatalf("Setup SCIM sent %d times; once it was applied, Edit SCIM must show its values", n)
+	}
+	if n := refreshes.Load(); n != 0 {
+		t.Fatalf("a lost Setup SCIM answer issued %d new tokens; Edit SCIM shows the one issued", n)
 	}
 }
 

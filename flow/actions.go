@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
-	"fmt"
 
 	"github.com/docker-scim/docker-scim/client"
 	"github.com/docker-scim/docker-scim/steps"
@@ -122,28 +121,36 @@ func JIT(env *Env, conn client.Connection, said *bool) bool {
 	return true
 }
 
-// ErrSCIMAlreadyOn is SetupSCIM's answer when Docker says (409) that SCIM
-// was set up on the connection after it was listed: refreshing its token
-// would break whoever holds the current one, so the front-end asks first
-// and then calls SetupSCIM again with conn.SCIMEnabled set.
-var ErrSCIMAlreadyOn = errors.New("SCIM was set up on this connection meanwhile (Docker answered 409 Conflict): its API Token can only be refreshed, which stops the token the identity provider may already hold")
-
-// SetupSCIM runs Setup SCIM on conn, or refreshes the API Token of a
-// connection that has SCIM already (conn.SCIMEnabled: the front-end asked
-// the admin first). A 409 because SCIM was set up meanwhile is
-// ErrSCIMAlreadyOn, wrapping Docker's error.
+// SetupSCIM runs Enable SCIM (the seed's Setup SCIM) on conn. A connection
+// that has SCIM already, also one Docker answers 409 for because it was set
+// up meanwhile, gets Edit SCIM instead: its values are shown again and no
+// new token is issued. Edit SCIM fails wrapping client.ErrTokenNotKept when
+// the sandbox restarted since the token was issued; RefreshSCIMToken (ask
+// the admin first) is then the way on.
 func SetupSCIM(ctx context.Context, env *Env, conn client.Connection) (client.SCIMCredentials, error) {
 	if !env.IssuesSCIM() {
 		return client.SCIMCredentials{}, ErrNoConsole
 	}
-	if conn.SCIMEnabled {
-		return env.Console.RefreshSCIMToken(ctx, env.Org, conn.ID)
+	var creds client.SCIMCredentials
+	var err error
+	if !conn.SCIMEnabled {
+		creds, err = env.Console.SetupSCIM(ctx, env.Org, conn.ID)
 	}
-	creds, err := env.Console.SetupSCIM(ctx, env.Org, conn.ID)
-	if ce := (*client.Error)(nil); errors.As(err, &ce) && ce.Kind == client.KindConflict {
-		return client.SCIMCredentials{}, fmt.Errorf("%w: %w", ErrSCIMAlreadyOn, err)
+	var ce *client.Error
+	if conn.SCIMEnabled || errors.As(err, &ce) && ce.Kind == client.KindConflict {
+		creds, err = env.Console.EditSCIM(ctx, env.Org, conn.ID)
 	}
 	return creds, err
+}
+
+// RefreshSCIMToken has the sandbox issue a new API Token for conn, which
+// has SCIM on; the old token stops working, so front-ends ask first. It is
+// a sandbox-only action: Docker documents no token refresh.
+func RefreshSCIMToken(ctx context.Context, env *Env, conn client.Connection) (client.SCIMCredentials, error) {
+	if !env.IssuesSCIM() {
+		return client.SCIMCredentials{}, ErrNoConsole
+	}
+	return env.Console.RefreshSCIMToken(ctx, env.Org, conn.ID)
 }
 
 // Verify runs the identity providers' read-only checks with creds. err is

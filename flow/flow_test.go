@@ -47,11 +47,10 @@ func connection(t *testing.T, env *Env, id string) client.Connection {
 	return info.Connections[i]
 }
 
-// TestSetupSCIMRefreshesOn409: when SCIM was set up on the connection
-// after it was listed, Docker answers 409; the engine says so
-// (ErrSCIMAlreadyOn) instead of refreshing unasked, and once the admin
-// agreed (SCIMEnabled), the token it refreshes works.
-func TestSetupSCIMRefreshesOn409(t *testing.T) {
+// TestSetupSCIMEditsOn409: when SCIM was set up on the connection after it
+// was listed, Docker answers 409; the engine uses Edit SCIM instead of
+// failing, and returns the token already issued, which keeps working.
+func TestSetupSCIMEditsOn409(t *testing.T) {
 	env, _ := sandboxEnv(t)
 	ctx := context.Background()
 	conn := connection(t, env, "conn-okta-saml")
@@ -62,25 +61,38 @@ func TestSetupSCIMRefreshesOn409(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := SetupSCIM(ctx, env, conn); !errors.Is(err, ErrSCIMAlreadyOn) {
-		t.Fatalf("Setup SCIM after a concurrent setup: %v, want ErrSCIMAlreadyOn", err)
-	}
-	if p, _ := Verify(ctx, env, first); !p.OK() {
-		t.Fatal("the 409 refreshed the token unasked")
-	}
-	conn.SCIMEnabled = true // the admin agreed to refresh
 	creds, err := SetupSCIM(ctx, env, conn)
 	if err != nil {
-		t.Fatalf("refresh after the 409: %v", err)
+		t.Fatalf("Setup SCIM after a concurrent setup: %v", err)
 	}
-	if creds.Token.IsZero() || creds.Token.Value() == first.Token.Value() {
-		t.Fatal("no fresh token after the 409")
+	if creds.Token.Value() != first.Token.Value() {
+		t.Fatal("Edit SCIM after the 409 did not show the token already issued")
 	}
 	if p, err := Verify(ctx, env, creds); err != nil || !p.OK() {
-		t.Fatalf("refreshed token does not verify: %v %+v", err, p)
+		t.Fatalf("the shown token does not verify: %v %+v", err, p)
 	}
-	if p, _ := Verify(ctx, env, first); p.OK() {
+}
+
+// TestSetupSCIMOnAConnectionWithSCIMShowsItsValues: for a connection that
+// has SCIM on, the engine runs Edit SCIM (the same token again, nothing
+// issued); only RefreshSCIMToken issues a new one, and the old one stops.
+func TestSetupSCIMOnAConnectionWithSCIMShowsItsValues(t *testing.T) {
+	env, sb := sandboxEnv(t)
+	ctx := context.Background()
+	conn := connection(t, env, sandbox.SeededSCIMConnection)
+	shown, err := SetupSCIM(ctx, env, conn)
+	if err != nil || shown.Token.Value() != sb.Credentials().SCIMToken {
+		t.Fatalf("Edit SCIM: %v, seeded token shown %v", err, shown.Token.Value() == sb.Credentials().SCIMToken)
+	}
+	fresh, err := RefreshSCIMToken(ctx, env, conn)
+	if err != nil || fresh.Token.Value() == shown.Token.Value() {
+		t.Fatalf("refresh: %v", err)
+	}
+	if p, _ := Verify(ctx, env, shown); p.OK() {
 		t.Fatal("the token issued before the refresh still works")
+	}
+	if again, err := SetupSCIM(ctx, env, conn); err != nil || again.Token.Value() != fresh.Token.Value() {
+		t.Fatalf("Edit SCIM after the refresh: %v", err)
 	}
 }
 
@@ -196,6 +208,9 @@ func TestDockerEnvHasNoConsole(t *testing.T) {
 	}
 	if _, err := SetupSCIM(ctx, env, client.Connection{Name: "x"}); !errors.Is(err, ErrNoConsole) {
 		t.Fatalf("SetupSCIM: %v", err)
+	}
+	if _, err := RefreshSCIMToken(ctx, env, client.Connection{Name: "x", SCIMEnabled: true}); !errors.Is(err, ErrNoConsole) {
+		t.Fatalf("RefreshSCIMToken: %v", err)
 	}
 	facts, err := Preflight(ctx, env, nil)
 	if err != nil || facts.OrgKnown || facts.Members != nil {

@@ -13,9 +13,8 @@ type connectionList struct {
 	Connections []Connection `json:"connections"`
 }
 
-// SCIMSetup is what Enable SCIM returns: the two values Docker Home shows,
-// the SCIM Base URL and the API Token. The sandbox keeps only the token's
-// hash, so it cannot show it again (Docker's Edit SCIM can).
+// SCIMSetup is what Enable SCIM and Edit SCIM return: the two values Docker
+// Home shows, the SCIM Base URL and the API Token.
 type SCIMSetup struct {
 	BaseURL  string `json:"scim_base_url"`
 	APIToken string `json:"api_token"`
@@ -80,6 +79,28 @@ func (s *Server) setupSCIM(w http.ResponseWriter, r *http.Request) {
 	s.issueSCIMToken(w, r, false)
 }
 
+// editSCIM is Actions → Edit SCIM: it shows the SCIM Base URL and API Token
+// of a connection that has SCIM again, without issuing a new token. The
+// sandbox keeps the token in memory only (the --state file holds its hash),
+// so a token issued before a restart cannot be shown: 410, issue a new one.
+func (s *Server) editSCIM(w http.ResponseWriter, r *http.Request) {
+	s.st.mu.Lock()
+	defer s.st.mu.Unlock()
+	c := s.connectionOr404(w, r)
+	switch {
+	case c == nil:
+		return
+	case !c.SCIMEnabled:
+		writeHubError(w, http.StatusConflict, "SCIM is not set up for this connection; enable SCIM first")
+		return
+	case c.scimToken == "":
+		writeHubError(w, http.StatusGone, "the sandbox restarted since this connection's API Token was issued and keeps only its hash on disk, "+
+			"so Edit SCIM cannot show it: issue a new token (the identity provider then needs the new one)")
+		return
+	}
+	writeHub(w, http.StatusOK, SCIMSetup{BaseURL: baseURL(r) + SCIMPath, APIToken: c.scimToken})
+}
+
 // refreshSCIMToken replaces the API Token of a connection that has SCIM; the
 // old token stops working at once.
 func (s *Server) refreshSCIMToken(w http.ResponseWriter, r *http.Request) {
@@ -94,7 +115,7 @@ func (s *Server) issueSCIMToken(w http.ResponseWriter, r *http.Request, refresh 
 	case c == nil:
 		return
 	case !refresh && c.SCIMEnabled:
-		writeHubError(w, http.StatusConflict, "SCIM is already set up for this connection; refresh the token to get a new one")
+		writeHubError(w, http.StatusConflict, "SCIM is already set up for this connection; use Edit SCIM to see its values again")
 		return
 	case refresh && !c.SCIMEnabled:
 		writeHubError(w, http.StatusConflict, "SCIM is not set up for this connection; set it up first")
@@ -129,6 +150,7 @@ func (s *Server) disableSCIM(w http.ResponseWriter, r *http.Request) {
 	}
 	c.SCIMEnabled = false
 	c.SCIMTokenHash = secretHash{}
+	c.scimToken = ""
 	s.st.changedConn(c)
 	s.st.audit(actor(r), "sso.connection.scim_toggle", c.Name, "SCIM disabled for "+c.Name, map[string]string{"connection": c.ID, "enabled": "false"})
 	w.WriteHeader(http.StatusNoContent)

@@ -71,6 +71,12 @@ func TestSetupRefreshDisableSCIM(t *testing.T) {
 		t.Fatalf("setup: %s", r.raw)
 	}
 	hubErrorShape(t, e.must(e.do("POST", path, e.jwt, nil), 409))
+	// Edit SCIM shows the same values again and issues nothing new.
+	for range 2 {
+		if edit := e.must(e.do("GET", path, e.jwt, nil), 200); edit.str("scim_base_url") != base || edit.str("api_token") != tok {
+			t.Fatalf("edit SCIM: %s", edit.raw)
+		}
+	}
 	e.must(e.do("GET", base+"/ServiceProviderConfig", tok, nil), 200)
 	ada := e.must(e.do("POST", base+"/Users", tok, map[string]any{"schemas": []string{userSchema}, "userName": "ada@moby.example"}), 201)
 
@@ -81,6 +87,9 @@ func TestSetupRefreshDisableSCIM(t *testing.T) {
 	}
 	scimErrorShape(t, e.must(e.do("GET", base+"/Users", tok, nil), 401), "")
 	e.must(e.do("GET", base+"/Users", fresh, nil), 200)
+	if edit := e.must(e.do("GET", path, e.jwt, nil), 200); edit.str("api_token") != fresh {
+		t.Fatalf("edit SCIM after a refresh shows %q, not the new token", edit.str("api_token"))
+	}
 
 	// Disable: the token stops working, provisioned users stay.
 	e.must(e.do("POST", path+"/disable", e.jwt, nil), 204)
@@ -90,6 +99,7 @@ func TestSetupRefreshDisableSCIM(t *testing.T) {
 	}
 	hubErrorShape(t, e.must(e.do("POST", path+"/disable", e.jwt, nil), 409))
 	hubErrorShape(t, e.must(e.do("POST", path+"/token", e.jwt, nil), 409))
+	hubErrorShape(t, e.must(e.do("GET", path, e.jwt, nil), 409))
 	// Set up again: a new token, the same users.
 	again := e.must(e.do("POST", path, e.jwt, nil), 200).str("api_token")
 	if r := e.must(e.do("GET", base+"/Users?filter=userName+eq+%22ada@moby.example%22", again, nil), 200); r.body["totalResults"].(float64) != 1 {
@@ -98,6 +108,7 @@ func TestSetupRefreshDisableSCIM(t *testing.T) {
 	for _, p := range []string{"/scim", "/scim/token", "/scim/disable"} {
 		hubErrorShape(t, e.must(e.do("POST", console+"/connections/nope"+p, e.jwt, nil), 404))
 	}
+	hubErrorShape(t, e.must(e.do("GET", console+"/connections/nope/scim", e.jwt, nil), 404))
 }
 
 // TestToggleJIT: JIT can be turned off only while SCIM is on, and SCIM can

@@ -173,6 +173,7 @@ func (s *Server) mintCredentials() {
 		if s.seededSCIMToken != "" {
 			s.creds.SCIMToken = s.seededSCIMToken
 			c.SCIMTokenHash = hashSecret(s.seededSCIMToken)
+			c.scimToken = s.seededSCIMToken
 		}
 	}
 }
@@ -334,6 +335,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET "+ConsolePrefix+"/orgs/{org}", s.hubAuth(s.orgAuth(false, s.consoleOrg)))
 	m.HandleFunc("GET "+ConsolePrefix+"/orgs/{org}/connections", s.hubAuth(s.orgAuth(false, s.listConnections)))
 	m.HandleFunc("POST "+ConsolePrefix+"/orgs/{org}/connections/{id}/scim", s.hubAuth(s.orgAuth(false, s.setupSCIM)))
+	m.HandleFunc("GET "+ConsolePrefix+"/orgs/{org}/connections/{id}/scim", s.hubAuth(s.orgAuth(false, s.editSCIM)))
 	m.HandleFunc("POST "+ConsolePrefix+"/orgs/{org}/connections/{id}/scim/token", s.hubAuth(s.orgAuth(false, s.refreshSCIMToken)))
 	m.HandleFunc("POST "+ConsolePrefix+"/orgs/{org}/connections/{id}/scim/disable", s.hubAuth(s.orgAuth(false, s.disableSCIM)))
 	m.HandleFunc("PUT "+ConsolePrefix+"/orgs/{org}/connections/{id}/jit", s.hubAuth(s.orgAuth(false, s.setJIT)))

@@ -83,6 +83,13 @@ func TestStateSurvivesRestart(t *testing.T) {
 	// The token from Setup SCIM survives as a hash; the old seeded one does not.
 	second.must(second.do("GET", second.url+sandbox.SCIMPath+"/Users", setup.str("api_token"), nil), 200)
 	second.must(second.do("GET", second.url+sandbox.SCIMPath+"/Users", first.creds.SCIMToken, nil), 401)
+	// Edit SCIM cannot show a token issued before the restart (only its hash
+	// was kept): 410 says to issue a new one, and never echoes a token.
+	gone := second.must(second.do("GET", console+"/connections/conn-okta-saml/scim", second.jwt, nil), 410)
+	hubErrorShape(t, gone)
+	if !strings.Contains(string(gone.raw), "issue a new token") || strings.Contains(string(gone.raw), setup.str("api_token")) {
+		t.Fatalf("Edit SCIM after a restart: %s", gone.raw)
+	}
 	conns := second.must(second.do("GET", console+"/connections", second.jwt, nil), 200).list("connections")
 	for _, c := range conns {
 		m := c.(map[string]any)

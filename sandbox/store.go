@@ -55,6 +55,10 @@ func (h *secretHash) UnmarshalText(b []byte) error {
 type connection struct {
 	Connection
 	SCIMTokenHash secretHash `json:"scim_token_sha256"`
+	// scimToken is the API Token last issued in this process, kept in memory
+	// only (never in the --state file) so that Edit SCIM can show it again;
+	// "" after a restart.
+	scimToken string
 }
 
 // Where a member came from. Only SCIM-provisioned users are visible to, and
@@ -220,6 +224,7 @@ func (s *store) connectionBySCIMToken(tok string) *connection {
 func (s *store) newSCIMToken(c *connection) string {
 	tok := randomString(48)
 	c.SCIMTokenHash = hashSecret(tok)
+	c.scimToken = tok
 	c.SCIMEnabled = true
 	s.changedConn(c)
 	return tok

@@ -338,7 +338,10 @@ type fakeConsole struct {
 	listErr   error
 	setupErr  error
 	setups    int
+	edits     int
 	refreshes int
+	// tokenLost makes EditSCIM answer as a restarted sandbox does.
+	tokenLost bool
 	org       client.OrgInfo
 	orgErr    error
 	orgReads  int
@@ -365,6 +368,14 @@ func (f *fakeConsole) SetupSCIM(_ context.Context, _, id string) (client.SCIMCre
 		if f.conns[i].ID == id {
 			f.conns[i].SCIMEnabled = true // as Docker then lists it
 		}
+	}
+	return client.SCIMCredentials{BaseURL: "https://hub.docker.com/v2/scim/2.0", Token: client.NewSecret(fakeToken)}, nil
+}
+
+func (f *fakeConsole) EditSCIM(context.Context, string, string) (client.SCIMCredentials, error) {
+	f.edits++
+	if f.tokenLost {
+		return client.SCIMCredentials{}, &client.Error{Op: "show the SCIM values (Edit SCIM)", Status: 410, Err: client.ErrTokenNotKept}
 	}
 	return client.SCIMCredentials{BaseURL: "https://hub.docker.com/v2/scim/2.0", Token: client.NewSecret(fakeToken)}, nil
 }

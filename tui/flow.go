@@ -37,8 +37,7 @@ func (m Model) advance(msg tea.Msg) (next tea.Model, cmd tea.Cmd, ok bool) {
 	case preflightDoneMsg:
 		run.RecordPreflight(m.c.cfg.Env, msg.facts, msg.jitSaid)
 	case scimReadyMsg:
-		if m.c.cfg.Env.IssuesSCIM() && run.Conn.SCIMEnabled && msg.creds.Token.Value() != run.Creds.Token.Value() {
-			// Setup SCIM on a connection that had it refreshed the token.
+		if msg.refreshed {
 			m.session.refreshed = true
 		}
 		if msg.creds.Token.Value() != run.Creds.Token.Value() {

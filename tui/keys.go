@@ -239,14 +239,16 @@ func newResumeKeys() resumeKeys {
 	}
 }
 
-// setupKeys run Setup SCIM and answer the refresh question.
+// setupKeys run Enable SCIM or Edit SCIM, ask for a new sandbox token, and
+// answer that question.
 type setupKeys struct {
-	confirm, yes, no key.Binding
+	confirm, refresh, yes, no key.Binding
 }
 
 func newSetupKeys() setupKeys {
 	return setupKeys{
 		confirm: key.NewBinding(key.WithKeys("enter")),
+		refresh: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "new token (sandbox)…")),
 		yes:     key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "issue a new token")),
 		no:      key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n", "keep the old token")),
 	}

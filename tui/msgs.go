@@ -15,7 +15,12 @@ type (
 		conn client.Connection
 		org  *client.OrgInfo
 	}
-	scimReadyMsg       struct{ creds client.SCIMCredentials }
+	scimReadyMsg struct {
+		creds client.SCIMCredentials
+		// refreshed is true when the sandbox issued a new API Token for a
+		// connection that had one (the identity provider needs the new one).
+		refreshed bool
+	}
 	credentialsDoneMsg struct{}
 	idpChosenMsg       struct{ idp steps.IdP }
 	// checkedMsg carries the checklist's ticks after a change. Commands run

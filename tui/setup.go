@@ -13,32 +13,34 @@ import (
 	"github.com/docker-scim/docker-scim/steps"
 )
 
-// setupDoneMsg carries the outcome of Setup SCIM to the screen that asked,
-// even when the admin went back meanwhile (the token is issued only once).
+// setupDoneMsg carries the outcome of Enable SCIM, Edit SCIM or a new
+// sandbox token to the screen that asked, even when the admin went back
+// meanwhile (a token issued must not be lost).
 type setupDoneMsg struct {
-	owner *setupScreen
-	creds client.SCIMCredentials
-	err   error
+	owner     *setupScreen
+	creds     client.SCIMCredentials
+	refreshed bool
+	err       error
 }
 
 func (m setupDoneMsg) ownerScreen() screen { return m.owner }
 
-// setupScreen confirms and performs Setup SCIM on the chosen connection.
-// Refreshing the API Token of a connection that has SCIM already is
-// destructive (the old token stops working), so it asks first.
+// setupScreen performs Enable SCIM on the chosen connection, or Edit SCIM
+// (the values again, nothing issued) when it has SCIM already. Having the
+// sandbox issue a new API Token is a separate action (r), asked first: the
+// old token stops working. It is also offered when Edit SCIM cannot show a
+// token issued before the sandbox restarted.
 type setupScreen struct {
 	setupKeys
 	c       *common
 	conn    client.Connection
 	spinner spinner.Model
 	busy    bool
-	// asking is true while the refresh question is shown.
-	asking bool
-	// meanwhile is set when Docker answered 409: SCIM was set up on the
-	// connection after the list was read.
-	meanwhile bool
-	err       error
-	creds     *client.SCIMCredentials
+	// asking is true while the new-token question is shown; lost says it
+	// was asked because Edit SCIM could not show the token.
+	asking, lost bool
+	err          error
+	creds        *client.SCIMCredentials
 }
 
 // issued holds credentials this session already got for conn, or is nil:
@@ -56,7 +58,7 @@ func (s *setupScreen) step() steps.StepID { return steps.StepSetupSCIM }
 
 func (s *setupScreen) Init() tea.Cmd { return nil }
 
-// typing is true while the refresh question is shown: esc answers it
+// typing is true while the new-token question is shown: esc answers it
 // instead of going back.
 func (s *setupScreen) typing() bool { return s.asking }
 
@@ -74,21 +76,29 @@ func (s *setupScreen) keys() []key.Binding {
 	case s.err != nil:
 		confirm.SetHelp("enter", "try again")
 	case s.conn.SCIMEnabled:
-		confirm.SetHelp("enter", "issue a new token (sandbox)…")
+		confirm.SetHelp("enter", "show the values (Edit SCIM)")
 	default:
 		confirm.SetHelp("enter", "enable SCIM")
+	}
+	if s.conn.SCIMEnabled {
+		return []key.Binding{confirm, s.refresh}
 	}
 	return []key.Binding{confirm}
 }
 
-// runSetup performs Setup SCIM (flow.SetupSCIM: a connection that has
-// SCIM already, or gets it meanwhile, has its token refreshed).
-func runSetup(owner *setupScreen, env *flow.Env, conn client.Connection) tea.Cmd {
+// runSetup performs Enable SCIM, or Edit SCIM on a connection that has SCIM
+// already (flow.SetupSCIM), or, when refresh is set, has the sandbox issue
+// a new API Token (flow.RefreshSCIMToken).
+func runSetup(owner *setupScreen, env *flow.Env, conn client.Connection, refresh bool) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
 		defer cancel()
-		creds, err := flow.SetupSCIM(ctx, env, conn)
-		return setupDoneMsg{owner: owner, creds: creds, err: err}
+		do := flow.SetupSCIM
+		if refresh {
+			do = flow.RefreshSCIMToken
+		}
+		creds, err := do(ctx, env, conn)
+		return setupDoneMsg{owner: owner, creds: creds, refreshed: refresh, err: err}
 	}
 }
 
@@ -96,9 +106,8 @@ func (s *setupScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 	switch msg := msg.(type) {
 	case setupDoneMsg:
 		s.busy, s.err = false, msg.err
-		if errors.Is(msg.err, flow.ErrSCIMAlreadyOn) {
-			// Set up meanwhile: a refresh is what is left, asked first.
-			s.err, s.conn.SCIMEnabled, s.asking, s.meanwhile = nil, true, true, true
+		if errors.Is(msg.err, client.ErrTokenNotKept) {
+			s.err, s.asking, s.lost = nil, true, true
 			return s, nil
 		}
 		if msg.err != nil {
@@ -106,7 +115,7 @@ func (s *setupScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		}
 		s.creds = &msg.creds
 		s.conn.SCIMEnabled = true
-		return s, emit(scimReadyMsg{creds: msg.creds})
+		return s, emit(scimReadyMsg{creds: msg.creds, refreshed: msg.refreshed})
 	case spinner.TickMsg:
 		return s, tickSpinner(&s.spinner, s.busy, msg)
 	case tea.KeyPressMsg:
@@ -120,54 +129,58 @@ func (s *setupScreen) updateKey(msg tea.KeyPressMsg) (screen, tea.Cmd) {
 	case s.busy:
 		return s, nil
 	case s.asking && key.Matches(msg, s.yes):
-		s.asking = false
-		return s, s.run()
+		s.asking, s.lost = false, false
+		return s, s.run(true)
 	case s.asking && key.Matches(msg, s.no):
-		s.asking = false
+		s.asking, s.lost = false, false
 		return s, nil
-	case s.asking || !key.Matches(msg, s.confirm):
+	case s.asking:
+		return s, nil
+	case s.conn.SCIMEnabled && key.Matches(msg, s.refresh):
+		s.asking = true
+		return s, nil
+	case !key.Matches(msg, s.confirm):
 		return s, nil
 	case s.creds != nil:
 		return s, emit(scimReadyMsg{creds: *s.creds})
-	case s.conn.SCIMEnabled:
-		s.asking = true
-		return s, nil
 	}
-	return s, s.run()
+	return s, s.run(false)
 }
 
-// run starts Setup SCIM (or the refresh) in the background.
-func (s *setupScreen) run() tea.Cmd {
+// run starts Enable SCIM, Edit SCIM or (refresh) a new token in the
+// background.
+func (s *setupScreen) run(refresh bool) tea.Cmd {
 	s.busy, s.err = true, nil
-	return tea.Batch(s.spinner.Tick, runSetup(s, s.c.cfg.Env, s.conn))
+	return tea.Batch(s.spinner.Tick, runSetup(s, s.c.cfg.Env, s.conn, refresh))
 }
 
 func (s *setupScreen) View() string {
 	st := s.c.styles
 	w := s.c.contentWidth()
+	edit := steps.Docker().EditSCIM.Text
 	var b strings.Builder
 	b.WriteString(connHeading(st, s.conn, s.c.contentWidth()) + "\n\n")
 	b.WriteString(st.wrap("In "+steps.EnableSCIMPath()+".", w) + "\n\n")
 	b.WriteString(st.warn.Render("Note: ") + st.wrap(steps.Docker().SeedSSONote.Text, w-6) + "\n\n")
 	switch {
 	case s.busy:
-		b.WriteString(s.spinner.View() + " Setting up SCIM…")
+		b.WriteString(s.spinner.View() + " Asking the sandbox…")
 	case s.err != nil:
 		b.WriteString(errorPanel(st, s.err, w))
 	case s.creds != nil:
 		b.WriteString(st.ok.Render("✓ SCIM is set up.") + " " + st.wrap("Press enter to see the SCIM Base URL and API Token.", w-18))
-	case s.asking && s.meanwhile:
-		b.WriteString(st.warn.Render("SCIM was set up on this connection meanwhile.") + "\n" +
-			st.wrap("Docker answered 409: someone enabled SCIM after the list was read. Only a new API Token can be "+
-				"issued now, and it stops the current one at once. Issue a new one?", w))
 	case s.asking:
+		if s.lost {
+			b.WriteString(st.wrap(edit+" cannot show this connection's API Token: the sandbox restarted since it was issued "+
+				"and kept only its hash.", w) + "\n")
+		}
 		b.WriteString(st.warn.Render("Have the sandbox issue a new API Token now?") + "\n" +
-			st.wrap("In the sandbox the old token stops working at once: provisioning from the identity provider fails "+
-				"until it has the new one. Do it only if you lost the token or mean to replace it.", w))
+			st.wrap("The old token stops working at once: provisioning from the identity provider fails until it has "+
+				"the new one. A sandbox-only action: "+steps.TokenLifetimeUnknown, w))
 	case s.conn.SCIMEnabled:
-		b.WriteString(st.wrap("SCIM is already on for this connection. In Docker, "+steps.Docker().EditSCIM.Text+
-			" shows the values again; the sandbox keeps no copy of a token it issued, so press enter to have it issue a "+
-			"new **API Token** (you are asked first; a sandbox-only action: "+steps.TokenLifetimeUnknown+")", w))
+		b.WriteString(st.wrap("SCIM is already on for this connection. Press enter for "+edit+": it shows the SCIM "+
+			"Base URL and API Token again and issues nothing new. Press r to have the sandbox issue a new **API Token** "+
+			"instead (you are asked first).", w))
 	default:
 		b.WriteString("Press enter and the sandbox does this for the connection.")
 	}

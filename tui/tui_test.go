@@ -171,30 +171,52 @@ func TestBackFromSetupDoesNotRunSetupTwice(t *testing.T) {
 	}
 }
 
-// TestConnectionWithSCIMIssuesNewSandboxToken: on a connection that has
-// SCIM, the sandbox issues a new token and the screen says Docker's own way
-// (Edit SCIM) and that this is the sandbox's.
-func TestConnectionWithSCIMIssuesNewSandboxToken(t *testing.T) {
+// TestConnectionWithSCIMUsesEditSCIM: on a connection that has SCIM, enter
+// runs Edit SCIM (the values again, no question, no new token); r is the
+// separate sandbox-only new token, asked first.
+func TestConnectionWithSCIMUsesEditSCIM(t *testing.T) {
 	console := seededConsole()
 	d := newDriver(t, testConfig(console, nil), 80, 24)
 	d.press("down", "down")
 	d.enterUntil(steps.StepSetupSCIM)
-	for _, want := range []string{"issue a new token (sandbox)", "Edit SCIM", "sandbox-only"} {
+	for _, want := range []string{"show the values (Edit SCIM)", "new token (sandbox)", "issues nothing new"} {
 		if !strings.Contains(d.screen(), want) {
 			t.Fatalf("no %q:\n%s", want, d.screen())
 		}
 	}
-	d.press("enter")
+	d.press("r")
 	if console.refreshes != 0 || !strings.Contains(d.screen(), "issue a new API Token now?") {
-		t.Fatalf("enter refreshed without asking (refreshes %d):\n%s", console.refreshes, d.screen())
+		t.Fatalf("r refreshed without asking (refreshes %d):\n%s", console.refreshes, d.screen())
 	}
 	d.press("n")
 	if console.refreshes != 0 || d.m.top().step() != steps.StepSetupSCIM {
 		t.Fatalf("n refreshed or left the screen (refreshes %d)", console.refreshes)
 	}
-	d.press("enter", "y")
-	if console.refreshes != 1 || console.setups != 1 {
-		t.Fatalf("refreshes %d", console.refreshes)
+	d.press("enter")
+	if console.edits != 1 || console.refreshes != 0 || console.setups != 0 || d.m.top().step() != steps.StepVerify {
+		t.Fatalf("enter: edits %d, refreshes %d, setups %d, at %s", console.edits, console.refreshes, console.setups, d.m.top().step())
+	}
+	if d.m.session.refreshed {
+		t.Fatal("Edit SCIM recorded as a refresh")
+	}
+}
+
+// TestNewTokenAfterASandboxRestart: when Edit SCIM cannot show the token
+// (issued before the sandbox restarted), the screen says so and asks before
+// the sandbox issues a new one.
+func TestNewTokenAfterASandboxRestart(t *testing.T) {
+	console := seededConsole()
+	console.tokenLost = true
+	d := newDriver(t, testConfig(console, nil), 80, 24)
+	d.press("down", "down")
+	d.enterUntil(steps.StepSetupSCIM)
+	d.press("enter")
+	if s := d.screen(); console.refreshes != 0 || !strings.Contains(s, "kept only its hash") || !strings.Contains(s, "issue a new API Token now?") {
+		t.Fatalf("no question after Edit SCIM failed (refreshes %d):\n%s", console.refreshes, s)
+	}
+	d.press("y")
+	if console.refreshes != 1 || d.m.top().step() != steps.StepVerify || !d.m.session.refreshed {
+		t.Fatalf("y: refreshes %d, at %s, refreshed %v", console.refreshes, d.m.top().step(), d.m.session.refreshed)
 	}
 }
 

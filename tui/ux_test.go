@@ -279,10 +279,21 @@ func TestDoneAfterARefreshSaysToUpdateTheIdP(t *testing.T) {
 	d := newDriver(t, testConfig(seededConsole(), nil), 120, 40)
 	d.press("down", "down") // Entra ID OIDC: SCIM on
 	d.enterUntil(steps.StepSetupSCIM)
-	d.press("enter", "y")
+	d.press("r", "y")
 	d.enterUntil(steps.StepDone)
 	if s := d.screen(); !strings.Contains(s, "Paste the new API Token into Microsoft Entra ID") {
 		t.Fatalf("Done does not say the IdP needs the refreshed token:\n%s", s)
+	}
+}
+
+// TestDoneAfterEditSCIMAsksNoNewPaste: Edit SCIM shows the token the
+// identity provider already holds, so Done does not say to paste a new one.
+func TestDoneAfterEditSCIMAsksNoNewPaste(t *testing.T) {
+	d := newDriver(t, testConfig(seededConsole(), nil), 120, 40)
+	d.press("down", "down") // Entra ID OIDC: SCIM on
+	d.enterUntil(steps.StepDone)
+	if s := d.screen(); strings.Contains(s, "Paste the new API Token") {
+		t.Fatalf("Done says the token was refreshed after Edit SCIM:\n%s", s)
 	}
 }
 
