@@ -210,7 +210,8 @@ func (s *checklistScreen) View() string {
 	bar := s.bar // View changes nothing: size a copy
 	bar.SetWidth(min(30, w/3))
 	head := st.bold.Render(s.list.IdP.Label()) + "  " + bar.ViewAs(float64(done)/float64(max(total, 1))) +
-		st.subtle.Render(fmt.Sprintf(" %d of %d done", done, total))
+		st.subtle.Render(fmt.Sprintf(" %d of %d done", done, total)) +
+		"\n" + st.subtle.Render(ansi.Truncate("Follows Docker's docs at "+steps.DocsCommit(), w, "…"))
 
 	// Lines of the list, with where the focused item starts and ends, so the
 	// window can scroll to keep it in view.
@@ -250,9 +251,9 @@ func (s *checklistScreen) View() string {
 	if s.copied != "" {
 		opened += "\n" + st.wrap(s.copied, w)
 	}
-	rows := max(3, s.c.bodyRows-1) // below the head line
+	rows := max(3, s.c.bodyRows-2) // below the head and docs lines
 	if opened != "" {
-		rows = max(3, s.c.bodyRows-lineCount(opened))
+		rows = max(3, s.c.bodyRows-1-lineCount(opened))
 	}
 	if s.entra != nil {
 		status := s.entra.status(st, func(id entra.StepID) string { return s.itemTitle(string(id)) }, w)

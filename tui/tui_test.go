@@ -301,11 +301,15 @@ func TestHelpToggles(t *testing.T) {
 	}
 }
 
-// TestChecklistSourcesNameTheDocsRevision: s shows where an item's text
-// comes from: the reference page and section, at the Docker docs commit.
+// TestChecklistSourcesNameTheDocsRevision: the checklist always names the
+// Docker docs commit it follows, under its progress bar, and s shows where
+// an item's text comes from: the reference page and section, at that commit.
 func TestChecklistSourcesNameTheDocsRevision(t *testing.T) {
 	d := newDriver(t, testConfig(seededConsole(), nil), 160, 40)
 	d.enterUntil(steps.StepChecklist)
+	if line := "Follows Docker's docs at " + steps.DocsCommit(); !strings.Contains(d.screen(), line) {
+		t.Fatalf("the checklist does not say which docs revision it follows (%q):\n%s", line, d.screen())
+	}
 	d.press("s")
 	okta, _ := steps.ChecklistFor(steps.Okta, steps.SAML)
 	want := okta.Items[0].Ref + " (Docker docs at " + steps.DocsCommit() + ")"
