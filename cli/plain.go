@@ -36,8 +36,10 @@ func (u *plainUI) say(format string, args ...any) {
 	fmt.Fprintf(u.out, format+"\n", args...)
 }
 
-// rich renders the **bold** labels of the steps text in bold.
+// rich renders the **bold** labels of the steps text in bold and its
+// `code` spans without their backticks, as the wizard does.
 func (u *plainUI) rich(s string) string {
+	s = steps.RenderCode(s, func(code string) string { return code })
 	return steps.RenderBold(s, func(t string) string { return u.bold.Render(t) })
 }
 
@@ -505,12 +507,13 @@ func (p *plainMode) checklist(ctx context.Context) error {
 			p.ui.say("\n%s", p.ui.bold.Render(section))
 		}
 		opt := ""
-		if item.Optional {
+		if item.NeedsOptionalMark() {
 			opt = " (optional)"
 		}
 		title := ""
 		if item.Title != "" {
-			title = p.ui.bold.Render(item.Title) + ": "
+			title = p.ui.bold.Render(item.Title) + opt + ": "
+			opt = ""
 		}
 		p.ui.say("%d of %d. %s%s%s", i+1, len(cl.Items), title, p.ui.rich(item.Text), opt)
 		if item.Detail != "" {

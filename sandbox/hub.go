@@ -476,7 +476,7 @@ func (s *Server) listGroups(w http.ResponseWriter, r *http.Request) {
 // validTeamName reports whether name is what Docker accepts as a team
 // name: 1 to 30 ASCII letters, digits, '-' or '_', starting with a letter
 // or digit. (It was a package-level regexp whose compile, with its {0,29}
-// repetition, was a fifth of the CPU before the wizard's first frame.)
+// repetition, cost every start about a million instructions.)
 func validTeamName(name string) bool {
 	if len(name) == 0 || len(name) > 30 {
 		return false

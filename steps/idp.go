@@ -286,6 +286,21 @@ var boldRE = regexp.MustCompile(`\*\*([^*]+)\*\*`)
 // Plain removes the **bold** markers from s.
 func Plain(s string) string { return boldRE.ReplaceAllString(s, "$1") }
 
+var codeRE = regexp.MustCompile("`([^`\n]+)`")
+
+// RenderCode writes s with each `code` span passed, without its backticks,
+// through code (a terminal style, a no-break transform, …) and the rest as
+// it is. Text that is not Markdown shows no literal backticks this way.
+func RenderCode(s string, code func(string) string) string {
+	return codeRE.ReplaceAllStringFunc(s, func(m string) string { return code(m[1 : len(m)-1]) })
+}
+
+// NeedsOptionalMark reports whether it is optional and its title does not
+// already say so, so that an "(optional)" mark after the title is shown once.
+func (it Item) NeedsOptionalMark() bool {
+	return it.Optional && !strings.Contains(strings.ToLower(it.Title), "(optional)")
+}
+
 // RenderBold writes s with each **bold** run passed through bold (a terminal
 // style, Markdown, …) and the rest as it is.
 func RenderBold(s string, bold func(string) string) string {

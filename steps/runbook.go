@@ -190,7 +190,7 @@ func (r Runbook) Markdown() string {
 			box = "x"
 		}
 		opt := ""
-		if it.Optional {
+		if it.NeedsOptionalMark() {
 			opt = " _(optional)_"
 		}
 		w("- [%s] **%s**%s: %s\n", box, it.Title, opt, it.Text)

@@ -434,3 +434,28 @@ func TestIndexMatchesTheFullDecode(t *testing.T) {
 		t.Errorf("headerOf = %+v", h)
 	}
 }
+
+func TestRenderCode(t *testing.T) {
+	got := RenderCode("Set it to `email`, then run `docker scim`.", func(s string) string { return "<" + s + ">" })
+	if got != "Set it to <email>, then run <docker scim>." {
+		t.Fatalf("RenderCode = %q", got)
+	}
+}
+
+// TestOptionalMarkOnce: an optional item whose title already says
+// "(optional)" gets no second mark; one whose title does not, gets one.
+func TestOptionalMarkOnce(t *testing.T) {
+	for _, tc := range []struct {
+		item Item
+		want bool
+	}{
+		{Item{Title: "Import Docker teams (optional)", Optional: true}, false},
+		{Item{Title: "Role mapping (Optional)", Optional: true}, false},
+		{Item{Title: "Add the user attributes", Optional: true}, true},
+		{Item{Title: "Paste the token"}, false},
+	} {
+		if got := tc.item.NeedsOptionalMark(); got != tc.want {
+			t.Errorf("%q optional=%v: NeedsOptionalMark = %v, want %v", tc.item.Title, tc.item.Optional, got, tc.want)
+		}
+	}
+}

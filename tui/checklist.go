@@ -228,7 +228,7 @@ func (s *checklistScreen) View() string {
 			box = st.ok.Render("[x]")
 		}
 		title := fmt.Sprintf("%d. %s", i+1, it.Title)
-		if it.Optional && !strings.Contains(strings.ToLower(it.Title), "(optional)") {
+		if it.NeedsOptionalMark() {
 			title += st.subtle.Render(" (optional)")
 		}
 		if i != s.cursor {

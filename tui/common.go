@@ -171,7 +171,6 @@ const (
 )
 
 var (
-	codeSpan = regexp.MustCompile("`([^`\n]+)`")
 	wholeRun = regexp.MustCompile(`\S*://\S+|[^\s@]+@[^\s@]+\.[^\s@]+`)
 )
 
@@ -181,7 +180,7 @@ func protect(text string) string {
 	keep := func(s string) string {
 		return strings.NewReplacer("-", string(keptHyphen), " ", string(keptSpace)).Replace(s)
 	}
-	text = codeSpan.ReplaceAllStringFunc(text, func(m string) string { return keep(m[1 : len(m)-1]) })
+	text = steps.RenderCode(text, keep)
 	return wholeRun.ReplaceAllStringFunc(text, keep)
 }
 
