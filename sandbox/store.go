@@ -266,9 +266,6 @@ func (s *store) members() []*user {
 	return out
 }
 
-// teamsOf returns the names of the teams of the served organization u is in.
-func (s *store) teamsOf(u *user) []string { return s.teamsIn("", u) }
-
 // teamsIn returns the names of the teams of org ("" for the served one) u
 // is in.
 func (s *store) teamsIn(org string, u *user) []string {
