@@ -83,7 +83,7 @@ func addWizardFlags(cmd *cobra.Command, o *WizardOptions) {
 	fl.StringVar(&o.runbook, "runbook", os.Getenv("DOCKER_SCIM_RUNBOOK"), "write the run as a runbook to this file: Markdown, or JSON for a .json name; never the token [$DOCKER_SCIM_RUNBOOK]")
 	addJSONFlag(cmd, &o.json, "the result (runs the plain mode)")
 	fl.BoolVar(&o.showToken, "show-token", false, "include the SCIM API Token in the result (it is hidden otherwise)")
-	fl.BoolVar(&o.refreshToken, "refresh-token", false, "plain mode, sandbox only: have the sandbox issue a new API Token for a connection that has SCIM already (instead of Edit SCIM), without asking; the old token stops working")
+	fl.BoolVar(&o.refreshToken, "refresh-token", false, "plain mode, sandbox only: have the sandbox issue a new API Token for a connection that has SCIM already (instead of showing its values again), without asking; the old token stops working")
 	fl.StringArrayVar(&o.groups, "group", nil, "an IdP group name to check against Docker's group mapping (org:team) at the checklist step (repeatable)")
 	fl.BoolVar(&o.configureEntra, "configure-entra", false, "plain mode, Entra ID: do the checklist through Microsoft Graph without asking (sandbox stand-in, $"+envGraphToken+" or the Azure CLI)")
 }

@@ -112,7 +112,7 @@ func (DockerConsole) SetupSCIM(context.Context, string, string) (SCIMCredentials
 
 // EditSCIM reports that Docker has no API for Edit SCIM.
 func (DockerConsole) EditSCIM(context.Context, string, string) (SCIMCredentials, error) {
-	return SCIMCredentials{}, unavailable("show the SCIM values (Edit SCIM)")
+	return SCIMCredentials{}, unavailable("show the SCIM values again")
 }
 
 // RefreshSCIMToken reports that Docker has no API to refresh the SCIM token.
@@ -319,7 +319,7 @@ func (c SandboxConsole) EditSCIM(ctx context.Context, org, id string) (SCIMCrede
 		BaseURL  string `json:"scim_base_url"`
 		APIToken string `json:"api_token"`
 	}
-	err := c.Hub.send(ctx, "show the SCIM values (Edit SCIM)", http.MethodGet, connPath(org, id)+"/scim", &out,
+	err := c.Hub.send(ctx, "show the SCIM values again", http.MethodGet, connPath(org, id)+"/scim", &out,
 		map[Kind]string{KindConflict: "SCIM is not on for this connection: enable SCIM first"})
 	var ce *Error
 	if errors.As(err, &ce) && ce.Status == http.StatusGone {
@@ -347,7 +347,7 @@ func (c SandboxConsole) issue(ctx context.Context, op, path string, retrySafe bo
 		APIToken string `json:"api_token"`
 	}
 	err := c.Hub.sendBody(ctx, call{op: op, method: http.MethodPost, url: c.Hub.base.String() + path, out: &out, retrySafe: retrySafe,
-		hints: map[Kind]string{KindConflict: "SCIM is already set up on this connection: use Edit SCIM to see its values again"}})
+		hints: map[Kind]string{KindConflict: "SCIM is already set up on this connection: see its values again under " + SCIMValuesPath}})
 	if err != nil {
 		return SCIMCredentials{}, err
 	}

@@ -95,7 +95,7 @@ func (s *Server) editSCIM(w http.ResponseWriter, r *http.Request) {
 		return
 	case c.scimToken == "":
 		writeHubError(w, http.StatusGone, "the sandbox restarted since this connection's API Token was issued and keeps only its hash on disk, "+
-			"so Edit SCIM cannot show it: issue a new token (the identity provider then needs the new one)")
+			"so it cannot be shown again: issue a new token (the identity provider then needs the new one)")
 		return
 	}
 	writeHub(w, http.StatusOK, SCIMSetup{BaseURL: baseURL(r) + SCIMPath, APIToken: c.scimToken})
@@ -115,7 +115,7 @@ func (s *Server) issueSCIMToken(w http.ResponseWriter, r *http.Request, refresh 
 	case c == nil:
 		return
 	case !refresh && c.SCIMEnabled:
-		writeHubError(w, http.StatusConflict, "SCIM is already set up for this connection; use Edit SCIM to see its values again")
+		writeHubError(w, http.StatusConflict, "SCIM is already set up for this connection; read its values again with GET on this path")
 		return
 	case refresh && !c.SCIMEnabled:
 		writeHubError(w, http.StatusConflict, "SCIM is not set up for this connection; set it up first")

@@ -76,7 +76,7 @@ func (s *setupScreen) keys() []key.Binding {
 	case s.err != nil:
 		confirm.SetHelp("enter", "try again")
 	case s.conn.SCIMEnabled:
-		confirm.SetHelp("enter", "show the values (Edit SCIM)")
+		confirm.SetHelp("enter", "show the values again")
 	default:
 		confirm.SetHelp("enter", "enable SCIM")
 	}

@@ -179,7 +179,7 @@ func TestConnectionWithSCIMUsesEditSCIM(t *testing.T) {
 	d := newDriver(t, testConfig(console, nil), 80, 24)
 	d.press("down", "down")
 	d.enterUntil(steps.StepSetupSCIM)
-	for _, want := range []string{"show the values (Edit SCIM)", "new token (sandbox)", "issues nothing new"} {
+	for _, want := range []string{"show the values again", "new token (sandbox)", "issues nothing new"} {
 		if !strings.Contains(d.screen(), want) {
 			t.Fatalf("no %q:\n%s", want, d.screen())
 		}
