@@ -459,3 +459,27 @@ func TestOptionalMarkOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestRenderedTextHasNoDoubleSpaces: a code span that ends in a space (as
+// "`Bearer `" did) renders as two spaces in a row once its backticks are
+// gone; no checklist text may read that way in the wizard or the plain mode.
+func TestRenderedTextHasNoDoubleSpaces(t *testing.T) {
+	plain := func(s string) string { return s }
+	for _, p := range IdPs() {
+		for _, ct := range []ConnectionType{SAML, OIDC} {
+			c, err := ChecklistFor(p, ct)
+			if err != nil {
+				continue // this IdP has no checklist for ct
+			}
+			texts := append([]string{c.Intro}, c.Notes...)
+			for _, it := range c.Items {
+				texts = append(texts, it.Title, it.Text, it.Detail, it.Differs)
+			}
+			for _, s := range texts {
+				if r := RenderCode(RenderBold(s, plain), plain); strings.Contains(r, "  ") {
+					t.Errorf("%s %s: %q renders with a double space: %q", p, ct, s, r)
+				}
+			}
+		}
+	}
+}
