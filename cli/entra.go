@@ -45,13 +45,7 @@ type EntraConfigureOptions struct {
 
 // NewCmdEntra is the entra command group.
 func NewCmdEntra(f *Factory) *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "entra",
-		Short: "Configure Microsoft Entra ID provisioning through Microsoft Graph",
-		Args:  usageArgs(cobra.NoArgs),
-	}
-	cmd.AddCommand(NewCmdEntraConfigure(f, nil))
-	return cmd
+	return newCmdGroup("entra", "Configure Microsoft Entra ID provisioning through Microsoft Graph", NewCmdEntraConfigure(f, nil))
 }
 
 // NewCmdEntraConfigure is the entra configure command; runF, when not nil,

@@ -40,13 +40,7 @@ type OktaConfigureOptions struct {
 
 // NewCmdOkta is the okta command group.
 func NewCmdOkta(f *Factory) *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "okta",
-		Short: "Do Okta's group mapping through Okta's API",
-		Args:  usageArgs(cobra.NoArgs),
-	}
-	cmd.AddCommand(NewCmdOktaConfigure(f, nil))
-	return cmd
+	return newCmdGroup("okta", "Do Okta's group mapping through Okta's API", NewCmdOktaConfigure(f, nil))
 }
 
 // NewCmdOktaConfigure is the okta configure command; runF, when not nil,

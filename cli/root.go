@@ -184,3 +184,11 @@ func visiblePadding(parent *cobra.Command) int {
 	}
 	return w
 }
+
+// newCmdGroup is a command that only groups its subcommands (entra, okta):
+// it takes no arguments of its own.
+func newCmdGroup(use, short string, subs ...*cobra.Command) *cobra.Command {
+	cmd := &cobra.Command{Use: use, Short: short, Args: usageArgs(cobra.NoArgs)}
+	cmd.AddCommand(subs...)
+	return cmd
+}
