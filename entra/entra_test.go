@@ -15,6 +15,7 @@ import (
 
 	"github.com/docker-scim/docker-scim/client"
 	"github.com/docker-scim/docker-scim/entra"
+	"github.com/docker-scim/docker-scim/internal/sandboxtest"
 	"github.com/docker-scim/docker-scim/internal/testwait"
 	"github.com/docker-scim/docker-scim/sandbox"
 )
@@ -29,13 +30,7 @@ type env struct {
 
 func newEnv(t *testing.T, wrap func(http.Handler) http.Handler) env {
 	t.Helper()
-	sb := sandbox.New()
-	var h http.Handler = sb
-	if wrap != nil {
-		h = wrap(sb)
-	}
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
+	sb, srv := sandboxtest.Serve(t, wrap)
 	return env{sb: sb, srv: srv, scim: srv.URL + sandbox.SCIMPath, token: client.NewSecret(sb.Credentials().SCIMToken)}
 }
 
