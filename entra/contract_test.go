@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"maps"
 	"net/http"
 	"os"
@@ -14,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/docker-scim/docker-scim/entra"
+	"github.com/docker-scim/docker-scim/internal/sandboxtest"
 	"github.com/docker-scim/docker-scim/sandbox"
 )
 
@@ -39,12 +39,22 @@ type seenCall struct {
 	status       int
 }
 
-type statusWriter struct {
-	http.ResponseWriter
-	status int
+// seenCalls reads the Graph requests rec recorded; each body must be a
+// JSON object.
+func seenCalls(t *testing.T, rec *sandboxtest.Recorder) []seenCall {
+	t.Helper()
+	var out []seenCall
+	for _, c := range rec.Calls() {
+		sc := seenCall{method: c.Method, path: c.Path, query: c.Query, status: c.Status}
+		if len(c.Body) > 0 {
+			if err := json.Unmarshal(c.Body, &sc.body); err != nil {
+				t.Errorf("%s %s: body is not a JSON object: %v", c.Method, c.Path, err)
+			}
+		}
+		out = append(out, sc)
+	}
+	return out
 }
-
-func (w *statusWriter) WriteHeader(code int) { w.status = code; w.ResponseWriter.WriteHeader(code) }
 
 // pathMatches matches a concrete path to a template whose {x} segments
 // stand for any one segment.
@@ -77,35 +87,14 @@ func TestEveryGraphCallIsTheDocumentedOne(t *testing.T) {
 			t.Errorf("%s: no page and commit to check it against", c.Name)
 		}
 	}
-	var mu sync.Mutex
-	var seen []seenCall
-	e := newEnv(t, func(h http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if !strings.HasPrefix(r.URL.Path, sandbox.GraphPrefix+"/") {
-				h.ServeHTTP(w, r)
-				return
-			}
-			body, _ := io.ReadAll(r.Body)
-			r.Body = io.NopCloser(bytes.NewReader(body))
-			sc := seenCall{method: r.Method, path: strings.TrimPrefix(r.URL.Path, sandbox.GraphPrefix), query: slices.Sorted(maps.Keys(r.URL.Query()))}
-			if len(body) > 0 {
-				if err := json.Unmarshal(body, &sc.body); err != nil {
-					t.Errorf("%s %s: body is not a JSON object: %v", r.Method, r.URL.Path, err)
-				}
-			}
-			sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
-			h.ServeHTTP(sw, r)
-			sc.status = sw.status
-			mu.Lock()
-			seen = append(seen, sc)
-			mu.Unlock()
-		})
-	})
+	rec := sandboxtest.NewRecorder(sandbox.GraphPrefix, "/")
+	e := newEnv(t, rec.Wrap)
 	s := e.settings()
 	s.AppName, s.CreateApp = "Docker SCIM", true
 	if _, err := entra.Configure(context.Background(), e.graph(t, nil, true), s, nil); err != nil {
 		t.Fatal(err)
 	}
+	seen := seenCalls(t, rec)
 	used := map[string]bool{}
 	for _, sc := range seen {
 		var doc *documentedCall
@@ -152,11 +141,11 @@ func TestEveryGraphCallIsTheDocumentedOne(t *testing.T) {
 	// The by-id lookup is the other way to pick the app.
 	byID := e.settings()
 	byID.AppName, byID.ServicePrincipalID = "", findSPID(t, e)
-	before := len(seen)
+	before := len(rec.Calls())
 	if _, err := entra.Configure(context.Background(), e.graph(t, nil, true), byID, nil); err != nil {
 		t.Fatal(err)
 	}
-	if first := seen[before]; first.method != http.MethodGet || !pathMatches("/servicePrincipals/{id}", first.path) {
+	if first := seenCalls(t, rec)[before]; first.method != http.MethodGet || !pathMatches("/servicePrincipals/{id}", first.path) {
 		t.Errorf("by id, the first call is %s %s", first.method, first.path)
 	}
 }

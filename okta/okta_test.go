@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
 	"maps"
 	"net/http"
 	"net/http/httptest"
@@ -13,7 +12,6 @@ import (
 	"os"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/docker-scim/docker-scim/client"
@@ -171,41 +169,11 @@ func TestEveryOktaCallIsTheDocumentedOne(t *testing.T) {
 	if err := json.Unmarshal(raw, &contract); err != nil {
 		t.Fatal(err)
 	}
-	type seen struct {
-		method, path string
-		query, body  []string
-		status       int
-	}
-	var mu sync.Mutex
-	var calls []seen
-	e := newEnv(t, func(h http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if !strings.HasPrefix(r.URL.Path, sandbox.OktaPrefix+"/api/") {
-				h.ServeHTTP(w, r)
-				return
-			}
-			b, _ := io.ReadAll(r.Body)
-			r.Body = io.NopCloser(bytes.NewReader(b))
-			var body map[string]json.RawMessage
-			_ = json.Unmarshal(b, &body)
-			rec := httptest.NewRecorder()
-			h.ServeHTTP(rec, r)
-			for k, v := range rec.Header() {
-				w.Header()[k] = v
-			}
-			w.WriteHeader(rec.Code)
-			_, _ = w.Write(rec.Body.Bytes())
-			mu.Lock()
-			calls = append(calls, seen{r.Method, strings.TrimPrefix(r.URL.Path, sandbox.OktaPrefix), slices.Sorted(maps.Keys(r.URL.Query())),
-				slices.Sorted(maps.Keys(body)), rec.Code})
-			mu.Unlock()
-		})
-	})
+	rec := sandboxtest.NewRecorder(sandbox.OktaPrefix, "/api/")
+	e := newEnv(t, rec.Wrap)
 	c := e.client(t, true)
 	e.connectSCIM(t, c, "Docker")
-	mu.Lock()
-	calls = nil
-	mu.Unlock()
+	rec.Reset()
 	if _, err := okta.Configure(context.Background(), c, okta.Settings{AppLabel: "Docker", Org: "moby", Groups: []string{"moby:developers", "moby:new"}}, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -222,30 +190,33 @@ func TestEveryOktaCallIsTheDocumentedOne(t *testing.T) {
 		return true
 	}
 	used := map[string]bool{}
-	for _, sc := range calls {
+	for _, sc := range rec.Calls() {
+		var body map[string]json.RawMessage
+		_ = json.Unmarshal(sc.Body, &body)
+		bodyKeys := slices.Sorted(maps.Keys(body))
 		i := slices.IndexFunc(contract.Calls, func(d struct {
 			Name, Method, Path, Source, Commit string
 			Query, Body                        []string
 			Status                             int
 		}) bool {
-			return d.Method == sc.method && match(d.Path, sc.path)
+			return d.Method == sc.Method && match(d.Path, sc.Path)
 		})
 		if i < 0 {
-			t.Errorf("%s %s is not a documented call", sc.method, sc.path)
+			t.Errorf("%s %s is not a documented call", sc.Method, sc.Path)
 			continue
 		}
 		d := contract.Calls[i]
 		used[d.Name] = true
-		for _, q := range sc.query {
+		for _, q := range sc.Query {
 			if !slices.Contains(d.Query, q) {
 				t.Errorf("%s: query %s is not documented", d.Name, q)
 			}
 		}
-		if !slices.Equal(sc.body, slices.Sorted(slices.Values(d.Body))) {
-			t.Errorf("%s: body keys %v, documented %v", d.Name, sc.body, d.Body)
+		if !slices.Equal(bodyKeys, slices.Sorted(slices.Values(d.Body))) {
+			t.Errorf("%s: body keys %v, documented %v", d.Name, bodyKeys, d.Body)
 		}
-		if sc.status != d.Status {
-			t.Errorf("%s: status %d, documented %d", d.Name, sc.status, d.Status)
+		if sc.Status != d.Status {
+			t.Errorf("%s: status %d, documented %d", d.Name, sc.Status, d.Status)
 		}
 		if d.Source == "" || len(d.Commit) != 40 {
 			t.Errorf("%s: no source and commit", d.Name)
