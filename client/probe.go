@@ -143,7 +143,11 @@ func (s *SCIM) Probe(ctx context.Context) ProbeResult {
 			return "", err
 		}
 		res.DockerExtension = slices.Contains(ids, DockerUserExtension)
-		return fmt.Sprintf("%d schema(s); %s", len(ids), extensionNote(res.DockerExtension)), nil
+		noun := "schemas"
+		if len(ids) == 1 {
+			noun = "schema"
+		}
+		return fmt.Sprintf("%d %s; %s", len(ids), noun, extensionNote(res.DockerExtension)), nil
 	})
 	wg.Wait()
 	res.Elapsed = time.Since(start)

@@ -135,7 +135,7 @@ func (s *verifyScreen) resultView(w int) string {
 	verdict := fmt.Sprintf("%d of %d checks passed in %s.", passed, len(r.Checks), latency(r.Elapsed))
 	if r.OK() {
 		b.WriteString(st.ok.Render("✓ The credentials work.") + " " + st.wrap(verdict, w-25) + "\n")
-		b.WriteString(st.wrap(fmt.Sprintf("%s. SCIM users provisioned so far: %d.", sentence(r.ExtensionNote()), r.TotalUsers), w) + "\n\n")
+		b.WriteString(st.wrap(fmt.Sprintf("%s SCIM users provisioned so far: %d.", sentence(r.ExtensionNote()), r.TotalUsers), w) + "\n\n")
 	} else {
 		b.WriteString(st.err.Render("✗ The credentials do not work yet.") + "\n" + st.wrap(verdict, w) + "\n\n")
 	}

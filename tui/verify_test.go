@@ -77,10 +77,15 @@ func TestVerifyPassesAndContinues(t *testing.T) {
 	d.press("enter") // before the probe ran: nothing happens
 	d.init()
 	v := d.body()
-	for _, want := range []string{"✓ " + client.CheckServiceProviderConfig, "4 of 4 checks passed", "The credentials work", "lists Docker's user extension", ts.creds.BaseURL} {
+	for _, want := range []string{"✓ " + client.CheckServiceProviderConfig, "4 of 4 checks passed", "The credentials work", "lists Docker's user extension", ts.creds.BaseURL, "3 schemas;"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("view lacks %q:\n%s", want, v)
 		}
+	}
+	// One sentence, one full stop: the extension note ends with a ")" that
+	// sentence() closes, and the count follows it.
+	if strings.Contains(v, "..") || strings.Contains(v, "(s)") {
+		t.Errorf("view has a doubled full stop or a (s) plural:\n%s", v)
 	}
 	d.press("enter")
 	if len(d.flow) != 1 {
