@@ -288,7 +288,7 @@ func (s *checklistScreen) details(it steps.Item, w int) []string {
 		add(st.subtle.Render(it.Detail))
 	}
 	if it.DocsURL != "" {
-		add(st.subtle.Render("Docs: " + it.DocsURL))
+		out = append(out, "      "+st.subtle.Render("Docs: ")+link(it.DocsURL, w-len("Docs: ")))
 	}
 	if s.sources {
 		src := "Source: " + it.Source.Label()

@@ -189,3 +189,27 @@ func fullFooter(st help.Styles, groups [][]key.Binding, width int) string {
 	}
 	return strings.Join(lines, "\n")
 }
+
+// link renders url on one line of at most width cells, as a terminal
+// hyperlink (OSC 8) to the whole URL: whole when it fits, else without its
+// scheme, else elided in the middle ("docs.docker.com/…/#section"). A
+// URL is never broken across lines, where it could be neither clicked nor
+// copied.
+func link(url string, width int) string {
+	text := url
+	if ansi.StringWidth(text) > width {
+		text = strings.TrimPrefix(strings.TrimPrefix(url, "https://"), "http://")
+	}
+	if ansi.StringWidth(text) > width {
+		host, path, _ := strings.Cut(text, "/")
+		tail := ansi.TruncateLeft(path, max(0, ansi.StringWidth(path)-(width-ansi.StringWidth(host)-2)), "")
+		if i := strings.IndexAny(tail, "/#"); i > 0 {
+			tail = tail[i:] // start the kept part at a path boundary
+		}
+		text = host + "/…" + tail
+		if ansi.StringWidth(text) > width {
+			text = ansi.Truncate(text, width, "…")
+		}
+	}
+	return ansi.SetHyperlink(url) + text + ansi.ResetHyperlink()
+}

@@ -512,3 +512,25 @@ func TestPreflightShowsThePassedChecks(t *testing.T) {
 		t.Fatalf("the preflight shows only problems:\n%s", d.screen())
 	}
 }
+
+// TestLinkIsNeverBroken: a docs URL longer than the width stays on one line
+// (without its scheme, then elided in the middle) and links to the whole URL.
+func TestLinkIsNeverBroken(t *testing.T) {
+	const url = "https://docs.docker.com/security/provisioning/scim/provision-scim/#step-one-enable-scim"
+	for _, tc := range []struct {
+		width int
+		want  string
+	}{
+		{120, url},
+		{80, "docs.docker.com/security/provisioning/scim/provision-scim/#step-one-enable-scim"},
+		{40, "docs.docker.com/…/#step-one-enable-scim"},
+	} {
+		got := link(url, tc.width)
+		if !strings.Contains(got, ansi.SetHyperlink(url)) {
+			t.Errorf("width %d: %q does not link to the whole URL", tc.width, got)
+		}
+		if text := ansi.Strip(got); text != tc.want || ansi.StringWidth(text) > tc.width {
+			t.Errorf("width %d: text %q, want %q (at most %d cells)", tc.width, text, tc.want, tc.width)
+		}
+	}
+}
