@@ -129,5 +129,9 @@ func AuditSummary(audit []client.AuditLog, err error) string {
 	for i, a := range actions {
 		parts[i] = fmt.Sprintf("%s ×%d", a, counts[a])
 	}
-	return fmt.Sprintf("Audit log since setup: %d event(s): %s.", len(audit), strings.Join(parts, ", "))
+	events := "events"
+	if len(audit) == 1 {
+		events = "event"
+	}
+	return fmt.Sprintf("Audit log since setup: %d %s: %s.", len(audit), events, strings.Join(parts, ", "))
 }

@@ -13,7 +13,10 @@ import (
 // may not read it.
 func TestAuditSummary(t *testing.T) {
 	log := []client.AuditLog{{Action: "team.member.add"}, {Action: "member.add"}, {Action: "team.member.add"}}
-	if got, want := AuditSummary(log, nil), "Audit log since setup: 3 event(s): member.add ×1, team.member.add ×2."; got != want {
+	if got, want := AuditSummary(log, nil), "Audit log since setup: 3 events: member.add ×1, team.member.add ×2."; got != want {
+		t.Fatalf("AuditSummary = %q, want %q", got, want)
+	}
+	if got, want := AuditSummary(log[:1], nil), "Audit log since setup: 1 event: team.member.add ×1."; got != want {
 		t.Fatalf("AuditSummary = %q, want %q", got, want)
 	}
 	if got := AuditSummary(nil, &client.Error{Op: "read the audit log of moby", Kind: client.KindForbidden, Status: 403}); !strings.Contains(got, "scope-activity-read") {
