@@ -52,7 +52,34 @@ func (s *Server) spOr404(w http.ResponseWriter, r *http.Request) *graphSP {
 	return sp
 }
 
-func (s *Server) graphListSPs(w http.ResponseWriter, r *http.Request) {
+// withSP runs fn with the service principal of the request's {id}, under
+// the lock, or answers Graph's 404.
+func (s *Server) withSP(w http.ResponseWriter, r *http.Request, fn func(sp *graphSP)) {
+	s.graph.mu.Lock()
+	defer s.graph.mu.Unlock()
+	if sp := s.spOr404(w, r); sp != nil {
+		fn(sp)
+	}
+}
+
+// graphNamed is a directory object a list filters by display name.
+type graphNamed interface {
+	name() string
+	json() map[string]any
+}
+
+func (sp *graphSP) name() string { return sp.DisplayName }
+
+func (g *graphGroup) name() string { return g.DisplayName }
+
+func (g *graphGroup) json() map[string]any {
+	return map[string]any{"id": g.ID, "displayName": g.DisplayName, "securityEnabled": true, "mailEnabled": false}
+}
+
+// writeGraphNamed answers one page of the tenant's objects (read by all,
+// under the lock) whose display name starts with the request's startswith
+// filter, ignoring case.
+func writeGraphNamed[T graphNamed](s *Server, w http.ResponseWriter, r *http.Request, what string, all func(*graphTenant) []T) {
 	prefix, ok := displayNamePrefix(w, r)
 	if !ok {
 		return
@@ -60,12 +87,16 @@ func (s *Server) graphListSPs(w http.ResponseWriter, r *http.Request) {
 	s.graph.mu.Lock()
 	defer s.graph.mu.Unlock()
 	out := []map[string]any{}
-	for _, sp := range s.graph.sps {
-		if strings.HasPrefix(strings.ToLower(sp.DisplayName), strings.ToLower(prefix)) {
-			out = append(out, sp.json())
+	for _, o := range all(s.graph) {
+		if strings.HasPrefix(strings.ToLower(o.name()), strings.ToLower(prefix)) {
+			out = append(out, o.json())
 		}
 	}
-	writeGraphPage(w, r, "servicePrincipals", out)
+	writeGraphPage(w, r, what, out)
+}
+
+func (s *Server) graphListSPs(w http.ResponseWriter, r *http.Request) {
+	writeGraphNamed(s, w, r, "servicePrincipals", func(t *graphTenant) []*graphSP { return t.sps })
 }
 
 // graphPageSize is how many items a stand-in collection returns per page,
@@ -110,11 +141,7 @@ func graphContext(r *http.Request, what string) string {
 }
 
 func (s *Server) graphGetSP(w http.ResponseWriter, r *http.Request) {
-	s.graph.mu.Lock()
-	defer s.graph.mu.Unlock()
-	if sp := s.spOr404(w, r); sp != nil {
-		writeGraph(w, http.StatusOK, sp.json())
-	}
+	s.withSP(w, r, func(sp *graphSP) { writeGraph(w, http.StatusOK, sp.json()) })
 }
 
 func (s *Server) graphInstantiate(w http.ResponseWriter, r *http.Request) {
@@ -143,11 +170,9 @@ func (s *Server) graphInstantiate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) graphListAssignments(w http.ResponseWriter, r *http.Request) {
-	s.graph.mu.Lock()
-	defer s.graph.mu.Unlock()
-	if sp := s.spOr404(w, r); sp != nil {
+	s.withSP(w, r, func(sp *graphSP) {
 		writeGraphPage(w, r, "servicePrincipals('"+sp.ID+"')/appRoleAssignedTo", sp.Assignments)
-	}
+	})
 }
 
 func (s *Server) graphAssign(w http.ResponseWriter, r *http.Request) {
@@ -159,42 +184,38 @@ func (s *Server) graphAssign(w http.ResponseWriter, r *http.Request) {
 	if !decodeGraph(w, r, &req) {
 		return
 	}
-	s.graph.mu.Lock()
-	defer s.graph.mu.Unlock()
-	sp := s.spOr404(w, r)
-	if sp == nil {
-		return
-	}
-	if req.ResourceID != sp.ID {
-		writeGraphError(w, http.StatusBadRequest, "Request_BadRequest", "resourceId must be the id of the service principal in the URL.")
-		return
-	}
-	roleOK := req.AppRoleID == "00000000-0000-0000-0000-000000000000"
-	for _, role := range sp.AppRoles {
-		roleOK = roleOK || role.ID == req.AppRoleID
-	}
-	if !roleOK {
-		writeGraphError(w, http.StatusBadRequest, "Request_BadRequest", "Permission being assigned was not found on application '"+sp.AppID+"'.")
-		return
-	}
-	a := graphAssignment{ID: randomString(43), AppRoleID: req.AppRoleID, CreatedDateTime: s.st.now().UTC().Format(time.RFC3339),
-		PrincipalID: req.PrincipalID, ResourceDisplayName: sp.DisplayName, ResourceID: sp.ID}
-	if g := s.graph.group(req.PrincipalID); g != nil {
-		a.PrincipalType, a.PrincipalDisplayName = "Group", g.DisplayName
-	} else if u := s.graph.user(req.PrincipalID); u != nil {
-		a.PrincipalType, a.PrincipalDisplayName = "User", u.DisplayName
-	} else {
-		writeGraphError(w, http.StatusNotFound, "Request_ResourceNotFound", "Resource '"+req.PrincipalID+"' does not exist or one of its queried reference-property objects are not present.")
-		return
-	}
-	for _, old := range sp.Assignments {
-		if old.PrincipalID == a.PrincipalID && old.AppRoleID == a.AppRoleID {
-			writeGraphError(w, http.StatusBadRequest, "Request_BadRequest", "Permission being assigned already exists on the object.")
+	s.withSP(w, r, func(sp *graphSP) {
+		if req.ResourceID != sp.ID {
+			writeGraphError(w, http.StatusBadRequest, "Request_BadRequest", "resourceId must be the id of the service principal in the URL.")
 			return
 		}
-	}
-	sp.Assignments = append(sp.Assignments, a)
-	writeGraph(w, http.StatusCreated, a)
+		roleOK := req.AppRoleID == "00000000-0000-0000-0000-000000000000"
+		for _, role := range sp.AppRoles {
+			roleOK = roleOK || role.ID == req.AppRoleID
+		}
+		if !roleOK {
+			writeGraphError(w, http.StatusBadRequest, "Request_BadRequest", "Permission being assigned was not found on application '"+sp.AppID+"'.")
+			return
+		}
+		a := graphAssignment{ID: randomString(43), AppRoleID: req.AppRoleID, CreatedDateTime: s.st.now().UTC().Format(time.RFC3339),
+			PrincipalID: req.PrincipalID, ResourceDisplayName: sp.DisplayName, ResourceID: sp.ID}
+		if g := s.graph.group(req.PrincipalID); g != nil {
+			a.PrincipalType, a.PrincipalDisplayName = "Group", g.DisplayName
+		} else if u := s.graph.user(req.PrincipalID); u != nil {
+			a.PrincipalType, a.PrincipalDisplayName = "User", u.DisplayName
+		} else {
+			writeGraphError(w, http.StatusNotFound, "Request_ResourceNotFound", "Resource '"+req.PrincipalID+"' does not exist or one of its queried reference-property objects are not present.")
+			return
+		}
+		for _, old := range sp.Assignments {
+			if old.PrincipalID == a.PrincipalID && old.AppRoleID == a.AppRoleID {
+				writeGraphError(w, http.StatusBadRequest, "Request_BadRequest", "Permission being assigned already exists on the object.")
+				return
+			}
+		}
+		sp.Assignments = append(sp.Assignments, a)
+		writeGraph(w, http.StatusCreated, a)
+	})
 }
 
 // group and user look an object up by id; the caller holds the lock.
@@ -217,19 +238,7 @@ func (t *graphTenant) user(id string) *graphUser {
 }
 
 func (s *Server) graphListGroups(w http.ResponseWriter, r *http.Request) {
-	prefix, ok := displayNamePrefix(w, r)
-	if !ok {
-		return
-	}
-	s.graph.mu.Lock()
-	defer s.graph.mu.Unlock()
-	out := []map[string]any{}
-	for _, g := range s.graph.groups {
-		if strings.HasPrefix(strings.ToLower(g.DisplayName), strings.ToLower(prefix)) {
-			out = append(out, map[string]any{"id": g.ID, "displayName": g.DisplayName, "securityEnabled": true, "mailEnabled": false})
-		}
-	}
-	writeGraphPage(w, r, "groups", out)
+	writeGraphNamed(s, w, r, "groups", func(t *graphTenant) []*graphGroup { return t.groups })
 }
 
 func (s *Server) graphGetUser(w http.ResponseWriter, r *http.Request) {

@@ -113,30 +113,22 @@ func (s *Server) jobOr404(w http.ResponseWriter, r *http.Request) (*graphSP, *gr
 }
 
 func (s *Server) graphTemplates(w http.ResponseWriter, r *http.Request) {
-	s.graph.mu.Lock()
-	defer s.graph.mu.Unlock()
-	sp := s.spOr404(w, r)
-	if sp == nil {
-		return
-	}
-	writeGraph(w, http.StatusOK, map[string]any{"value": []any{map[string]any{
-		"id": "scim", "applicationId": sp.AppID, "default": true, "description": nil, "discoverable": true,
-		"factoryTag": "scim", "metadata": []any{}, "schema": nil,
-	}}})
+	s.withSP(w, r, func(sp *graphSP) {
+		writeGraph(w, http.StatusOK, map[string]any{"value": []any{map[string]any{
+			"id": "scim", "applicationId": sp.AppID, "default": true, "description": nil, "discoverable": true,
+			"factoryTag": "scim", "metadata": []any{}, "schema": nil,
+		}}})
+	})
 }
 
 func (s *Server) graphListJobs(w http.ResponseWriter, r *http.Request) {
-	s.graph.mu.Lock()
-	defer s.graph.mu.Unlock()
-	sp := s.spOr404(w, r)
-	if sp == nil {
-		return
-	}
-	out := []any{}
-	for _, j := range sp.Jobs {
-		out = append(out, j.json())
-	}
-	writeGraph(w, http.StatusOK, map[string]any{"value": out})
+	s.withSP(w, r, func(sp *graphSP) {
+		out := []any{}
+		for _, j := range sp.Jobs {
+			out = append(out, j.json())
+		}
+		writeGraph(w, http.StatusOK, map[string]any{"value": out})
+	})
 }
 
 func (s *Server) graphCreateJob(w http.ResponseWriter, r *http.Request) {
@@ -146,20 +138,16 @@ func (s *Server) graphCreateJob(w http.ResponseWriter, r *http.Request) {
 	if !decodeGraph(w, r, &req) {
 		return
 	}
-	s.graph.mu.Lock()
-	defer s.graph.mu.Unlock()
-	sp := s.spOr404(w, r)
-	if sp == nil {
-		return
-	}
-	if req.TemplateID != "scim" {
-		writeGraphError(w, http.StatusBadRequest, "BadRequest", "The template '"+req.TemplateID+"' is not a template of this application; list them with GET …/synchronization/templates.")
-		return
-	}
-	j := &graphJob{ID: "scim." + strings.ReplaceAll(newUUID(), "-", "")[:32] + "." + strings.ReplaceAll(sp.ID, "-", "")[:12],
-		TemplateID: "scim", ScheduleState: "Disabled", StatusCode: "NotConfigured", Schema: defaultSchema()}
-	sp.Jobs = append(sp.Jobs, j)
-	writeGraph(w, http.StatusCreated, j.json())
+	s.withSP(w, r, func(sp *graphSP) {
+		if req.TemplateID != "scim" {
+			writeGraphError(w, http.StatusBadRequest, "BadRequest", "The template '"+req.TemplateID+"' is not a template of this application; list them with GET …/synchronization/templates.")
+			return
+		}
+		j := &graphJob{ID: "scim." + strings.ReplaceAll(newUUID(), "-", "")[:32] + "." + strings.ReplaceAll(sp.ID, "-", "")[:12],
+			TemplateID: "scim", ScheduleState: "Disabled", StatusCode: "NotConfigured", Schema: defaultSchema()}
+		sp.Jobs = append(sp.Jobs, j)
+		writeGraph(w, http.StatusCreated, j.json())
+	})
 }
 
 func (s *Server) graphGetJob(w http.ResponseWriter, r *http.Request) {
@@ -192,16 +180,12 @@ func (s *Server) graphPutSecrets(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	s.graph.mu.Lock()
-	defer s.graph.mu.Unlock()
-	sp := s.spOr404(w, r)
-	if sp == nil {
-		return
-	}
-	for _, kv := range req.Value {
-		sp.Secrets[kv.Key] = kv.Value
-	}
-	w.WriteHeader(http.StatusNoContent)
+	s.withSP(w, r, func(sp *graphSP) {
+		for _, kv := range req.Value {
+			sp.Secrets[kv.Key] = kv.Value
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})
 }
 
 func (s *Server) graphValidate(w http.ResponseWriter, r *http.Request) {

@@ -200,6 +200,19 @@ func (s *Server) appOr404(w http.ResponseWriter, r *http.Request) *oktaApp {
 	return a
 }
 
+// appGroupOr404 finds the request's {app} and the group groupID, or answers
+// Okta's 404 for the first one missing (g is then nil); the caller holds
+// the lock.
+func (s *Server) appGroupOr404(w http.ResponseWriter, r *http.Request, groupID string) (a *oktaApp, g *oktaGroup) {
+	if a = s.appOr404(w, r); a == nil {
+		return nil, nil
+	}
+	if g = s.oktaGroupOr404(w, groupID); g == nil {
+		return nil, nil
+	}
+	return a, g
+}
+
 // oktaGroupOr404 finds group id or answers Okta's 404; the caller holds the lock.
 func (s *Server) oktaGroupOr404(w http.ResponseWriter, id string) *oktaGroup {
 	g := s.okta.group(id)
@@ -237,30 +250,32 @@ func oktaLimit(r *http.Request) int {
 	return n
 }
 
-func (s *Server) oktaListApps(w http.ResponseWriter, r *http.Request) {
+// writeOktaSearch answers, up to the request's limit, the org's objects
+// (read by all, under the lock) for which match holds with the request's
+// lower-cased q.
+func writeOktaSearch[T interface{ json() map[string]any }](s *Server, w http.ResponseWriter, r *http.Request, all func(*oktaOrg) []T, match func(o T, q string) bool) {
 	q := strings.ToLower(r.URL.Query().Get("q"))
 	s.okta.mu.Lock()
 	defer s.okta.mu.Unlock()
 	out := []map[string]any{}
-	for _, a := range s.okta.apps {
-		if (strings.HasPrefix(strings.ToLower(a.Label), q) || strings.HasPrefix(strings.ToLower(a.Name), q)) && len(out) < oktaLimit(r) {
-			out = append(out, a.json())
+	for _, o := range all(s.okta) {
+		if match(o, q) && len(out) < oktaLimit(r) {
+			out = append(out, o.json())
 		}
 	}
 	writeJSON(w, http.StatusOK, "application/json", out)
 }
 
+func (s *Server) oktaListApps(w http.ResponseWriter, r *http.Request) {
+	writeOktaSearch(s, w, r, func(o *oktaOrg) []*oktaApp { return o.apps }, func(a *oktaApp, q string) bool {
+		return strings.HasPrefix(strings.ToLower(a.Label), q) || strings.HasPrefix(strings.ToLower(a.Name), q)
+	})
+}
+
 func (s *Server) oktaListGroups(w http.ResponseWriter, r *http.Request) {
-	q := strings.ToLower(r.URL.Query().Get("q"))
-	s.okta.mu.Lock()
-	defer s.okta.mu.Unlock()
-	out := []map[string]any{}
-	for _, g := range s.okta.groups {
-		if strings.HasPrefix(strings.ToLower(g.Name), q) && len(out) < oktaLimit(r) {
-			out = append(out, g.json())
-		}
-	}
-	writeJSON(w, http.StatusOK, "application/json", out)
+	writeOktaSearch(s, w, r, func(o *oktaOrg) []*oktaGroup { return o.groups }, func(g *oktaGroup, q string) bool {
+		return strings.HasPrefix(strings.ToLower(g.Name), q)
+	})
 }
 
 func (s *Server) oktaCreateGroup(w http.ResponseWriter, r *http.Request) {
@@ -290,30 +305,31 @@ func (s *Server) oktaCreateGroup(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, "application/json", g.json())
 }
 
-func (s *Server) oktaAppGroups(w http.ResponseWriter, r *http.Request) {
+// writeAppList answers the JSON array list makes of the request's {app},
+// under the lock, or Okta's 404.
+func (s *Server) writeAppList(w http.ResponseWriter, r *http.Request, list func(a *oktaApp) []map[string]any) {
 	s.okta.mu.Lock()
 	defer s.okta.mu.Unlock()
-	a := s.appOr404(w, r)
-	if a == nil {
-		return
+	if a := s.appOr404(w, r); a != nil {
+		writeJSON(w, http.StatusOK, "application/json", list(a))
 	}
-	out := []map[string]any{}
-	for i, id := range a.Groups {
-		out = append(out, map[string]any{"id": id, "priority": i, "profile": map[string]any{}})
-	}
-	writeJSON(w, http.StatusOK, "application/json", out)
+}
+
+func (s *Server) oktaAppGroups(w http.ResponseWriter, r *http.Request) {
+	s.writeAppList(w, r, func(a *oktaApp) []map[string]any {
+		out := []map[string]any{}
+		for i, id := range a.Groups {
+			out = append(out, map[string]any{"id": id, "priority": i, "profile": map[string]any{}})
+		}
+		return out
+	})
 }
 
 // oktaAssignGroup assigns a group to the app and provisions its members
 // to the app's SCIM connection, if it has one.
 func (s *Server) oktaAssignGroup(w http.ResponseWriter, r *http.Request) {
 	s.okta.mu.Lock()
-	a := s.appOr404(w, r)
-	if a == nil {
-		s.okta.mu.Unlock()
-		return
-	}
-	g := s.oktaGroupOr404(w, r.PathValue("group"))
+	a, g := s.appGroupOr404(w, r, r.PathValue("group"))
 	if g == nil {
 		s.okta.mu.Unlock()
 		return
@@ -357,17 +373,13 @@ func oktaPushUser(ctx context.Context, sim *Simulator, u oktaUser) (string, erro
 }
 
 func (s *Server) oktaListMappings(w http.ResponseWriter, r *http.Request) {
-	s.okta.mu.Lock()
-	defer s.okta.mu.Unlock()
-	a := s.appOr404(w, r)
-	if a == nil {
-		return
-	}
-	out := []map[string]any{}
-	for _, m := range a.Mappings {
-		out = append(out, m.json())
-	}
-	writeJSON(w, http.StatusOK, "application/json", out)
+	s.writeAppList(w, r, func(a *oktaApp) []map[string]any {
+		out := []map[string]any{}
+		for _, m := range a.Mappings {
+			out = append(out, m.json())
+		}
+		return out
+	})
 }
 
 // oktaCreateMapping creates a Group Push mapping and pushes the group, with
@@ -387,12 +399,7 @@ func (s *Server) oktaCreateMapping(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.okta.mu.Lock()
-	a := s.appOr404(w, r)
-	if a == nil {
-		s.okta.mu.Unlock()
-		return
-	}
-	g := s.oktaGroupOr404(w, req.SourceGroupID)
+	a, g := s.appGroupOr404(w, r, req.SourceGroupID)
 	if g == nil {
 		s.okta.mu.Unlock()
 		return

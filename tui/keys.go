@@ -28,8 +28,8 @@ type listKeys struct {
 
 func newListKeys(chooseHelp string) listKeys {
 	return listKeys{
-		Up:     key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
-		Down:   key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		Up:     upKey(),
+		Down:   downKey(),
 		Choose: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", chooseHelp)),
 	}
 }
@@ -101,8 +101,8 @@ type checklistKeys struct {
 
 func newChecklistKeys() checklistKeys {
 	return checklistKeys{
-		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
-		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		Up:       upKey(),
+		Down:     downKey(),
 		Top:      key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g/home", "first item")),
 		Home:     key.NewBinding(key.WithKeys("home"), key.WithHelp("home", "first item")),
 		Bottom:   key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G/end", "last item")),
@@ -112,8 +112,8 @@ func newChecklistKeys() checklistKeys {
 		Copy:     key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy value")),
 		Open:     key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open docs")),
 		Sources:  key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sources")),
-		Export:   key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export runbook")),
-		Continue: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "continue")),
+		Export:   exportRunbookKey(),
+		Continue: continueKey(),
 	}
 }
 
@@ -139,7 +139,7 @@ type connFormKeys struct {
 func newConnFormKeys() connFormKeys {
 	return connFormKeys{
 		cycle:  key.NewBinding(key.WithKeys("left", "right", "space"), key.WithHelp("←/→/space", "change")),
-		submit: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "continue")),
+		submit: continueKey(),
 	}
 }
 
@@ -150,11 +150,11 @@ type credentialsKeys struct {
 
 func newCredentialsKeys() credentialsKeys {
 	return credentialsKeys{
-		up:      key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
-		down:    key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		up:      upKey(),
+		down:    downKey(),
 		copyKey: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy")),
 		reveal:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reveal token")),
-		next:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "continue")),
+		next:    continueKey(),
 	}
 }
 
@@ -165,8 +165,8 @@ type doneKeys struct {
 
 func newDoneKeys() doneKeys {
 	return doneKeys{
-		finish:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "finish")),
-		export:  key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export runbook")),
+		finish:  finishKey(),
+		export:  exportRunbookKey(),
 		members: membersKey(),
 	}
 }
@@ -181,7 +181,7 @@ func newGuidedKeys() guidedKeys {
 		open:   key.NewBinding(key.WithKeys("o", "ctrl+o"), key.WithHelp("o", "open Docker Home")),
 		reveal: key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "reveal token")),
 		paste:  key.NewBinding(key.WithKeys("ctrl+v"), key.WithHelp("ctrl+v", "paste")),
-		submit: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "continue")),
+		submit: continueKey(),
 	}
 }
 
@@ -204,7 +204,7 @@ type preflightKeys struct {
 
 func newPreflightKeys() preflightKeys {
 	return preflightKeys{
-		next:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "continue")),
+		next:   continueKey(),
 		retry:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "check again")),
 		jitKey: key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "toggle JIT")),
 		steps:  key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "details")),
@@ -220,10 +220,10 @@ type readBackKeys struct {
 
 func newReadBackKeys() readBackKeys {
 	return readBackKeys{
-		pollNow: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "check now")),
+		pollNow: checkNowKey(),
 		push:    key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "push a test user")),
 		members: membersKey(),
-		finish:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "finish")),
+		finish:  finishKey(),
 	}
 }
 
@@ -262,7 +262,7 @@ type verifyKeys struct {
 func newVerifyKeys() verifyKeys {
 	return verifyKeys{
 		rerun: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "test again")),
-		next:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "continue")),
+		next:  continueKey(),
 	}
 }
 
@@ -286,10 +286,10 @@ type membersKeys struct {
 
 func newMembersKeys() membersKeys {
 	return membersKeys{
-		up:      key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
-		down:    key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		up:      upKey(),
+		down:    downKey(),
 		filter:  key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "filter")),
-		refresh: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "check now")),
+		refresh: checkNowKey(),
 		push:    key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "push selected")),
 		pushAll: key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "push all left")),
 		jitOff:  key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "turn JIT off")),
@@ -306,4 +306,34 @@ func membersKey() key.Binding {
 // entraKey starts "Configure Entra for me" on the Entra checklist.
 func entraKey() key.Binding {
 	return key.NewBinding(key.WithKeys("g"), key.WithHelp("g", "configure Entra for me"))
+}
+
+// upKey moves a cursor or selection up.
+func upKey() key.Binding {
+	return key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up"))
+}
+
+// downKey moves a cursor or selection down.
+func downKey() key.Binding {
+	return key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down"))
+}
+
+// continueKey goes on to the next screen.
+func continueKey() key.Binding {
+	return key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "continue"))
+}
+
+// finishKey ends the wizard from the read-back and Done screens.
+func finishKey() key.Binding {
+	return key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "finish"))
+}
+
+// exportRunbookKey writes the runbook from the checklist and Done screens.
+func exportRunbookKey() key.Binding {
+	return key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export runbook"))
+}
+
+// checkNowKey reads Docker again at once on the read-back and members screens.
+func checkNowKey() key.Binding {
+	return key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "check now"))
 }
