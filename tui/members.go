@@ -177,8 +177,13 @@ func (m Model) advanceMembers(msg tea.Msg) (tea.Model, tea.Cmd, bool) {
 	case membersDoneMsg:
 		m.session.Conn = msg.conn
 		if n := len(m.stack); n >= 2 {
-			if _, fromDone := m.stack[n-2].(*doneScreen); fromDone {
+			switch below := m.stack[n-2].(type) {
+			case *doneScreen:
 				m.stack = m.stack[: n-2 : n-2]
+			case *readBackScreen:
+				// Done straight from the members screen: the read-back
+				// ran, and what it saw counts as if it had been finished.
+				m.session.Run.RecordFeed(below.feed())
 			}
 		}
 		next, cmd := m.push(newDoneScreen(m.c, m.summary()))

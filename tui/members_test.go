@@ -216,6 +216,10 @@ func TestMembersFromReadBackAndDone(t *testing.T) {
 	if _, ok := d.m.top().(*doneScreen); !ok {
 		t.Fatalf("enter on the members screen did not go to Done:\n%s", d.screen())
 	}
+	// The read-back ran before the members screen: Done says what it saw.
+	if v := d.screen(); strings.Contains(v, "not run") || !strings.Contains(v, "provisioned since setup") {
+		t.Fatalf("Done after the read-back and the members screen:\n%s", v)
+	}
 	depth := len(d.m.stack)
 	d.press("m")
 	if _, ok := d.m.top().(*membersScreen); !ok {

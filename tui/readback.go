@@ -181,10 +181,15 @@ func (s *readBackScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		case key.Matches(msg, s.members):
 			return s, emit(openMembersMsg{})
 		case key.Matches(msg, s.finish):
-			return s, emit(readBackDoneMsg{feed: flow.Feed{Users: s.users, Teams: s.teams, Audit: s.audit, AuditErr: s.auditErr}})
+			return s, emit(readBackDoneMsg{feed: s.feed()})
 		}
 	}
 	return s, nil
+}
+
+// feed is what the read-back has seen so far.
+func (s *readBackScreen) feed() flow.Feed {
+	return flow.Feed{Users: s.users, Teams: s.teams, Audit: s.audit, AuditErr: s.auditErr}
 }
 
 // onPolled records a poll's answer and schedules the next poll: sooner when
