@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -16,6 +15,7 @@ import (
 	"time"
 
 	"github.com/docker-scim/docker-scim/client"
+	"github.com/docker-scim/docker-scim/internal/idpapi"
 	"github.com/docker-scim/docker-scim/textsafe"
 )
 
@@ -93,14 +93,8 @@ func New(baseURL string, token client.Secret, opts ...Option) (*Client, error) {
 // checkScheme allows https anywhere and http on loopback only, so a token
 // never crosses a network in clear text.
 func checkScheme(u *url.URL) error {
-	switch u.Scheme {
-	case "https":
+	if idpapi.TokenSafe(u) {
 		return nil
-	case "http":
-		host := u.Hostname()
-		if ip := net.ParseIP(host); host == "localhost" || (ip != nil && ip.IsLoopback()) {
-			return nil
-		}
 	}
 	return fmt.Errorf("%s://%s is not https: Graph tokens only travel over https (or http to this machine)", u.Scheme, u.Host)
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/docker-scim/docker-scim/client"
+	"github.com/docker-scim/docker-scim/internal/idpapi"
 )
 
 // StepID names a configuration step by the id of the manual checklist item
@@ -370,15 +371,7 @@ func (c *Client) start(ctx context.Context, spID string, job *Job) (string, erro
 }
 
 // PlannedCall is one Graph call Configure makes, for --dry-run.
-type PlannedCall struct {
-	Step   StepID `json:"step"`
-	Method string `json:"method"`
-	Path   string `json:"path"`
-	// Body is the request body with every secret shown as [redacted].
-	Body any `json:"body,omitempty"`
-	// When says when the call is made, if not always.
-	When string `json:"when,omitempty"`
-}
+type PlannedCall = idpapi.PlannedCall[StepID]
 
 // Plan lists the Graph calls Configure makes for s, without making any.
 // Ids that only Graph can tell are shown as {spId}, {jobId}, {ruleId},
@@ -392,7 +385,7 @@ func Plan(s Settings) ([]PlannedCall, error) {
 	creds := []keyValue{{secretBaseAddress, s.SCIMBaseURL}, {secretSecretToken, redacted}}
 	var out []PlannedCall
 	add := func(step StepID, method, path string, body any, when string) {
-		out = append(out, PlannedCall{step, method, path, body, when})
+		out = append(out, PlannedCall{Step: step, Method: method, Path: path, Body: body, When: when})
 	}
 	first := s.firstStep()
 	if s.ServicePrincipalID != "" {

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -15,6 +14,7 @@ import (
 	"time"
 
 	"github.com/docker-scim/docker-scim/client"
+	"github.com/docker-scim/docker-scim/internal/idpapi"
 	"github.com/docker-scim/docker-scim/textsafe"
 )
 
@@ -80,8 +80,7 @@ func New(baseURL string, token client.Secret, hc *http.Client) (*Client, error) 
 	if err != nil || u.Host == "" {
 		return nil, fmt.Errorf("the Okta URL %q is not an absolute URL", client.Redact(baseURL))
 	}
-	loopback := u.Hostname() == "localhost" || net.ParseIP(u.Hostname()).IsLoopback()
-	if u.Scheme != "https" && !(u.Scheme == "http" && loopback) {
+	if !idpapi.TokenSafe(u) {
 		return nil, fmt.Errorf("%s://%s is not https: an Okta API token only travels over https (or http to this machine)", u.Scheme, u.Host)
 	}
 	if token.IsZero() {

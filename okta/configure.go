@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+
+	"github.com/docker-scim/docker-scim/internal/idpapi"
 )
 
 // StepID names a step by the Okta checklist item it does
@@ -191,13 +193,7 @@ func (c *Client) pushGroups(ctx context.Context, out *Outcome, groups map[string
 }
 
 // PlannedCall is one Okta call Configure makes, for --dry-run.
-type PlannedCall struct {
-	Step   StepID `json:"step"`
-	Method string `json:"method"`
-	Path   string `json:"path"`
-	Body   any    `json:"body,omitempty"`
-	When   string `json:"when,omitempty"`
-}
+type PlannedCall = idpapi.PlannedCall[StepID]
 
 // Plan lists the Okta calls Configure makes for s, without making any; ids
 // only Okta knows are shown as {appId} and {groupId}.
