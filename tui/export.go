@@ -32,18 +32,11 @@ func runbookPath(dir, org string, at time.Time) string {
 // field, so the token cannot end up in it.
 func writeRunbookCmd(path string, rb steps.Runbook) tea.Cmd {
 	return func() tea.Msg {
-		base := strings.TrimSuffix(path, ".md")
-		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		base, data := strings.TrimSuffix(path, ".md"), []byte(rb.Markdown())
+		err := writeNew(path, data)
 		for n := 2; errors.Is(err, fs.ErrExist) && n < 100; n++ {
 			path = fmt.Sprintf("%s-%d.md", base, n)
-			f, err = os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-		}
-		if err != nil {
-			return runbookWrittenMsg{err: fmt.Errorf("export the runbook: %w", err)}
-		}
-		_, err = f.WriteString(rb.Markdown())
-		if cerr := f.Close(); err == nil {
-			err = cerr
+			err = writeNew(path, data)
 		}
 		if err != nil {
 			return runbookWrittenMsg{err: fmt.Errorf("export the runbook to %s: %w", path, err)}
@@ -53,4 +46,17 @@ func writeRunbookCmd(path string, rb steps.Runbook) tea.Cmd {
 		}
 		return runbookWrittenMsg{path: path}
 	}
+}
+
+// writeNew creates path (0600, failing when it exists) with data.
+func writeNew(path string, data []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
